@@ -1,4 +1,20 @@
 //! quiver: an embedded property-graph database implementing a subset of the
 //! openCypher query language, tested against the openCypher TCK.
+//!
+//! The pipeline, one module per stage: query text -> [`parser`] -> [`ast`] ->
+//! `semantic` check -> `plan` -> `exec` -> `store`.
 
+pub mod ast;
+pub mod db;
+pub mod error;
+pub mod parser;
+pub mod procedure;
+pub mod result;
+pub mod script;
 pub mod value;
+
+pub use db::{Database, Params, Schema};
+pub use error::{Error, ErrorKind, Phase, Position};
+pub use procedure::{Procedure, ValueType};
+pub use result::{NodeSnapshot, QueryResult, RelSnapshot, Stats};
+pub use value::{NodeId, Path, RelId, Value};

@@ -1,0 +1,1 @@
+//! Splitting a script into statements at `;` (placeholder; the CLI work replaces this).

@@ -11,6 +11,7 @@ pub mod parser;
 pub mod procedure;
 pub mod result;
 pub mod script;
+pub mod store;
 pub mod value;
 
 pub use db::{Database, Params, Schema};

@@ -1,13 +1,17 @@
 //! The embedding API: open a database, run statements, read results.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::error::Result;
-use crate::procedure::Procedure;
-use crate::result::QueryResult;
-use crate::value::Value;
+use crate::ast::Mode;
+use crate::error::{Error, ErrorKind, Phase, Result};
+use crate::exec::{self, Context, Eval};
+use crate::plan;
+use crate::procedure::{Procedure, ValueType};
+use crate::result::{NodeSnapshot, QueryResult, RelSnapshot};
+use crate::store::Graph;
+use crate::value::{NodeId, RelId, Value};
 
 /// Query parameters: `$name` -> value.
 pub type Params = BTreeMap<String, Value>;
@@ -24,27 +28,151 @@ pub type Params = BTreeMap<String, Value>;
 /// let r = db.execute("MATCH (a:Person {name: $name})-[:KNOWS]->(b) RETURN b.name AS friend", &params)?;
 /// assert_eq!(r.columns, vec!["friend"]);
 /// assert_eq!(r.rows, vec![vec![Value::from("Alan")]]);
+/// assert_eq!(r.stats.nodes_created, 0);
 /// # Ok::<(), quiver::Error>(())
 /// ```
 pub struct Database {
+    graph: Graph,
     procedures: BTreeMap<String, Procedure>,
     interrupt: Arc<AtomicBool>,
 }
 
+impl Default for Database {
+    fn default() -> Self {
+        Database::in_memory()
+    }
+}
+
+const BUILTINS: &[(&str, &str)] = &[
+    ("db.labels", "label"),
+    ("db.relationshiptypes", "relationshipType"),
+    ("db.propertykeys", "propertyKey"),
+];
+
 impl Database {
     /// An empty graph held in memory.
     pub fn in_memory() -> Database {
-        Database { procedures: BTreeMap::new(), interrupt: Arc::new(AtomicBool::new(false)) }
+        let mut db = Database { graph: Graph::new(), procedures: BTreeMap::new(), interrupt: Arc::new(AtomicBool::new(false)) };
+        for (name, column) in BUILTINS {
+            let proc_name = match *name {
+                "db.labels" => "db.labels",
+                "db.relationshiptypes" => "db.relationshipTypes",
+                _ => "db.propertyKeys",
+            };
+            // The body is never called: built-ins read the graph (see `builtin_procedure`).
+            db.register_procedure(Procedure::new(
+                proc_name,
+                Vec::new(),
+                vec![(column.to_string(), ValueType::String)],
+                |_| Ok(Vec::new()),
+            ));
+        }
+        db
     }
 
     /// Runs one statement (a trailing `;` is allowed). The statement is atomic:
     /// when it fails, the graph is exactly as it was before.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
-        let _ = (query, params);
-        unimplemented!("executor under construction")
+        self.interrupt.store(false, Ordering::Relaxed);
+        let statement = crate::parser::parse_statement(query).map_err(|e| e.into_error(query))?;
+        crate::semantic::check(&statement).map_err(|e| e.into_error(query))?;
+        let procedures = &self.procedures;
+        let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
+        let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup).map_err(|e| e.into_error(query))?;
+        let explain = plan::explain(&plan, &self.graph);
+        if statement.mode == Mode::Explain {
+            return Ok(QueryResult { columns: plan.columns.clone(), plan: Some(explain), ..QueryResult::default() });
+        }
+        let mark = self.graph.mark();
+        let mut ctx = Context {
+            graph: &mut self.graph,
+            params,
+            interrupt: &self.interrupt,
+            procedures: &lookup,
+            stats: Default::default(),
+        };
+        let rows = match exec::run_query(&plan, &mut ctx) {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.graph.rollback(mark);
+                return Err(e.into_error());
+            }
+        };
+        let stats = ctx.stats;
+        let mut result = QueryResult {
+            columns: plan.columns.clone(),
+            rows: Vec::new(),
+            stats,
+            plan: (statement.mode == Mode::Profile).then_some(explain),
+            nodes: HashMap::new(),
+            relationships: HashMap::new(),
+        };
+        if !plan.columns.is_empty() {
+            let width = plan.columns.len();
+            result.rows = rows
+                .into_iter()
+                .map(|mut r| {
+                    r.resize(width, Value::Null);
+                    r
+                })
+                .collect();
+            self.snapshot_entities(&mut result);
+        }
+        self.graph.commit();
+        Ok(result)
     }
 
-    /// Makes `CALL <name>(...)` run `procedure`; replaces one of the same name.
+    /// Records the labels and properties of every entity the rows mention.
+    fn snapshot_entities(&self, result: &mut QueryResult) {
+        let mut nodes = Vec::new();
+        let mut rels = Vec::new();
+        for row in &result.rows {
+            for v in row {
+                collect_entities(v, &mut nodes, &mut rels);
+            }
+        }
+        for r in rels {
+            if result.relationships.contains_key(&r) {
+                continue;
+            }
+            let snap = match (self.graph.relationship(r), self.graph.endpoints(r)) {
+                (Some(rec), Some((s, e))) => Some((rec, s, e)),
+                _ => self.graph.deleted_relationship(r),
+            };
+            if let Some((rec, start, end)) = snap {
+                nodes.push(start);
+                nodes.push(end);
+                result.relationships.insert(
+                    r,
+                    RelSnapshot {
+                        id: r,
+                        rel_type: self.graph.types.name(rec.rel_type).to_string(),
+                        start,
+                        end,
+                        properties: self.graph.props_to_map(&rec.props),
+                    },
+                );
+            }
+        }
+        for n in nodes {
+            if result.nodes.contains_key(&n) {
+                continue;
+            }
+            if let Some(rec) = self.graph.node(n).or_else(|| self.graph.deleted_node(n)) {
+                result.nodes.insert(
+                    n,
+                    NodeSnapshot {
+                        id: n,
+                        labels: self.graph.label_names(&rec.labels),
+                        properties: self.graph.props_to_map(&rec.props),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Makes `CALL <name>(...)` run `procedure`; replaces one of the same name
+    /// (names are matched without regard to case).
     pub fn register_procedure(&mut self, procedure: Procedure) {
         self.procedures.insert(procedure.name.to_ascii_lowercase(), procedure);
     }
@@ -55,16 +183,115 @@ impl Database {
         self.interrupt.clone()
     }
 
-    /// Evaluates a constant expression written as a Cypher literal (`[1, 'a', {k: 2.5}]`),
-    /// as `--param` and `:param` take them.
+    /// Evaluates a constant expression written as a Cypher literal (`[1, 'a', {k: 2.5}]`,
+    /// `date('2025-11-04')`), as `--param` and `:param` take them.
     pub fn eval_literal(&mut self, text: &str) -> Result<Value> {
-        let _ = text;
-        unimplemented!("executor under construction")
+        let expr = crate::parser::parse_expression(text).map_err(|e| e.into_error(text))?;
+        let statement = format!("RETURN {text} AS value");
+        let _ = expr;
+        let r = self.execute(&statement, &Params::new()).map_err(|mut e| {
+            e.position = None;
+            e.source_line = None;
+            e
+        })?;
+        if !r.stats.is_empty() {
+            return Err(Error::new(ErrorKind::SyntaxError, "InvalidParameterUse", Phase::Compile, "a parameter value cannot change the graph"));
+        }
+        match r.rows.into_iter().next().and_then(|row| row.into_iter().next()) {
+            Some(v) if !matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_)) => Ok(v),
+            _ => Err(Error::new(
+                ErrorKind::SyntaxError,
+                "InvalidParameterUse",
+                Phase::Compile,
+                format!("`{text}` is not a value a parameter can hold"),
+            )),
+        }
     }
 
     /// Labels, relationship types and property keys with their counts.
     pub fn schema(&self) -> Schema {
-        Schema::default()
+        let g = &self.graph;
+        let mut labels: Vec<(String, usize)> =
+            g.labels.iter().map(|(id, n)| (n.to_string(), g.label_count(id))).filter(|(_, c)| *c > 0).collect();
+        labels.sort();
+        let mut relationship_types: Vec<(String, usize)> =
+            g.types.iter().map(|(id, n)| (n.to_string(), g.type_count(id))).filter(|(_, c)| *c > 0).collect();
+        relationship_types.sort();
+        let mut key_counts: HashMap<u32, usize> = HashMap::new();
+        for n in g.node_ids() {
+            if let Some(rec) = g.node(n) {
+                for (k, _) in &rec.props {
+                    *key_counts.entry(*k).or_default() += 1;
+                }
+            }
+        }
+        for r in g.relationship_ids() {
+            if let Some(rec) = g.relationship(r) {
+                for (k, _) in &rec.props {
+                    *key_counts.entry(*k).or_default() += 1;
+                }
+            }
+        }
+        let mut property_keys: Vec<(String, usize)> =
+            key_counts.into_iter().map(|(k, c)| (g.keys.name(k).to_string(), c)).collect();
+        property_keys.sort();
+        Schema { labels, relationship_types, property_keys }
+    }
+
+    /// Number of nodes and relationships.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.graph.node_count(), self.graph.relationship_count())
+    }
+
+    /// A read-only evaluation context (used by tests of the executor).
+    #[doc(hidden)]
+    pub fn with_eval<T>(&self, params: &Params, f: impl FnOnce(&Eval) -> T) -> T {
+        let procedures = &self.procedures;
+        let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
+        let ev = Eval::new(&self.graph, params, &self.interrupt, &lookup);
+        f(&ev)
+    }
+}
+
+/// Rows of the built-in procedures, which read the graph itself.
+pub(crate) fn builtin_procedure(graph: &Graph, name: &str) -> Option<Vec<Vec<Value>>> {
+    let names: Vec<String> = match name.to_ascii_lowercase().as_str() {
+        "db.labels" => graph.labels.iter().filter(|(id, _)| graph.label_count(*id) > 0).map(|(_, n)| n.to_string()).collect(),
+        "db.relationshiptypes" => {
+            graph.types.iter().filter(|(id, _)| graph.type_count(*id) > 0).map(|(_, n)| n.to_string()).collect()
+        }
+        "db.propertykeys" => {
+            let mut used = std::collections::BTreeSet::new();
+            for n in graph.node_ids() {
+                if let Some(rec) = graph.node(n) {
+                    used.extend(rec.props.iter().map(|(k, _)| *k));
+                }
+            }
+            for r in graph.relationship_ids() {
+                if let Some(rec) = graph.relationship(r) {
+                    used.extend(rec.props.iter().map(|(k, _)| *k));
+                }
+            }
+            used.into_iter().map(|k| graph.keys.name(k).to_string()).collect()
+        }
+        _ => return None,
+    };
+    let mut names = names;
+    names.sort();
+    Some(names.into_iter().map(|n| vec![Value::from(n)]).collect())
+}
+
+fn collect_entities(v: &Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
+    match v {
+        Value::Node(n) => nodes.push(*n),
+        Value::Relationship(r) => rels.push(*r),
+        Value::Path(p) => {
+            nodes.extend(p.nodes.iter().copied());
+            rels.extend(p.rels.iter().copied());
+        }
+        Value::List(items) => items.iter().for_each(|i| collect_entities(i, nodes, rels)),
+        Value::Map(m) => m.values().for_each(|i| collect_entities(i, nodes, rels)),
+        _ => {}
     }
 }
 

@@ -7,10 +7,13 @@
 pub mod ast;
 pub mod db;
 pub mod error;
+pub mod exec;
 pub mod parser;
+pub mod plan;
 pub mod procedure;
 pub mod result;
 pub mod script;
+pub mod semantic;
 pub mod store;
 pub mod value;
 

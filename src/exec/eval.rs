@@ -1,0 +1,662 @@
+//! Expression evaluation against one row, reading the graph.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
+
+use crate::ast::{BinaryOp, Quantifier, UnaryOp};
+use crate::db::Params;
+use crate::plan::expr::{Expr, MapProjectionItem};
+use crate::procedure::Procedure;
+use crate::store::Graph;
+use crate::value::order::{compare, equals};
+use crate::value::{temporal, Map, NodeId, Path, RelId, Value};
+
+use super::{ExecError, Row, XResult};
+
+/// What evaluation reads: the graph, the parameters, and the cancel flag.
+pub struct Eval<'g> {
+    pub graph: &'g Graph,
+    pub params: &'g Params,
+    pub interrupt: &'g AtomicBool,
+    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
+    regexes: RefCell<HashMap<String, Arc<regex::Regex>>>,
+}
+
+pub(super) fn get(row: &Row, slot: usize) -> &Value {
+    static NULL: Value = Value::Null;
+    row.get(slot).unwrap_or(&NULL)
+}
+
+pub(super) fn set(row: &mut Row, slot: usize, v: Value) {
+    if row.len() <= slot {
+        row.resize(slot + 1, Value::Null);
+    }
+    row[slot] = v;
+}
+
+impl<'g> Eval<'g> {
+    pub fn new(
+        graph: &'g Graph,
+        params: &'g Params,
+        interrupt: &'g AtomicBool,
+        procedures: &'g dyn Fn(&str) -> Option<Procedure>,
+    ) -> Eval<'g> {
+        Eval { graph, params, interrupt, procedures, regexes: RefCell::new(HashMap::new()) }
+    }
+
+    pub fn check_interrupt(&self) -> XResult<()> {
+        if self.interrupt.load(AtomicOrdering::Relaxed) {
+            Err(ExecError::interrupted())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Evaluates a predicate: only `true` passes (null and false do not).
+    pub fn truthy(&self, e: &Expr, row: &Row) -> XResult<bool> {
+        match self.eval(e, row)? {
+            Value::Bool(b) => Ok(b),
+            Value::Null => Ok(false),
+            other => Err(ExecError::type_error(format!("expected a boolean predicate, got {}", other.type_name()))),
+        }
+    }
+
+    pub fn eval(&self, e: &Expr, row: &Row) -> XResult<Value> {
+        Ok(match e {
+            Expr::Const(v) => v.clone(),
+            Expr::Param(p) => match self.params.get(&**p) {
+                Some(v) => v.clone(),
+                None => return Err(ExecError::missing_parameter(p)),
+            },
+            Expr::Slot(s) => get(row, *s).clone(),
+            Expr::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i, row)?);
+                }
+                Value::list(out)
+            }
+            Expr::Map(items) => {
+                let mut m = Map::new();
+                for (k, v) in items {
+                    m.insert(k.clone(), self.eval(v, row)?);
+                }
+                Value::map(m)
+            }
+            Expr::Property(base, key, name) => {
+                let b = self.eval(base, row)?;
+                self.property(&b, *key, name)?
+            }
+            Expr::Index(a, b) => {
+                let a = self.eval(a, row)?;
+                let b = self.eval(b, row)?;
+                self.index(&a, &b)?
+            }
+            Expr::Slice(a, from, to) => {
+                let a = self.eval(a, row)?;
+                let from = match from {
+                    Some(f) => Some(self.eval(f, row)?),
+                    None => None,
+                };
+                let to = match to {
+                    Some(t) => Some(self.eval(t, row)?),
+                    None => None,
+                };
+                slice(&a, from, to)?
+            }
+            Expr::Unary(op, a) => {
+                let v = self.eval(a, row)?;
+                unary(*op, v)?
+            }
+            Expr::Binary(op, a, b) => self.binary(*op, a, b, row)?,
+            Expr::IsNull(a, negated) => {
+                let v = self.eval(a, row)?;
+                Value::Bool(v.is_null() != *negated)
+            }
+            Expr::HasLabels(a, labels) => match self.eval(a, row)? {
+                Value::Null => Value::Null,
+                Value::Node(id) => {
+                    let n = self.node(id)?;
+                    Value::Bool(labels.iter().all(|l| n.labels.contains(l)))
+                }
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "label predicates need a node, got {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            Expr::Function(name, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, row)?);
+                }
+                self.call_function(name, &vals)?
+            }
+            Expr::Case { operand, whens, else_ } => {
+                let subject = match operand {
+                    Some(o) => Some(self.eval(o, row)?),
+                    None => None,
+                };
+                for (w, t) in whens {
+                    let hit = match &subject {
+                        Some(s) => {
+                            let w = self.eval(w, row)?;
+                            equals(s, &w) == Some(true)
+                        }
+                        None => matches!(self.eval(w, row)?, Value::Bool(true)),
+                    };
+                    if hit {
+                        return self.eval(t, row);
+                    }
+                }
+                match else_ {
+                    Some(x) => self.eval(x, row)?,
+                    None => Value::Null,
+                }
+            }
+            Expr::ListComprehension { slot, list, predicate, projection } => {
+                let list = self.eval(list, row)?;
+                let items = match list {
+                    Value::Null => return Ok(Value::Null),
+                    Value::List(items) => items,
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "a list comprehension needs a list, got {}",
+                            other.type_name()
+                        )))
+                    }
+                };
+                let mut r = row.clone();
+                let mut out = Vec::new();
+                for x in items.iter() {
+                    set(&mut r, *slot, x.clone());
+                    if let Some(p) = predicate {
+                        if !matches!(self.eval(p, &r)?, Value::Bool(true)) {
+                            continue;
+                        }
+                    }
+                    out.push(match projection {
+                        Some(p) => self.eval(p, &r)?,
+                        None => x.clone(),
+                    });
+                }
+                Value::list(out)
+            }
+            Expr::Quantified { quantifier, slot, list, predicate } => {
+                let list = self.eval(list, row)?;
+                let items = match list {
+                    Value::Null => return Ok(Value::Null),
+                    Value::List(items) => items,
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "a quantifier needs a list, got {}",
+                            other.type_name()
+                        )))
+                    }
+                };
+                let mut r = row.clone();
+                let (mut trues, mut nulls, mut falses) = (0usize, 0usize, 0usize);
+                for x in items.iter() {
+                    set(&mut r, *slot, x.clone());
+                    match self.eval(predicate, &r)? {
+                        Value::Bool(true) => trues += 1,
+                        Value::Bool(false) => falses += 1,
+                        Value::Null => nulls += 1,
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "a quantifier's predicate must be a boolean, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                }
+                let unknown = nulls > 0;
+                match quantifier {
+                    Quantifier::All => {
+                        if falses > 0 {
+                            Value::Bool(false)
+                        } else if unknown {
+                            Value::Null
+                        } else {
+                            Value::Bool(true)
+                        }
+                    }
+                    Quantifier::Any => {
+                        if trues > 0 {
+                            Value::Bool(true)
+                        } else if unknown {
+                            Value::Null
+                        } else {
+                            Value::Bool(false)
+                        }
+                    }
+                    Quantifier::None => {
+                        if trues > 0 {
+                            Value::Bool(false)
+                        } else if unknown {
+                            Value::Null
+                        } else {
+                            Value::Bool(true)
+                        }
+                    }
+                    Quantifier::Single => {
+                        if trues > 1 {
+                            Value::Bool(false)
+                        } else if unknown {
+                            Value::Null
+                        } else {
+                            Value::Bool(trues == 1)
+                        }
+                    }
+                }
+            }
+            Expr::Reduce { acc, init, slot, list, expr } => {
+                let mut accv = self.eval(init, row)?;
+                let list = self.eval(list, row)?;
+                let items = match list {
+                    Value::Null => return Ok(Value::Null),
+                    Value::List(items) => items,
+                    other => {
+                        return Err(ExecError::type_error(format!("reduce needs a list, got {}", other.type_name())))
+                    }
+                };
+                let mut r = row.clone();
+                for x in items.iter() {
+                    set(&mut r, *acc, accv);
+                    set(&mut r, *slot, x.clone());
+                    accv = self.eval(expr, &r)?;
+                }
+                accv
+            }
+            Expr::PatternComprehension { pattern, projection } => {
+                let mut rows = Vec::new();
+                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    out.push(self.eval(projection, r)?);
+                }
+                Value::list(out)
+            }
+            Expr::PatternExists(pattern) => {
+                let mut rows = Vec::new();
+                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
+                Value::Bool(!rows.is_empty())
+            }
+            Expr::PatternList(pattern, path_slot) => {
+                let mut rows = Vec::new();
+                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
+                Value::list(rows.iter().map(|r| get(r, *path_slot).clone()).collect())
+            }
+            Expr::Exists(pipeline) => {
+                let rows = super::run_read_pipeline(self, pipeline, vec![row.clone()])?;
+                Value::Bool(!rows.is_empty())
+            }
+            Expr::MapProjection { base, items } => {
+                let b = self.eval(base, row)?;
+                if b.is_null() {
+                    return Ok(Value::Null);
+                }
+                let mut m = Map::new();
+                for item in items {
+                    match item {
+                        MapProjectionItem::Property(name, key) => {
+                            m.insert(name.clone(), self.property(&b, *key, name)?);
+                        }
+                        MapProjectionItem::AllProperties => {
+                            for (k, v) in self.all_properties(&b)?.iter() {
+                                m.insert(k.clone(), v.clone());
+                            }
+                        }
+                        MapProjectionItem::Entry(name, e) => {
+                            m.insert(name.clone(), self.eval(e, row)?);
+                        }
+                    }
+                }
+                Value::map(m)
+            }
+        })
+    }
+
+    pub(super) fn node(&self, id: NodeId) -> XResult<&crate::store::NodeRecord> {
+        match self.graph.node(id) {
+            Some(n) => Ok(n),
+            None => Err(ExecError::deleted_entity("node", id.0)),
+        }
+    }
+
+    pub(super) fn relationship(&self, id: RelId) -> XResult<&crate::store::RelRecord> {
+        match self.graph.relationship(id) {
+            Some(r) => Ok(r),
+            None => Err(ExecError::deleted_entity("relationship", id.0)),
+        }
+    }
+
+    pub fn property(&self, base: &Value, key: u32, name: &str) -> XResult<Value> {
+        Ok(match base {
+            Value::Null => Value::Null,
+            Value::Node(id) => self.node(*id)?.props.iter().find(|(k, _)| *k == key).map_or(Value::Null, |(_, v)| v.clone()),
+            Value::Relationship(id) => self
+                .relationship(*id)?
+                .props
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(Value::Null, |(_, v)| v.clone()),
+            Value::Map(m) => m.get(name).cloned().unwrap_or(Value::Null),
+            other => match temporal::property(other, name) {
+                Some(r) => r.map_err(ExecError::temporal)?,
+                None => {
+                    return Err(ExecError::type_error(format!(
+                        "cannot read property `{name}` of a {}",
+                        other.type_name()
+                    )))
+                }
+            },
+        })
+    }
+
+    pub fn all_properties(&self, v: &Value) -> XResult<Arc<Map>> {
+        Ok(match v {
+            Value::Node(id) => Arc::new(self.graph.props_to_map(&self.node(*id)?.props)),
+            Value::Relationship(id) => Arc::new(self.graph.props_to_map(&self.relationship(*id)?.props)),
+            Value::Map(m) => m.clone(),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "expected a node, relationship or map, got {}",
+                    other.type_name()
+                )))
+            }
+        })
+    }
+
+    fn index(&self, a: &Value, b: &Value) -> XResult<Value> {
+        Ok(match (a, b) {
+            (Value::Null, _) | (_, Value::Null) => Value::Null,
+            (Value::List(items), Value::Int(i)) => {
+                let n = items.len() as i64;
+                let i = if *i < 0 { n + i } else { *i };
+                if i < 0 || i >= n {
+                    Value::Null
+                } else {
+                    items[i as usize].clone()
+                }
+            }
+            (Value::List(_), other) => {
+                return Err(ExecError::type_error(format!(
+                    "a list index must be an integer, got {}",
+                    other.type_name()
+                )))
+            }
+            (Value::Map(m), Value::String(k)) => m.get(&**k).cloned().unwrap_or(Value::Null),
+            (Value::Node(_) | Value::Relationship(_), Value::String(k)) => {
+                let key = self.graph.keys.get(k);
+                match key {
+                    Some(key) => self.property(a, key, k)?,
+                    None => Value::Null,
+                }
+            }
+            (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
+                return Err(ExecError::new(
+                    crate::ErrorKind::TypeError,
+                    "MapElementAccessByNonString",
+                    format!("a map key must be a string, got {}", other.type_name()),
+                ))
+            }
+            (other, _) => {
+                return Err(ExecError::type_error(format!(
+                    "cannot index into a {}; indexing needs a list or a map",
+                    other.type_name()
+                )))
+            }
+        })
+    }
+
+    fn binary(&self, op: BinaryOp, a: &Expr, b: &Expr, row: &Row) -> XResult<Value> {
+        // AND/OR short-circuit, but an error on the other side still counts when the
+        // answer would be unknown.
+        match op {
+            BinaryOp::And => {
+                let l = self.eval(a, row)?;
+                let lb = as_ternary(&l, "AND")?;
+                if lb == Some(false) {
+                    return Ok(Value::Bool(false));
+                }
+                let r = self.eval(b, row)?;
+                let rb = as_ternary(&r, "AND")?;
+                return Ok(match (lb, rb) {
+                    (_, Some(false)) => Value::Bool(false),
+                    (Some(true), Some(true)) => Value::Bool(true),
+                    _ => Value::Null,
+                });
+            }
+            BinaryOp::Or => {
+                let l = self.eval(a, row)?;
+                let lb = as_ternary(&l, "OR")?;
+                if lb == Some(true) {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(b, row)?;
+                let rb = as_ternary(&r, "OR")?;
+                return Ok(match (lb, rb) {
+                    (_, Some(true)) => Value::Bool(true),
+                    (Some(false), Some(false)) => Value::Bool(false),
+                    _ => Value::Null,
+                });
+            }
+            _ => {}
+        }
+        let l = self.eval(a, row)?;
+        let r = self.eval(b, row)?;
+        self.binary_values(op, &l, &r)
+    }
+
+    pub fn binary_values(&self, op: BinaryOp, l: &Value, r: &Value) -> XResult<Value> {
+        use std::cmp::Ordering::*;
+        Ok(match op {
+            BinaryOp::And | BinaryOp::Or => unreachable!("handled with short-circuit"),
+            BinaryOp::Xor => match (as_ternary(l, "XOR")?, as_ternary(r, "XOR")?) {
+                (Some(x), Some(y)) => Value::Bool(x != y),
+                _ => Value::Null,
+            },
+            BinaryOp::Eq => ternary(equals(l, r)),
+            BinaryOp::Ne => ternary(equals(l, r).map(|b| !b)),
+            BinaryOp::Lt => ternary(compare(l, r).map(|o| o == Less)),
+            BinaryOp::Le => ternary(compare(l, r).map(|o| o != Greater)),
+            BinaryOp::Gt => ternary(compare(l, r).map(|o| o == Greater)),
+            BinaryOp::Ge => ternary(compare(l, r).map(|o| o != Less)),
+            BinaryOp::Add => super::arith::add(l, r)?,
+            BinaryOp::Sub => super::arith::sub(l, r)?,
+            BinaryOp::Mul => super::arith::mul(l, r)?,
+            BinaryOp::Div => super::arith::div(l, r)?,
+            BinaryOp::Mod => super::arith::rem(l, r)?,
+            BinaryOp::Pow => super::arith::pow(l, r)?,
+            BinaryOp::In => match r {
+                Value::Null => Value::Null,
+                Value::List(items) => {
+                    let mut unknown = false;
+                    for x in items.iter() {
+                        match equals(l, x) {
+                            Some(true) => return Ok(Value::Bool(true)),
+                            None => unknown = true,
+                            Some(false) => {}
+                        }
+                    }
+                    if unknown {
+                        Value::Null
+                    } else {
+                        Value::Bool(false)
+                    }
+                }
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "IN needs a list on its right, got {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            BinaryOp::StartsWith => string_pred(l, r, |a, b| a.starts_with(b)),
+            BinaryOp::EndsWith => string_pred(l, r, |a, b| a.ends_with(b)),
+            BinaryOp::Contains => string_pred(l, r, |a, b| a.contains(b)),
+            BinaryOp::RegexMatch => match (l, r) {
+                (Value::String(s), Value::String(p)) => {
+                    let re = self.regex(p)?;
+                    Value::Bool(re.is_match(s))
+                }
+                _ => Value::Null,
+            },
+        })
+    }
+
+    fn regex(&self, pattern: &str) -> XResult<Arc<regex::Regex>> {
+        if let Some(r) = self.regexes.borrow().get(pattern) {
+            return Ok(r.clone());
+        }
+        let anchored = format!("^(?:{pattern})$");
+        let re = regex::RegexBuilder::new(&anchored)
+            .size_limit(1 << 22)
+            .build()
+            .map_err(|e| {
+                ExecError::new(
+                    crate::ErrorKind::ArgumentError,
+                    "InvalidArgumentValue",
+                    format!("invalid regular expression {pattern:?}: {e}"),
+                )
+            })?;
+        let re = Arc::new(re);
+        self.regexes.borrow_mut().insert(pattern.to_string(), re.clone());
+        Ok(re)
+    }
+
+    pub fn call_function(&self, name: &str, args: &[Value]) -> XResult<Value> {
+        if let Some(r) = super::functions::call_graph_function(self, name, args) {
+            return r;
+        }
+        if let Some(r) = crate::functions::scalar::call(name, args) {
+            return r.map_err(|e| ExecError::from_function(e));
+        }
+        if let Some(r) = temporal::call_function(name, args) {
+            return r.map_err(ExecError::temporal);
+        }
+        Err(ExecError::new(
+            crate::ErrorKind::SyntaxError,
+            "UnknownFunction",
+            format!("unknown function `{name}`"),
+        ))
+    }
+
+    /// The path value of a match: `start`, then per step a relationship (or a
+    /// list of them) and the node it leads to.
+    pub fn build_path(&self, row: &Row, start: usize, steps: &[(usize, bool, usize)]) -> XResult<Value> {
+        let first = match get(row, start) {
+            Value::Node(n) => *n,
+            Value::Null => return Ok(Value::Null),
+            other => return Err(ExecError::type_error(format!("a path starts at a node, got {}", other.type_name()))),
+        };
+        let mut nodes = vec![first];
+        let mut rels = Vec::new();
+        for (rel_slot, var, _node_slot) in steps {
+            let rel_ids: Vec<RelId> = match get(row, *rel_slot) {
+                Value::Relationship(r) if !var => vec![*r],
+                Value::List(items) if *var => items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Relationship(r) => Some(*r),
+                        _ => None,
+                    })
+                    .collect(),
+                Value::Null => return Ok(Value::Null),
+                _ => return Err(ExecError::type_error("a path step must be a relationship".to_string())),
+            };
+            for r in rel_ids {
+                let cur = *nodes.last().unwrap_or(&first);
+                let (s, e) = self
+                    .graph
+                    .endpoints(r)
+                    .ok_or_else(|| ExecError::deleted_entity("relationship", r.0))?;
+                let next = if s == cur { e } else { s };
+                rels.push(r);
+                nodes.push(next);
+            }
+        }
+        Ok(Value::Path(Arc::new(Path { nodes, rels })))
+    }
+}
+
+fn ternary(b: Option<bool>) -> Value {
+    match b {
+        Some(b) => Value::Bool(b),
+        None => Value::Null,
+    }
+}
+
+fn as_ternary(v: &Value, op: &str) -> XResult<Option<bool>> {
+    match v {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Null => Ok(None),
+        other => Err(ExecError::type_error(format!("{op} needs booleans, got {}", other.type_name()))),
+    }
+}
+
+fn string_pred(l: &Value, r: &Value, f: impl Fn(&str, &str) -> bool) -> Value {
+    match (l, r) {
+        (Value::String(a), Value::String(b)) => Value::Bool(f(a, b)),
+        _ => Value::Null,
+    }
+}
+
+fn unary(op: UnaryOp, v: Value) -> XResult<Value> {
+    Ok(match (op, v) {
+        (_, Value::Null) => Value::Null,
+        (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+        (UnaryOp::Not, other) => {
+            return Err(ExecError::type_error(format!("NOT needs a boolean, got {}", other.type_name())))
+        }
+        (UnaryOp::Neg, Value::Int(i)) => Value::Int(
+            i.checked_neg()
+                .ok_or_else(|| ExecError::overflow(format!("-({i}) does not fit in a 64-bit integer")))?,
+        ),
+        (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
+        (UnaryOp::Neg, Value::Duration(d)) => {
+            match temporal::arithmetic('*', &Value::Duration(d), &Value::Int(-1)) {
+                Some(r) => r.map_err(ExecError::temporal)?,
+                None => return Err(ExecError::type_error("cannot negate this duration".to_string())),
+            }
+        }
+        (UnaryOp::Pos, v @ (Value::Int(_) | Value::Float(_) | Value::Duration(_))) => v,
+        (_, other) => {
+            return Err(ExecError::type_error(format!(
+                "unary minus and plus need a number, got {}",
+                other.type_name()
+            )))
+        }
+    })
+}
+
+fn slice(v: &Value, from: Option<Value>, to: Option<Value>) -> XResult<Value> {
+    let items = match v {
+        Value::Null => return Ok(Value::Null),
+        Value::List(items) => items,
+        other => return Err(ExecError::type_error(format!("cannot slice a {}", other.type_name()))),
+    };
+    let n = items.len() as i64;
+    let bound = |b: Option<Value>, default: i64| -> XResult<Option<i64>> {
+        match b {
+            None => Ok(Some(default)),
+            Some(Value::Null) => Ok(None),
+            Some(Value::Int(i)) => Ok(Some(if i < 0 { (n + i).max(0) } else { i.min(n) })),
+            Some(other) => Err(ExecError::type_error(format!(
+                "slice bounds must be integers, got {}",
+                other.type_name()
+            ))),
+        }
+    };
+    let (Some(a), Some(b)) = (bound(from, 0)?, bound(to, n)?) else {
+        return Ok(Value::Null);
+    };
+    if a >= b {
+        return Ok(Value::list(Vec::new()));
+    }
+    Ok(Value::list(items[a as usize..b as usize].to_vec()))
+}

@@ -1,0 +1,340 @@
+//! Pattern matching: binds the nodes and relationships of a `MatchPlan` in
+//! every way the graph allows, extending one input row into many.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::ast::Direction;
+use crate::plan::{ExpandStep, MatchPlan, NodeStep, ShortestKind};
+use crate::store::Dir;
+use crate::value::order::equals;
+use crate::value::{NodeId, RelId, Value};
+
+use super::eval::{get, set, Eval};
+use super::{ExecError, Row, XResult};
+
+/// Appends to `out` every extension of `row` that matches `plan`.
+pub fn match_pattern(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    Matcher { ev, plan }.parts(0, row, out)
+}
+
+struct Matcher<'a, 'g> {
+    ev: &'a Eval<'g>,
+    plan: &'a MatchPlan,
+}
+
+fn dir(d: Direction) -> Dir {
+    match d {
+        Direction::Outgoing => Dir::Outgoing,
+        Direction::Incoming => Dir::Incoming,
+        Direction::Both => Dir::Both,
+    }
+}
+
+impl Matcher<'_, '_> {
+    fn parts(&self, index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+        if index == self.plan.parts.len() {
+            if let Some(p) = &self.plan.predicate {
+                if !self.ev.truthy(p, &row)? {
+                    return Ok(());
+                }
+            }
+            out.push(row);
+            return Ok(());
+        }
+        self.ev.check_interrupt()?;
+        let part = &self.plan.parts[index];
+        for start in self.start_candidates(&part.start, &row)? {
+            let mut r = row.clone();
+            set(&mut r, part.start.slot, Value::Node(start));
+            match part.shortest {
+                Some(kind) => self.shortest(index, kind, start, r, out)?,
+                None => self.steps(index, 0, r, out)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn start_candidates(&self, step: &NodeStep, row: &Row) -> XResult<Vec<NodeId>> {
+        let g = self.ev.graph;
+        if step.bound {
+            return match get(row, step.slot) {
+                Value::Node(n) => Ok(if self.node_ok(step, *n, row)? { vec![*n] } else { vec![] }),
+                Value::Null => Ok(vec![]),
+                other => Err(ExecError::type_error(format!(
+                    "a pattern node must be bound to a node, got {}",
+                    other.type_name()
+                ))),
+            };
+        }
+        let candidates: Vec<NodeId> = match step.labels.first() {
+            Some(l) => g.nodes_with_label(*l).collect(),
+            None => g.node_ids(),
+        };
+        let mut out = Vec::with_capacity(candidates.len());
+        for n in candidates {
+            if self.node_ok(step, n, row)? {
+                out.push(n);
+            }
+        }
+        Ok(out)
+    }
+
+    fn node_ok(&self, step: &NodeStep, n: NodeId, row: &Row) -> XResult<bool> {
+        let Some(rec) = self.ev.graph.node(n) else {
+            return Ok(false);
+        };
+        if step.bound {
+            if let Value::Node(b) = get(row, step.slot) {
+                if *b != n {
+                    return Ok(false);
+                }
+            }
+        }
+        if !step.labels.iter().all(|l| rec.labels.contains(l)) {
+            return Ok(false);
+        }
+        for (key, _, e) in &step.props {
+            let want = self.ev.eval(e, row)?;
+            let have = rec.props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
+                return Ok(false);
+            }
+        }
+        if let Some(p) = &step.props_param {
+            if !self.map_matches(p, row, &Value::Node(n))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether every entry of the map `e` evaluates to equals the entity's property.
+    fn map_matches(&self, e: &crate::plan::Expr, row: &Row, entity: &Value) -> XResult<bool> {
+        let want = self.ev.eval(e, row)?;
+        let Value::Map(m) = want else {
+            return Err(ExecError::type_error(format!(
+                "pattern properties must be a map, got {}",
+                want.type_name()
+            )));
+        };
+        let have = self.ev.all_properties(entity)?;
+        Ok(m.iter().all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
+    }
+
+    fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
+        let g = self.ev.graph;
+        let Some(rec) = g.relationship(rel) else {
+            return Ok(false);
+        };
+        if !step.types.is_empty() && !step.types.contains(&rec.rel_type) {
+            return Ok(false);
+        }
+        for (key, _, e) in &step.rel_props {
+            let want = self.ev.eval(e, row)?;
+            let have = rec.props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
+                return Ok(false);
+            }
+        }
+        if let Some(p) = &step.rel_props_param {
+            if !self.map_matches(p, row, &Value::Relationship(rel))? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether `rel` is not already used by another relationship of this pattern.
+    fn unique(&self, rel: RelId, own_slot: usize, row: &Row) -> bool {
+        self.plan.unique_rels.iter().filter(|s| **s != own_slot).all(|s| match get(row, *s) {
+            Value::Relationship(r) => *r != rel,
+            Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
+            _ => true,
+        })
+    }
+
+    fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+        let part = &self.plan.parts[part_index];
+        if step_index == part.steps.len() {
+            let mut row = row;
+            if let Some(pb) = &part.path {
+                let p = self.ev.build_path(&row, pb.start, &pb.steps)?;
+                set(&mut row, pb.slot, p);
+            }
+            return self.parts(part_index + 1, row, out);
+        }
+        let step = &part.steps[step_index];
+        let from = match get(&row, step.from) {
+            Value::Node(n) => *n,
+            Value::Null => return Ok(()),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "a pattern node must be bound to a node, got {}",
+                    other.type_name()
+                )))
+            }
+        };
+        if let Some((min, max)) = step.var_length {
+            let mut path = Vec::new();
+            return self.var_expand(part_index, step_index, step, from, min, max, &mut path, &row, out);
+        }
+        for (rel, other) in self.ev.graph.neighbours(from, dir(step.direction)) {
+            if step.rel_bound && !matches!(get(&row, step.rel_slot), Value::Relationship(r) if *r == rel) {
+                continue;
+            }
+            if !self.unique(rel, step.rel_slot, &row) || !self.rel_ok(step, rel, &row)? {
+                continue;
+            }
+            if !self.node_ok(&step.to, other, &row)? {
+                continue;
+            }
+            let mut r = row.clone();
+            set(&mut r, step.rel_slot, Value::Relationship(rel));
+            set(&mut r, step.to.slot, Value::Node(other));
+            self.steps(part_index, step_index + 1, r, out)?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_expand(
+        &self,
+        part_index: usize,
+        step_index: usize,
+        step: &ExpandStep,
+        at: NodeId,
+        min: u64,
+        max: Option<u64>,
+        path: &mut Vec<RelId>,
+        row: &Row,
+        out: &mut Vec<Row>,
+    ) -> XResult<()> {
+        self.ev.check_interrupt()?;
+        let depth = path.len() as u64;
+        if depth >= min && self.node_ok(&step.to, at, row)? {
+            let mut rels: Vec<Value> = path.iter().map(|r| Value::Relationship(*r)).collect();
+            if step.reversed {
+                rels.reverse();
+            }
+            let list = Value::list(rels);
+            let bound_ok = !step.rel_bound || crate::value::order::group_eq(get(row, step.rel_slot), &list);
+            if bound_ok {
+                let mut r = row.clone();
+                set(&mut r, step.rel_slot, list);
+                set(&mut r, step.to.slot, Value::Node(at));
+                self.steps(part_index, step_index + 1, r, out)?;
+            }
+        }
+        if max.is_some_and(|m| depth >= m) {
+            return Ok(());
+        }
+        for (rel, other) in self.ev.graph.neighbours(at, dir(step.direction)) {
+            if path.contains(&rel) || !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
+                continue;
+            }
+            path.push(rel);
+            self.var_expand(part_index, step_index, step, other, min, max, path, row, out)?;
+            path.pop();
+        }
+        Ok(())
+    }
+
+    /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
+    /// every predecessor on a shortest route.
+    fn shortest(&self, part_index: usize, kind: ShortestKind, start: NodeId, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+        let part = &self.plan.parts[part_index];
+        let step = &part.steps[0];
+        let (min, max) = step.var_length.unwrap_or((1, Some(1)));
+        let target_bound = match (step.to.bound, get(&row, step.to.slot)) {
+            (true, Value::Node(n)) => Some(*n),
+            (true, _) => return Ok(()),
+            _ => None,
+        };
+        let mut depth: HashMap<NodeId, u64> = HashMap::new();
+        let mut preds: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
+        depth.insert(start, 0);
+        let mut frontier = VecDeque::from([start]);
+        let mut found: Vec<NodeId> = Vec::new();
+        if min == 0 && self.node_ok(&step.to, start, &row)? && target_bound.is_none_or(|t| t == start) {
+            found.push(start);
+        }
+        let mut level = 0;
+        while !frontier.is_empty() && max.is_none_or(|m| level < m) {
+            if target_bound.is_some() && !found.is_empty() {
+                break;
+            }
+            self.ev.check_interrupt()?;
+            level += 1;
+            let mut next = VecDeque::new();
+            for node in frontier {
+                for (rel, other) in self.ev.graph.neighbours(node, dir(step.direction)) {
+                    if !self.rel_ok(step, rel, &row)? || !self.unique(rel, step.rel_slot, &row) {
+                        continue;
+                    }
+                    match depth.get(&other) {
+                        Some(d) if *d == level => preds.entry(other).or_default().push((rel, node)),
+                        Some(_) => {}
+                        None => {
+                            depth.insert(other, level);
+                            preds.entry(other).or_default().push((rel, node));
+                            next.push_back(other);
+                            let is_target = target_bound.is_none_or(|t| t == other);
+                            if is_target && level >= min && self.node_ok(&step.to, other, &row)? {
+                                found.push(other);
+                            }
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        for end in found {
+            let mut routes: Vec<Vec<RelId>> = Vec::new();
+            collect_routes(&preds, start, end, &mut Vec::new(), &mut routes, kind == ShortestKind::One);
+            for mut rels in routes {
+                rels.reverse();
+                let mut r = row.clone();
+                let rel_value = if step.var_length.is_some() {
+                    Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
+                } else {
+                    match rels.first() {
+                        Some(x) => Value::Relationship(*x),
+                        None => continue,
+                    }
+                };
+                set(&mut r, step.rel_slot, rel_value);
+                set(&mut r, step.to.slot, Value::Node(end));
+                self.steps(part_index, 1, r, out)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walks predecessors back from `end` to `start`; `acc` holds relationships end-first.
+fn collect_routes(
+    preds: &HashMap<NodeId, Vec<(RelId, NodeId)>>,
+    start: NodeId,
+    end: NodeId,
+    acc: &mut Vec<RelId>,
+    out: &mut Vec<Vec<RelId>>,
+    only_one: bool,
+) {
+    if only_one && !out.is_empty() {
+        return;
+    }
+    if end == start {
+        out.push(acc.clone());
+        return;
+    }
+    if let Some(ps) = preds.get(&end) {
+        for (rel, prev) in ps {
+            acc.push(*rel);
+            collect_routes(preds, start, *prev, acc, out, only_one);
+            acc.pop();
+            if only_one && !out.is_empty() {
+                return;
+            }
+        }
+    }
+}

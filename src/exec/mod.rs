@@ -1,0 +1,242 @@
+//! The executor: runs a plan's pipelines over batches of rows.
+//!
+//! Each operator takes every row of the one before (Cypher's clause-at-a-time
+//! semantics, which writes rely on). Reading operators evaluate against a
+//! shared `&Graph` (`eval.rs`, `matcher.rs`); writing ones change it
+//! (`write.rs`). The executor knows nothing of how the store persists.
+
+mod arith;
+mod eval;
+mod functions;
+mod matcher;
+mod project;
+mod write;
+
+use std::sync::atomic::AtomicBool;
+
+use crate::db::Params;
+use crate::error::{Error, ErrorKind, Phase};
+use crate::plan::{Op, Pipeline, QueryPlan};
+use crate::procedure::Procedure;
+use crate::result::Stats;
+use crate::store::Graph;
+use crate::value::order::GroupKey;
+use crate::value::temporal::TemporalError;
+use crate::value::Value;
+
+pub use eval::Eval;
+pub use functions::function_arity;
+use write::Writer;
+
+pub type Row = Vec<Value>;
+
+/// A runtime error, before it is given a place in the query text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+}
+
+pub type XResult<T> = Result<T, ExecError>;
+
+impl ExecError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: String) -> ExecError {
+        ExecError { kind, code, message }
+    }
+
+    pub fn type_error(message: String) -> ExecError {
+        ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", message)
+    }
+
+    pub fn overflow(message: String) -> ExecError {
+        ExecError::new(ErrorKind::ArgumentError, "IntegerOverflow", message)
+    }
+
+    pub fn deleted_entity(what: &str, id: u64) -> ExecError {
+        ExecError::new(
+            ErrorKind::EntityNotFound,
+            "DeletedEntityAccess",
+            format!("{what} {id} has been deleted; its properties and labels can no longer be read"),
+        )
+    }
+
+    pub fn missing_parameter(name: &str) -> ExecError {
+        ExecError::new(
+            ErrorKind::ParameterMissing,
+            "MissingParameter",
+            format!("parameter ${name} was not given a value"),
+        )
+    }
+
+    pub fn interrupted() -> ExecError {
+        let e = Error::interrupted();
+        ExecError::new(e.kind, e.code, e.message)
+    }
+
+    pub fn temporal(e: TemporalError) -> ExecError {
+        match e {
+            TemporalError::InvalidArgumentValue(m) => ExecError::new(ErrorKind::ArgumentError, "InvalidArgumentValue", m),
+            TemporalError::InvalidArgumentType(m) => ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", m),
+        }
+    }
+
+    pub fn from_function(e: crate::functions::FunctionError) -> ExecError {
+        ExecError::new(e.kind, e.code, e.message)
+    }
+
+    pub fn into_error(self) -> Error {
+        Error::new(self.kind, self.code, Phase::Runtime, self.message)
+    }
+}
+
+/// Everything a statement runs with.
+pub struct Context<'g> {
+    pub graph: &'g mut Graph,
+    pub params: &'g Params,
+    pub interrupt: &'g AtomicBool,
+    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
+    pub stats: Stats,
+}
+
+/// Runs a whole query: every UNION branch, then the union's deduplication.
+pub fn run_query(plan: &QueryPlan, ctx: &mut Context) -> XResult<Vec<Row>> {
+    let mut all = Vec::new();
+    for branch in &plan.branches {
+        let mut w = Writer {
+            graph: ctx.graph,
+            params: ctx.params,
+            interrupt: ctx.interrupt,
+            procedures: ctx.procedures,
+            stats: &mut ctx.stats,
+        };
+        let rows = run_pipeline(&mut w, branch, vec![Vec::new()])?;
+        all.extend(rows);
+    }
+    let distinct_union = plan.branches.len() > 1 && !plan.union_all.first().copied().unwrap_or(true);
+    if distinct_union {
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|r| seen.insert(r.iter().cloned().map(GroupKey).collect::<Vec<_>>()));
+    }
+    Ok(all)
+}
+
+fn run_pipeline(w: &mut Writer, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec<Row>> {
+    for op in &p.ops {
+        rows = match op {
+            Op::Create(parts) => w.create(parts, rows)?,
+            Op::Merge(m) => w.merge(m, rows)?,
+            Op::Set(items) => {
+                w.set(items, &mut rows)?;
+                rows
+            }
+            Op::Remove(items) => {
+                w.remove(items, &rows)?;
+                rows
+            }
+            Op::Delete { exprs, detach } => {
+                w.delete(exprs, *detach, &rows)?;
+                rows
+            }
+            read => {
+                let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
+                run_read_op(&ev, read, rows)?
+            }
+        };
+    }
+    Ok(rows)
+}
+
+/// Runs a pipeline of reading operators (EXISTS subqueries).
+pub(crate) fn run_read_pipeline(ev: &Eval, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec<Row>> {
+    for op in &p.ops {
+        rows = run_read_op(ev, op, rows)?;
+    }
+    Ok(rows)
+}
+
+fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
+    ev.check_interrupt()?;
+    Ok(match op {
+        Op::Match(m) => {
+            let mut out = Vec::new();
+            for row in rows {
+                matcher::match_pattern(ev, m, row, &mut out)?;
+            }
+            out
+        }
+        Op::Optional { plan } => {
+            let mut out = Vec::new();
+            for row in rows {
+                let before = out.len();
+                matcher::match_pattern(ev, plan, row.clone(), &mut out)?;
+                if out.len() == before {
+                    let mut row = row;
+                    for s in &plan.new_slots {
+                        eval::set(&mut row, *s, Value::Null);
+                    }
+                    out.push(row);
+                }
+            }
+            out
+        }
+        Op::Filter(e) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                if ev.truthy(e, &row)? {
+                    out.push(row);
+                }
+            }
+            out
+        }
+        Op::Unwind { expr, slot } => {
+            let mut out = Vec::new();
+            for row in rows {
+                match ev.eval(expr, &row)? {
+                    Value::Null => {}
+                    Value::List(items) => {
+                        for x in items.iter() {
+                            let mut r = row.clone();
+                            eval::set(&mut r, *slot, x.clone());
+                            out.push(r);
+                        }
+                    }
+                    other => {
+                        let mut r = row;
+                        eval::set(&mut r, *slot, other);
+                        out.push(r);
+                    }
+                }
+            }
+            out
+        }
+        Op::Project { exprs, keep } => project::project(ev, exprs, *keep, rows)?,
+        Op::Aggregate { keys, aggregates } => project::aggregate(ev, keys, aggregates, rows)?,
+        Op::Distinct { width } => project::distinct(*width, rows),
+        Op::Sort(keys) => project::sort(ev, keys, rows)?,
+        Op::Skip(e) => {
+            let n = project::count(ev, e, "SKIP")?;
+            rows.into_iter().skip(n).collect()
+        }
+        Op::Limit(e) => {
+            let n = project::count(ev, e, "LIMIT")?;
+            rows.into_iter().take(n).collect()
+        }
+        Op::Truncate(w) => rows
+            .into_iter()
+            .map(|mut r| {
+                r.resize(*w, Value::Null);
+                r
+            })
+            .collect(),
+        Op::Call(c) => project::call(ev, c, rows)?,
+        Op::Produce(_) => rows,
+        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => {
+            return Err(ExecError::new(
+                ErrorKind::SyntaxError,
+                "InvalidClauseComposition",
+                "a writing clause cannot run inside a read-only subquery".into(),
+            ))
+        }
+    })
+}

@@ -1,0 +1,196 @@
+//! Row-shaping operators: projection, aggregation, DISTINCT, ORDER BY,
+//! SKIP/LIMIT counts, and procedure calls.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::plan::{AggregateCall, CallPlan, Expr};
+use crate::value::order::{order, GroupKey};
+use crate::value::Value;
+
+use super::eval::{set, Eval};
+use super::{ExecError, Row, XResult};
+
+pub fn project(ev: &Eval, exprs: &[Expr], keep: bool, rows: Vec<Row>) -> XResult<Vec<Row>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut r = Vec::with_capacity(exprs.len() + if keep { row.len() } else { 0 });
+        for e in exprs {
+            r.push(ev.eval(e, &row)?);
+        }
+        if keep {
+            r.extend(row);
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+enum Acc {
+    CountStar(i64),
+    Fn(Box<dyn crate::functions::aggregate::Accumulator>),
+}
+
+fn new_acc(call: &AggregateCall) -> XResult<Acc> {
+    if &*call.name == "count(*)" {
+        return Ok(Acc::CountStar(0));
+    }
+    match crate::functions::aggregate::new_accumulator(&call.name, call.distinct) {
+        Some(a) => Ok(Acc::Fn(a)),
+        None => Err(ExecError::new(
+            crate::ErrorKind::SyntaxError,
+            "UnknownFunction",
+            format!("unknown aggregate function `{}`", call.name),
+        )),
+    }
+}
+
+/// Groups rows by `keys` and computes each aggregate per group; the output
+/// row is the keys followed by the aggregates.
+pub fn aggregate(ev: &Eval, keys: &[Expr], calls: &[AggregateCall], rows: Vec<Row>) -> XResult<Vec<Row>> {
+    let mut groups: Vec<(Vec<Value>, Vec<Acc>)> = Vec::new();
+    let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+    for row in &rows {
+        ev.check_interrupt()?;
+        let mut kv = Vec::with_capacity(keys.len());
+        for k in keys {
+            kv.push(ev.eval(k, row)?);
+        }
+        let gk: Vec<GroupKey> = kv.iter().cloned().map(GroupKey).collect();
+        let gi = match index.get(&gk) {
+            Some(i) => *i,
+            None => {
+                let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+                groups.push((kv, accs));
+                index.insert(gk, groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        for (acc, call) in groups[gi].1.iter_mut().zip(calls) {
+            match acc {
+                Acc::CountStar(n) => *n += 1,
+                Acc::Fn(a) => {
+                    let mut args = Vec::with_capacity(call.args.len());
+                    for e in &call.args {
+                        args.push(ev.eval(e, row)?);
+                    }
+                    a.update(&args).map_err(ExecError::from_function)?;
+                }
+            }
+        }
+    }
+    if groups.is_empty() && keys.is_empty() {
+        let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+        groups.push((Vec::new(), accs));
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (mut kv, accs) in groups {
+        for acc in accs {
+            kv.push(match acc {
+                Acc::CountStar(n) => Value::Int(n),
+                Acc::Fn(mut a) => a.finish().map_err(ExecError::from_function)?,
+            });
+        }
+        out.push(kv);
+    }
+    Ok(out)
+}
+
+pub fn distinct(width: usize, rows: Vec<Row>) -> Vec<Row> {
+    let mut seen = HashSet::new();
+    rows.into_iter()
+        .filter(|r| seen.insert(r.iter().take(width).cloned().map(GroupKey).collect::<Vec<_>>()))
+        .collect()
+}
+
+pub fn sort(ev: &Eval, keys: &[(Expr, bool)], rows: Vec<Row>) -> XResult<Vec<Row>> {
+    let mut keyed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut k = Vec::with_capacity(keys.len());
+        for (e, _) in keys {
+            k.push(ev.eval(e, &row)?);
+        }
+        keyed.push((k, row));
+    }
+    keyed.sort_by(|(a, _), (b, _)| {
+        for (i, (_, desc)) in keys.iter().enumerate() {
+            let o = order(&a[i], &b[i]);
+            let o = if *desc { o.reverse() } else { o };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    Ok(keyed.into_iter().map(|(_, r)| r).collect())
+}
+
+/// A SKIP or LIMIT value: a non-negative integer.
+pub fn count(ev: &Eval, e: &Expr, clause: &str) -> XResult<usize> {
+    let v = ev.eval(e, &Vec::new())?;
+    match v {
+        Value::Int(i) if i >= 0 => Ok(i as usize),
+        Value::Int(i) => Err(ExecError::new(
+            crate::ErrorKind::SyntaxError,
+            "NegativeIntegerArgument",
+            format!("{clause} cannot be negative: {i}"),
+        )),
+        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 => Err(ExecError::new(
+            crate::ErrorKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("{clause} needs an integer, got the float {f}"),
+        )),
+        other => Err(ExecError::new(
+            crate::ErrorKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("{clause} needs an integer, got {}", other.type_name()),
+        )),
+    }
+}
+
+pub fn call(ev: &Eval, c: &CallPlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let mut args = Vec::with_capacity(c.args.len());
+        for a in &c.args {
+            args.push(ev.eval(a, &row)?);
+        }
+        for result in run_procedure(ev, &c.name, &args)? {
+            let mut r = row.clone();
+            for (field, slot) in &c.yields {
+                set(&mut r, *slot, result.get(*field).cloned().unwrap_or(Value::Null));
+            }
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn run_procedure(ev: &Eval, name: &str, args: &[Value]) -> XResult<Vec<Vec<Value>>> {
+    let Some(proc) = (ev.procedures)(name) else {
+        return Err(ExecError::new(
+            crate::ErrorKind::ProcedureError,
+            "ProcedureNotFound",
+            format!("there is no procedure `{name}`"),
+        ));
+    };
+    let mut coerced = Vec::with_capacity(args.len());
+    for (v, (arg, ty)) in args.iter().zip(&proc.inputs) {
+        let v = match (ty, v) {
+            (crate::procedure::ValueType::Float, Value::Int(i)) => Value::Float(*i as f64),
+            _ => v.clone(),
+        };
+        if !ty.accepts(&v) {
+            return Err(ExecError::type_error(format!(
+                "procedure `{name}` expects {ty} for `{arg}`, got {}",
+                v.type_name()
+            )));
+        }
+        coerced.push(v);
+    }
+    if let Some(rows) = crate::db::builtin_procedure(ev.graph, name) {
+        return Ok(rows);
+    }
+    (proc.body)(&coerced).map_err(|m| {
+        ExecError::new(crate::ErrorKind::ProcedureError, "ProcedureCallFailed", format!("{name}: {m}"))
+    })
+}

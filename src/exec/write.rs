@@ -1,0 +1,401 @@
+//! The writing clauses: CREATE, MERGE, SET, REMOVE, DELETE.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::AtomicBool;
+
+use crate::db::Params;
+use crate::plan::{CreatePart, Expr, MergePlan, RemoveOp, SetOp};
+use crate::procedure::Procedure;
+use crate::result::Stats;
+use crate::store::{Graph, KeyId, Props, StoreError};
+use crate::value::{NodeId, RelId, Value};
+
+use super::eval::{get, set, Eval};
+use super::{ExecError, Row, XResult};
+
+/// What the writing operators need: the graph to change and what evaluation reads.
+pub struct Writer<'g> {
+    pub graph: &'g mut Graph,
+    pub params: &'g Params,
+    pub interrupt: &'g AtomicBool,
+    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
+    pub stats: &'g mut Stats,
+}
+
+fn store_error(e: StoreError) -> ExecError {
+    match e {
+        StoreError::NodeHasRelationships(id) => ExecError::new(
+            crate::ErrorKind::ConstraintVerificationFailed,
+            "DeleteConnectedNode",
+            format!("cannot delete node {id}: it still has relationships; use DETACH DELETE to delete them too"),
+        ),
+        StoreError::NoSuchNode(id) => ExecError::deleted_entity("node", id),
+        StoreError::NoSuchRelationship(id) => ExecError::deleted_entity("relationship", id),
+    }
+}
+
+impl Writer<'_> {
+    fn eval(&self) -> Eval<'_> {
+        Eval::new(self.graph, self.params, self.interrupt, self.procedures)
+    }
+
+    /// Evaluates a property map for a new entity.
+    fn props(&mut self, e: &Option<Expr>, row: &Row) -> XResult<Props> {
+        let Some(e) = e else {
+            return Ok(Vec::new());
+        };
+        let v = self.eval().eval(e, row)?;
+        let map = match v {
+            Value::Map(m) => m,
+            Value::Null => return Ok(Vec::new()),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "properties must be given as a map, got {}",
+                    other.type_name()
+                )))
+            }
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map.iter() {
+            check_storable(k, v)?;
+            if !v.is_null() {
+                out.push((self.graph.keys.intern(k), v.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn create(&mut self, parts: &[CreatePart], rows: Vec<Row>) -> XResult<Vec<Row>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            for part in parts {
+                self.create_part(part, &mut row)?;
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    fn create_part(&mut self, part: &CreatePart, row: &mut Row) -> XResult<()> {
+        for n in &part.nodes {
+            if n.bound {
+                match get(row, n.slot) {
+                    Value::Node(_) => continue,
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "CREATE needs a node here, but the variable holds {}",
+                            other.type_name()
+                        )))
+                    }
+                }
+            }
+            let props = self.props(&n.props, row)?;
+            self.stats.properties_set += props.len() as u64;
+            self.stats.labels_added += n.labels.len() as u64;
+            self.stats.nodes_created += 1;
+            let id = self.graph.create_node(&n.labels, props);
+            set(row, n.slot, Value::Node(id));
+        }
+        for r in &part.rels {
+            let end = |v: &Value| match v {
+                Value::Node(n) => Ok(*n),
+                other => Err(ExecError::type_error(format!(
+                    "a relationship must join two nodes, got {}",
+                    other.type_name()
+                ))),
+            };
+            let from = end(get(row, r.from))?;
+            let to = end(get(row, r.to))?;
+            let props = self.props(&r.props, row)?;
+            self.stats.properties_set += props.len() as u64;
+            let id = self.graph.create_relationship(from, to, r.rel_type, props).map_err(store_error)?;
+            self.stats.relationships_created += 1;
+            set(row, r.slot, Value::Relationship(id));
+        }
+        if let Some(pb) = &part.path {
+            let p = self.eval().build_path(row, pb.start, &pb.steps)?;
+            set(row, pb.slot, p);
+        }
+        Ok(())
+    }
+
+    pub fn merge(&mut self, plan: &MergePlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
+        let mut out = Vec::new();
+        for row in rows {
+            self.check_merge_nulls(plan, &row)?;
+            let mut found = Vec::new();
+            super::matcher::match_pattern(&self.eval(), &plan.pattern, row.clone(), &mut found)?;
+            if found.is_empty() {
+                let mut row = row;
+                self.create_part(&plan.create, &mut row)?;
+                self.set(&plan.on_create, std::slice::from_mut(&mut row))?;
+                out.push(row);
+            } else {
+                self.set(&plan.on_match, &mut found)?;
+                out.extend(found);
+            }
+        }
+        Ok(out)
+    }
+
+    /// MERGE cannot match or create a property that is null.
+    fn check_merge_nulls(&self, plan: &MergePlan, row: &Row) -> XResult<()> {
+        let ev = self.eval();
+        for n in &plan.create.nodes {
+            if let (false, Some(e)) = (n.bound, &n.props) {
+                if let Value::Map(m) = ev.eval(e, row)? {
+                    if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+                        return Err(ExecError::new(
+                            crate::ErrorKind::SemanticError,
+                            "MergeReadOwnWrites",
+                            format!("cannot MERGE a node with a null property `{k}`"),
+                        ));
+                    }
+                }
+            }
+        }
+        for r in &plan.create.rels {
+            if let Some(e) = &r.props {
+                if let Value::Map(m) = ev.eval(e, row)? {
+                    if let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+                        return Err(ExecError::new(
+                            crate::ErrorKind::SemanticError,
+                            "MergeReadOwnWrites",
+                            format!("cannot MERGE a relationship with a null property `{k}`"),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn set(&mut self, items: &[SetOp], rows: &mut [Row]) -> XResult<()> {
+        for row in rows.iter_mut() {
+            for item in items {
+                match item {
+                    SetOp::Property { target, key, value } => {
+                        let t = self.eval().eval(target, row)?;
+                        let v = self.eval().eval(value, row)?;
+                        self.set_property(&t, *key, v)?;
+                    }
+                    SetOp::Replace { target, value } => {
+                        let t = self.eval().eval(target, row)?;
+                        let v = self.eval().eval(value, row)?;
+                        self.set_all(&t, v, true)?;
+                    }
+                    SetOp::Merge { target, value } => {
+                        let t = self.eval().eval(target, row)?;
+                        let v = self.eval().eval(value, row)?;
+                        self.set_all(&t, v, false)?;
+                    }
+                    SetOp::Labels { target, labels } => match self.eval().eval(target, row)? {
+                        Value::Null => {}
+                        Value::Node(n) => {
+                            for l in labels {
+                                if self.graph.add_label(n, *l).map_err(store_error)? {
+                                    self.stats.labels_added += 1;
+                                }
+                            }
+                        }
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "only nodes have labels, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn set_property(&mut self, target: &Value, key: KeyId, v: Value) -> XResult<()> {
+        check_storable(self.graph.keys.name(key), &v)?;
+        let removing = v.is_null();
+        let old = match target {
+            Value::Null => return Ok(()),
+            Value::Node(n) => self.graph.set_node_property(*n, key, v).map_err(store_error)?,
+            Value::Relationship(r) => self.graph.set_relationship_property(*r, key, v).map_err(store_error)?,
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "only nodes and relationships have properties to set, got {}",
+                    other.type_name()
+                )))
+            }
+        };
+        if old.is_some() {
+            self.stats.properties_removed += 1;
+        }
+        if !removing {
+            self.stats.properties_set += 1;
+        }
+        Ok(())
+    }
+
+    /// `n = map` (replace) and `n += map` (merge).
+    fn set_all(&mut self, target: &Value, v: Value, replace: bool) -> XResult<()> {
+        if target.is_null() {
+            return Ok(());
+        }
+        let map = match &v {
+            Value::Map(m) => m.clone(),
+            Value::Node(_) | Value::Relationship(_) => self.eval().all_properties(&v)?,
+            Value::Null if replace => std::sync::Arc::new(Default::default()),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "SET needs a map (or an entity to copy properties from), got {}",
+                    other.type_name()
+                )))
+            }
+        };
+        if replace {
+            let existing: Vec<KeyId> = match target {
+                Value::Node(n) => self.eval().node(*n)?.props.iter().map(|(k, _)| *k).collect(),
+                Value::Relationship(r) => self.eval().relationship(*r)?.props.iter().map(|(k, _)| *k).collect(),
+                _ => Vec::new(),
+            };
+            for k in existing {
+                if !map.contains_key(self.graph.keys.name(k)) {
+                    self.set_property(target, k, Value::Null)?;
+                }
+            }
+        }
+        for (k, val) in map.iter() {
+            let key = self.graph.keys.intern(k);
+            self.set_property(target, key, val.clone())?;
+        }
+        Ok(())
+    }
+
+    pub fn remove(&mut self, items: &[RemoveOp], rows: &[Row]) -> XResult<()> {
+        for row in rows {
+            for item in items {
+                match item {
+                    RemoveOp::Property { target, key } => {
+                        let t = self.eval().eval(target, row)?;
+                        let old = match &t {
+                            Value::Null => None,
+                            Value::Node(n) => self.graph.set_node_property(*n, *key, Value::Null).map_err(store_error)?,
+                            Value::Relationship(r) => {
+                                self.graph.set_relationship_property(*r, *key, Value::Null).map_err(store_error)?
+                            }
+                            other => {
+                                return Err(ExecError::type_error(format!(
+                                    "only nodes and relationships have properties to remove, got {}",
+                                    other.type_name()
+                                )))
+                            }
+                        };
+                        if old.is_some() {
+                            self.stats.properties_removed += 1;
+                        }
+                    }
+                    RemoveOp::Labels { target, labels } => match self.eval().eval(target, row)? {
+                        Value::Null => {}
+                        Value::Node(n) => {
+                            for l in labels {
+                                if self.graph.remove_label(n, *l).map_err(store_error)? {
+                                    self.stats.labels_removed += 1;
+                                }
+                            }
+                        }
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "only nodes have labels, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes everything the rows name: relationships first, then nodes, so
+    /// that `DELETE n, r` works in any order.
+    pub fn delete(&mut self, exprs: &[Expr], detach: bool, rows: &[Row]) -> XResult<()> {
+        let mut nodes: BTreeSet<NodeId> = BTreeSet::new();
+        let mut rels: BTreeSet<RelId> = BTreeSet::new();
+        for row in rows {
+            for e in exprs {
+                let v = self.eval().eval(e, row)?;
+                collect_deletable(&v, &mut nodes, &mut rels)?;
+            }
+        }
+        for r in rels {
+            if self.graph.contains_relationship(r) {
+                self.graph.delete_relationship(r).map_err(store_error)?;
+                self.stats.relationships_deleted += 1;
+            }
+        }
+        for n in nodes {
+            if self.graph.contains_node(n) {
+                let removed = self.graph.delete_node(n, detach).map_err(store_error)?;
+                self.stats.relationships_deleted += removed as u64;
+                self.stats.nodes_deleted += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn collect_deletable(v: &Value, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<RelId>) -> XResult<()> {
+    match v {
+        Value::Null => {}
+        Value::Node(n) => {
+            nodes.insert(*n);
+        }
+        Value::Relationship(r) => {
+            rels.insert(*r);
+        }
+        Value::Path(p) => {
+            nodes.extend(p.nodes.iter().copied());
+            rels.extend(p.rels.iter().copied());
+        }
+        Value::List(items) => {
+            for i in items.iter() {
+                collect_deletable(i, nodes, rels)?;
+            }
+        }
+        other => {
+            return Err(ExecError::type_error(format!(
+                "DELETE takes nodes, relationships or paths, got {}",
+                other.type_name()
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// Properties hold scalars, temporals and homogeneous lists of them.
+fn check_storable(key: &str, v: &Value) -> XResult<()> {
+    if !v.is_storable() {
+        return Err(ExecError::new(
+            crate::ErrorKind::TypeError,
+            "InvalidPropertyType",
+            format!(
+                "property `{key}` cannot hold a {}: properties hold numbers, strings, booleans, temporal values and lists of them",
+                v.type_name()
+            ),
+        ));
+    }
+    if let Value::List(items) = v {
+        let mut kinds = items.iter().map(|i| match i {
+            Value::Int(_) | Value::Float(_) => "Number",
+            other => other.type_name(),
+        });
+        if let Some(first) = kinds.next() {
+            if kinds.any(|k| k != first) {
+                return Err(ExecError::new(
+                    crate::ErrorKind::TypeError,
+                    "InvalidPropertyType",
+                    format!("property `{key}` cannot hold a list of mixed types"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! EXPLAIN: a plan printed as one operator a line, in the order they run.
+
+use std::fmt::{self, Write};
+
+use super::{direction_arrow, ExpandStep, MatchPlan, NodeStep, Op, Pipeline, QueryPlan, ShortestKind};
+use crate::store::Graph;
+
+/// Names ids back with the graph's interners.
+pub struct Explain<'a> {
+    pub plan: &'a QueryPlan,
+    pub graph: &'a Graph,
+}
+
+impl fmt::Display for Explain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, branch) in self.plan.branches.iter().enumerate() {
+            if i > 0 {
+                let all = self.plan.union_all.get(i - 1).copied().unwrap_or(false);
+                writeln!(f, "{}", if all { "UNION ALL" } else { "UNION" })?;
+            }
+            self.pipeline(f, branch, 0)?;
+        }
+        Ok(())
+    }
+}
+
+impl Explain<'_> {
+    fn pipeline(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, depth: usize) -> fmt::Result {
+        for op in &p.ops {
+            let pad = "  ".repeat(depth);
+            match op {
+                Op::Match(m) => self.matching(f, m, &pad, "")?,
+                Op::Optional { plan } => self.matching(f, plan, &pad, "Optional ")?,
+                Op::Filter(_) => writeln!(f, "{pad}Filter")?,
+                Op::Unwind { slot, .. } => writeln!(f, "{pad}Unwind -> #{slot}")?,
+                Op::Project { exprs, .. } => writeln!(f, "{pad}Projection ({} columns)", exprs.len())?,
+                Op::Aggregate { keys, aggregates } => {
+                    let names: Vec<&str> = aggregates.iter().map(|a| &*a.name).collect();
+                    writeln!(f, "{pad}Aggregation (group by {} keys: {})", keys.len(), names.join(", "))?
+                }
+                Op::Distinct { .. } => writeln!(f, "{pad}Distinct")?,
+                Op::Sort(keys) => writeln!(f, "{pad}Sort ({} keys)", keys.len())?,
+                Op::Skip(_) => writeln!(f, "{pad}Skip")?,
+                Op::Limit(_) => writeln!(f, "{pad}Limit")?,
+                Op::Truncate(_) => {}
+                Op::Create(parts) => {
+                    let n: usize = parts.iter().map(|p| p.nodes.iter().filter(|n| !n.bound).count()).sum();
+                    let r: usize = parts.iter().map(|p| p.rels.len()).sum();
+                    writeln!(f, "{pad}Create ({n} nodes, {r} relationships)")?
+                }
+                Op::Merge(m) => {
+                    self.matching(f, &m.pattern, &pad, "Merge: ")?;
+                }
+                Op::Set(items) => writeln!(f, "{pad}Set ({} items)", items.len())?,
+                Op::Remove(items) => writeln!(f, "{pad}Remove ({} items)", items.len())?,
+                Op::Delete { detach, exprs } => {
+                    writeln!(f, "{pad}{}Delete ({} items)", if *detach { "Detach" } else { "" }, exprs.len())?
+                }
+                Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn matching(&self, f: &mut fmt::Formatter<'_>, m: &MatchPlan, pad: &str, prefix: &str) -> fmt::Result {
+        for part in &m.parts {
+            let start = &part.start;
+            let scan = if start.bound {
+                "Argument".to_string()
+            } else if let Some(l) = start.labels.first() {
+                format!("NodeByLabelScan {}", self.node(start, Some(*l)))
+            } else {
+                format!("AllNodesScan {}", self.node(start, None))
+            };
+            writeln!(f, "{pad}{prefix}{scan}")?;
+            for step in &part.steps {
+                let kind = match (part.shortest, step.var_length.is_some()) {
+                    (Some(ShortestKind::One), _) => "ShortestPath",
+                    (Some(ShortestKind::All), _) => "AllShortestPaths",
+                    (None, true) => "VarLengthExpand",
+                    (None, false) if step.to.bound => "ExpandInto",
+                    (None, false) => "Expand",
+                };
+                writeln!(f, "{pad}{prefix}{kind} {}", self.expand(step))?;
+            }
+        }
+        if m.predicate.is_some() {
+            writeln!(f, "{pad}{prefix}Filter")?;
+        }
+        Ok(())
+    }
+
+    fn node(&self, n: &NodeStep, scan_label: Option<u32>) -> String {
+        let mut s = format!("(#{}", n.slot);
+        for l in &n.labels {
+            let _ = write!(s, ":{}", self.graph.labels.name(*l));
+        }
+        if !n.props.is_empty() || n.props_param.is_some() {
+            s.push_str(" {..}");
+        }
+        let _ = scan_label;
+        s.push(')');
+        s
+    }
+
+    fn expand(&self, e: &ExpandStep) -> String {
+        let (l, r) = direction_arrow(e.direction);
+        let mut rel = format!("#{}", e.rel_slot);
+        for (i, t) in e.types.iter().enumerate() {
+            rel.push(if i == 0 { ':' } else { '|' });
+            rel.push_str(self.graph.types.name(*t));
+        }
+        if let Some((min, max)) = e.var_length {
+            let _ = write!(rel, "*{min}..{}", max.map_or(String::new(), |m| m.to_string()));
+        }
+        format!("(#{}){l}[{rel}]{r}{}", e.from, self.node(&e.to, None))
+    }
+}

@@ -1,0 +1,74 @@
+//! Compiled expressions: the AST's expressions with variables resolved to
+//! row slots and names to interned ids, ready to evaluate.
+
+use std::sync::Arc;
+
+use crate::ast::{BinaryOp, Quantifier, UnaryOp};
+use crate::store::{KeyId, LabelId};
+use crate::value::Value;
+
+use super::MatchPlan;
+
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Const(Value),
+    Param(Arc<str>),
+    Slot(usize),
+    List(Vec<Expr>),
+    Map(Vec<(Arc<str>, Expr)>),
+    Property(Box<Expr>, KeyId, Arc<str>),
+    Index(Box<Expr>, Box<Expr>),
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `a < b < c`-style chains are already split; `And`/`Or` short-circuit.
+    IsNull(Box<Expr>, bool),
+    HasLabels(Box<Expr>, Vec<LabelId>),
+    Function(Arc<str>, Vec<Expr>),
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        else_: Option<Box<Expr>>,
+    },
+    ListComprehension {
+        slot: usize,
+        list: Box<Expr>,
+        predicate: Option<Box<Expr>>,
+        projection: Option<Box<Expr>>,
+    },
+    Quantified {
+        quantifier: Quantifier,
+        slot: usize,
+        list: Box<Expr>,
+        predicate: Box<Expr>,
+    },
+    Reduce {
+        acc: usize,
+        init: Box<Expr>,
+        slot: usize,
+        list: Box<Expr>,
+        expr: Box<Expr>,
+    },
+    /// Rows of the pattern, projected: `[(a)-->(b) WHERE .. | b.name]`.
+    PatternComprehension {
+        pattern: Box<MatchPlan>,
+        projection: Box<Expr>,
+    },
+    /// Whether the pattern has at least one match.
+    PatternExists(Box<MatchPlan>),
+    /// A relationship pattern used as a value: the list of its paths.
+    PatternList(Box<MatchPlan>, usize),
+    /// `EXISTS { ... }`: whether the sub-pipeline yields a row.
+    Exists(Box<super::Pipeline>),
+    MapProjection {
+        base: Box<Expr>,
+        items: Vec<MapProjectionItem>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum MapProjectionItem {
+    Property(Arc<str>, KeyId),
+    AllProperties,
+    Entry(Arc<str>, Expr),
+}

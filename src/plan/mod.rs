@@ -1,0 +1,230 @@
+//! Plans: what the executor runs. A query becomes a pipeline of operators,
+//! each taking the rows of the one before (Cypher's clause-at-a-time
+//! semantics); UNION joins pipelines.
+//!
+//! The planner (`planner.rs`) turns a checked AST into a `QueryPlan`; pattern
+//! matching is planned in `pattern.rs`, WITH/RETURN in `projection.rs`;
+//! `explain.rs` prints a plan for EXPLAIN.
+
+mod explain;
+pub mod expr;
+mod pattern;
+mod planner;
+mod projection;
+mod scope;
+
+use std::sync::Arc;
+
+use crate::ast::Direction;
+use crate::store::{KeyId, LabelId, TypeId};
+
+pub use expr::Expr;
+pub use planner::{plan_query, PlanError};
+pub use scope::Scope;
+
+#[derive(Clone, Debug)]
+pub struct QueryPlan {
+    pub columns: Vec<String>,
+    /// One pipeline per UNION branch.
+    pub branches: Vec<Pipeline>,
+    /// `true` where the UNION before branch `i + 1` is `UNION ALL`.
+    pub union_all: Vec<bool>,
+    /// Whether the query writes (so the executor journals it).
+    pub writes: bool,
+}
+
+/// Operators applied in order to a batch of rows, starting from one empty row.
+#[derive(Clone, Debug, Default)]
+pub struct Pipeline {
+    pub ops: Vec<Op>,
+    /// Row width (slots) at the end of the pipeline.
+    pub width: usize,
+}
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    Match(MatchPlan),
+    Optional {
+        plan: MatchPlan,
+    },
+    Filter(Expr),
+    Unwind {
+        expr: Expr,
+        slot: usize,
+    },
+    /// Computes new rows from expressions; `keep` appends the old row after
+    /// the new columns (so ORDER BY can still see the old variables).
+    Project {
+        exprs: Vec<Expr>,
+        keep: bool,
+    },
+    Aggregate {
+        keys: Vec<Expr>,
+        aggregates: Vec<AggregateCall>,
+    },
+    Distinct {
+        /// Only the first `width` slots decide distinctness.
+        width: usize,
+    },
+    Sort(Vec<(Expr, bool)>),
+    Skip(Expr),
+    Limit(Expr),
+    /// Drops slots past `width`.
+    Truncate(usize),
+    Create(Vec<CreatePart>),
+    Merge(MergePlan),
+    Set(Vec<SetOp>),
+    Remove(Vec<RemoveOp>),
+    Delete {
+        exprs: Vec<Expr>,
+        detach: bool,
+    },
+    Call(CallPlan),
+    /// `EXPLAIN`-only marker of the final projection's column names.
+    Produce(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct AggregateCall {
+    pub name: Arc<str>,
+    pub distinct: bool,
+    /// Empty for `count(*)`.
+    pub args: Vec<Expr>,
+}
+
+/// How to match a pattern: its parts, each a chain of steps from a start
+/// node, then the predicate and the uniqueness check over its relationships.
+#[derive(Clone, Debug)]
+pub struct MatchPlan {
+    pub parts: Vec<PartPlan>,
+    pub predicate: Option<Expr>,
+    /// Slots holding relationships (or lists of them) that must all differ.
+    pub unique_rels: Vec<usize>,
+    /// Slots this match binds (set to null by OPTIONAL MATCH when nothing matches).
+    pub new_slots: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PartPlan {
+    pub start: NodeStep,
+    pub steps: Vec<ExpandStep>,
+    /// `p = ...`: the slot of the path and how to assemble it.
+    pub path: Option<PathBuild>,
+    pub shortest: Option<ShortestKind>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShortestKind {
+    One,
+    All,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeStep {
+    pub slot: usize,
+    /// Already bound when the step runs: check it rather than scan.
+    pub bound: bool,
+    pub labels: Vec<LabelId>,
+    pub props: Vec<(KeyId, Arc<str>, Expr)>,
+    /// A `$param` map of properties to match.
+    pub props_param: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpandStep {
+    pub from: usize,
+    pub rel_slot: usize,
+    pub rel_bound: bool,
+    pub direction: Direction,
+    pub types: Vec<TypeId>,
+    pub rel_props: Vec<(KeyId, Arc<str>, Expr)>,
+    pub rel_props_param: Option<Expr>,
+    /// `Some` for variable length: `(min, max)` hops.
+    pub var_length: Option<(u64, Option<u64>)>,
+    /// Expanding against the pattern's written order (a var-length list is
+    /// collected backwards and must be reversed).
+    pub reversed: bool,
+    pub to: NodeStep,
+}
+
+/// Where the nodes and relationships of a named path live.
+#[derive(Clone, Debug)]
+pub struct PathBuild {
+    pub slot: usize,
+    pub start: usize,
+    /// `(relationship slot, is var-length list, node slot)` per step, in pattern order.
+    pub steps: Vec<(usize, bool, usize)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreatePart {
+    pub nodes: Vec<CreateNode>,
+    pub rels: Vec<CreateRel>,
+    pub path: Option<PathBuild>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateNode {
+    pub slot: usize,
+    /// Bound earlier: reuse, don't create.
+    pub bound: bool,
+    pub labels: Vec<LabelId>,
+    pub props: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateRel {
+    pub slot: usize,
+    pub from: usize,
+    pub to: usize,
+    pub rel_type: TypeId,
+    pub props: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MergePlan {
+    pub pattern: MatchPlan,
+    pub create: CreatePart,
+    pub on_create: Vec<SetOp>,
+    pub on_match: Vec<SetOp>,
+}
+
+#[derive(Clone, Debug)]
+pub enum SetOp {
+    Property { target: Expr, key: KeyId, value: Expr },
+    Replace { target: Expr, value: Expr },
+    Merge { target: Expr, value: Expr },
+    Labels { target: Expr, labels: Vec<LabelId> },
+}
+
+#[derive(Clone, Debug)]
+pub enum RemoveOp {
+    Property { target: Expr, key: KeyId },
+    Labels { target: Expr, labels: Vec<LabelId> },
+}
+
+#[derive(Clone, Debug)]
+pub struct CallPlan {
+    pub name: String,
+    pub args: Vec<Expr>,
+    /// `(index of the output field, slot)` for each yielded field.
+    pub yields: Vec<(usize, usize)>,
+    /// A standalone CALL without YIELD: the result is the procedure's output as is.
+    pub standalone: bool,
+}
+
+/// The plan as text, one operator a line (EXPLAIN).
+pub fn explain(plan: &QueryPlan, graph: &crate::store::Graph) -> String {
+    explain::Explain { plan, graph }.to_string()
+}
+
+/// Slots and which are free, for one row layout; see `scope.rs`.
+pub type SlotNames = Vec<Option<String>>;
+
+pub(crate) fn direction_arrow(d: Direction) -> (&'static str, &'static str) {
+    match d {
+        Direction::Outgoing => ("-", "->"),
+        Direction::Incoming => ("<-", "-"),
+        Direction::Both => ("-", "-"),
+    }
+}

@@ -1,0 +1,455 @@
+//! Planning patterns: MATCH (where to start, which way to expand), CREATE and
+//! MERGE (what to create), and named paths.
+
+use std::sync::Arc;
+
+use crate::ast::{self, Direction, PathKind};
+
+use super::expr::Expr;
+use super::planner::{ExprCtx, PResult, PlanError, Planner};
+use super::scope::{Scope, VarKind};
+use super::{
+    CreateNode, CreatePart, CreateRel, ExpandStep, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
+    ShortestKind,
+};
+
+/// The slots of one pattern part, in pattern order.
+struct PartSlots {
+    /// `(slot, bound before this part)`
+    nodes: Vec<(usize, bool)>,
+    rels: Vec<(usize, bool)>,
+    path: Option<usize>,
+}
+
+fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
+    std::iter::once(&e.start).chain(e.chain.iter().map(|(_, n)| n)).collect()
+}
+
+impl<'a> Planner<'a> {
+    /// Gives every node, relationship and path of a part its slot, binding new
+    /// names in `scope` (in pattern order, so MERGE's match and create agree).
+    fn resolve_part(&mut self, part: &ast::PatternPart, scope: &mut Scope, seen_rels: &mut Vec<String>) -> PResult<PartSlots> {
+        let mut slots = PartSlots { nodes: Vec::new(), rels: Vec::new(), path: None };
+        let nodes = part_nodes(&part.element);
+        for (i, n) in nodes.iter().enumerate() {
+            if i > 0 {
+                let r = &part.element.chain[i - 1].0;
+                slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+            }
+            slots.nodes.push(self.resolve_node(n, scope)?);
+        }
+        if let Some(v) = &part.variable {
+            if scope.lookup(&v.name).is_some() {
+                return Err(PlanError::syntax(
+                    "VariableAlreadyBound",
+                    format!("variable `{}` is already declared; a path needs a new name", v.name),
+                    v.span,
+                ));
+            }
+            slots.path = Some(scope.bind(&v.name, VarKind::Path));
+        }
+        Ok(slots)
+    }
+
+    fn resolve_node(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> PResult<(usize, bool)> {
+        match &n.variable {
+            None => Ok((scope.fresh(), false)),
+            Some(v) => match scope.get(&v.name) {
+                Some((slot, kind)) => {
+                    if !matches!(kind, VarKind::Node | VarKind::Value) {
+                        return Err(PlanError::syntax(
+                            "VariableTypeConflict",
+                            format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(kind)),
+                            v.span,
+                        ));
+                    }
+                    Ok((slot, true))
+                }
+                None => Ok((scope.bind(&v.name, VarKind::Node), false)),
+            },
+        }
+    }
+
+    fn resolve_rel(&mut self, r: &ast::RelPattern, scope: &mut Scope, seen: &mut Vec<String>) -> PResult<(usize, bool)> {
+        match &r.variable {
+            None => Ok((scope.fresh(), false)),
+            Some(v) => {
+                if seen.contains(&v.name) {
+                    return Err(PlanError::syntax(
+                        "RelationshipUniquenessViolation",
+                        format!("relationship `{}` appears twice in one pattern, which can never match", v.name),
+                        v.span,
+                    ));
+                }
+                seen.push(v.name.clone());
+                let want = if r.length.is_some() { VarKind::RelationshipList } else { VarKind::Relationship };
+                match scope.get(&v.name) {
+                    Some((slot, kind)) => {
+                        let ok = kind == want || kind == VarKind::Value;
+                        if !ok {
+                            return Err(PlanError::syntax(
+                                "VariableTypeConflict",
+                                format!("`{}` is a {} and cannot be used as a {}", v.name, kind_name(kind), kind_name(want)),
+                                v.span,
+                            ));
+                        }
+                        Ok((slot, true))
+                    }
+                    None => Ok((scope.bind(&v.name, want), false)),
+                }
+            }
+        }
+    }
+
+    /// Plans a MATCH pattern (also used by OPTIONAL MATCH, MERGE, pattern
+    /// expressions and comprehensions). New variables are bound in `scope`.
+    pub(super) fn plan_match(
+        &mut self,
+        pattern: &ast::Pattern,
+        where_: Option<&ast::Expr>,
+        scope: &mut Scope,
+        _clause: bool,
+    ) -> PResult<MatchPlan> {
+        let before = scope.width;
+        let mut seen = Vec::new();
+        let mut resolved = Vec::new();
+        for part in &pattern.parts {
+            let slots = self.resolve_part(part, scope, &mut seen)?;
+            resolved.push(slots);
+        }
+        let mut bound: Vec<usize> = (0..before).collect();
+        let mut parts = Vec::new();
+        let mut unique_rels = Vec::new();
+        for (part, slots) in pattern.parts.iter().zip(&resolved) {
+            unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
+            parts.push(self.plan_part(part, slots, scope, &mut bound)?);
+        }
+        let predicate = match where_ {
+            Some(w) => Some(self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
+            None => None,
+        };
+        let new_slots = (before..scope.width).collect();
+        Ok(MatchPlan { parts, predicate, unique_rels, new_slots })
+    }
+
+    fn plan_part(
+        &mut self,
+        part: &ast::PatternPart,
+        slots: &PartSlots,
+        scope: &Scope,
+        bound: &mut Vec<usize>,
+    ) -> PResult<PartPlan> {
+        let nodes = part_nodes(&part.element);
+        let rels: Vec<&ast::RelPattern> = part.element.chain.iter().map(|(r, _)| r).collect();
+        let shortest = match part.kind {
+            PathKind::Normal => None,
+            PathKind::ShortestPath => Some(ShortestKind::One),
+            PathKind::AllShortestPaths => Some(ShortestKind::All),
+        };
+        if shortest.is_some() && rels.len() != 1 {
+            return Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "shortestPath and allShortestPaths take a pattern with exactly one relationship",
+                part.span,
+            ));
+        }
+        let start = if shortest.is_some() { 0 } else { self.choose_start(&nodes, slots, bound) };
+        let start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
+        let mut steps = Vec::new();
+        for i in start..rels.len() {
+            steps.push(self.expand_step(rels[i], slots.rels[i], slots.nodes[i].0, nodes[i + 1], slots.nodes[i + 1].0, false, bound, scope)?);
+        }
+        for i in (0..start).rev() {
+            steps.push(self.expand_step(rels[i], slots.rels[i], slots.nodes[i + 1].0, nodes[i], slots.nodes[i].0, true, bound, scope)?);
+        }
+        let path = slots.path.map(|slot| PathBuild {
+            slot,
+            start: slots.nodes[0].0,
+            steps: rels
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (slots.rels[i].0, r.length.is_some(), slots.nodes[i + 1].0))
+                .collect(),
+        });
+        if let Some(p) = &path {
+            bound.push(p.slot);
+        }
+        Ok(PartPlan { start: start_step, steps, path, shortest })
+    }
+
+    /// The cheapest node to start from: a bound one, else the one with the
+    /// rarest label, else the first.
+    fn choose_start(&self, nodes: &[&ast::NodePattern], slots: &PartSlots, bound: &[usize]) -> usize {
+        if let Some(i) = slots.nodes.iter().position(|(s, _)| bound.contains(s)) {
+            return i;
+        }
+        let mut best = 0;
+        let mut best_cost = usize::MAX;
+        for (i, n) in nodes.iter().enumerate() {
+            let mut cost = self.graph.node_count();
+            for l in &n.labels {
+                let c = self.graph.labels.get(&l.name).map_or(0, |id| self.graph.label_count(id));
+                cost = cost.min(c);
+            }
+            if n.properties.is_some() {
+                cost /= 2;
+            }
+            if cost < best_cost {
+                best = i;
+                best_cost = cost;
+            }
+        }
+        best
+    }
+
+    fn node_step(&mut self, n: &ast::NodePattern, slot: usize, bound: &mut Vec<usize>, scope: &Scope) -> PResult<NodeStep> {
+        let is_bound = bound.contains(&slot);
+        if !is_bound {
+            bound.push(slot);
+        }
+        let (props, props_param) = self.property_constraints(n.properties.as_deref(), scope)?;
+        Ok(NodeStep {
+            slot,
+            bound: is_bound,
+            labels: n.labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+            props,
+            props_param,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_step(
+        &mut self,
+        r: &ast::RelPattern,
+        (rel_slot, _): (usize, bool),
+        from: usize,
+        to: &ast::NodePattern,
+        to_slot: usize,
+        reversed: bool,
+        bound: &mut Vec<usize>,
+        scope: &Scope,
+    ) -> PResult<ExpandStep> {
+        let rel_bound = bound.contains(&rel_slot);
+        if !rel_bound {
+            bound.push(rel_slot);
+        }
+        let direction = if reversed {
+            match r.direction {
+                Direction::Outgoing => Direction::Incoming,
+                Direction::Incoming => Direction::Outgoing,
+                Direction::Both => Direction::Both,
+            }
+        } else {
+            r.direction
+        };
+        let var_length = r.length.map(|l| (l.min.unwrap_or(1), l.max));
+        let (rel_props, rel_props_param) = self.property_constraints(r.properties.as_deref(), scope)?;
+        let to = self.node_step(to, to_slot, bound, scope)?;
+        Ok(ExpandStep {
+            from,
+            rel_slot,
+            rel_bound,
+            direction,
+            types: r.types.iter().map(|t| self.graph.types.intern(&t.name)).collect(),
+            rel_props,
+            rel_props_param,
+            var_length,
+            reversed,
+            to,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn property_constraints(
+        &mut self,
+        props: Option<&ast::Expr>,
+        scope: &Scope,
+    ) -> PResult<(Vec<(u32, Arc<str>, Expr)>, Option<Expr>)> {
+        let ctx = &mut ExprCtx { place: "a pattern", ..Default::default() };
+        match props {
+            None => Ok((Vec::new(), None)),
+            Some(e) => match &e.kind {
+                ast::ExprKind::Map(items) => {
+                    let mut out = Vec::new();
+                    for (k, v) in items {
+                        out.push((self.graph.keys.intern(&k.name), Arc::from(k.name.as_str()), self.compile(v, scope, ctx)?));
+                    }
+                    Ok((out, None))
+                }
+                _ => Ok((Vec::new(), Some(self.compile(e, scope, ctx)?))),
+            },
+        }
+    }
+
+    /// Checks what CREATE and MERGE cannot create.
+    pub(super) fn check_creatable(&self, pattern: &ast::Pattern, scope: &Scope, merge: bool) -> PResult<()> {
+        let clause = if merge { "MERGE" } else { "CREATE" };
+        let mut local: Vec<&str> = Vec::new();
+        for part in &pattern.parts {
+            if part.kind != PathKind::Normal {
+                return Err(PlanError::syntax(
+                    "UnexpectedSyntax",
+                    format!("{clause} cannot create a shortest path"),
+                    part.span,
+                ));
+            }
+            let nodes = part_nodes(&part.element);
+            for n in &nodes {
+                if let Some(v) = &n.variable {
+                    let bound = scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str());
+                    if bound {
+                        if let Some((_, k)) = scope.get(&v.name) {
+                            if !matches!(k, VarKind::Node | VarKind::Value) {
+                                return Err(PlanError::syntax(
+                                    "VariableTypeConflict",
+                                    format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(k)),
+                                    v.span,
+                                ));
+                            }
+                        }
+                        let decorated = !n.labels.is_empty() || n.properties.is_some();
+                        if decorated || (merge && part.element.chain.is_empty()) {
+                            return Err(PlanError::syntax(
+                                "VariableAlreadyBound",
+                                format!("variable `{}` is already declared; {clause} cannot add labels or properties to it", v.name),
+                                v.span,
+                            )
+                            .with_hint(format!("use SET {}:Label or SET {}.key = value on an existing node", v.name, v.name)));
+                        }
+                    } else {
+                        local.push(&v.name);
+                    }
+                }
+            }
+            for (r, _) in &part.element.chain {
+                if let Some(v) = &r.variable {
+                    if scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str()) {
+                        return Err(PlanError::syntax(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already declared; {clause} needs a new relationship", v.name),
+                            v.span,
+                        ));
+                    }
+                    local.push(&v.name);
+                }
+                if r.types.len() != 1 {
+                    return Err(PlanError::syntax(
+                        "NoSingleRelationshipType",
+                        format!("{clause} needs exactly one relationship type, like -[:KNOWS]->"),
+                        r.span,
+                    ));
+                }
+                if r.direction == Direction::Both && !merge {
+                    return Err(PlanError::syntax(
+                        "RequiresDirectedRelationship",
+                        "CREATE needs a direction for each relationship: -[:T]-> or <-[:T]-",
+                        r.span,
+                    ));
+                }
+                if r.length.is_some() {
+                    return Err(PlanError::syntax(
+                        "CreatingVarLength",
+                        format!("{clause} cannot create a variable-length relationship"),
+                        r.span,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn plan_create(&mut self, pattern: &ast::Pattern, scope: &mut Scope) -> PResult<Vec<CreatePart>> {
+        self.check_creatable(pattern, scope, false)?;
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for part in &pattern.parts {
+            let slots = self.resolve_part(part, scope, &mut seen)?;
+            out.push(self.create_part(part, &slots, scope)?);
+        }
+        Ok(out)
+    }
+
+    fn create_part(&mut self, part: &ast::PatternPart, slots: &PartSlots, scope: &Scope) -> PResult<CreatePart> {
+        let nodes = part_nodes(&part.element);
+        let ctx = &mut ExprCtx { place: "CREATE", ..Default::default() };
+        let mut created: Vec<usize> = Vec::new();
+        let mut cnodes = Vec::new();
+        for (n, (slot, bound)) in nodes.iter().zip(&slots.nodes) {
+            let bound = *bound || created.contains(slot);
+            let props = match &n.properties {
+                Some(p) => Some(self.compile(p, scope, ctx)?),
+                None => None,
+            };
+            cnodes.push(CreateNode {
+                slot: *slot,
+                bound,
+                labels: n.labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                props,
+            });
+            created.push(*slot);
+        }
+        let mut crels = Vec::new();
+        for (i, (r, _)) in part.element.chain.iter().enumerate() {
+            let (a, b) = (slots.nodes[i].0, slots.nodes[i + 1].0);
+            let (from, to) = if r.direction == Direction::Incoming { (b, a) } else { (a, b) };
+            let props = match &r.properties {
+                Some(p) => Some(self.compile(p, scope, ctx)?),
+                None => None,
+            };
+            crels.push(CreateRel {
+                slot: slots.rels[i].0,
+                from,
+                to,
+                rel_type: self.graph.types.intern(&r.types[0].name),
+                props,
+            });
+        }
+        let path = slots.path.map(|slot| PathBuild {
+            slot,
+            start: slots.nodes[0].0,
+            steps: (0..part.element.chain.len())
+                .map(|i| (slots.rels[i].0, false, slots.nodes[i + 1].0))
+                .collect(),
+        });
+        Ok(CreatePart { nodes: cnodes, rels: crels, path })
+    }
+
+    pub(super) fn plan_merge(&mut self, m: &ast::Merge, scope: &mut Scope) -> PResult<MergePlan> {
+        let pattern = ast::Pattern { parts: vec![m.part.clone()] };
+        self.check_creatable(&pattern, scope, true)?;
+        let before = scope.width;
+        let mut seen = Vec::new();
+        let slots = self.resolve_part(&m.part, scope, &mut seen)?;
+        let mut bound: Vec<usize> = (0..before).collect();
+        let part_plan = self.plan_part(&m.part, &slots, scope, &mut bound)?;
+        let create = self.create_part(&m.part, &slots, scope)?;
+        let unique_rels = slots.rels.iter().map(|(s, _)| *s).collect();
+        let pattern = MatchPlan {
+            parts: vec![part_plan],
+            predicate: None,
+            unique_rels,
+            new_slots: (before..scope.width).collect(),
+        };
+        let mut on_create = Vec::new();
+        let mut on_match = Vec::new();
+        for a in &m.actions {
+            let items = self.plan_set_items(&a.items, scope)?;
+            if a.on_create {
+                on_create.extend(items);
+            } else {
+                on_match.extend(items);
+            }
+        }
+        Ok(MergePlan { pattern, create, on_create, on_match })
+    }
+}
+
+fn kind_name(k: VarKind) -> &'static str {
+    match k {
+        VarKind::Node => "node",
+        VarKind::Relationship => "relationship",
+        VarKind::RelationshipList => "list of relationships",
+        VarKind::Path => "path",
+        VarKind::Value => "value",
+    }
+}

@@ -1,0 +1,952 @@
+//! AST -> plan: resolves variables to slots, names to interned ids, checks
+//! what only the planner can see (scoping, variable kinds), and lays out the
+//! pipeline of operators clause by clause.
+
+use std::sync::Arc;
+
+use crate::ast::{self, Clause, ExprKind, Span};
+use crate::error::{Error, ErrorKind, Phase};
+use crate::procedure::Procedure;
+use crate::store::Graph;
+use crate::value::Value;
+
+use super::expr::{Expr, MapProjectionItem};
+use super::scope::{Scope, VarKind};
+use super::{CallPlan, Op, Pipeline, QueryPlan, RemoveOp, SetOp};
+
+/// A compile-time error found while planning.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+}
+
+impl PlanError {
+    pub fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
+        PlanError { kind: ErrorKind::SyntaxError, code, message: message.into(), span, hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> PlanError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn into_error(self, text: &str) -> Error {
+        let mut e = Error::new(self.kind, self.code, Phase::Compile, self.message).at(text, self.span.start);
+        e.hint = self.hint;
+        e
+    }
+}
+
+pub type PResult<T> = Result<T, PlanError>;
+
+/// Plans a whole query (all UNION branches).
+pub fn plan_query(
+    query: &ast::Query,
+    graph: &mut Graph,
+    procedures: &dyn Fn(&str) -> Option<Procedure>,
+) -> PResult<QueryPlan> {
+    let mut planner = Planner { graph, procedures, writes: false };
+    let (first, columns) = planner.plan_single(&query.first, Scope::new())?;
+    let mut branches = vec![first];
+    let mut union_all = Vec::new();
+    for u in &query.unions {
+        let (p, cols) = planner.plan_single(&u.query, Scope::new())?;
+        if cols != columns {
+            return Err(PlanError::syntax(
+                "DifferentColumnsInUnion",
+                format!(
+                    "all parts of a UNION must return the same columns: [{}] vs [{}]",
+                    columns.join(", "),
+                    cols.join(", ")
+                ),
+                u.span,
+            ));
+        }
+        if !union_all.is_empty() && union_all[0] != u.all {
+            return Err(PlanError::syntax(
+                "InvalidClauseComposition",
+                "UNION and UNION ALL cannot be mixed in one query",
+                u.span,
+            ));
+        }
+        union_all.push(u.all);
+        branches.push(p);
+    }
+    Ok(QueryPlan { columns, branches, union_all, writes: planner.writes })
+}
+
+pub(super) struct Planner<'a> {
+    pub graph: &'a mut Graph,
+    pub procedures: &'a dyn Fn(&str) -> Option<Procedure>,
+    pub writes: bool,
+}
+
+/// Whether a function name (lower-cased, with namespace) is an aggregate.
+pub fn is_aggregate_name(name: &str) -> bool {
+    crate::functions::is_aggregate(name)
+}
+
+pub(super) fn contains_aggregate(e: &ast::Expr) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| {
+        if is_aggregate_expr(x) {
+            found = true;
+        }
+    });
+    found
+}
+
+pub(super) fn is_aggregate_expr(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::CountStar => true,
+        ExprKind::FunctionCall { name, .. } => is_aggregate_name(&function_name(name)),
+        _ => false,
+    }
+}
+
+pub(super) fn function_name(parts: &[ast::Ident]) -> String {
+    parts
+        .iter()
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Visits `e` and its sub-expressions (not descending into aggregate calls'
+/// arguments' own scopes specially: callers decide).
+pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    f(e);
+    let mut go = |x: &ast::Expr| walk(x, f);
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
+        ExprKind::List(items) => items.iter().for_each(go),
+        ExprKind::Map(items) => items.iter().for_each(|(_, v)| go(v)),
+        ExprKind::Property(b, _) => go(b),
+        ExprKind::Index(a, b) => {
+            go(a);
+            go(b)
+        }
+        ExprKind::Slice(a, b, c) => {
+            go(a);
+            if let Some(b) = b {
+                go(b)
+            }
+            if let Some(c) = c {
+                go(c)
+            }
+        }
+        ExprKind::Unary(_, a) => go(a),
+        ExprKind::Binary(_, a, b) => {
+            go(a);
+            go(b)
+        }
+        ExprKind::IsNull(a, _) => go(a),
+        ExprKind::HasLabels(a, _) => go(a),
+        ExprKind::FunctionCall { args, .. } => args.iter().for_each(go),
+        ExprKind::Case { operand, whens, else_ } => {
+            if let Some(o) = operand {
+                go(o)
+            }
+            for (w, t) in whens {
+                go(w);
+                go(t);
+            }
+            if let Some(e) = else_ {
+                go(e)
+            }
+        }
+        ExprKind::ListComprehension { list, predicate, projection, .. } => {
+            go(list);
+            if let Some(p) = predicate {
+                go(p)
+            }
+            if let Some(p) = projection {
+                go(p)
+            }
+        }
+        ExprKind::Quantified { list, predicate, .. } => {
+            go(list);
+            if let Some(p) = predicate {
+                go(p)
+            }
+        }
+        ExprKind::Reduce { init, list, expr, .. } => {
+            go(init);
+            go(list);
+            go(expr)
+        }
+        ExprKind::PatternComprehension { predicate, projection, .. } => {
+            if let Some(p) = predicate {
+                go(p)
+            }
+            go(projection)
+        }
+        ExprKind::Pattern(_) | ExprKind::Exists(_) => {}
+        ExprKind::MapProjection { items, .. } => {
+            for i in items {
+                if let ast::MapProjectionItem::Literal(_, v) = i {
+                    go(v)
+                }
+            }
+        }
+    }
+}
+
+/// How expressions are compiled at one place of the query.
+#[derive(Default)]
+pub(super) struct ExprCtx<'s> {
+    /// Sub-expressions already computed into a slot (projection items, grouping keys).
+    pub subst: &'s [(ast::Expr, usize)],
+    /// Where aggregate calls go when allowed (slot base, calls).
+    pub aggregates: Option<(usize, &'s mut Vec<super::AggregateCall>)>,
+    /// After aggregation: a variable must come through `subst`.
+    pub strict: bool,
+    /// What to call this place in "not allowed here" messages.
+    pub place: &'static str,
+}
+
+impl<'a> Planner<'a> {
+    pub(super) fn plan_single(&mut self, q: &ast::SingleQuery, scope: Scope) -> PResult<(Pipeline, Vec<String>)> {
+        let mut scope = scope;
+        let mut ops = Vec::new();
+        let mut columns = Vec::new();
+        let n = q.clauses.len();
+        for (i, clause) in q.clauses.iter().enumerate() {
+            let last = i + 1 == n;
+            if !last && matches!(clause, Clause::Return(_)) {
+                return Err(PlanError::syntax(
+                    "InvalidClauseComposition",
+                    "RETURN can only be the last clause of a query",
+                    clause.span(),
+                )
+                .with_hint("use WITH to pass values on to further clauses"));
+            }
+            match clause {
+                Clause::Match(m) => {
+                    if m.optional {
+                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                        ops.push(Op::Optional { plan });
+                    } else {
+                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                        ops.push(Op::Match(plan));
+                    }
+                }
+                Clause::Unwind(u) => {
+                    let expr = self.compile(&u.expr, &scope, &mut ExprCtx { place: "UNWIND", ..Default::default() })?;
+                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value)?;
+                    ops.push(Op::Unwind { expr, slot });
+                }
+                Clause::With(w) => {
+                    let (new_ops, new_scope, _) = self.plan_projection(&w.projection, &scope, false, w.span)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                    if let Some(pred) = &w.where_ {
+                        let e = self.compile(pred, &scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                        ops.push(Op::Filter(e));
+                    }
+                }
+                Clause::Return(r) => {
+                    let (new_ops, new_scope, cols) = self.plan_projection(&r.projection, &scope, true, r.span)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                    columns = cols;
+                }
+                Clause::Create(c) => {
+                    self.writes = true;
+                    let parts = self.plan_create(&c.pattern, &mut scope)?;
+                    ops.push(Op::Create(parts));
+                }
+                Clause::Merge(m) => {
+                    self.writes = true;
+                    let plan = self.plan_merge(m, &mut scope)?;
+                    ops.push(Op::Merge(plan));
+                }
+                Clause::Set(s) => {
+                    self.writes = true;
+                    let items = self.plan_set_items(&s.items, &scope)?;
+                    ops.push(Op::Set(items));
+                }
+                Clause::Remove(r) => {
+                    self.writes = true;
+                    let mut items = Vec::new();
+                    for item in &r.items {
+                        items.push(match item {
+                            ast::RemoveItem::Property { target, key } => RemoveOp::Property {
+                                target: self.compile(target, &scope, &mut ExprCtx::default())?,
+                                key: self.graph.keys.intern(&key.name),
+                            },
+                            ast::RemoveItem::Labels { variable, labels } => RemoveOp::Labels {
+                                target: self.variable(variable, &scope)?,
+                                labels: labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                            },
+                        });
+                    }
+                    ops.push(Op::Remove(items));
+                }
+                Clause::Delete(d) => {
+                    self.writes = true;
+                    let mut exprs = Vec::new();
+                    for e in &d.exprs {
+                        if !matches!(
+                            e.kind,
+                            ExprKind::Variable(_) | ExprKind::Property(..) | ExprKind::Index(..) | ExprKind::FunctionCall { .. }
+                        ) {
+                            return Err(PlanError::syntax(
+                                "InvalidDelete",
+                                "DELETE takes variables (or expressions) that evaluate to nodes, relationships or paths",
+                                e.span,
+                            ));
+                        }
+                        if let ExprKind::Variable(v) = &e.kind {
+                            if let Some((_, VarKind::Value)) = scope.get(v) {
+                                // May still hold an entity (e.g. from WITH); checked at runtime.
+                            }
+                        }
+                        exprs.push(self.compile(e, &scope, &mut ExprCtx { place: "DELETE", ..Default::default() })?);
+                    }
+                    ops.push(Op::Delete { exprs, detach: d.detach });
+                }
+                Clause::Call(c) => {
+                    let standalone = n == 1;
+                    let (call_ops, cols) = self.plan_call(c, &mut scope, standalone)?;
+                    ops.extend(call_ops);
+                    if standalone {
+                        columns = cols;
+                    }
+                }
+            }
+        }
+        if let Some(last) = q.clauses.last() {
+            let ok_last = matches!(
+                last,
+                Clause::Return(_)
+                    | Clause::Create(_)
+                    | Clause::Merge(_)
+                    | Clause::Set(_)
+                    | Clause::Remove(_)
+                    | Clause::Delete(_)
+                    | Clause::Call(_)
+            );
+            if !ok_last {
+                return Err(PlanError::syntax(
+                    "InvalidClauseComposition",
+                    format!("a query cannot end with {}", last.name()),
+                    last.span(),
+                )
+                .with_hint("end it with RETURN, or with a clause that writes"));
+            }
+        }
+        let width = scope.width;
+        Ok((Pipeline { ops, width }, columns))
+    }
+
+    /// Binds a variable that must be new here.
+    pub(super) fn bind_new(&mut self, scope: &mut Scope, ident: &ast::Ident, kind: VarKind) -> PResult<usize> {
+        if scope.lookup(&ident.name).is_some() {
+            return Err(PlanError::syntax(
+                "VariableAlreadyBound",
+                format!("variable `{}` is already declared", ident.name),
+                ident.span,
+            )
+            .with_hint("choose another name, or drop the new declaration to reuse the existing one"));
+        }
+        Ok(scope.bind(&ident.name, kind))
+    }
+
+    pub(super) fn variable(&mut self, ident: &ast::Ident, scope: &Scope) -> PResult<Expr> {
+        match scope.lookup(&ident.name) {
+            Some(s) => Ok(Expr::Slot(s)),
+            None => Err(undefined(&ident.name, ident.span, scope)),
+        }
+    }
+
+    pub(super) fn plan_set_items(&mut self, items: &[ast::SetItem], scope: &Scope) -> PResult<Vec<SetOp>> {
+        let mut out = Vec::new();
+        for item in items {
+            let ctx = &mut ExprCtx { place: "SET", ..Default::default() };
+            out.push(match item {
+                ast::SetItem::Property { target, key, value } => SetOp::Property {
+                    target: self.compile(target, scope, ctx)?,
+                    key: self.graph.keys.intern(&key.name),
+                    value: self.compile(value, scope, ctx)?,
+                },
+                ast::SetItem::Replace { variable, value } => SetOp::Replace {
+                    target: self.variable(variable, scope)?,
+                    value: self.compile(value, scope, ctx)?,
+                },
+                ast::SetItem::Merge { variable, value } => SetOp::Merge {
+                    target: self.variable(variable, scope)?,
+                    value: self.compile(value, scope, ctx)?,
+                },
+                ast::SetItem::Labels { variable, labels } => SetOp::Labels {
+                    target: self.variable(variable, scope)?,
+                    labels: labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    fn plan_call(&mut self, c: &ast::Call, scope: &mut Scope, standalone: bool) -> PResult<(Vec<Op>, Vec<String>)> {
+        let name = c.qualified_name();
+        let Some(proc) = (self.procedures)(&name) else {
+            return Err(PlanError {
+                kind: ErrorKind::ProcedureError,
+                code: "ProcedureNotFound",
+                message: format!("there is no procedure `{name}`"),
+                span: c.span,
+                hint: Some("CALL db.labels(), db.relationshipTypes() and db.propertyKeys() are built in".into()),
+            });
+        };
+        let args = match &c.args {
+            Some(args) => {
+                if args.len() != proc.inputs.len() {
+                    return Err(PlanError::syntax(
+                        "InvalidNumberOfArguments",
+                        format!(
+                            "procedure `{name}` takes {} argument(s), {} given",
+                            proc.inputs.len(),
+                            args.len()
+                        ),
+                        c.span,
+                    ));
+                }
+                let mut out = Vec::new();
+                for (a, (_, ty)) in args.iter().zip(&proc.inputs) {
+                    if contains_aggregate(a) {
+                        return Err(PlanError::syntax(
+                            "InvalidAggregation",
+                            "aggregations are not allowed in procedure arguments",
+                            a.span,
+                        ));
+                    }
+                    let e = self.compile(a, scope, &mut ExprCtx { place: "CALL", ..Default::default() })?;
+                    if let Expr::Const(v) = &e {
+                        if !ty.accepts(v) && !(matches!(ty, crate::procedure::ValueType::Float) && matches!(v, Value::Int(_))) {
+                            return Err(PlanError {
+                                kind: ErrorKind::SyntaxError,
+                                code: "InvalidArgumentType",
+                                message: format!("procedure `{name}` expects {ty}, got {}", v.type_name()),
+                                span: a.span,
+                                hint: None,
+                            });
+                        }
+                    }
+                    out.push(e);
+                }
+                out
+            }
+            None => {
+                if !standalone {
+                    return Err(PlanError::syntax(
+                        "InvalidArgumentPassingMode",
+                        format!("procedure `{name}` needs its arguments in parentheses inside a larger query"),
+                        c.span,
+                    ));
+                }
+                proc.inputs
+                    .iter()
+                    .map(|(n, _)| Expr::Param(n.as_str().into()))
+                    .collect()
+            }
+        };
+        let mut yields = Vec::new();
+        let mut columns = Vec::new();
+        match &c.yield_ {
+            Some(y) => {
+                if y.star && !standalone {
+                    return Err(PlanError::syntax(
+                        "UnexpectedSyntax",
+                        "YIELD * is only allowed in a standalone CALL",
+                        c.span,
+                    ));
+                }
+                let items: Vec<(String, ast::Ident)> = if y.star {
+                    proc.outputs
+                        .iter()
+                        .map(|(n, _)| (n.clone(), ast::Ident::new(n.clone(), c.span)))
+                        .collect()
+                } else {
+                    y.items
+                        .iter()
+                        .map(|(f, a)| (f.name.clone(), a.clone().unwrap_or_else(|| f.clone())))
+                        .collect()
+                };
+                for (field, var) in items {
+                    let Some(idx) = proc.outputs.iter().position(|(n, _)| *n == field) else {
+                        return Err(PlanError::syntax(
+                            "UndefinedVariable",
+                            format!("procedure `{name}` has no output `{field}`"),
+                            var.span,
+                        ));
+                    };
+                    let slot = self.bind_new(scope, &var, VarKind::Value)?;
+                    yields.push((idx, slot));
+                    columns.push(var.name.clone());
+                }
+                let mut ops = vec![Op::Call(CallPlan { name: name.clone(), args, yields, standalone: false })];
+                if let Some(w) = &y.where_ {
+                    let pred = self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                    ops.push(Op::Filter(pred));
+                }
+                Ok((ops, columns))
+            }
+            None => {
+                if !standalone && !proc.outputs.is_empty() {
+                    return Err(PlanError::syntax(
+                        "UndefinedVariable",
+                        format!("CALL `{name}` inside a query needs YIELD to name the outputs it uses"),
+                        c.span,
+                    ));
+                }
+                for (n, _) in &proc.outputs {
+                    let slot = scope.bind(n, VarKind::Value);
+                    yields.push((yields.len(), slot));
+                    columns.push(n.clone());
+                }
+                Ok((vec![Op::Call(CallPlan { name, args, yields, standalone })], columns))
+            }
+        }
+    }
+
+    /// Compiles an expression in `scope`.
+    pub(super) fn compile(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        if let Some((_, slot)) = ctx.subst.iter().find(|(x, _)| x == e) {
+            return Ok(Expr::Slot(*slot));
+        }
+        Ok(match &e.kind {
+            ExprKind::Literal(l) => Expr::Const(match l {
+                ast::Literal::Null => Value::Null,
+                ast::Literal::Bool(b) => Value::Bool(*b),
+                ast::Literal::Int(i) => Value::Int(*i),
+                ast::Literal::Float(f) => Value::Float(*f),
+                ast::Literal::String(s) => Value::from(s.as_str()),
+            }),
+            ExprKind::Parameter(p) => Expr::Param(p.as_str().into()),
+            ExprKind::Variable(v) => {
+                if ctx.strict {
+                    return Err(PlanError::syntax(
+                        "AmbiguousAggregationExpression",
+                        format!(
+                            "`{v}` is used next to an aggregation but is not a grouping key; project it on its own as well"
+                        ),
+                        e.span,
+                    ));
+                }
+                match scope.lookup(v) {
+                    Some(s) => Expr::Slot(s),
+                    None => return Err(undefined(v, e.span, scope)),
+                }
+            }
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.compile(i, scope, ctx)?);
+                }
+                fold_constant(Expr::List(out))
+            }
+            ExprKind::Map(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (k, v) in items {
+                    out.push((Arc::<str>::from(k.name.as_str()), self.compile(v, scope, ctx)?));
+                }
+                fold_constant(Expr::Map(out))
+            }
+            ExprKind::Property(base, key) => {
+                let b = self.compile(base, scope, ctx)?;
+                Expr::Property(Box::new(b), self.graph.keys.intern(&key.name), key.name.as_str().into())
+            }
+            ExprKind::Index(a, b) => Expr::Index(
+                Box::new(self.compile(a, scope, ctx)?),
+                Box::new(self.compile(b, scope, ctx)?),
+            ),
+            ExprKind::Slice(a, b, c) => Expr::Slice(
+                Box::new(self.compile(a, scope, ctx)?),
+                match b {
+                    Some(b) => Some(Box::new(self.compile(b, scope, ctx)?)),
+                    None => None,
+                },
+                match c {
+                    Some(c) => Some(Box::new(self.compile(c, scope, ctx)?)),
+                    None => None,
+                },
+            ),
+            ExprKind::Unary(op, a) => Expr::Unary(*op, Box::new(self.compile(a, scope, ctx)?)),
+            ExprKind::Binary(op, a, b) => Expr::Binary(
+                *op,
+                Box::new(self.compile(a, scope, ctx)?),
+                Box::new(self.compile(b, scope, ctx)?),
+            ),
+            ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
+            ExprKind::HasLabels(a, labels) => Expr::HasLabels(
+                Box::new(self.compile(a, scope, ctx)?),
+                labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+            ),
+            ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_aggregate_expr(e) => {
+                return self.compile_aggregate(e, scope, ctx);
+            }
+            ExprKind::CountStar => unreachable!("count(*) is an aggregate"),
+            ExprKind::FunctionCall { name, distinct, args } => {
+                let fname = function_name(name);
+                if *distinct {
+                    return Err(PlanError::syntax(
+                        "InvalidAggregation",
+                        format!("DISTINCT is only allowed in aggregate functions, not in `{fname}`"),
+                        e.span,
+                    ));
+                }
+                self.check_function(&fname, args.len(), e.span)?;
+                if fname == "exists" {
+                    return self.compile_exists_function(args, scope, ctx, e.span);
+                }
+                let mut out = Vec::with_capacity(args.len());
+                for a in args {
+                    out.push(self.compile(a, scope, ctx)?);
+                }
+                Expr::Function(fname.into(), out)
+            }
+            ExprKind::Case { operand, whens, else_ } => {
+                let operand = match operand {
+                    Some(o) => Some(Box::new(self.compile(o, scope, ctx)?)),
+                    None => None,
+                };
+                let mut ws = Vec::new();
+                for (w, t) in whens {
+                    ws.push((self.compile(w, scope, ctx)?, self.compile(t, scope, ctx)?));
+                }
+                let else_ = match else_ {
+                    Some(x) => Some(Box::new(self.compile(x, scope, ctx)?)),
+                    None => None,
+                };
+                Expr::Case { operand, whens: ws, else_ }
+            }
+            ExprKind::ListComprehension { variable, list, predicate, projection } => {
+                let list = Box::new(self.compile(list, scope, ctx)?);
+                let mut inner = scope.clone();
+                let slot = inner.bind(&variable.name, VarKind::Value);
+                let predicate = match predicate {
+                    Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
+                    None => None,
+                };
+                let projection = match projection {
+                    Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
+                    None => None,
+                };
+                Expr::ListComprehension { slot, list, predicate, projection }
+            }
+            ExprKind::Quantified { quantifier, variable, list, predicate } => {
+                let list = Box::new(self.compile(list, scope, ctx)?);
+                let mut inner = scope.clone();
+                let slot = inner.bind(&variable.name, VarKind::Value);
+                let predicate = match predicate {
+                    Some(p) => Box::new(self.compile_local(p, &inner, ctx)?),
+                    None => {
+                        return Err(PlanError::syntax(
+                            "UnexpectedSyntax",
+                            "a quantifier needs a WHERE predicate",
+                            e.span,
+                        ))
+                    }
+                };
+                Expr::Quantified { quantifier: *quantifier, slot, list, predicate }
+            }
+            ExprKind::Reduce { accumulator, init, variable, list, expr } => {
+                let init = Box::new(self.compile(init, scope, ctx)?);
+                let list = Box::new(self.compile(list, scope, ctx)?);
+                let mut inner = scope.clone();
+                let acc = inner.bind(&accumulator.name, VarKind::Value);
+                let slot = inner.bind(&variable.name, VarKind::Value);
+                let expr = Box::new(self.compile_local(expr, &inner, ctx)?);
+                Expr::Reduce { acc, init, slot, list, expr }
+            }
+            ExprKind::PatternComprehension { variable, pattern, predicate, projection } => {
+                let mut inner = scope.clone();
+                let part = ast::PatternPart {
+                    variable: variable.clone(),
+                    kind: ast::PathKind::Normal,
+                    element: pattern.clone(),
+                    span: pattern.span,
+                };
+                let plan = self.plan_match(
+                    &ast::Pattern { parts: vec![part] },
+                    predicate.as_deref(),
+                    &mut inner,
+                    false,
+                )?;
+                let projection = Box::new(self.compile_local(projection, &inner, ctx)?);
+                Expr::PatternComprehension { pattern: Box::new(plan), projection }
+            }
+            ExprKind::Pattern(element) => {
+                self.check_pattern_expression_vars(element, scope)?;
+                let mut inner = scope.clone();
+                // A hidden path variable, so the pattern can also be used as a list of paths.
+                let path_name = format!(" path{}", inner.width);
+                let part = ast::PatternPart {
+                    variable: Some(ast::Ident::new(path_name.clone(), element.span)),
+                    kind: ast::PathKind::Normal,
+                    element: element.clone(),
+                    span: element.span,
+                };
+                let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, None, &mut inner, false)?;
+                let path_slot = inner.lookup(&path_name).unwrap_or(0);
+                Expr::PatternList(Box::new(plan), path_slot)
+            }
+            ExprKind::Exists(q) => {
+                if !q.unions.is_empty() {
+                    return Err(PlanError::syntax("UnexpectedSyntax", "UNION is not allowed inside EXISTS { }", e.span));
+                }
+                let saved_writes = self.writes;
+                let (p, _) = self.plan_subquery(&q.first, scope.clone())?;
+                if self.writes && !saved_writes {
+                    return Err(PlanError::syntax(
+                        "InvalidClauseComposition",
+                        "EXISTS { } cannot contain clauses that write",
+                        e.span,
+                    ));
+                }
+                Expr::Exists(Box::new(p))
+            }
+            ExprKind::MapProjection { variable, items } => {
+                let base = Box::new(self.variable(variable, scope)?);
+                let mut out = Vec::new();
+                for i in items {
+                    out.push(match i {
+                        ast::MapProjectionItem::Property(k) => {
+                            MapProjectionItem::Property(k.name.as_str().into(), self.graph.keys.intern(&k.name))
+                        }
+                        ast::MapProjectionItem::AllProperties => MapProjectionItem::AllProperties,
+                        ast::MapProjectionItem::Literal(k, v) => {
+                            MapProjectionItem::Entry(k.name.as_str().into(), self.compile(v, scope, ctx)?)
+                        }
+                        ast::MapProjectionItem::Variable(v) => {
+                            MapProjectionItem::Entry(v.name.as_str().into(), self.variable(v, scope)?)
+                        }
+                    });
+                }
+                Expr::MapProjection { base, items: out }
+            }
+        })
+    }
+
+    /// Compiles a sub-expression whose scope adds local variables (comprehensions):
+    /// aggregates and grouping substitutions don't reach inside.
+    fn compile_local(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        if contains_aggregate(e) {
+            return Err(PlanError::syntax(
+                "InvalidAggregation",
+                "aggregations are not allowed inside list comprehensions, quantifiers or reduce",
+                e.span,
+            ));
+        }
+        let mut inner = ExprCtx { strict: false, place: ctx.place, ..Default::default() };
+        if ctx.strict {
+            // Outer variables must still come through grouping keys.
+            for (x, _) in ctx.subst.iter() {
+                let _ = x;
+            }
+        }
+        self.compile(e, scope, &mut inner)
+    }
+
+    fn compile_aggregate(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        let Some((base, calls)) = ctx.aggregates.as_mut() else {
+            return Err(PlanError::syntax(
+                "InvalidAggregation",
+                format!("aggregations are not allowed in {}", if ctx.place.is_empty() { "this place" } else { ctx.place }),
+                e.span,
+            )
+            .with_hint("aggregate in a WITH or RETURN, then use the result"));
+        };
+        let base = *base;
+        let (name, distinct, args) = match &e.kind {
+            ExprKind::CountStar => ("count(*)".to_string(), false, Vec::new()),
+            ExprKind::FunctionCall { name, distinct, args } => (function_name(name), *distinct, args.clone()),
+            _ => unreachable!("checked by is_aggregate_expr"),
+        };
+        if name != "count(*)" {
+            self.check_function(&name, args.len(), e.span)?;
+        }
+        let mut compiled = Vec::new();
+        for a in &args {
+            if contains_aggregate(a) {
+                return Err(PlanError::syntax(
+                    "NestedAggregation",
+                    "an aggregation cannot contain another aggregation",
+                    a.span,
+                ));
+            }
+            let mut inner = ExprCtx { place: "an aggregation", ..Default::default() };
+            compiled.push(self.compile(a, scope, &mut inner)?);
+        }
+        let call = super::AggregateCall { name: name.into(), distinct, args: compiled };
+        calls.push(call);
+        Ok(Expr::Slot(base + calls.len() - 1))
+    }
+
+    fn check_function(&self, name: &str, nargs: usize, span: Span) -> PResult<()> {
+        let arity = crate::exec::function_arity(name);
+        match arity {
+            None => Err(PlanError::syntax("UnknownFunction", format!("unknown function `{name}`"), span)),
+            Some((min, max)) => {
+                if nargs < min || max.is_some_and(|m| nargs > m) {
+                    let expected = match max {
+                        Some(m) if m == min => format!("{min}"),
+                        Some(m) => format!("{min} to {m}"),
+                        None => format!("at least {min}"),
+                    };
+                    Err(PlanError::syntax(
+                        "InvalidNumberOfArguments",
+                        format!("function `{name}` takes {expected} argument(s), {nargs} given"),
+                        span,
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// `exists(n.prop)` or `exists((a)-->(b))`.
+    fn compile_exists_function(
+        &mut self,
+        args: &[ast::Expr],
+        scope: &Scope,
+        ctx: &mut ExprCtx,
+        span: Span,
+    ) -> PResult<Expr> {
+        let arg = &args[0];
+        match &arg.kind {
+            ExprKind::Pattern(_) => match self.compile(arg, scope, ctx)? {
+                Expr::PatternList(plan, _) => Ok(Expr::PatternExists(plan)),
+                other => Ok(other),
+            },
+            ExprKind::Property(..) => {
+                let e = self.compile(arg, scope, ctx)?;
+                Ok(Expr::IsNull(Box::new(e), true))
+            }
+            _ => Err(PlanError::syntax(
+                "InvalidArgumentType",
+                "exists() takes a property (`n.prop`) or a pattern",
+                span,
+            )),
+        }
+    }
+
+    /// A pattern used as an expression may not introduce new named variables.
+    fn check_pattern_expression_vars(&self, element: &ast::PatternElement, scope: &Scope) -> PResult<()> {
+        let nodes = std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n));
+        for n in nodes {
+            if let Some(v) = &n.variable {
+                if scope.lookup(&v.name).is_none() {
+                    return Err(undefined(&v.name, v.span, scope));
+                }
+            }
+        }
+        for (r, _) in &element.chain {
+            if let Some(v) = &r.variable {
+                if scope.lookup(&v.name).is_none() {
+                    return Err(undefined(&v.name, v.span, scope));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans a nested query (EXISTS) that starts from the enclosing row.
+    fn plan_subquery(&mut self, q: &ast::SingleQuery, scope: Scope) -> PResult<(Pipeline, Vec<String>)> {
+        let mut scope = scope;
+        let mut ops = Vec::new();
+        for clause in &q.clauses {
+            match clause {
+                Clause::Match(m) => {
+                    let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                    ops.push(if m.optional { Op::Optional { plan } } else { Op::Match(plan) });
+                }
+                Clause::With(w) => {
+                    let (new_ops, new_scope, _) = self.plan_projection(&w.projection, &scope, false, w.span)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                    if let Some(pred) = &w.where_ {
+                        ops.push(Op::Filter(self.compile(pred, &scope, &mut ExprCtx::default())?));
+                    }
+                }
+                Clause::Unwind(u) => {
+                    let expr = self.compile(&u.expr, &scope, &mut ExprCtx::default())?;
+                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value)?;
+                    ops.push(Op::Unwind { expr, slot });
+                }
+                Clause::Return(r) => {
+                    let (new_ops, new_scope, _) = self.plan_projection(&r.projection, &scope, true, r.span)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                }
+                other => {
+                    return Err(PlanError::syntax(
+                        "InvalidClauseComposition",
+                        format!("{} is not allowed inside EXISTS {{ }}", other.name()),
+                        other.span(),
+                    ))
+                }
+            }
+        }
+        Ok((Pipeline { ops, width: scope.width }, Vec::new()))
+    }
+}
+
+pub(super) fn undefined(name: &str, span: Span, scope: &Scope) -> PlanError {
+    let mut e = PlanError::syntax("UndefinedVariable", format!("variable `{name}` is not defined"), span);
+    let names = scope.names();
+    if let Some(best) = names.iter().min_by_key(|n| edit_distance(n, name)) {
+        if edit_distance(best, name) <= 2 {
+            e.hint = Some(format!("did you mean `{best}`?"));
+        }
+    }
+    if e.hint.is_none() && !names.is_empty() {
+        e.hint = Some(format!("variables in scope here: {}", names.join(", ")));
+    }
+    e
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Folds a list or map of constants into one constant.
+fn fold_constant(e: Expr) -> Expr {
+    match e {
+        Expr::List(items) if items.iter().all(|i| matches!(i, Expr::Const(_))) => Expr::Const(Value::list(
+            items
+                .into_iter()
+                .map(|i| match i {
+                    Expr::Const(v) => v,
+                    _ => Value::Null,
+                })
+                .collect(),
+        )),
+        Expr::Map(items) if items.iter().all(|(_, i)| matches!(i, Expr::Const(_))) => Expr::Const(Value::map(
+            items
+                .into_iter()
+                .map(|(k, i)| match i {
+                    Expr::Const(v) => (k, v),
+                    _ => (k, Value::Null),
+                })
+                .collect(),
+        )),
+        other => other,
+    }
+}

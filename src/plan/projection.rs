@@ -1,0 +1,310 @@
+//! Planning WITH and RETURN: projection, grouping and aggregation, DISTINCT,
+//! ORDER BY, SKIP and LIMIT.
+
+use crate::ast::{self, ExprKind, Span};
+use crate::value::Value;
+
+use super::expr::Expr;
+use super::planner::{contains_aggregate, ExprCtx, PResult, PlanError, Planner};
+use super::scope::{Scope, VarKind};
+use super::Op;
+
+impl<'a> Planner<'a> {
+    /// Returns the operators, the scope after the projection, and the column names.
+    pub(super) fn plan_projection(
+        &mut self,
+        proj: &ast::Projection,
+        scope: &Scope,
+        is_return: bool,
+        span: Span,
+    ) -> PResult<(Vec<Op>, Scope, Vec<String>)> {
+        let clause = if is_return { "RETURN" } else { "WITH" };
+        let mut items: Vec<ast::ProjectionItem> = Vec::new();
+        if proj.star {
+            let mut names = scope.names();
+            names.retain(|n| !n.starts_with(' '));
+            if names.is_empty() && proj.items.is_empty() {
+                return Err(PlanError::syntax(
+                    "NoVariablesInScope",
+                    format!("{clause} * has no variables to project"),
+                    span,
+                ));
+            }
+            names.sort();
+            for n in names {
+                items.push(ast::ProjectionItem {
+                    expr: ast::Expr::new(ExprKind::Variable(n.clone()), span),
+                    alias: None,
+                    text: n,
+                });
+            }
+        }
+        items.extend(proj.items.iter().cloned());
+        for it in &items {
+            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+                return Err(PlanError::syntax(
+                    "NoExpressionAlias",
+                    format!("expression `{}` in WITH needs a name", it.text),
+                    it.expr.span,
+                )
+                .with_hint(format!("write `{} AS name`", it.text)));
+            }
+        }
+        let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) {
+                return Err(PlanError::syntax(
+                    "ColumnNameConflict",
+                    format!("the column name `{n}` is used twice in {clause}"),
+                    items[i].expr.span,
+                )
+                .with_hint("give one of them another name with AS"));
+            }
+        }
+        let aggregating = items.iter().any(|i| contains_aggregate(&i.expr));
+        let k = items.len();
+        let mut ops = Vec::new();
+        let mut new_scope = Scope::new();
+        // Expressions now available in a slot, for ORDER BY to refer to.
+        let mut subst: Vec<(ast::Expr, usize)> = Vec::new();
+        let mut keep = false;
+
+        if aggregating {
+            let keys: Vec<&ast::ProjectionItem> = items.iter().filter(|i| !contains_aggregate(&i.expr)).collect();
+            let mut key_exprs = Vec::new();
+            let mut key_subst: Vec<(ast::Expr, usize)> = Vec::new();
+            for (j, key) in keys.iter().enumerate() {
+                key_exprs.push(self.compile(&key.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
+                key_subst.push((key.expr.clone(), j));
+                if let Some(a) = &key.alias {
+                    key_subst.push((ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span), j));
+                }
+            }
+            let nkeys = keys.len();
+            let mut calls = Vec::new();
+            let mut out = Vec::new();
+            let mut key_index = 0;
+            for it in &items {
+                if contains_aggregate(&it.expr) {
+                    let mut ctx = ExprCtx {
+                        subst: &key_subst,
+                        aggregates: Some((nkeys, &mut calls)),
+                        strict: true,
+                        place: clause,
+                    };
+                    out.push(self.compile(&it.expr, scope, &mut ctx)?);
+                } else {
+                    out.push(Expr::Slot(key_index));
+                    key_index += 1;
+                }
+            }
+            // ORDER BY may mention aggregates of its own; they join the aggregation.
+            let mut sort_aggs: Vec<ast::Expr> = Vec::new();
+            for s in &proj.order_by {
+                collect_new_aggregates(&s.expr, &items, &mut sort_aggs);
+            }
+            if !sort_aggs.is_empty() && proj.distinct {
+                return Err(PlanError::syntax(
+                    "InvalidAggregation",
+                    "ORDER BY after DISTINCT can only use projected expressions",
+                    sort_aggs[0].span,
+                ));
+            }
+            let mut extra = Vec::new();
+            for a in &sort_aggs {
+                let mut ctx = ExprCtx { subst: &key_subst, aggregates: Some((nkeys, &mut calls)), strict: true, place: "ORDER BY" };
+                extra.push(self.compile(a, scope, &mut ctx)?);
+            }
+            ops.push(Op::Aggregate { keys: key_exprs, aggregates: calls });
+            let mut exprs = out;
+            exprs.extend(extra);
+            ops.push(Op::Project { exprs, keep: false });
+            for (i, a) in sort_aggs.into_iter().enumerate() {
+                subst.push((a, k + i));
+            }
+            keep = true;
+        } else {
+            let mut exprs = Vec::new();
+            for it in &items {
+                exprs.push(self.compile(&it.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
+            }
+            let need_old = !proj.order_by.is_empty() && !proj.distinct;
+            ops.push(Op::Project { exprs, keep: need_old });
+            if need_old {
+                keep = true;
+                // The old row follows the k new columns.
+                for name in scope.names() {
+                    if let Some((slot, kind)) = scope.get(&name) {
+                        new_scope.alias(&name, k + slot, kind);
+                    }
+                }
+                new_scope.width = k + scope.width;
+            }
+        }
+
+        // The new columns shadow old names.
+        let mut named = Scope::new();
+        for (i, it) in items.iter().enumerate() {
+            let kind = match &it.expr.kind {
+                ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
+                _ => VarKind::Value,
+            };
+            named.alias(it.name(), i, kind);
+            subst.push((it.expr.clone(), i));
+        }
+        named.width = k;
+        let mut sort_scope = new_scope.clone();
+        for n in named.names() {
+            if let Some((slot, kind)) = named.get(&n) {
+                sort_scope.alias(&n, slot, kind);
+            }
+        }
+        sort_scope.width = sort_scope.width.max(k);
+
+        if proj.distinct {
+            ops.push(Op::Distinct { width: k });
+        }
+        if !proj.order_by.is_empty() {
+            let mut keys = Vec::new();
+            for s in &proj.order_by {
+                if (proj.distinct || aggregating) && !is_available(&s.expr, &subst, &named) {
+                    let code = if aggregating { "InvalidAggregation" } else { "UndefinedVariable" };
+                    let mut err = PlanError::syntax(
+                        code,
+                        "ORDER BY after DISTINCT or an aggregation can only use what the projection returns",
+                        s.expr.span,
+                    );
+                    if aggregating && !contains_aggregate(&s.expr) {
+                        err.code = "UndefinedVariable";
+                    }
+                    return Err(err);
+                }
+                let e = self.compile(&s.expr, &sort_scope, &mut ExprCtx { subst: &subst, place: "ORDER BY", ..Default::default() })?;
+                keys.push((e, s.descending));
+            }
+            ops.push(Op::Sort(keys));
+        }
+        if let Some(s) = &proj.skip {
+            ops.push(Op::Skip(self.constant_count(s, "SKIP")?));
+        }
+        if let Some(l) = &proj.limit {
+            ops.push(Op::Limit(self.constant_count(l, "LIMIT")?));
+        }
+        if keep {
+            ops.push(Op::Truncate(k));
+        }
+        if is_return {
+            ops.push(Op::Produce(names.clone()));
+        }
+        Ok((ops, named, names))
+    }
+
+    /// SKIP and LIMIT take a non-negative integer known before the query runs.
+    fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> PResult<Expr> {
+        let mut uses_vars = false;
+        super::planner::walk(e, &mut |x| {
+            if matches!(x.kind, ExprKind::Variable(_) | ExprKind::Pattern(_)) {
+                uses_vars = true;
+            }
+        });
+        if uses_vars {
+            return Err(PlanError::syntax(
+                "NonConstantExpression",
+                format!("{clause} needs a value known before the query runs, not one that depends on rows"),
+                e.span,
+            ));
+        }
+        let compiled = self.compile(e, &Scope::new(), &mut ExprCtx { place: clause, ..Default::default() })?;
+        if let Expr::Const(v) = &compiled {
+            check_count(v, clause, e.span)?;
+        }
+        Ok(compiled)
+    }
+}
+
+/// Checks a SKIP/LIMIT value (also used at runtime for parameters).
+pub(crate) fn check_count(v: &Value, clause: &str, span: Span) -> PResult<()> {
+    match v {
+        Value::Int(i) if *i < 0 => Err(PlanError::syntax(
+            "NegativeIntegerArgument",
+            format!("{clause} cannot be negative: {i}"),
+            span,
+        )),
+        Value::Int(_) => Ok(()),
+        other => Err(PlanError::syntax(
+            "InvalidArgumentType",
+            format!("{clause} needs an integer, got {}", other.type_name()),
+            span,
+        )),
+    }
+}
+
+/// Aggregates in `e` that no projection item already computes.
+fn collect_new_aggregates(e: &ast::Expr, items: &[ast::ProjectionItem], out: &mut Vec<ast::Expr>) {
+    if items.iter().any(|i| i.expr == *e) {
+        return;
+    }
+    if super::planner::is_aggregate_expr(e) {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+        return;
+    }
+    let mut children: Vec<ast::Expr> = Vec::new();
+    let mut first = true;
+    super::planner::walk(e, &mut |x| {
+        if first {
+            first = false;
+        } else {
+            children.push(x.clone());
+        }
+    });
+    // `walk` visits all descendants; only recurse on those that are aggregates.
+    for c in children {
+        if super::planner::is_aggregate_expr(&c) && !items.iter().any(|i| i.expr == c) && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+}
+
+/// Whether `e` only uses what the projection produced.
+fn is_available(e: &ast::Expr, subst: &[(ast::Expr, usize)], named: &Scope) -> bool {
+    if subst.iter().any(|(x, _)| x == e) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Variable(v) => named.lookup(v).is_some(),
+        _ => {
+            let mut ok = true;
+            let mut first = true;
+            let mut direct: Vec<ast::Expr> = Vec::new();
+            super::planner::walk(e, &mut |x| {
+                if first {
+                    first = false;
+                    return;
+                }
+                direct.push(x.clone());
+            });
+            for x in &direct {
+                if let ExprKind::Variable(v) = &x.kind {
+                    // A variable inside a sub-expression already projected is fine.
+                    let covered = subst.iter().any(|(s, _)| contains(s, x));
+                    if named.lookup(v).is_none() && !covered {
+                        ok = false;
+                    }
+                }
+            }
+            ok
+        }
+    }
+}
+
+fn contains(haystack: &ast::Expr, needle: &ast::Expr) -> bool {
+    let mut found = false;
+    super::planner::walk(haystack, &mut |x| {
+        if x == needle {
+            found = true;
+        }
+    });
+    found
+}

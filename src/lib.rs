@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod db;
 pub mod error;
+pub mod functions;
 pub mod parser;
 pub mod procedure;
 pub mod result;

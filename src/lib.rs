@@ -8,6 +8,7 @@ pub mod ast;
 pub mod db;
 pub mod error;
 pub mod exec;
+pub mod functions;
 pub mod parser;
 pub mod plan;
 pub mod procedure;

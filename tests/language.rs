@@ -1,0 +1,337 @@
+//! End-to-end tests of the language through the embedding API: one test per
+//! clause or feature, each asserting rows, columns and change counts.
+
+use quiver::{Database, ErrorKind, Params, Phase, QueryResult, Value};
+
+fn run(db: &mut Database, q: &str) -> QueryResult {
+    match db.execute(q, &Params::new()) {
+        Ok(r) => r,
+        Err(e) => panic!("query failed: {q}\n{e}"),
+    }
+}
+
+/// Rows rendered as Cypher literals, for compact assertions.
+fn rows(db: &mut Database, q: &str) -> Vec<String> {
+    let r = run(db, q);
+    r.rows
+        .iter()
+        .map(|row| row.iter().map(|v| r.render(v)).collect::<Vec<_>>().join(" | "))
+        .collect()
+}
+
+fn err(db: &mut Database, q: &str) -> quiver::Error {
+    match db.execute(q, &Params::new()) {
+        Ok(r) => panic!("expected an error from {q}, got {:?}", r.rows),
+        Err(e) => e,
+    }
+}
+
+fn social() -> Database {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "CREATE (a:Person {name: 'Ada', age: 36}), (b:Person {name: 'Alan', age: 41}),
+                (c:Person {name: 'Grace', age: 85}), (d:Company {name: 'Navy'}),
+                (a)-[:KNOWS {since: 1840}]->(b), (b)-[:KNOWS {since: 1936}]->(c),
+                (c)-[:WORKS_AT]->(d), (a)-[:LIKES]->(a)",
+    );
+    db
+}
+
+#[test]
+fn create_reports_what_changed() {
+    let mut db = Database::in_memory();
+    let r = run(&mut db, "CREATE (:A:B {x: 1, y: 'two'})-[:T {w: 0.5}]->(:C)");
+    assert_eq!(r.stats.nodes_created, 2);
+    assert_eq!(r.stats.relationships_created, 1);
+    assert_eq!(r.stats.labels_added, 3);
+    assert_eq!(r.stats.properties_set, 3);
+    assert_eq!(r.stats.to_string(), "2 nodes created, 1 relationship created, 3 labels added, 3 properties set");
+}
+
+#[test]
+fn match_follows_directions_and_types() {
+    let mut db = social();
+    assert_eq!(rows(&mut db, "MATCH (a {name: 'Ada'})-[:KNOWS]->(b) RETURN b.name"), vec!["'Alan'"]);
+    assert_eq!(rows(&mut db, "MATCH (a {name: 'Alan'})<-[:KNOWS]-(b) RETURN b.name"), vec!["'Ada'"]);
+    let mut both = rows(&mut db, "MATCH ({name: 'Alan'})-[:KNOWS]-(b) RETURN b.name");
+    both.sort();
+    assert_eq!(both, vec!["'Ada'", "'Grace'"]);
+    assert_eq!(rows(&mut db, "MATCH (a)-[:KNOWS|WORKS_AT]->(b:Company) RETURN a.name"), vec!["'Grace'"]);
+}
+
+#[test]
+fn self_loops_match_once_undirected() {
+    let mut db = social();
+    assert_eq!(rows(&mut db, "MATCH (a)-[:LIKES]-(b) RETURN a.name, b.name"), vec!["'Ada' | 'Ada'"]);
+}
+
+#[test]
+fn variable_length_paths() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*]->(x) RETURN x.name ORDER BY x.name"),
+        vec!["'Alan'", "'Grace'"]
+    );
+    assert_eq!(rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*2]->(x) RETURN x.name"), vec!["'Grace'"]);
+    assert_eq!(rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*0..1]->(x) RETURN count(x)"), vec!["2"]);
+    assert_eq!(
+        rows(&mut db, "MATCH p = ({name: 'Ada'})-[:KNOWS*..5]->({name: 'Grace'}) RETURN length(p)"),
+        vec!["2"]
+    );
+}
+
+#[test]
+fn named_paths_render_with_entities() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH p = (:Person {name: 'Grace'})-[:WORKS_AT]->() RETURN p"),
+        vec!["<(:Person {age: 85, name: 'Grace'})-[:WORKS_AT]->(:Company {name: 'Navy'})>"]
+    );
+}
+
+#[test]
+fn optional_match_fills_nulls() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH (c:Company) OPTIONAL MATCH (c)-[:KNOWS]->(x) RETURN c.name, x"),
+        vec!["'Navy' | null"]
+    );
+}
+
+#[test]
+fn where_with_pattern_predicates() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) WHERE (p)-[:WORKS_AT]->() RETURN p.name"),
+        vec!["'Grace'"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) WHERE NOT (p)-[:KNOWS]->() RETURN p.name"),
+        vec!["'Grace'"]
+    );
+}
+
+#[test]
+fn aggregation_and_ordering() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) RETURN count(*) AS n, avg(p.age) AS a, collect(p.name) AS names"),
+        vec!["3 | 54.0 | ['Ada', 'Alan', 'Grace']"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (p) RETURN labels(p)[0] AS l, count(*) AS c ORDER BY c DESC, l"),
+        vec!["'Person' | 3", "'Company' | 1"]
+    );
+    assert_eq!(rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.age DESC LIMIT 1"), vec!["'Grace'"]);
+    assert_eq!(rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.name SKIP 1 LIMIT 1"), vec!["'Alan'"]);
+}
+
+#[test]
+fn with_chains_and_filters() {
+    let mut db = social();
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH (p:Person)-[:KNOWS]->(q) WITH p, count(q) AS k WHERE k > 0 RETURN p.name ORDER BY p.name"
+        ),
+        vec!["'Ada'", "'Alan'"]
+    );
+    assert_eq!(rows(&mut db, "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x RETURN x ORDER BY x"), vec!["1", "2", "3"]);
+}
+
+#[test]
+fn union_and_union_all() {
+    let mut db = Database::in_memory();
+    assert_eq!(rows(&mut db, "RETURN 1 AS x UNION RETURN 1 AS x"), vec!["1"]);
+    assert_eq!(rows(&mut db, "RETURN 1 AS x UNION ALL RETURN 1 AS x"), vec!["1", "1"]);
+}
+
+#[test]
+fn merge_matches_or_creates() {
+    let mut db = Database::in_memory();
+    let r = run(&mut db, "MERGE (n:City {name: 'Gaza'}) ON CREATE SET n.created = true RETURN n.created");
+    assert_eq!(r.stats.nodes_created, 1);
+    let r = run(&mut db, "MERGE (n:City {name: 'Gaza'}) ON MATCH SET n.seen = 1 RETURN n.created, n.seen");
+    assert_eq!(r.stats.nodes_created, 0);
+    assert_eq!(r.rows, vec![vec![Value::Bool(true), Value::Int(1)]]);
+    let r = run(&mut db, "UNWIND [1, 1, 2] AS i MERGE (:N {i: i})");
+    assert_eq!(r.stats.nodes_created, 2, "MERGE sees its own writes");
+}
+
+#[test]
+fn set_and_remove() {
+    let mut db = social();
+    run(&mut db, "MATCH (p {name: 'Ada'}) SET p.age = 37, p:Countess, p += {title: 'Lady'}");
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Countess) RETURN p.age, p.title"),
+        vec!["37 | 'Lady'"]
+    );
+    run(&mut db, "MATCH (p:Countess) REMOVE p:Countess, p.title");
+    assert_eq!(rows(&mut db, "MATCH (p:Countess) RETURN p"), Vec::<String>::new());
+    run(&mut db, "MATCH (p {name: 'Ada'}) SET p = {name: 'Ada'}");
+    assert_eq!(rows(&mut db, "MATCH (p {name: 'Ada'}) RETURN keys(p)"), vec!["['name']"]);
+}
+
+#[test]
+fn delete_needs_detach_for_connected_nodes() {
+    let mut db = social();
+    let e = err(&mut db, "MATCH (p {name: 'Ada'}) DELETE p");
+    assert_eq!((e.kind, e.code), (ErrorKind::ConstraintVerificationFailed, "DeleteConnectedNode"));
+    assert_eq!(db.counts(), (4, 4), "the failed statement changed nothing");
+    let r = run(&mut db, "MATCH (p {name: 'Ada'}) DETACH DELETE p");
+    assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 2));
+    assert_eq!(db.counts(), (3, 2));
+}
+
+#[test]
+fn ids_are_not_reused() {
+    let mut db = Database::in_memory();
+    run(&mut db, "CREATE (:A), (:B)");
+    run(&mut db, "MATCH (a:A) DELETE a");
+    run(&mut db, "CREATE (:C)");
+    assert_eq!(rows(&mut db, "MATCH (n) RETURN id(n) ORDER BY id(n)"), vec!["1", "2"]);
+}
+
+#[test]
+fn statements_are_atomic() {
+    let mut db = Database::in_memory();
+    let e = err(&mut db, "UNWIND [1, 2, 0] AS x CREATE (:N {v: 10 / x})");
+    assert_eq!(e.phase, Phase::Runtime);
+    assert_eq!(db.counts(), (0, 0));
+    run(&mut db, "CREATE (:N)");
+    assert_eq!(rows(&mut db, "MATCH (n) RETURN id(n)"), vec!["0"], "ids of the failed statement are not burnt");
+}
+
+#[test]
+fn shortest_paths() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "CREATE (a:N {n: 'a'})-[:R]->(b:N {n: 'b'})-[:R]->(d:N {n: 'd'}), (a)-[:R]->(c:N {n: 'c'})-[:R]->(d), (a)-[:R]->(e:N {n: 'e'})-[:R]->(f:N {n: 'f'})-[:R]->(d)",
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH p = shortestPath((:N {n: 'a'})-[*]->(:N {n: 'd'})) RETURN length(p)"),
+        vec!["2"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH p = allShortestPaths((:N {n: 'a'})-[*]->(:N {n: 'd'})) RETURN length(p), [x IN nodes(p) | x.n][1] AS via ORDER BY via"),
+        vec!["2 | 'b'", "2 | 'c'"]
+    );
+}
+
+#[test]
+fn expressions() {
+    let mut db = Database::in_memory();
+    let cases = [
+        ("1 + 2 * 3", "7"),
+        ("2 ^ 10", "1024.0"),
+        ("0x1F + 0o17", "46"),
+        ("7 % 3", "1"),
+        ("'ab' + 'cd'", "'abcd'"),
+        ("[1, 2] + 3", "[1, 2, 3]"),
+        ("null = null", "null"),
+        ("null OR true", "true"),
+        ("1 < 2 < 3", "true"),
+        ("'hello' STARTS WITH 'he'", "true"),
+        ("'abc' =~ 'a.c'", "true"),
+        ("3 IN [1, 2, 3]", "true"),
+        ("[1, 2, 3, 4][1..3]", "[2, 3]"),
+        ("[1, 2, 3][-1]", "3"),
+        ("[x IN range(1, 5) WHERE x % 2 = 1 | x * 10]", "[10, 30, 50]"),
+        ("all(x IN [1, 2] WHERE x > 0)", "true"),
+        ("single(x IN [1, 2] WHERE x > 1)", "true"),
+        ("reduce(s = 0, x IN [1, 2, 3] | s + x)", "6"),
+        ("CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END", "'two'"),
+        ("CASE WHEN 1 > 2 THEN 'yes' ELSE 'no' END", "'no'"),
+        ("{a: 1, b: [true]}", "{a: 1, b: [true]}"),
+        ("coalesce(null, 'x')", "'x'"),
+        ("toUpper('quiver')", "'QUIVER'"),
+        ("size('héllo')", "5"),
+        ("1.5e3", "1500.0"),
+        ("'it\\'s'", "'it\\'s'"),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(rows(&mut db, &format!("RETURN {expr} AS v")), vec![want.to_string()], "{expr}");
+    }
+}
+
+#[test]
+fn map_projection_and_pattern_comprehension() {
+    let mut db = social();
+    assert_eq!(
+        rows(&mut db, "MATCH (p {name: 'Ada'}) RETURN p {.name, friends: [(p)-[:KNOWS]->(f) | f.name]}"),
+        vec!["{friends: ['Alan'], name: 'Ada'}"]
+    );
+}
+
+#[test]
+fn parameters() {
+    let mut db = social();
+    let mut params = Params::new();
+    params.insert("min".into(), Value::Int(40));
+    let r = db.execute("MATCH (p:Person) WHERE p.age > $min RETURN p.name ORDER BY p.name", &params).unwrap();
+    assert_eq!(r.rows, vec![vec![Value::from("Alan")], vec![Value::from("Grace")]]);
+    let e = err(&mut db, "RETURN $missing");
+    assert_eq!(e.code, "MissingParameter");
+}
+
+#[test]
+fn integer_overflow_is_an_error() {
+    let mut db = Database::in_memory();
+    let e = err(&mut db, "RETURN 9223372036854775807 + 1");
+    assert_eq!(e.phase, Phase::Runtime);
+}
+
+#[test]
+fn compile_errors_have_positions_and_hints() {
+    let mut db = Database::in_memory();
+    let e = err(&mut db, "MATCH (n)\nRETURN m");
+    assert_eq!((e.kind, e.code, e.phase), (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile));
+    let p = e.position.expect("a position");
+    assert_eq!((p.line, p.column), (2, 8));
+    assert!(e.hint.as_deref().unwrap_or("").contains('n'), "{e}");
+    let e = err(&mut db, "MATCH (a) CREATE (a:Label)");
+    assert_eq!(e.code, "VariableAlreadyBound");
+    let e = err(&mut db, "CREATE ()-[:A|B]->()");
+    assert_eq!(e.code, "NoSingleRelationshipType");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let mut db = Database::in_memory();
+    let q = format!("RETURN {}1{}", "(".repeat(5000), ")".repeat(5000));
+    let e = err(&mut db, &q);
+    assert_eq!(e.kind, ErrorKind::SyntaxError);
+    let q = format!("RETURN {}", "[".repeat(100_000));
+    assert_eq!(err(&mut db, &q).kind, ErrorKind::SyntaxError);
+}
+
+#[test]
+fn explain_prints_the_plan_without_running() {
+    let mut db = Database::in_memory();
+    let r = run(&mut db, "EXPLAIN MATCH (n:Person)-[:KNOWS]->(m) CREATE (m)-[:SEEN]->(n)");
+    let plan = r.plan.expect("a plan");
+    assert!(plan.contains("NodeByLabelScan"), "{plan}");
+    assert!(plan.contains("Expand"), "{plan}");
+    assert!(plan.contains("Create"), "{plan}");
+    assert_eq!(r.stats.relationships_created, 0);
+}
+
+#[test]
+fn temporal_values() {
+    let mut db = Database::in_memory();
+    run(&mut db, "CREATE (:E {d: date('2025-11-04')})");
+    assert_eq!(rows(&mut db, "MATCH (e:E) RETURN e.d, e.d.year"), vec!["2025-11-04 | 2025"]);
+    assert_eq!(rows(&mut db, "RETURN date('2025-11-04') + duration('P1M')"), vec!["2025-12-04"]);
+}
+
+#[test]
+fn call_builtin_procedures() {
+    let mut db = social();
+    assert_eq!(rows(&mut db, "CALL db.labels()"), vec!["'Company'", "'Person'"]);
+    assert_eq!(
+        rows(&mut db, "CALL db.relationshipTypes() YIELD relationshipType AS t WHERE t STARTS WITH 'K' RETURN t"),
+        vec!["'KNOWS'"]
+    );
+}

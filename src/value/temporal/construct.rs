@@ -5,7 +5,7 @@
 use super::calendar::*;
 use super::duration::Parts;
 use super::parse::{date_from_ordinal, date_from_week};
-use super::zone::{now_nanos, Zone};
+use super::zone::{now_nanos, realtime_nanos, Zone};
 use super::{invalid, wrong_type, Date, DateTime, LocalDateTime, LocalTime, Result, Time};
 use crate::value::{Map, Value};
 
@@ -313,7 +313,7 @@ fn current_offset(zone: &Zone) -> Result<i32> {
 
 pub fn from_fields(kind: Kind, f: &Fields) -> Result<Value> {
     if f.is_clock_request() {
-        return now(kind, f.timezone.clone());
+        return now(kind, f.timezone.clone(), false);
     }
     let need_date = || {
         let base = f
@@ -384,8 +384,14 @@ fn epoch_instant(f: &Fields) -> Result<Option<i128>> {
     Ok(Some(base + sub))
 }
 
-pub fn now(kind: Kind, zone: Option<Zone>) -> Result<Value> {
-    let dt = DateTime::from_instant(now_nanos(), &zone.unwrap_or(Zone::UTC))?;
+/// The current time: the statement's clock, or with `realtime` the wall clock.
+pub fn now(kind: Kind, zone: Option<Zone>, realtime: bool) -> Result<Value> {
+    let instant = if realtime {
+        realtime_nanos()
+    } else {
+        now_nanos()
+    };
+    let dt = DateTime::from_instant(instant, &zone.unwrap_or(Zone::UTC))?;
     Ok(match kind {
         Kind::Date => Value::Date(dt.local().date()),
         Kind::LocalTime => Value::LocalTime(dt.local().time()),

@@ -15,8 +15,9 @@ pub fn call_function(name: &str, args: &[Value]) -> Option<Result<Value>> {
     }
     let kind = Kind::from_name(base)?;
     Some(match sub {
-        "" => construct(kind, args, false),
-        "transaction" | "statement" | "realtime" => construct(kind, args, true),
+        "" => construct(kind, args, None),
+        "transaction" | "statement" => construct(kind, args, Some(false)),
+        "realtime" => construct(kind, args, Some(true)),
         "truncate" => truncate(kind, args),
         "fromepoch" if kind == Kind::DateTime => from_epoch(args, false),
         "fromepochmillis" if kind == Kind::DateTime => from_epoch(args, true),
@@ -35,17 +36,19 @@ fn arity(args: &[Value], min: usize, max: usize) -> Result<()> {
     }
 }
 
-/// `date(x)` and the clock variants `date.transaction(x)`: no argument is
-/// the current time; for the clock variants a string is a time zone.
-fn construct(kind: Kind, args: &[Value], clock: bool) -> Result<Value> {
+/// `date(x)` and the clock variants `date.transaction(x)` (`clock` is
+/// `Some(realtime)` for those): no argument is the current time; for the
+/// clock variants a string is a time zone.
+fn construct(kind: Kind, args: &[Value], clock: Option<bool>) -> Result<Value> {
     arity(args, 0, 1)?;
+    let realtime = clock == Some(true);
     let Some(arg) = args.first() else {
-        return construct::now(kind, None);
+        return construct::now(kind, None, realtime);
     };
     match arg {
         Value::Null => Ok(Value::Null),
-        Value::String(s) if clock => {
-            construct::now(kind, Some(construct::zone_of(&Value::String(s.clone()))?))
+        Value::String(_) if clock.is_some() => {
+            construct::now(kind, Some(construct::zone_of(arg)?), realtime)
         }
         Value::String(s) => construct::from_string(kind, s),
         Value::Map(m) => construct::from_fields(kind, &Fields::from_map(m)?),

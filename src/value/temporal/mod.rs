@@ -26,6 +26,7 @@ use super::Value;
 use calendar::*;
 pub use functions::{arithmetic, call_function, property};
 use zone::Zone;
+pub use zone::{realtime_nanos, set_statement_clock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Date {

@@ -1,6 +1,7 @@
 //! Time zones: fixed offsets, or IANA zones resolved through jiff.
 
-use std::sync::Arc;
+use std::cell::Cell;
+use std::sync::{Arc, OnceLock};
 
 use jiff::tz::{AmbiguousOffset, TimeZone};
 
@@ -35,8 +36,9 @@ impl Zone {
     }
 
     pub fn named(name: &str) -> Result<Zone> {
-        let tz = jiff::tz::db()
+        let tz = bundled_db()
             .get(name)
+            .or_else(|_| jiff::tz::db().get(name))
             .map_err(|_| invalid(format!("Unknown time zone: {name}")))?;
         Ok(Zone::Named(name.into(), tz))
     }
@@ -79,6 +81,15 @@ impl Zone {
     }
 }
 
+/// The tz database bundled into the binary, preferred over the system's so
+/// that results do not depend on the host: some distributions build zoneinfo
+/// with `backzone` data (e.g. a distinct pre-1970 Europe/Stockholm), while the
+/// TCK expects the mainline database, where Stockholm follows Berlin.
+fn bundled_db() -> &'static jiff::tz::TimeZoneDatabase {
+    static DB: OnceLock<jiff::tz::TimeZoneDatabase> = OnceLock::new();
+    DB.get_or_init(jiff::tz::TimeZoneDatabase::bundled)
+}
+
 fn out_of_zone_range(name: &str) -> super::TemporalError {
     invalid(format!(
         "Date-time out of the range supported for time zone {name}"
@@ -100,7 +111,25 @@ fn to_civil(local: LocalDateTime) -> Option<jiff::civil::DateTime> {
     .ok()
 }
 
-/// The current instant in nanoseconds since the epoch.
+thread_local! {
+    static STATEMENT_CLOCK: Cell<Option<i128>> = const { Cell::new(None) };
+}
+
+/// Fixes (or with `None`, releases) the instant that `date()`, `datetime()`,
+/// `*.statement()` and `*.transaction()` report on this thread, so that every
+/// call within one statement sees the same time. `*.realtime()` ignores it.
+pub fn set_statement_clock(instant_nanos: Option<i128>) {
+    STATEMENT_CLOCK.with(|c| c.set(instant_nanos));
+}
+
+/// The statement's instant when one is set, else the real clock.
 pub fn now_nanos() -> i128 {
+    STATEMENT_CLOCK
+        .with(Cell::get)
+        .unwrap_or_else(realtime_nanos)
+}
+
+/// The current instant in nanoseconds since the epoch.
+pub fn realtime_nanos() -> i128 {
     jiff::Timestamp::now().as_nanosecond()
 }

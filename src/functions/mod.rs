@@ -230,7 +230,7 @@ pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
 }
 
 #[cfg(test)]
-mod tests {
+mod table_tests {
     use super::*;
 
     #[test]
@@ -287,3 +287,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -822,6 +822,8 @@ pub enum RoundingMode {
     HalfUp,
     HalfDown,
     HalfEven,
+    /// No rounding: an error when the value would change.
+    Unnecessary,
 }
 
 impl RoundingMode {
@@ -834,6 +836,7 @@ impl RoundingMode {
             "HALF_UP" => RoundingMode::HalfUp,
             "HALF_DOWN" => RoundingMode::HalfDown,
             "HALF_EVEN" => RoundingMode::HalfEven,
+            "UNNECESSARY" => RoundingMode::Unnecessary,
             _ => return None,
         })
     }
@@ -863,7 +866,7 @@ fn round(args: &[Value]) -> R {
                     ErrorKind::ArgumentError,
                     "InvalidArgumentValue",
                     format!(
-                        "round(): unknown rounding mode '{s}'; expected one of UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN, HALF_EVEN"
+                        "round(): unknown rounding mode '{s}'; expected one of UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN, HALF_EVEN, UNNECESSARY"
                     ),
                 ))
             }
@@ -874,9 +877,20 @@ fn round(args: &[Value]) -> R {
         return Ok(Value::Null);
     };
     Ok(Value::Float(match mode {
-        // Plain round(): halves towards positive infinity (-2.5 -> -2.0).
+        // Plain round(), and round(x, 0): ties towards positive infinity (-2.5 -> -2.0).
         None if precision == 0 => round_half_up_positive(x),
         None => round_decimal(x, precision, RoundingMode::HalfUp),
+        Some(RoundingMode::Unnecessary) => {
+            let r = round_decimal(x, precision, RoundingMode::Down);
+            if r != x && !x.is_nan() {
+                return Err(FunctionError::new(
+                    ErrorKind::ArgumentError,
+                    "InvalidArgumentValue",
+                    format!("round(): rounding {} to {precision} decimal places is necessary (mode UNNECESSARY)", format_float(x)),
+                ));
+            }
+            x
+        }
         Some(mode) => round_decimal(x, precision, mode),
     }))
 }
@@ -929,7 +943,7 @@ pub fn round_decimal(x: f64, scale: i64, mode: RoundingMode) -> f64 {
     let last_odd = kept.last().is_some_and(|d| d % 2 == 1);
     let up = match mode {
         RoundingMode::Up => dropped_nonzero,
-        RoundingMode::Down => false,
+        RoundingMode::Down | RoundingMode::Unnecessary => false,
         RoundingMode::Ceiling => dropped_nonzero && !negative,
         RoundingMode::Floor => dropped_nonzero && negative,
         RoundingMode::HalfUp => first_dropped >= 5,

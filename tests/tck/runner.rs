@@ -47,43 +47,132 @@ fn table(step: &Step) -> Result<&[Vec<String>], String> {
         .ok_or_else(|| format!("step `{}` needs a table", step.text))
 }
 
-fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
+/// What a step asks for.
+#[derive(Debug)]
+pub enum Action<'a> {
+    EmptyGraph,
+    NamedGraph(String),
+    Execute {
+        query: &'a str,
+        setup: bool,
+    },
+    Parameters(&'a [Vec<String>]),
+    Procedure(Procedure),
+    ResultTable {
+        table: &'a [Vec<String>],
+        ordered: bool,
+        opts: Options,
+    },
+    ResultEmpty,
+    SideEffects(&'a [Vec<String>]),
+    Error {
+        kind: String,
+        phase: String,
+        code: String,
+    },
+}
+
+/// Recognizes a step (without running anything).
+pub fn parse_step(step: &Step) -> Result<Action<'_>, String> {
     static GRAPH: OnceLock<Regex> = OnceLock::new();
     static PROCEDURE: OnceLock<Regex> = OnceLock::new();
     static ERROR: OnceLock<Regex> = OnceLock::new();
     let text = step.text.trim();
-    match text {
-        "an empty graph" | "any graph" => {
-            st.db = Database::in_memory();
-            return Ok(());
+    Ok(match text {
+        "an empty graph" | "any graph" => Action::EmptyGraph,
+        "having executed:" => Action::Execute {
+            query: doc(step)?,
+            setup: true,
+        },
+        "executing query:" | "executing control query:" => Action::Execute {
+            query: doc(step)?,
+            setup: false,
+        },
+        "parameters are:" => Action::Parameters(table(step)?),
+        "the result should be empty" => Action::ResultEmpty,
+        "no side effects" => Action::SideEffects(&[]),
+        "the side effects should be:" => Action::SideEffects(table(step)?),
+        _ => {
+            if let Some(rest) = text.strip_prefix("the result should be") {
+                let rest = rest.trim_end_matches(':').trim();
+                let ordered = rest.contains("in order");
+                let opts = Options {
+                    ignore_list_order: rest.contains("ignoring element order for lists"),
+                };
+                Action::ResultTable {
+                    table: table(step)?,
+                    ordered,
+                    opts,
+                }
+            } else if let Some(c) = re(&GRAPH, r"^the ([\w-]+) graph$").captures(text) {
+                Action::NamedGraph(c[1].to_string())
+            } else if let Some(c) =
+                re(&PROCEDURE, r"^there exists a procedure (.+?)\s*:$").captures(text)
+            {
+                Action::Procedure(make_procedure(&c[1], table(step)?)?)
+            } else if let Some(c) = re(
+                &ERROR,
+                r"^an? (\w+) should be raised at (compile time|runtime|any time): (\w+|\*)$",
+            )
+            .captures(text)
+            {
+                Action::Error {
+                    kind: c[1].to_string(),
+                    phase: c[2].to_string(),
+                    code: c[3].to_string(),
+                }
+            } else {
+                return Err(format!("unsupported step `{} {}`", step.keyword, text));
+            }
         }
-        "having executed:" => {
-            let q = doc(step)?;
-            return match st.db.execute(q, &st.params) {
-                Ok(_) => Ok(()),
-                Err(e) => Err(format!(
+    })
+}
+
+fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
+    match parse_step(step)? {
+        Action::EmptyGraph => st.db = Database::in_memory(),
+        Action::NamedGraph(name) => {
+            let file = kit
+                .join("graphs")
+                .join(&name)
+                .join(format!("{name}.cypher"));
+            let script = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            if let Err(e) = st.db.execute(&script, &Params::new()) {
+                return Err(format!("creating graph {name} failed: {}", one_line(&e)));
+            }
+        }
+        Action::Execute { query, setup: true } => {
+            if let Err(e) = st.db.execute(query, &st.params) {
+                return Err(format!(
                     "setup query failed: {}\n{}",
                     one_line(&e),
-                    indent(q)
-                )),
-            };
+                    indent(query)
+                ));
+            }
         }
-        "parameters are:" => {
-            for row in table(step)? {
+        Action::Execute {
+            query,
+            setup: false,
+        } => {
+            st.last = Some((query.to_string(), st.db.execute(query, &st.params)));
+        }
+        Action::Parameters(rows) => {
+            for row in rows {
                 let [name, value] = row.as_slice() else {
                     return Err(format!("parameter rows have two cells, got {row:?}"));
                 };
-                let v = parse_value(value)?.to_value()?;
-                st.params.insert(name.clone(), v);
+                st.params
+                    .insert(name.clone(), parse_value(value)?.to_value()?);
             }
-            return Ok(());
         }
-        "executing query:" | "executing control query:" => {
-            let q = doc(step)?;
-            st.last = Some((q.to_string(), st.db.execute(q, &st.params)));
-            return Ok(());
-        }
-        "the result should be empty" => {
+        Action::Procedure(p) => st.db.register_procedure(p),
+        Action::ResultTable {
+            table,
+            ordered,
+            opts,
+        } => check_result(st, table, ordered, opts)?,
+        Action::ResultEmpty => {
             let (q, r) = last_ok(st)?;
             if !r.rows.is_empty() {
                 let rows: Vec<String> = r
@@ -99,44 +188,11 @@ fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
                     indent(&rows.join("\n"))
                 ));
             }
-            return Ok(());
         }
-        "no side effects" => return check_side_effects(st, &[]),
-        "the side effects should be:" => return check_side_effects(st, table(step)?),
-        _ => {}
+        Action::SideEffects(table) => check_side_effects(st, table)?,
+        Action::Error { kind, phase, code } => check_error(st, &kind, &phase, &code)?,
     }
-    if let Some(rest) = text.strip_prefix("the result should be") {
-        let rest = rest.trim_end_matches(':').trim();
-        let ordered = rest.contains("in order");
-        let opts = Options {
-            ignore_list_order: rest.contains("ignoring element order for lists"),
-        };
-        return check_result(st, table(step)?, ordered, opts);
-    }
-    if let Some(c) = re(&GRAPH, r"^the ([\w-]+) graph$").captures(text) {
-        let name = &c[1];
-        let file = kit.join("graphs").join(name).join(format!("{name}.cypher"));
-        let script = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        return match st.db.execute(&script, &Params::new()) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(format!("creating graph {name} failed: {}", one_line(&e))),
-        };
-    }
-    if let Some(c) = re(&PROCEDURE, r"^there exists a procedure (.+?)\s*:$").captures(text) {
-        let procedure = make_procedure(&c[1], table(step)?)?;
-        st.db.register_procedure(procedure);
-        return Ok(());
-    }
-    if let Some(c) = re(
-        &ERROR,
-        r"^an? (\w+) should be raised at (compile time|runtime|any time): (\w+)$",
-    )
-    .captures(text)
-    {
-        return check_error(st, &c[1], &c[2], &c[3]);
-    }
-    Err(format!("unsupported step `{} {}`", step.keyword, text))
+    Ok(())
 }
 
 fn one_line(e: &Error) -> String {
@@ -290,7 +346,8 @@ fn check_error(st: &State, kind: &str, phase: &str, code: &str) -> Result<(), St
         "runtime" => e.phase == Phase::Runtime,
         _ => true,
     };
-    if e.kind.as_str() == kind && e.code == code && phase_ok {
+    // `*`: any code of that kind.
+    if e.kind.as_str() == kind && (code == "*" || e.code == code) && phase_ok {
         Ok(())
     } else {
         Err(format!(

@@ -441,7 +441,7 @@ fn real_main() -> Result<i32, String> {
     let mut tallies: BTreeMap<String, BTreeMap<String, Tally>> = BTreeMap::new();
     let mut top_tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut passed_ids = BTreeSet::new();
-    let mut failed_ids = BTreeSet::new();
+    let mut failed_ids: BTreeMap<String, String> = BTreeMap::new(); // id -> first line of the reason
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let (mut passed, mut failed) = (0, 0);
     for (job, outcome) in jobs.iter().zip(&outcomes) {
@@ -463,11 +463,11 @@ fn real_main() -> Result<i32, String> {
             }
             other => {
                 failed += 1;
-                failed_ids.insert(job.id.clone());
                 let reason = match other {
                     Some(Outcome::Fail(r)) => r.clone(),
                     _ => "not run (the run was stopped after time-outs)".to_string(),
                 };
+                failed_ids.insert(job.id.clone(), first_line(&reason).to_string());
                 let key = first_line(&reason);
                 let key = key
                     .split_once(": ")
@@ -542,7 +542,7 @@ fn real_main() -> Result<i32, String> {
     let listed = ratchet::read(&ratchet_path)?;
     let regressions: Vec<&String> = listed
         .iter()
-        .filter(|id| failed_ids.contains(*id))
+        .filter(|id| failed_ids.contains_key(*id))
         .collect();
     let new_passing = passed_ids.iter().filter(|id| !listed.contains(*id)).count();
     let stale: Vec<&String> = listed.iter().filter(|id| !all_ids.contains(*id)).collect();
@@ -588,7 +588,7 @@ fn real_main() -> Result<i32, String> {
                 ratchet_path.display()
             );
             for id in &regressions {
-                println!("  {id}");
+                println!("  {id}: {}", failed_ids[*id]);
             }
             code = 1;
         }

@@ -303,17 +303,13 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
                     break;
                 }
                 // Remove up to the delimiter's indentation.
-                let mut skip = 0;
-                let mut start = 0;
-                for (pos, c) in l.char_indices() {
-                    if skip >= indent || !c.is_whitespace() {
-                        start = pos;
-                        break;
+                let mut stripped = l;
+                for _ in 0..indent {
+                    match stripped.chars().next() {
+                        Some(c) if c.is_whitespace() => stripped = &stripped[c.len_utf8()..],
+                        _ => break,
                     }
-                    skip += 1;
-                    start = pos + c.len_utf8();
                 }
-                let stripped = &l[start.min(l.len())..];
                 content.push(stripped.replace(&format!("\\{}", &delim[..1]).repeat(3), delim));
             }
             if !closed {

@@ -1,1 +1,7 @@
-fn main() {}
+//! The `quiver` command: see `quiver --help`.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::main());
+}

@@ -1,0 +1,102 @@
+//! The command-line front end (binary only): argument parsing, batch runs,
+//! the interactive shell, and output formats.
+
+pub mod args;
+pub mod batch;
+pub mod format;
+pub mod repl;
+pub mod runner;
+#[cfg(test)]
+mod tests;
+
+use std::io::{self, IsTerminal};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use clap::CommandFactory;
+use quiver::Database;
+
+use args::{split_param, Args};
+use runner::Runner;
+
+/// Runs quiver as the command line asks; returns the exit status
+/// (0 fine, 1 a statement failed, 2 a usage error).
+pub fn main() -> i32 {
+    let (args, actions) = Args::parse_with_actions();
+    if let Some(file) = &args.database {
+        usage_error(&format!(
+            "opening a database file ('{}') is not supported yet: quiver keeps its graph in memory, so run it without FILE",
+            file.display()
+        ));
+    }
+    let db = Database::in_memory();
+    let interrupt = db.interrupt_flag();
+    let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
+    runner.format = args.format.unwrap_or_default();
+    runner.keep_going = args.keep_going;
+    for p in &args.param {
+        let Some((name, lit)) = split_param(p) else {
+            usage_error(&format!(
+                "invalid value '{p}' for '--param <NAME=LIT>': expected NAME=LIT, e.g. --param name=\"'Ada'\""
+            ));
+        };
+        match runner.eval_literal(&lit) {
+            Ok(v) => {
+                runner.params.insert(name, v);
+            }
+            Err(runner::Failure::Query(e)) => {
+                usage_error(&format!("invalid value for '--param {name}': {e}"))
+            }
+            Err(runner::Failure::Internal(m)) => {
+                usage_error(&format!("invalid value for '--param {name}': {m}"))
+            }
+        }
+    }
+    let interactive = actions.is_empty() && io::stdin().is_terminal();
+    install_interrupt_handler(interrupt, runner.running.clone(), interactive);
+
+    let mut stopped = false;
+    for f in &args.load {
+        if batch::run_load(&mut runner, &f.to_string_lossy()).is_err() {
+            stopped = true;
+            break;
+        }
+    }
+    if interactive {
+        runner.fit_tables = io::stdout().is_terminal();
+        return repl::run(runner);
+    }
+    if !stopped {
+        let _ = if actions.is_empty() {
+            batch::run_stdin(&mut runner)
+        } else {
+            batch::run_actions(&mut runner, &actions)
+        };
+    }
+    if runner.failed {
+        1
+    } else {
+        0
+    }
+}
+
+/// Reports a usage error the way clap does and exits with status 2.
+fn usage_error(msg: &str) -> ! {
+    Args::command()
+        .error(clap::error::ErrorKind::ValueValidation, msg)
+        .exit()
+}
+
+/// Ctrl-C cancels the running statement (a second one quits); with nothing
+/// running it quits, except in the shell, where the line editor handles it.
+fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>, interactive: bool) {
+    let _ = ctrlc::set_handler(move || {
+        if running.load(Ordering::SeqCst) {
+            if flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        } else if !interactive {
+            std::process::exit(130);
+        }
+    });
+}

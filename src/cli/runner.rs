@@ -1,0 +1,307 @@
+//! Running statements and writing their results or errors: what batch runs
+//! and the interactive shell share.
+
+use std::io::{self, BufRead, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quiver::script::{split, Splitter, Statement};
+use quiver::{Database, Error, Params, QueryResult, Schema, Value};
+
+use crate::cli::args::Format;
+use crate::cli::format::{self, json};
+
+/// What the front end needs of a database (a trait so tests can use a fake).
+pub trait Engine {
+    fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
+    fn eval_literal(&mut self, text: &str) -> Result<Value, Error>;
+    fn schema(&self) -> Schema;
+}
+
+impl Engine for Database {
+    fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error> {
+        Database::execute(self, query, params)
+    }
+    fn eval_literal(&mut self, text: &str) -> Result<Value, Error> {
+        Database::eval_literal(self, text)
+    }
+    fn schema(&self) -> Schema {
+        Database::schema(self)
+    }
+}
+
+/// Why a statement did not run.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    Query(Error),
+    /// The engine panicked: a bug, reported like an error.
+    Internal(String),
+}
+
+impl Failure {
+    fn display(&self) -> String {
+        match self {
+            Failure::Query(e) => e.to_string(),
+            Failure::Internal(m) => format!("InternalError: {m} (this is a bug in quiver)"),
+        }
+    }
+}
+
+/// Where a statement came from, for error messages.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin<'a> {
+    /// `-c` or the prompt: positions are the statement's own.
+    Command,
+    /// A script file (or `<stdin>`): errors say `FILE:LINE:`.
+    File(&'a str),
+}
+
+/// The first error stopped the run (no `--keep-going`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stop;
+
+pub struct Runner<E> {
+    pub db: E,
+    pub params: Params,
+    pub format: Format,
+    /// Show the elapsed time in table footers.
+    pub timing: bool,
+    pub keep_going: bool,
+    /// Some statement failed.
+    pub failed: bool,
+    /// Wrap tables to the terminal's width.
+    pub fit_tables: bool,
+    /// Set while a statement runs (Ctrl-C then cancels it).
+    pub running: Arc<AtomicBool>,
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+}
+
+impl<E: Engine> Runner<E> {
+    pub fn new(db: E, out: Box<dyn Write>, err: Box<dyn Write>) -> Runner<E> {
+        Runner {
+            db,
+            params: Params::new(),
+            format: Format::Table,
+            timing: true,
+            keep_going: false,
+            failed: false,
+            fit_tables: false,
+            running: Arc::new(AtomicBool::new(false)),
+            out,
+            err,
+        }
+    }
+
+    /// Writes to standard output (or what stands for it) and flushes.
+    pub fn out(&mut self, text: &str) {
+        let r = self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|_| self.out.flush());
+        self.check(r);
+    }
+
+    /// Writes to standard error (or what stands for it) and flushes.
+    pub fn err(&mut self, text: &str) {
+        let r = self
+            .err
+            .write_all(text.as_bytes())
+            .and_then(|_| self.err.flush());
+        self.check(r);
+    }
+
+    fn check(&self, r: io::Result<()>) {
+        if let Err(e) = r {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                // Whoever read our output has gone: nothing more to say.
+                std::process::exit(if self.failed { 1 } else { 0 });
+            }
+        }
+    }
+
+    /// Evaluates a parameter's literal.
+    pub fn eval_literal(&mut self, text: &str) -> Result<Value, Failure> {
+        let db = &mut self.db;
+        guarded(|| db.eval_literal(text))
+    }
+
+    /// Runs one statement and writes its result (nothing when `quiet`, unless it fails).
+    pub fn run_statement(
+        &mut self,
+        st: &Statement,
+        origin: Origin,
+        quiet: bool,
+    ) -> Result<(), Stop> {
+        let started = Instant::now();
+        self.running.store(true, Ordering::SeqCst);
+        let db = &mut self.db;
+        let params = &self.params;
+        let outcome = guarded(|| db.execute(&st.text, params));
+        self.running.store(false, Ordering::SeqCst);
+        let elapsed = started.elapsed();
+        match outcome {
+            Ok(r) => {
+                if !quiet {
+                    self.print_result(&r, elapsed);
+                }
+                Ok(())
+            }
+            Err(f) => self.fail(f, origin, Some(st)),
+        }
+    }
+
+    /// Reports a failure; stops unless `--keep-going`.
+    pub fn fail(&mut self, f: Failure, origin: Origin, st: Option<&Statement>) -> Result<(), Stop> {
+        self.failed = true;
+        self.report(&f, origin, st);
+        if self.keep_going {
+            Ok(())
+        } else {
+            Err(Stop)
+        }
+    }
+
+    /// Writes an error: a JSON line on standard output in json mode, else the
+    /// error's text on standard error (with `FILE:LINE:` for script files).
+    pub fn report(&mut self, f: &Failure, origin: Origin, st: Option<&Statement>) {
+        if self.format == Format::Json {
+            let line = json::error_line(f);
+            self.out(&format!("{line}\n"));
+            return;
+        }
+        let text = match (origin, f) {
+            (Origin::File(name), Failure::Query(e)) => {
+                let e = match st {
+                    Some(st) => in_file(e, st),
+                    None => e.clone(),
+                };
+                match e.position.map(|p| p.line).or(st.map(|s| s.line)) {
+                    Some(line) => format!("{name}:{line}: {e}"),
+                    None => format!("{name}: {e}"),
+                }
+            }
+            (Origin::File(name), f) => match st {
+                Some(st) => format!("{name}:{}: {}", st.line, f.display()),
+                None => format!("{name}: {}", f.display()),
+            },
+            (Origin::Command, f) => f.display(),
+        };
+        self.err(&format!("{text}\n"));
+    }
+
+    pub fn print_result(&mut self, r: &QueryResult, elapsed: Duration) {
+        let mut text = String::new();
+        match self.format {
+            Format::Json => {
+                text.push_str(&json::result_line(r));
+                text.push('\n');
+            }
+            Format::Csv => {
+                text = String::from_utf8(format::csv::render(r)).expect("csv of UTF-8 is UTF-8");
+            }
+            Format::Table => {
+                if let Some(plan) = &r.plan {
+                    text.push_str(plan.trim_end());
+                    text.push('\n');
+                }
+                if !r.columns.is_empty() {
+                    text.push_str(&format::table::render(r, self.fit_tables));
+                    text.push('\n');
+                }
+                let elapsed = self.timing.then_some(elapsed);
+                text.push_str(&format::footer(r.rows.len(), elapsed, &r.stats));
+                text.push('\n');
+            }
+        }
+        self.out(&text);
+    }
+
+    /// Runs the statements of a whole text in order.
+    pub fn run_text(&mut self, text: &str, origin: Origin, quiet: bool) -> Result<(), Stop> {
+        for st in split(text) {
+            self.run_statement(&st, origin, quiet)?;
+        }
+        Ok(())
+    }
+
+    /// Runs the statements of a file (`-` for standard input, streamed).
+    pub fn run_file(&mut self, path: &str, quiet: bool) -> Result<(), Stop> {
+        if path == "-" {
+            let stdin = io::stdin();
+            return self.run_stream(stdin.lock(), "<stdin>", quiet);
+        }
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.run_text(&text, Origin::File(path), quiet),
+            Err(e) => {
+                let f = Failure::Query(Error::io(format!("cannot read {path}: {e}")));
+                self.fail(f, Origin::Command, None)
+            }
+        }
+    }
+
+    /// Runs each statement as soon as its `;` arrives, writing its result
+    /// before reading on (so a program can drive quiver through a pipe).
+    pub fn run_stream(
+        &mut self,
+        mut input: impl BufRead,
+        name: &str,
+        quiet: bool,
+    ) -> Result<(), Stop> {
+        let mut splitter = Splitter::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match input.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => {
+                    for st in splitter.push(&line) {
+                        self.run_statement(&st, Origin::File(name), quiet)?;
+                    }
+                }
+                Err(e) => {
+                    let f = Failure::Query(Error::io(format!("cannot read {name}: {e}")));
+                    return self.fail(f, Origin::Command, None);
+                }
+            }
+        }
+        match splitter.finish() {
+            Some(st) => self.run_statement(&st, Origin::File(name), quiet),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Runs `f`, turning a panic into a failure.
+fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Failure> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(Failure::Query(e)),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the engine panicked".to_string());
+            Err(Failure::Internal(msg))
+        }
+    }
+}
+
+/// The error with its position moved from the statement to the file.
+pub fn in_file(e: &Error, st: &Statement) -> Error {
+    let mut e = e.clone();
+    if let Some(p) = &mut e.position {
+        if p.line == 1 && st.column > 1 {
+            p.column += st.column - 1;
+            if let Some(line) = &mut e.source_line {
+                *line = format!("{}{line}", " ".repeat(st.column - 1));
+            }
+        }
+        p.line += st.line - 1;
+        p.offset += st.offset;
+    }
+    e
+}

@@ -71,7 +71,7 @@ fn bad_input_is_an_error_not_a_panic() {
     ];
     for (f, arg) in bad {
         assert!(
-            matches!(call_function(f, &[arg.clone()]), Some(Err(_))),
+            matches!(call_function(f, std::slice::from_ref(&arg)), Some(Err(_))),
             "{f}({arg:?})"
         );
     }
@@ -829,12 +829,12 @@ mod robustness {
             let mut values = Vec::new();
             for f in FUNCTIONS {
                 for arg in [&date_map, &dur_map] {
-                    if let Some(Ok(v)) = call_function(f, &[arg.clone()]) {
+                    if let Some(Ok(v)) = call_function(f, std::slice::from_ref(arg)) {
                         values.push(v);
                     }
                 }
             }
-            let dur = call_function("duration", &[dur_map.clone()]).and_then(Result::ok);
+            let dur = call_function("duration", std::slice::from_ref(&dur_map)).and_then(Result::ok);
             for v in &values {
                 let _ = v.to_string();
                 for key in ["year", "week", "epochMillis", "nanoseconds", "offset"] {

@@ -150,6 +150,16 @@ pub fn is_nondeterministic(name: &str) -> bool {
     )
 }
 
+/// Functions that read the graph when given an entity (`labels(n)`,
+/// `type(r)`, ...): [`scalar::call`] answers `None` for entity arguments and
+/// the executor evaluates them against the store.
+pub fn is_graph_function(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode"
+    )
+}
+
 /// Whether `name` names any built-in function (scalar, graph, temporal or aggregating).
 pub fn is_known(name: &str) -> bool {
     arity(name).is_some()
@@ -266,6 +276,8 @@ mod table_tests {
         assert!(!is_aggregate("size"));
         assert!(is_nondeterministic("rand"));
         assert!(!is_nondeterministic("abs"));
+        assert!(is_graph_function("startNode"));
+        assert!(!is_graph_function("length"));
     }
 
     #[test]

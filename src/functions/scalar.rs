@@ -518,7 +518,7 @@ fn float_to_int(f: f64) -> Option<i64> {
     // -2^63 is representable; 2^63 is not an i64.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     let t = f.trunc();
-    if t.is_finite() && t >= -LIMIT && t < LIMIT {
+    if (-LIMIT..LIMIT).contains(&t) {
         Some(t as i64)
     } else {
         None

@@ -1,5 +1,7 @@
 //! Unit tests of the scalar and aggregating functions, many taken from the TCK.
 
+#![allow(clippy::cloned_ref_to_slice_refs, clippy::excessive_precision)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

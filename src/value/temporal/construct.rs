@@ -249,6 +249,7 @@ fn date_from_fields(f: &Fields, base: Option<Date>) -> Result<Date> {
 }
 
 fn date_from_quarter(f: &Fields, base: Option<Date>, year: i64) -> Result<Date> {
+    super::check_year(year)?;
     let quarter = f.quarter.or(base.map(Date::quarter)).unwrap_or(1);
     if !(1..=4).contains(&quarter) {
         return Err(invalid(format!("Invalid value for quarter: {quarter}")));
@@ -264,7 +265,6 @@ fn date_from_quarter(f: &Fields, base: Option<Date>, year: i64) -> Result<Date> 
         if doq < 1 || doq > end - start {
             return Err(invalid(format!("Invalid value for dayOfQuarter: {doq}")));
         }
-        super::check_year(year)?;
         return Date::from_epoch_day(start + doq - 1);
     }
     // Keep the base's month within its quarter and its day of month.

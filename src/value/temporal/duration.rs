@@ -111,7 +111,9 @@ fn snap(x: f64) -> f64 {
 }
 
 fn to_i128(x: f64) -> Result<i128> {
-    if x.is_finite() && x.abs() < 1e36 {
+    // Far beyond any duration's range, and small enough that scaling to
+    // nanoseconds cannot overflow an i128.
+    if x.is_finite() && x.abs() < 1e27 {
         Ok(x as i128)
     } else {
         Err(invalid("Duration is out of range"))
@@ -147,7 +149,11 @@ pub fn multiply(d: &Duration, factor: Num) -> Result<Duration> {
     match factor {
         Num::Int(i) => {
             let i = i as i128;
-            Duration::new(d.months as i128 * i, d.days as i128 * i, d.time_nanos() * i)
+            let nanos = d
+                .time_nanos()
+                .checked_mul(i)
+                .ok_or_else(|| invalid("Duration is out of range"))?;
+            Duration::new(d.months as i128 * i, d.days as i128 * i, nanos)
         }
         Num::Float(f) => approximate(
             d.months as f64 * f,

@@ -40,6 +40,9 @@ pub fn parse_date(s: &str) -> Result<Date> {
 }
 
 fn parse_date_opt(s: &str) -> Option<Result<Date>> {
+    if !s.is_ascii() {
+        return None;
+    }
     let (year, rest) = split_year(s)?;
     if rest.is_empty() {
         return Some(Date::from_ymd(year, 1, 1));
@@ -115,6 +118,9 @@ pub fn parse_time(s: &str) -> Result<TimeParts<'_>> {
 }
 
 fn parse_local_time(s: &str) -> Option<Result<LocalTime>> {
+    if !s.is_ascii() {
+        return None;
+    }
     let (main, frac) = match s.find(['.', ',']) {
         Some(pos) => (&s[..pos], Some(&s[pos + 1..])),
         None => (s, None),
@@ -275,8 +281,9 @@ fn parse_designators(body: &str) -> Option<Vec<(Unit, Num)>> {
             })
             .count();
         let (number, tail) = rest.split_at(len);
-        let unit = tail.chars().next()?.to_ascii_uppercase();
-        rest = &tail[1..];
+        let unit = tail.chars().next()?;
+        rest = &tail[unit.len_utf8()..];
+        let unit = unit.to_ascii_uppercase();
         match (in_time, unit) {
             (true, 'S') => parts.extend(seconds_parts(number)?),
             (false, 'Y') => parts.push((Unit::Years, parse_num(number)?)),

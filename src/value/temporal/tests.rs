@@ -71,7 +71,7 @@ fn bad_input_is_an_error_not_a_panic() {
     ];
     for (f, arg) in bad {
         assert!(
-            matches!(call_function(f, &[arg.clone()]), Some(Err(_))),
+            matches!(call_function(f, std::slice::from_ref(&arg)), Some(Err(_))),
             "{f}({arg:?})"
         );
     }
@@ -782,5 +782,79 @@ mod mini {
             return Err(format!("trailing input in {src}"));
         }
         Ok(v)
+    }
+}
+
+mod robustness {
+    //! Arbitrary input must give a value or a `TemporalError`, never a panic.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const FUNCTIONS: [&str; 6] = [
+        "date",
+        "localtime",
+        "time",
+        "localdatetime",
+        "datetime",
+        "duration",
+    ];
+
+    fn map_of(pairs: &[(&str, i64)]) -> Value {
+        let mut m = Map::new();
+        for (k, v) in pairs {
+            m.insert((*k).into(), Value::Int(*v));
+        }
+        Value::map(m)
+    }
+
+    proptest! {
+        #[test]
+        fn strings_never_panic(text in "[-+0-9:.,TWZPYMDHS\\[\\]/a-zé]{0,24}") {
+            for f in FUNCTIONS {
+                let _ = call_function(f, &[Value::string(text.as_str())]);
+            }
+        }
+
+        #[test]
+        fn component_maps_never_panic(
+            key_a in prop::sample::select(vec!["year", "month", "day", "week", "dayOfWeek", "quarter", "dayOfQuarter", "ordinalDay", "hour", "nanosecond", "epochSeconds"]),
+            key_b in prop::sample::select(vec!["years", "months", "weeks", "days", "hours", "seconds", "nanoseconds"]),
+            a in any::<i64>(),
+            b in any::<i64>(),
+            factor in any::<f64>(),
+        ) {
+            let date_map = map_of(&[(key_a, a), ("year", b)]);
+            let dur_map = map_of(&[(key_b, a)]);
+            let mut values = Vec::new();
+            for f in FUNCTIONS {
+                for arg in [&date_map, &dur_map] {
+                    if let Some(Ok(v)) = call_function(f, std::slice::from_ref(arg)) {
+                        values.push(v);
+                    }
+                }
+            }
+            let dur = call_function("duration", std::slice::from_ref(&dur_map)).and_then(Result::ok);
+            for v in &values {
+                let _ = v.to_string();
+                for key in ["year", "week", "epochMillis", "nanoseconds", "offset"] {
+                    let _ = property(v, key);
+                }
+                if let Some(d) = &dur {
+                    let _ = arithmetic('+', v, d);
+                    let _ = arithmetic('-', v, d);
+                }
+                let _ = arithmetic('*', v, &Value::Int(b));
+                let _ = arithmetic('*', v, &Value::Float(factor));
+                let _ = arithmetic('/', v, &Value::Float(factor));
+                for w in &values {
+                    let _ = call_function("duration.between", &[v.clone(), w.clone()]);
+                    let _ = call_function("duration.inseconds", &[v.clone(), w.clone()]);
+                }
+                for unit in ["millennium", "weekYear", "quarter", "hour", "microsecond"] {
+                    let _ = call_function("datetime.truncate", &[Value::string(unit), v.clone()]);
+                }
+            }
+        }
     }
 }

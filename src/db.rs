@@ -84,6 +84,8 @@ impl Database {
             return Ok(QueryResult { columns: plan.columns.clone(), plan: Some(explain), ..QueryResult::default() });
         }
         let mark = self.graph.mark();
+        // date(), datetime() and friends read one clock for the whole statement.
+        crate::value::temporal::set_statement_clock(Some(crate::value::temporal::realtime_nanos()));
         let mut ctx = Context {
             graph: &mut self.graph,
             params,
@@ -91,7 +93,9 @@ impl Database {
             procedures: &lookup,
             stats: Default::default(),
         };
-        let rows = match exec::run_query(&plan, &mut ctx) {
+        let outcome = exec::run_query(&plan, &mut ctx);
+        crate::value::temporal::set_statement_clock(None);
+        let rows = match outcome {
             Ok(rows) => rows,
             Err(e) => {
                 self.graph.rollback(mark);

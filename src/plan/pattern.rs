@@ -125,7 +125,7 @@ impl<'a> Planner<'a> {
             parts.push(self.plan_part(part, slots, scope, &mut bound)?);
         }
         let predicate = match where_ {
-            Some(w) => Some(self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
+            Some(w) => Some(self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
             None => None,
         };
         let new_slots = (before..scope.width).collect();

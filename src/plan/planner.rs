@@ -245,7 +245,8 @@ impl<'a> Planner<'a> {
                     ops.extend(new_ops);
                     scope = new_scope;
                     if let Some(pred) = &w.where_ {
-                        let e = self.compile(pred, &scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                        let e =
+                            self.compile_predicate(pred, &scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
                         ops.push(Op::Filter(e));
                     }
                 }
@@ -490,7 +491,7 @@ impl<'a> Planner<'a> {
                 }
                 let mut ops = vec![Op::Call(CallPlan { name: name.clone(), args, yields, standalone: false })];
                 if let Some(w) = &y.where_ {
-                    let pred = self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                    let pred = self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
                     ops.push(Op::Filter(pred));
                 }
                 Ok((ops, columns))
@@ -575,7 +576,17 @@ impl<'a> Planner<'a> {
                     None => None,
                 },
             ),
+            ExprKind::Unary(ast::UnaryOp::Not, a) => {
+                Expr::Unary(ast::UnaryOp::Not, Box::new(self.compile_predicate(a, scope, ctx)?))
+            }
             ExprKind::Unary(op, a) => Expr::Unary(*op, Box::new(self.compile(a, scope, ctx)?)),
+            ExprKind::Binary(op @ (ast::BinaryOp::And | ast::BinaryOp::Or | ast::BinaryOp::Xor), a, b) => {
+                Expr::Binary(
+                    *op,
+                    Box::new(self.compile_predicate(a, scope, ctx)?),
+                    Box::new(self.compile_predicate(b, scope, ctx)?),
+                )
+            }
             ExprKind::Binary(op, a, b) => Expr::Binary(
                 *op,
                 Box::new(self.compile(a, scope, ctx)?),
@@ -732,6 +743,15 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// Compiles an expression in a boolean position: a pattern there asks
+    /// whether it has a match.
+    pub(super) fn compile_predicate(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        match self.compile(e, scope, ctx)? {
+            Expr::PatternList(plan, _) if matches!(e.kind, ExprKind::Pattern(_)) => Ok(Expr::PatternExists(plan)),
+            other => Ok(other),
+        }
+    }
+
     /// Compiles a sub-expression whose scope adds local variables (comprehensions):
     /// aggregates and grouping substitutions don't reach inside.
     fn compile_local(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
@@ -871,7 +891,7 @@ impl<'a> Planner<'a> {
                     ops.extend(new_ops);
                     scope = new_scope;
                     if let Some(pred) = &w.where_ {
-                        ops.push(Op::Filter(self.compile(pred, &scope, &mut ExprCtx::default())?));
+                        ops.push(Op::Filter(self.compile_predicate(pred, &scope, &mut ExprCtx::default())?));
                     }
                 }
                 Clause::Unwind(u) => {

@@ -7,6 +7,7 @@ use crate::value::Value;
 use super::expr::Expr;
 use super::planner::{contains_aggregate, ExprCtx, PResult, PlanError, Planner};
 use super::scope::{Scope, VarKind};
+use super::types::Ty;
 use super::Op;
 
 impl<'a> Planner<'a> {
@@ -16,6 +17,7 @@ impl<'a> Planner<'a> {
         proj: &ast::Projection,
         scope: &Scope,
         is_return: bool,
+        where_: Option<&ast::Expr>,
         span: Span,
     ) -> PResult<(Vec<Op>, Scope, Vec<String>)> {
         let clause = if is_return { "RETURN" } else { "WITH" };
@@ -23,7 +25,7 @@ impl<'a> Planner<'a> {
         if proj.star {
             let mut names = scope.names();
             names.retain(|n| !n.starts_with(' '));
-            if names.is_empty() && proj.items.is_empty() {
+            if is_return && names.is_empty() && proj.items.is_empty() {
                 return Err(PlanError::syntax(
                     "NoVariablesInScope",
                     format!("{clause} * has no variables to project"),
@@ -75,7 +77,15 @@ impl<'a> Planner<'a> {
             let mut key_subst: Vec<(ast::Expr, usize)> = Vec::new();
             for (j, key) in keys.iter().enumerate() {
                 key_exprs.push(self.compile(&key.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
-                key_subst.push((key.expr.clone(), j));
+                // Only simple keys may be reused inside an aggregating expression.
+                let simple = match &key.expr.kind {
+                    ExprKind::Variable(_) => true,
+                    ExprKind::Property(b, _) => matches!(b.kind, ExprKind::Variable(_)),
+                    _ => false,
+                };
+                if simple {
+                    key_subst.push((key.expr.clone(), j));
+                }
                 if let Some(a) = &key.alias {
                     key_subst.push((ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span), j));
                 }
@@ -128,7 +138,8 @@ impl<'a> Planner<'a> {
             for it in &items {
                 exprs.push(self.compile(&it.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
             }
-            let need_old = !proj.order_by.is_empty() && !proj.distinct;
+            // ORDER BY and WITH's WHERE may still see the variables before the projection.
+            let need_old = (!proj.order_by.is_empty() && !proj.distinct) || where_.is_some();
             ops.push(Op::Project { exprs, keep: need_old });
             if need_old {
                 keep = true;
@@ -146,8 +157,8 @@ impl<'a> Planner<'a> {
         let mut named = Scope::new();
         for (i, it) in items.iter().enumerate() {
             let kind = match &it.expr.kind {
-                ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
-                _ => VarKind::Value,
+                ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Value(Ty::Any), |(_, k)| k),
+                _ => VarKind::Value(super::types::infer(&it.expr, scope)),
             };
             named.alias(it.name(), i, kind);
             subst.push((it.expr.clone(), i));
@@ -161,6 +172,12 @@ impl<'a> Planner<'a> {
         }
         sort_scope.width = sort_scope.width.max(k);
 
+        // WITH ... WHERE filters before DISTINCT when it can see the old variables.
+        let early_where = where_.is_some() && !aggregating && proj.skip.is_none() && proj.limit.is_none();
+        if let (true, Some(w)) = (early_where, where_) {
+            let e = self.compile_predicate(w, &sort_scope, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            ops.push(Op::Filter(e));
+        }
         if proj.distinct {
             ops.push(Op::Distinct { width: k });
         }
@@ -189,6 +206,11 @@ impl<'a> Planner<'a> {
         }
         if let Some(l) = &proj.limit {
             ops.push(Op::Limit(self.constant_count(l, "LIMIT")?));
+        }
+        if let (false, Some(w)) = (early_where, where_) {
+            let scope_for_where = if aggregating { &named } else { &sort_scope };
+            let e = self.compile_predicate(w, scope_for_where, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            ops.push(Op::Filter(e));
         }
         if keep {
             ops.push(Op::Truncate(k));

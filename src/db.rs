@@ -34,7 +34,10 @@ pub struct Database {
 impl Database {
     /// An empty graph held in memory.
     pub fn in_memory() -> Database {
-        Database { procedures: BTreeMap::new(), interrupt: Arc::new(AtomicBool::new(false)) }
+        Database {
+            procedures: BTreeMap::new(),
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Runs one statement (a trailing `;` is allowed). The statement is atomic:
@@ -46,7 +49,8 @@ impl Database {
 
     /// Makes `CALL <name>(...)` run `procedure`; replaces one of the same name.
     pub fn register_procedure(&mut self, procedure: Procedure) {
-        self.procedures.insert(procedure.name.to_ascii_lowercase(), procedure);
+        self.procedures
+            .insert(procedure.name.to_ascii_lowercase(), procedure);
     }
 
     /// A flag that, once set, cancels the running statement (it fails with

@@ -20,7 +20,9 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Bool(x), Bool(y)) => Some(x == y),
         (Int(x), Int(y)) => Some(x == y),
         (Float(x), Float(y)) => Some(x == y),
-        (Int(x), Float(y)) | (Float(y), Int(x)) => Some(int_float_cmp(*x, *y) == Some(Ordering::Equal)),
+        (Int(x), Float(y)) | (Float(y), Int(x)) => {
+            Some(int_float_cmp(*x, *y) == Some(Ordering::Equal))
+        }
         (String(x), String(y)) => Some(x == y),
         (List(x), List(y)) => {
             if x.len() != y.len() {
@@ -188,13 +190,10 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
         }
         (Node(x), Node(y)) => x.cmp(y),
         (Relationship(x), Relationship(y)) => x.cmp(y),
-        (Path(x), Path(y)) => x
-            .nodes
-            .cmp(&y.nodes)
-            .then_with(|| x.rels.cmp(&y.rels)),
-        (Duration(x), Duration(y)) => (x.months, x.days, x.seconds, x.nanos).cmp(&(
-            y.months, y.days, y.seconds, y.nanos,
-        )),
+        (Path(x), Path(y)) => x.nodes.cmp(&y.nodes).then_with(|| x.rels.cmp(&y.rels)),
+        (Duration(x), Duration(y)) => {
+            (x.months, x.days, x.seconds, x.nanos).cmp(&(y.months, y.days, y.seconds, y.nanos))
+        }
         _ => compare(a, b).unwrap_or(Ordering::Equal),
     }
 }
@@ -222,10 +221,14 @@ pub fn group_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Null, Null) => true,
         (Float(x), Float(y)) if x.is_nan() && y.is_nan() => true,
-        (List(x), List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| group_eq(p, q)),
+        (List(x), List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| group_eq(p, q))
+        }
         (Map(x), Map(y)) => {
             x.len() == y.len()
-                && x.iter().zip(y.iter()).all(|((kp, p), (kq, q))| kp == kq && group_eq(p, q))
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((kp, p), (kq, q))| kp == kq && group_eq(p, q))
         }
         (Null, _) | (_, Null) => false,
         _ => equals(a, b) == Some(true),

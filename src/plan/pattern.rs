@@ -57,7 +57,7 @@ impl<'a> Planner<'a> {
             None => Ok((scope.fresh(), false)),
             Some(v) => match scope.get(&v.name) {
                 Some((slot, kind)) => {
-                    if !matches!(kind, VarKind::Node | VarKind::Value(Ty::Any | Ty::Node)) {
+                    if !matches!(kind, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
                         return Err(PlanError::syntax(
                             "VariableTypeConflict",
                             format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(kind)),
@@ -87,7 +87,7 @@ impl<'a> Planner<'a> {
                 match scope.get(&v.name) {
                     Some((slot, kind)) => {
                         let ok = kind == want
-                            || matches!(kind, VarKind::Value(Ty::Any))
+                            || matches!(kind, VarKind::Value(Ty::Any | Ty::Null))
                             || (want == VarKind::Relationship && kind == VarKind::Value(Ty::Relationship))
                             || (want == VarKind::RelationshipList && kind == VarKind::Value(Ty::List));
                         if !ok {
@@ -303,7 +303,7 @@ impl<'a> Planner<'a> {
                     let bound = scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str());
                     if bound {
                         if let Some((_, k)) = scope.get(&v.name) {
-                            if !matches!(k, VarKind::Node | VarKind::Value(Ty::Any | Ty::Node)) {
+                            if !matches!(k, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
                                 return Err(PlanError::syntax(
                                     "VariableTypeConflict",
                                     format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(k)),
@@ -312,7 +312,7 @@ impl<'a> Planner<'a> {
                             }
                         }
                         let decorated = !n.labels.is_empty() || n.properties.is_some();
-                        if decorated || (merge && part.element.chain.is_empty()) {
+                        if decorated || part.element.chain.is_empty() {
                             return Err(PlanError::syntax(
                                 "VariableAlreadyBound",
                                 format!("variable `{}` is already declared; {clause} cannot add labels or properties to it", v.name),

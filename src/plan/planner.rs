@@ -120,8 +120,18 @@ pub(super) fn function_name(parts: &[ast::Ident]) -> String {
 /// Visits `e` and its sub-expressions (not descending into aggregate calls'
 /// arguments' own scopes specially: callers decide).
 pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
-    f(e);
-    let mut go = |x: &ast::Expr| walk(x, f);
+    visit(e, &mut |x| {
+        f(x);
+        true
+    });
+}
+
+/// Visits `e` and, where `f` returns true, its sub-expressions.
+pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
+    if !f(e) {
+        return;
+    }
+    let mut go = |x: &ast::Expr| visit(x, f);
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
         ExprKind::List(items) => items.iter().for_each(go),
@@ -614,6 +624,21 @@ impl<'a> Planner<'a> {
                         ));
                     }
                 }
+                if matches!(
+                    op,
+                    ast::BinaryOp::Sub | ast::BinaryOp::Mul | ast::BinaryOp::Div | ast::BinaryOp::Mod | ast::BinaryOp::Pow
+                ) {
+                    for side in [a, b] {
+                        let t = types::infer(side, scope);
+                        if !t.may_be_number() {
+                            return Err(PlanError::syntax(
+                                "InvalidArgumentType",
+                                format!("arithmetic needs numbers (or temporal values), but this is always a {}", t.name()),
+                                side.span,
+                            ));
+                        }
+                    }
+                }
                 Expr::Binary(*op, Box::new(self.compile(a, scope, ctx)?), Box::new(self.compile(b, scope, ctx)?))
             }
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
@@ -638,13 +663,11 @@ impl<'a> Planner<'a> {
                 if let Some(a) = args.first() {
                     let t = types::infer(a, scope);
                     if types::function_rejects(&fname, t) {
-                        return Err(PlanError {
-                            kind: ErrorKind::TypeError,
-                            code: "InvalidArgumentType",
-                            message: format!("{fname}() cannot take a {}", t.name()),
-                            span: a.span,
-                            hint: None,
-                        });
+                        return Err(PlanError::syntax(
+                            "InvalidArgumentType",
+                            format!("{fname}() cannot take a {}", t.name()),
+                            a.span,
+                        ));
                     }
                 }
                 if fname == "exists" {
@@ -672,9 +695,10 @@ impl<'a> Planner<'a> {
                 Expr::Case { operand, whens: ws, else_ }
             }
             ExprKind::ListComprehension { variable, list, predicate, projection } => {
+                let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
-                let slot = inner.bind(&variable.name, VarKind::Value(Ty::Any));
+                let slot = inner.bind(&variable.name, VarKind::Value(elem));
                 let predicate = match predicate {
                     Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
                     None => None,
@@ -686,9 +710,10 @@ impl<'a> Planner<'a> {
                 Expr::ListComprehension { slot, list, predicate, projection }
             }
             ExprKind::Quantified { quantifier, variable, list, predicate } => {
+                let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
-                let slot = inner.bind(&variable.name, VarKind::Value(Ty::Any));
+                let slot = inner.bind(&variable.name, VarKind::Value(elem));
                 let predicate = match predicate {
                     Some(p) => Box::new(self.compile_local(p, &inner, ctx)?),
                     None => {
@@ -836,6 +861,19 @@ impl<'a> Planner<'a> {
         }
         let mut compiled = Vec::new();
         for a in &args {
+            let mut volatile = false;
+            walk(a, &mut |x| {
+                if let ExprKind::FunctionCall { name, .. } = &x.kind {
+                    volatile |= crate::functions::is_nondeterministic(&function_name(name));
+                }
+            });
+            if volatile {
+                return Err(PlanError::syntax(
+                    "NonConstantExpression",
+                    "an aggregation cannot take a value that changes on every call, like rand()",
+                    a.span,
+                ));
+            }
             if contains_aggregate(a) {
                 return Err(PlanError::syntax(
                     "NestedAggregation",

@@ -42,16 +42,6 @@ impl<'a> Planner<'a> {
             }
         }
         items.extend(proj.items.iter().cloned());
-        for it in &items {
-            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-                return Err(PlanError::syntax(
-                    "NoExpressionAlias",
-                    format!("expression `{}` in WITH needs a name", it.text),
-                    it.expr.span,
-                )
-                .with_hint(format!("write `{} AS name`", it.text)));
-            }
-        }
         let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {
@@ -108,31 +98,8 @@ impl<'a> Planner<'a> {
                     key_index += 1;
                 }
             }
-            // ORDER BY may mention aggregates of its own; they join the aggregation.
-            let mut sort_aggs: Vec<ast::Expr> = Vec::new();
-            for s in &proj.order_by {
-                collect_new_aggregates(&s.expr, &items, &mut sort_aggs);
-            }
-            if !sort_aggs.is_empty() && proj.distinct {
-                return Err(PlanError::syntax(
-                    "InvalidAggregation",
-                    "ORDER BY after DISTINCT can only use projected expressions",
-                    sort_aggs[0].span,
-                ));
-            }
-            let mut extra = Vec::new();
-            for a in &sort_aggs {
-                let mut ctx = ExprCtx { subst: &key_subst, aggregates: Some((nkeys, &mut calls)), strict: true, place: "ORDER BY" };
-                extra.push(self.compile(a, scope, &mut ctx)?);
-            }
             ops.push(Op::Aggregate { keys: key_exprs, aggregates: calls });
-            let mut exprs = out;
-            exprs.extend(extra);
-            ops.push(Op::Project { exprs, keep: false });
-            for (i, a) in sort_aggs.into_iter().enumerate() {
-                subst.push((a, k + i));
-            }
-            keep = true;
+            ops.push(Op::Project { exprs: out, keep: false });
         } else {
             let mut exprs = Vec::new();
             for it in &items {
@@ -162,6 +129,9 @@ impl<'a> Planner<'a> {
             };
             named.alias(it.name(), i, kind);
             subst.push((it.expr.clone(), i));
+            if let Some(a) = &it.alias {
+                subst.push((ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span), i));
+            }
         }
         named.width = k;
         let mut sort_scope = new_scope.clone();
@@ -184,19 +154,7 @@ impl<'a> Planner<'a> {
         if !proj.order_by.is_empty() {
             let mut keys = Vec::new();
             for s in &proj.order_by {
-                if (proj.distinct || aggregating) && !is_available(&s.expr, &subst, &named) {
-                    let code = if aggregating { "InvalidAggregation" } else { "UndefinedVariable" };
-                    let mut err = PlanError::syntax(
-                        code,
-                        "ORDER BY after DISTINCT or an aggregation can only use what the projection returns",
-                        s.expr.span,
-                    );
-                    if aggregating && !contains_aggregate(&s.expr) {
-                        err.code = "UndefinedVariable";
-                    }
-                    return Err(err);
-                }
-                let e = self.compile(&s.expr, &sort_scope, &mut ExprCtx { subst: &subst, place: "ORDER BY", ..Default::default() })?;
+                let e = self.plan_sort_key(&s.expr, &items, &subst, &sort_scope, &named, aggregating || proj.distinct)?;
                 keys.push((e, s.descending));
             }
             ops.push(Op::Sort(keys));
@@ -215,10 +173,121 @@ impl<'a> Planner<'a> {
         if keep {
             ops.push(Op::Truncate(k));
         }
+        for it in &items {
+            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+                return Err(PlanError::syntax(
+                    "NoExpressionAlias",
+                    format!("expression `{}` in WITH needs a name", it.text),
+                    it.expr.span,
+                )
+                .with_hint(format!("write `{} AS name`", it.text)));
+            }
+        }
         if is_return {
             ops.push(Op::Produce(names.clone()));
         }
         Ok((ops, named, names))
+    }
+
+    /// Compiles one ORDER BY key. After DISTINCT or an aggregation only what the
+    /// projection returns is visible; an aggregate may appear only as returned,
+    /// and next to it only returned variables or their properties.
+    fn plan_sort_key(
+        &mut self,
+        e: &ast::Expr,
+        items: &[ast::ProjectionItem],
+        subst: &[(ast::Expr, usize)],
+        sort_scope: &Scope,
+        named: &Scope,
+        restricted: bool,
+    ) -> PResult<Expr> {
+        if let Some((_, slot)) = subst.iter().find(|(x, _)| x == e) {
+            return Ok(Expr::Slot(*slot));
+        }
+        if restricted && contains_aggregate(e) {
+            let mut unknown: Option<ast::Expr> = None;
+            let mut foreign_aggregate: Option<ast::Expr> = None;
+            super::planner::visit(e, &mut |x| {
+                // What the projection returns is available whatever it mentions.
+                if items.iter().any(|i| i.expr == *x) {
+                    return false;
+                }
+                if let ExprKind::Variable(v) = &x.kind {
+                    if named.lookup(v).is_none() && unknown.is_none() {
+                        unknown = Some(x.clone());
+                    }
+                }
+                if super::planner::is_aggregate_expr(x)
+                    && !items.iter().any(|i| i.expr == *x)
+                    && foreign_aggregate.is_none()
+                {
+                    foreign_aggregate = Some(x.clone());
+                }
+                true
+            });
+            // A returned expression that is more than a name or a property cannot be
+            // combined with an aggregation.
+            let mut complex_reuse = None;
+            super::planner::walk(e, &mut |x| {
+                let complex = !matches!(&x.kind, ExprKind::Variable(_) | ExprKind::Property(..))
+                    && !super::planner::is_aggregate_expr(x);
+                if complex && x != e && complex_reuse.is_none() && items.iter().any(|i| i.expr == *x) {
+                    complex_reuse = Some(x.clone());
+                }
+            });
+            if let Some(x) = complex_reuse {
+                return Err(PlanError::syntax(
+                    "AmbiguousAggregationExpression",
+                    "an expression next to an aggregation in ORDER BY may only use returned names and their properties",
+                    x.span,
+                )
+                .with_hint("return the whole expression under a name and order by that name"));
+            }
+            if let Some(u) = unknown {
+                return Err(super::planner::undefined(
+                    match &u.kind {
+                        ExprKind::Variable(v) => v,
+                        _ => "",
+                    },
+                    u.span,
+                    named,
+                ));
+            }
+            if let Some(agg) = foreign_aggregate {
+                if let Some(u) = unknown {
+                    return Err(super::planner::undefined(
+                        match &u.kind {
+                            ExprKind::Variable(v) => v,
+                            _ => "",
+                        },
+                        u.span,
+                        named,
+                    ));
+                }
+                return Err(PlanError::syntax(
+                    "InvalidAggregation",
+                    "ORDER BY can only use an aggregation that the projection returns",
+                    agg.span,
+                )
+                .with_hint("return the aggregation with a name, then order by that name"));
+            }
+            // Only returned names and their properties may stand next to a returned aggregate.
+            let simple: Vec<(ast::Expr, usize)> = subst
+                .iter()
+                .filter(|(x, _)| {
+                    super::planner::is_aggregate_expr(x)
+                        || match &x.kind {
+                            ExprKind::Variable(_) => true,
+                            ExprKind::Property(b, _) => matches!(b.kind, ExprKind::Variable(_)),
+                            _ => false,
+                        }
+                })
+                .cloned()
+                .collect();
+            let mut ctx = ExprCtx { subst: &simple, strict: true, place: "ORDER BY", ..Default::default() };
+            return self.compile(e, sort_scope, &mut ctx);
+        }
+        self.compile(e, sort_scope, &mut ExprCtx { subst, place: "ORDER BY", ..Default::default() })
     }
 
     /// SKIP and LIMIT take a non-negative integer known before the query runs.
@@ -259,74 +328,4 @@ pub(crate) fn check_count(v: &Value, clause: &str, span: Span) -> PResult<()> {
             span,
         )),
     }
-}
-
-/// Aggregates in `e` that no projection item already computes.
-fn collect_new_aggregates(e: &ast::Expr, items: &[ast::ProjectionItem], out: &mut Vec<ast::Expr>) {
-    if items.iter().any(|i| i.expr == *e) {
-        return;
-    }
-    if super::planner::is_aggregate_expr(e) {
-        if !out.contains(e) {
-            out.push(e.clone());
-        }
-        return;
-    }
-    let mut children: Vec<ast::Expr> = Vec::new();
-    let mut first = true;
-    super::planner::walk(e, &mut |x| {
-        if first {
-            first = false;
-        } else {
-            children.push(x.clone());
-        }
-    });
-    // `walk` visits all descendants; only recurse on those that are aggregates.
-    for c in children {
-        if super::planner::is_aggregate_expr(&c) && !items.iter().any(|i| i.expr == c) && !out.contains(&c) {
-            out.push(c);
-        }
-    }
-}
-
-/// Whether `e` only uses what the projection produced.
-fn is_available(e: &ast::Expr, subst: &[(ast::Expr, usize)], named: &Scope) -> bool {
-    if subst.iter().any(|(x, _)| x == e) {
-        return true;
-    }
-    match &e.kind {
-        ExprKind::Variable(v) => named.lookup(v).is_some(),
-        _ => {
-            let mut ok = true;
-            let mut first = true;
-            let mut direct: Vec<ast::Expr> = Vec::new();
-            super::planner::walk(e, &mut |x| {
-                if first {
-                    first = false;
-                    return;
-                }
-                direct.push(x.clone());
-            });
-            for x in &direct {
-                if let ExprKind::Variable(v) = &x.kind {
-                    // A variable inside a sub-expression already projected is fine.
-                    let covered = subst.iter().any(|(s, _)| contains(s, x));
-                    if named.lookup(v).is_none() && !covered {
-                        ok = false;
-                    }
-                }
-            }
-            ok
-        }
-    }
-}
-
-fn contains(haystack: &ast::Expr, needle: &ast::Expr) -> bool {
-    let mut found = false;
-    super::planner::walk(haystack, &mut |x| {
-        if x == needle {
-            found = true;
-        }
-    });
-    found
 }

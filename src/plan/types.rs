@@ -44,6 +44,11 @@ impl Ty {
         matches!(self, Ty::Any | Ty::Null | Ty::Bool)
     }
 
+    /// Whether a value of this type can be an arithmetic operand (temporals hide in `Any`).
+    pub fn may_be_number(self) -> bool {
+        matches!(self, Ty::Any | Ty::Null | Ty::Int | Ty::Float)
+    }
+
     pub fn of_kind(kind: VarKind) -> Ty {
         match kind {
             VarKind::Node => Ty::Node,
@@ -131,9 +136,27 @@ pub fn function_rejects(name: &str, arg: Ty) -> bool {
         "type" | "startnode" | "endnode" => &[Ty::Relationship],
         "properties" | "keys" => &[Ty::Node, Ty::Relationship, Ty::Map],
         "length" => &[Ty::Path, Ty::String, Ty::List],
+        "size" => &[Ty::String, Ty::List],
         "nodes" | "relationships" => &[Ty::Path],
         "id" => &[Ty::Node, Ty::Relationship],
         _ => return false,
     };
     !matches!(arg, Ty::Any | Ty::Null) && !accepts.contains(&arg)
+}
+
+/// The type every element of a list literal shares (nulls aside), else `Any`.
+pub fn element_type(list: &ast::Expr, scope: &Scope) -> Ty {
+    let ExprKind::List(items) = &list.kind else {
+        return Ty::Any;
+    };
+    let mut found: Option<Ty> = None;
+    for i in items {
+        match (infer(i, scope), found) {
+            (Ty::Null, _) => {}
+            (t, None) => found = Some(t),
+            (t, Some(f)) if t == f => {}
+            _ => return Ty::Any,
+        }
+    }
+    found.unwrap_or(Ty::Any)
 }

@@ -52,10 +52,14 @@ impl ParseError {
     }
 }
 
-/// The deepest nesting (brackets, parentheses, braces, operator chains) the
-/// parser accepts; deeper input is a `UnexpectedSyntax` error instead of a
-/// stack overflow here or in the stages that walk the tree.
+/// The deepest nesting of brackets, parentheses and braces the parser
+/// accepts; deeper input is an `UnexpectedSyntax` error, not a stack overflow.
 pub const MAX_DEPTH: usize = 200;
+
+/// The deepest expression tree the parser builds (nesting plus chains of
+/// operators such as `a + b + c` or `NOT NOT x`), so that the stages that
+/// walk the tree recursively cannot overflow either.
+pub const MAX_TREE_DEPTH: usize = 1000;
 
 /// The stack the parser runs on: recursive descent in a debug build takes
 /// tens of kilobytes per nesting level, more than a caller's thread may have.

@@ -343,9 +343,10 @@ impl<'a> Ctx<'a> {
             Some(t) => format!("unexpected {found} after '{t}'"),
             None => format!("unexpected {found}"),
         };
-        if !expected.is_empty() {
+        let shown = summarize_expected(&expected);
+        if !shown.is_empty() {
             message.push_str(", expected ");
-            message.push_str(&join_alternatives(&expected));
+            message.push_str(&join_alternatives(&shown));
         }
         let hint = keyword_hint(rest, &expected);
         ParseError {
@@ -790,6 +791,37 @@ fn previous_token(before: &str) -> Option<String> {
         }
         Some(c.to_string())
     }
+}
+
+/// Folds the long lists of alternatives into their gist: operators that
+/// could continue an expression become "an operator", clause keywords
+/// "a clause".
+fn summarize_expected(expected: &[&'static str]) -> Vec<&'static str> {
+    const CONTINUATIONS: &[&str] = &[
+        ".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR",
+    ];
+    const CLAUSES: &[&str] = &[
+        "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
+        "DELETE", "DETACH", "CALL",
+    ];
+    let has = |e: &str| expected.contains(&e);
+    let mut out = Vec::new();
+    for &e in expected {
+        if has("an operator") && CONTINUATIONS.contains(&e) {
+            continue;
+        }
+        if has("an expression") && e == "NOT" {
+            continue;
+        }
+        if CLAUSES.contains(&e) && has("MATCH") && has("RETURN") {
+            if !out.contains(&"a clause such as MATCH or RETURN") {
+                out.push("a clause such as MATCH or RETURN");
+            }
+            continue;
+        }
+        out.push(e);
+    }
+    out
 }
 
 fn join_alternatives(expected: &[&'static str]) -> String {

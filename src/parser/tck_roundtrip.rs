@@ -248,6 +248,17 @@ fn tck_queries_round_trip() {
                         ));
                     }
                 }
+                if std::env::var("TCK_LIST_FAILURES").is_ok() {
+                    eprintln!(
+                        "REJECTED ({}): {} {} -> {}",
+                        q.expects_syntax_error
+                            .as_deref()
+                            .unwrap_or("expected to succeed"),
+                        q.file,
+                        q.scenario,
+                        e.code
+                    );
+                }
                 if q.expects_syntax_error.is_none() {
                     unexpected_failures
                         .push(format!("{} {}\n{}\n  {:?}", q.file, q.scenario, q.text, e));

@@ -1155,3 +1155,26 @@ mod roundtrip {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn show_messages() {
+    for q in [
+        "RETURN a b",
+        "MATCH (n) WHRE n.x = 1 RETURN n",
+        "MATCH (n)-[r:]->(m) RETURN n",
+        "RETURN 1 +",
+        "MATCH (n) RETURN",
+        "CREATE (n",
+        "RETURN [1, 2",
+        "UNWIND [1] x RETURN x",
+        "RETURN foo(1,)",
+        "MATCH (n) RETURN n ORDER n",
+    ] {
+        let e = parse_statement(q).unwrap_err();
+        eprintln!(
+            "{q}\n  {} @{}: {} / {:?}",
+            e.code, e.offset, e.message, e.hint
+        );
+    }
+}

@@ -11,6 +11,11 @@
 //!
 //! Every token parser skips the whitespace (and comments) *before* its token,
 //! so a node's span starts at its first token and ends right after its last.
+//!
+//! Depth: brackets may nest [`MAX_DEPTH`] deep and expression trees (with
+//! operator chains) [`MAX_TREE_DEPTH`] deep; beyond, an `UnexpectedSyntax`
+//! error. The parser runs on a thread of its own with a large stack, so the
+//! caller's stack size does not matter.
 
 mod clause;
 mod expression;
@@ -95,6 +100,7 @@ pub fn parse_statement(text: &str) -> Result<ast::Statement, ParseError> {
 }
 
 /// Parses one expression (used for `--param NAME=LIT` and `:param`).
+/// Relationship patterns are accepted here as they are in WHERE.
 pub fn parse_expression(text: &str) -> Result<ast::Expr, ParseError> {
     with_big_stack(text, || {
         let ctx = Ctx::new(text);

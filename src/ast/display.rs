@@ -516,7 +516,15 @@ impl Display for Expr {
             ExprKind::Variable(v) => Var(v).fmt(f),
             ExprKind::List(items) => {
                 f.write_str("[")?;
-                sep(f, items, ", ", |f, e| e.fmt(f))?;
+                sep(f, items, ", ", |f, e| {
+                    // `[x IN l]` would read as a list comprehension.
+                    if matches!(&e.kind, ExprKind::Binary(BinaryOp::In, l, _) if matches!(l.kind, ExprKind::Variable(_)))
+                    {
+                        write!(f, "({e})")
+                    } else {
+                        e.fmt(f)
+                    }
+                })?;
                 f.write_str("]")
             }
             ExprKind::Map(entries) => write_map(f, entries),

@@ -69,6 +69,20 @@ fn single_query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SingleQuery> {
             Err(e) => return Err(e),
         }
     }
+    if clauses.len() > 1 {
+        for cl in &clauses {
+            if let Clause::Call(call) = cl {
+                if call.yield_.as_ref().is_some_and(|y| y.star) {
+                    return c.failure_hint(
+                        &c.src[call.span.start..],
+                        "UnexpectedSyntax",
+                        "YIELD * is only allowed when CALL is the whole query",
+                        "name the fields: YIELD a, b",
+                    );
+                }
+            }
+        }
+    }
     Ok((
         i,
         SingleQuery {

@@ -40,7 +40,7 @@ fn left_assoc<'a>(
     let (mut i, mut acc) = next(c, i)?;
     let mut guards: Vec<DepthGuard<'_>> = Vec::new();
     while let Some((r, o)) = op(c, i) {
-        guards.push(c.enter(r)?);
+        guards.push(c.enter_op(r)?);
         let (r, rhs) = operand(c, r, next)?;
         acc = binary(o, acc, rhs);
         i = r;
@@ -83,7 +83,7 @@ fn not_expr<'a>(c: &Ctx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
     let mut nots = Vec::new();
     let mut guards = Vec::new();
     while let Ok((r, span)) = c.kw(i, "NOT") {
-        guards.push(c.enter(r)?);
+        guards.push(c.enter_op(r)?);
         nots.push(span.start);
         i = r;
     }
@@ -123,7 +123,7 @@ fn comparison<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let mut left = first.clone();
     let mut only = first;
     while let Some((r, op)) = comparison_op(c, i) {
-        guards.push(c.enter(r)?);
+        guards.push(c.enter_op(r)?);
         let (r, right) = operand(c, r, string_list_null)?;
         let cmp = binary(op, left, right.clone());
         acc = Some(match acc {
@@ -158,7 +158,7 @@ fn string_list_null<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
                     Err(_) => (r, false),
                 };
                 let (r, end) = c.kw(r, "NULL")?;
-                guards.push(c.enter(r)?);
+                guards.push(c.enter_op(r)?);
                 let span = Span::new(e.span.start, end.end);
                 e = Expr::new(ExprKind::IsNull(Box::new(e), not), span);
                 i = r;
@@ -171,7 +171,7 @@ fn string_list_null<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
                 return Ok((i, e));
             }
         };
-        guards.push(c.enter(r)?);
+        guards.push(c.enter_op(r)?);
         let (r, rhs) = operand(c, r, add_sub)?;
         e = binary(op, e, rhs);
         i = r;
@@ -226,7 +226,7 @@ fn unary<'a>(c: &Ctx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
             Some('+') => UnaryOp::Pos,
             _ => break,
         };
-        guards.push(c.enter(r)?);
+        guards.push(c.enter_op(r)?);
         signs.push((c.offset(r), op));
         i = &r[1..];
     }
@@ -289,13 +289,13 @@ pub(crate) fn postfix<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     loop {
         let r = skip(c, i);
         if r.starts_with('.') && !r.starts_with("..") {
-            guards.push(c.enter(r)?);
+            guards.push(c.enter_op(r)?);
             let (r2, key) = c.symbolic_name(&r[1..])?;
             let span = Span::new(e.span.start, key.span.end);
             e = Expr::new(ExprKind::Property(Box::new(e), key), span);
             i = r2;
         } else if r.starts_with('[') {
-            guards.push(c.enter(r)?);
+            guards.push(c.enter_op(r)?);
             let (r2, _) = c.sym(r, "[")?;
             let (r2, from) = opt_expr(c, r2)?;
             if let Ok((r3, _)) = c.sym(r2, "..") {
@@ -526,7 +526,6 @@ fn map_projection<'a>(c: &Ctx<'a>, i: &'a str, variable: Ident) -> PResult<'a, E
     let mut items = Vec::new();
     if !c.peek_sym(i, "}") {
         loop {
-            let _g = c.enter(i)?;
             let (r, item) = if c.peek_sym(i, ".") {
                 let (r, _) = c.sym(i, ".")?;
                 if c.peek_sym(r, "*") {
@@ -568,7 +567,6 @@ fn map_projection<'a>(c: &Ctx<'a>, i: &'a str, variable: Ident) -> PResult<'a, E
 /// `{key: expr, ...}`
 pub(crate) fn map_literal<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, (Vec<(Ident, Expr)>, Span)> {
     let (i, open) = c.sym(i, "{")?;
-    let _g = c.enter(i)?;
     let mut entries = Vec::new();
     let mut i = i;
     if !c.peek_sym(i, "}") {
@@ -590,7 +588,6 @@ pub(crate) fn map_literal<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, (Vec<(Iden
 
 /// `[`: a pattern comprehension, a list comprehension or a list literal.
 fn bracket<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     let (inner, open) = c.sym(i, "[")?;
     // [p = (a)-->(b) WHERE ... | ...] or [(a)-->(b) | ...]
     let looks_like_pattern = c.peek_sym(inner, "(")
@@ -690,7 +687,6 @@ fn pattern_comprehension<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'
 
 /// `(`: a relationship pattern (when a relationship follows the first node) or `( expr )`.
 fn parenthesised<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     if !c.already_failed(i, TRY_PATTERN) {
         match pattern::element(c, i) {
             Ok((r, el)) if !el.chain.is_empty() => {
@@ -719,7 +715,6 @@ fn parenthesised<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
 
 /// `CASE [operand] (WHEN e THEN e)+ [ELSE e] END`
 fn case<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     let (r, kw) = c.kw(i, "CASE")?;
     let (mut r, operand) = if c.peek_kw(r, "WHEN") {
         (r, None)
@@ -766,7 +761,6 @@ fn quantified<'a>(
     start: usize,
     quantifier: Quantifier,
 ) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     let (r, _) = c.sym(i, "(")?;
     let (r, variable) = c.variable(r)?;
     let (r, _) = c.kw(r, "IN")?;
@@ -789,7 +783,6 @@ fn quantified<'a>(
 
 /// `reduce(acc = init, x IN list | expr)` (after the name).
 fn reduce<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     let (r, _) = c.sym(i, "(")?;
     let (r, accumulator) = c.variable(r)?;
     let (r, _) = c.sym(r, "=")?;
@@ -818,7 +811,6 @@ fn reduce<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
 
 /// `EXISTS { MATCH ... }` or `EXISTS { (a)-->(b) WHERE ... }` (after `EXISTS`).
 fn exists_subquery<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
     let (r, _) = c.sym(i, "{")?;
     let saved = c.patterns_allowed.replace(false);
     let res = if clause::starts_clause(c, r) {

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use nom::bytes::complete::{tag, take_while};
 use nom::Parser;
 
-use super::{ParseError, MAX_DEPTH};
+use super::{ParseError, MAX_DEPTH, MAX_TREE_DEPTH};
 use crate::ast::{Ident, Span};
 
 /// The error type threaded through the nom parsers: where (as the length of
@@ -63,7 +63,10 @@ struct Furthest {
 /// furthest failure (for error messages).
 pub(crate) struct Ctx<'a> {
     pub src: &'a str,
+    /// Nesting of brackets (recursion of the parser).
     depth: Cell<usize>,
+    /// Depth of the tree being built: nesting plus operator chains.
+    tree_depth: Cell<usize>,
     furthest: RefCell<Furthest>,
     /// Relationship patterns are expressions only in WHERE and inside `exists(...)`.
     pub patterns_allowed: Cell<bool>,
@@ -77,15 +80,19 @@ pub(crate) const TRY_PATTERN: u8 = 1;
 pub(crate) const TRY_LIST_COMPREHENSION: u8 = 2;
 pub(crate) const TRY_PATTERN_COMPREHENSION: u8 = 3;
 
-/// Decrements the depth when dropped.
+/// Gives back a nesting level when dropped.
 pub(crate) struct DepthGuard<'c> {
     depth: &'c Cell<usize>,
-    by: usize,
+    tree_depth: &'c Cell<usize>,
+    nested: bool,
 }
 
 impl Drop for DepthGuard<'_> {
     fn drop(&mut self) {
-        self.depth.set(self.depth.get() - self.by);
+        if self.nested {
+            self.depth.set(self.depth.get() - 1);
+        }
+        self.tree_depth.set(self.tree_depth.get() - 1);
     }
 }
 
@@ -174,6 +181,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             src,
             depth: Cell::new(0),
+            tree_depth: Cell::new(0),
             furthest: RefCell::new(Furthest::default()),
             patterns_allowed: Cell::new(false),
             failed: RefCell::new(HashSet::new()),
@@ -240,26 +248,44 @@ impl<'a> Ctx<'a> {
         }))
     }
 
-    /// Enters one nesting level; fails (definitely) past [`MAX_DEPTH`].
+    /// Enters one nesting level (a bracket, a sub-expression); fails
+    /// (definitely) past [`MAX_DEPTH`].
     pub fn enter(&self, i: &'a str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
-        self.enter_by(i, 1)
+        self.enter_level(i, true)
     }
 
-    pub fn enter_by(&self, i: &'a str, by: usize) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
-        let d = self.depth.get() + by;
-        if d > MAX_DEPTH {
+    /// One more operator in a chain (`a + b + c`, `NOT NOT x`): no recursion
+    /// here, but one more level of tree for the stages that walk it; fails
+    /// past [`MAX_TREE_DEPTH`].
+    pub fn enter_op(&self, i: &'a str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+        self.enter_level(i, false)
+    }
+
+    fn enter_level(&self, i: &'a str, nested: bool) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+        let d = self.depth.get() + usize::from(nested);
+        let t = self.tree_depth.get() + 1;
+        if d > MAX_DEPTH || t > MAX_TREE_DEPTH {
             let i = self.skip_ws_lenient(i);
+            let message = if d > MAX_DEPTH {
+                format!("the query is nested too deeply (more than {MAX_DEPTH} levels of brackets)")
+            } else {
+                format!("the expression is too deep (more than {MAX_TREE_DEPTH} nested operators)")
+            };
             return Err(nom::Err::Failure(PErr {
                 rest_len: i.len(),
                 code: "UnexpectedSyntax",
-                message: Some(format!("the query is nested too deeply (more than {MAX_DEPTH} levels of brackets or operators)")),
-                hint: Some("split the expression, e.g. with WITH clauses or list functions".into()),
+                message: Some(message),
+                hint: Some(
+                    "split the expression, e.g. with WITH clauses, or use list functions".into(),
+                ),
             }));
         }
         self.depth.set(d);
+        self.tree_depth.set(t);
         Ok(DepthGuard {
             depth: &self.depth,
-            by,
+            tree_depth: &self.tree_depth,
+            nested,
         })
     }
 
@@ -317,9 +343,10 @@ impl<'a> Ctx<'a> {
             Some(t) => format!("unexpected {found} after '{t}'"),
             None => format!("unexpected {found}"),
         };
-        if !expected.is_empty() {
+        let shown = summarize_expected(&expected);
+        if !shown.is_empty() {
             message.push_str(", expected ");
-            message.push_str(&join_alternatives(&expected));
+            message.push_str(&join_alternatives(&shown));
         }
         let hint = keyword_hint(rest, &expected);
         ParseError {
@@ -764,6 +791,37 @@ fn previous_token(before: &str) -> Option<String> {
         }
         Some(c.to_string())
     }
+}
+
+/// Folds the long lists of alternatives into their gist: operators that
+/// could continue an expression become "an operator", clause keywords
+/// "a clause".
+fn summarize_expected(expected: &[&'static str]) -> Vec<&'static str> {
+    const CONTINUATIONS: &[&str] = &[
+        ".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR",
+    ];
+    const CLAUSES: &[&str] = &[
+        "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
+        "DELETE", "DETACH", "CALL",
+    ];
+    let has = |e: &str| expected.contains(&e);
+    let mut out = Vec::new();
+    for &e in expected {
+        if has("an operator") && CONTINUATIONS.contains(&e) {
+            continue;
+        }
+        if has("an expression") && e == "NOT" {
+            continue;
+        }
+        if CLAUSES.contains(&e) && has("MATCH") && has("RETURN") {
+            if !out.contains(&"a clause such as MATCH or RETURN") {
+                out.push("a clause such as MATCH or RETURN");
+            }
+            continue;
+        }
+        out.push(e);
+    }
+    out
 }
 
 fn join_alternatives(expected: &[&'static str]) -> String {

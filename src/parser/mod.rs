@@ -11,6 +11,11 @@
 //!
 //! Every token parser skips the whitespace (and comments) *before* its token,
 //! so a node's span starts at its first token and ends right after its last.
+//!
+//! Depth: brackets may nest [`MAX_DEPTH`] deep and expression trees (with
+//! operator chains) [`MAX_TREE_DEPTH`] deep; beyond, an `UnexpectedSyntax`
+//! error. The parser runs on a thread of its own with a large stack, so the
+//! caller's stack size does not matter.
 
 mod clause;
 mod expression;
@@ -52,10 +57,14 @@ impl ParseError {
     }
 }
 
-/// The deepest nesting (brackets, parentheses, braces, operator chains) the
-/// parser accepts; deeper input is a `UnexpectedSyntax` error instead of a
-/// stack overflow here or in the stages that walk the tree.
+/// The deepest nesting of brackets, parentheses and braces the parser
+/// accepts; deeper input is an `UnexpectedSyntax` error, not a stack overflow.
 pub const MAX_DEPTH: usize = 200;
+
+/// The deepest expression tree the parser builds (nesting plus chains of
+/// operators such as `a + b + c` or `NOT NOT x`), so that the stages that
+/// walk the tree recursively cannot overflow either.
+pub const MAX_TREE_DEPTH: usize = 1000;
 
 /// The stack the parser runs on: recursive descent in a debug build takes
 /// tens of kilobytes per nesting level, more than a caller's thread may have.
@@ -91,6 +100,7 @@ pub fn parse_statement(text: &str) -> Result<ast::Statement, ParseError> {
 }
 
 /// Parses one expression (used for `--param NAME=LIT` and `:param`).
+/// Relationship patterns are accepted here as they are in WHERE.
 pub fn parse_expression(text: &str) -> Result<ast::Expr, ParseError> {
     with_big_stack(text, || {
         let ctx = Ctx::new(text);

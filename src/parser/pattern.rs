@@ -63,12 +63,16 @@ pub(crate) fn element<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternElement
     let start = c.offset(i);
     if c.peek_sym(i, "((") {
         // A parenthesised element: `((a)-->(b))`.
-        if let Ok((r, _)) = c.sym(i, "(") {
-            if let Ok((r, el)) = element(c, r) {
+        let _g = c.enter(i)?;
+        let (r, _) = c.sym(i, "(")?;
+        match element(c, r) {
+            Ok((r, el)) => {
                 if let Ok((r, _)) = c.sym(r, ")") {
                     return Ok((r, el));
                 }
             }
+            Err(nom::Err::Error(_)) => {}
+            Err(e) => return Err(e),
         }
     }
     let (mut i, first) = node(c, i)?;

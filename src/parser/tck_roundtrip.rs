@@ -176,6 +176,17 @@ fn check_projection_exprs(st: &Statement, failures: &mut Vec<String>) {
     }
 }
 
+/// The compile-time error codes the parser is responsible for.
+const PARSER_CODES: &[&str] = &[
+    "UnexpectedSyntax",
+    "InvalidNumberLiteral",
+    "IntegerOverflow",
+    "FloatingPointOverflow",
+    "InvalidUnicodeLiteral",
+    "InvalidUnicodeCharacter",
+    "InvalidRelationshipPattern",
+];
+
 #[test]
 fn tck_queries_round_trip() {
     let queries = tck_queries();
@@ -187,6 +198,8 @@ fn tck_queries_round_trip() {
     let mut unexpected_failures = Vec::new();
     let mut expected_failures_parsed = Vec::new();
     let mut roundtrip_failures = Vec::new();
+    let mut wrong_codes = Vec::new();
+    let mut early_failures = Vec::new();
     for q in &queries {
         if std::env::var("TCK_TRACE").is_ok() {
             eprintln!("PARSING {:?}", q.text);
@@ -195,6 +208,12 @@ fn tck_queries_round_trip() {
             Ok(st) => {
                 parsed += 1;
                 if let Some(code) = &q.expects_syntax_error {
+                    if PARSER_CODES.contains(&code.as_str()) {
+                        wrong_codes.push(format!(
+                            "{} {}\n{}\n  expected {code}, but it parses",
+                            q.file, q.scenario, q.text
+                        ));
+                    }
                     expected_failures_parsed.push(format!("{} {} ({code})", q.file, q.scenario));
                 }
                 let printed = st.to_string();
@@ -215,6 +234,31 @@ fn tck_queries_round_trip() {
                 check_projection_exprs(&st, &mut roundtrip_failures);
             }
             Err(e) => {
+                if let Some(code) = &q.expects_syntax_error {
+                    if PARSER_CODES.contains(&code.as_str()) && code != e.code {
+                        wrong_codes.push(format!(
+                            "{} {}\n{}\n  expected {code}, got {:?}",
+                            q.file, q.scenario, q.text, e
+                        ));
+                    }
+                    if !PARSER_CODES.contains(&code.as_str()) {
+                        early_failures.push(format!(
+                            "{} {}\n{}\n  expected {code} (semantic), got {:?}",
+                            q.file, q.scenario, q.text, e
+                        ));
+                    }
+                }
+                if std::env::var("TCK_LIST_FAILURES").is_ok() {
+                    eprintln!(
+                        "REJECTED ({}): {} {} -> {}",
+                        q.expects_syntax_error
+                            .as_deref()
+                            .unwrap_or("expected to succeed"),
+                        q.file,
+                        q.scenario,
+                        e.code
+                    );
+                }
                 if q.expects_syntax_error.is_none() {
                     unexpected_failures
                         .push(format!("{} {}\n{}\n  {:?}", q.file, q.scenario, q.text, e));
@@ -230,9 +274,20 @@ fn tck_queries_round_trip() {
     for f in &unexpected_failures {
         eprintln!("UNEXPECTED PARSE FAILURE: {f}\n");
     }
+    for f in &wrong_codes {
+        eprintln!("WRONG CODE: {f}\n");
+    }
+    for f in &early_failures {
+        eprintln!("SEMANTIC ERROR CAUGHT BY THE PARSER: {f}\n");
+    }
     for f in &roundtrip_failures {
         eprintln!("ROUND-TRIP FAILURE: {f}\n");
     }
+    assert!(
+        wrong_codes.is_empty(),
+        "{} TCK queries give the wrong error code",
+        wrong_codes.len()
+    );
     assert!(
         roundtrip_failures.is_empty(),
         "{} round-trip failures",

@@ -504,6 +504,12 @@ fn write_postfix_base(f: &mut Formatter<'_>, e: &Expr) -> fmt::Result {
 
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        crate::stack::guarded(|| self.fmt_inner(f))
+    }
+}
+
+impl Expr {
+    fn fmt_inner(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ExprKind::Literal(l) => l.fmt(f),
             ExprKind::Parameter(p) => {

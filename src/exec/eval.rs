@@ -64,6 +64,10 @@ impl<'g> Eval<'g> {
     }
 
     pub fn eval(&self, e: &Expr, row: &Row) -> XResult<Value> {
+        crate::stack::guarded(|| self.eval_inner(e, row))
+    }
+
+    fn eval_inner(&self, e: &Expr, row: &Row) -> XResult<Value> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
             Expr::Param(p) => match self.params.get(&**p) {
@@ -74,14 +78,14 @@ impl<'g> Eval<'g> {
             Expr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(self.eval(i, row)?);
+                    out.push(check_depth(self.eval(i, row)?)?);
                 }
                 Value::list(out)
             }
             Expr::Map(items) => {
                 let mut m = Map::new();
                 for (k, v) in items {
-                    m.insert(k.clone(), self.eval(v, row)?);
+                    m.insert(k.clone(), check_depth(self.eval(v, row)?)?);
                 }
                 Value::map(m)
             }
@@ -584,6 +588,28 @@ impl<'g> Eval<'g> {
         }
         Ok(Value::Path(Arc::new(Path { nodes, rels })))
     }
+}
+
+/// How deeply lists and maps may nest inside one value: every walk over a
+/// value (printing, comparing, dropping) recurses once per level.
+pub const MAX_VALUE_DEPTH: usize = 1000;
+
+fn check_depth(v: Value) -> XResult<Value> {
+    fn exceeds(v: &Value, budget: usize) -> bool {
+        match v {
+            Value::List(items) => budget == 0 || items.iter().any(|i| exceeds(i, budget - 1)),
+            Value::Map(m) => budget == 0 || m.values().any(|i| exceeds(i, budget - 1)),
+            _ => false,
+        }
+    }
+    if matches!(v, Value::List(_) | Value::Map(_)) && exceeds(&v, MAX_VALUE_DEPTH - 1) {
+        return Err(ExecError::new(
+            crate::ErrorKind::ArgumentError,
+            "ValueTooDeep",
+            format!("lists and maps may nest at most {MAX_VALUE_DEPTH} levels deep"),
+        ));
+    }
+    Ok(v)
 }
 
 fn is_nan_comparison(l: &Value, r: &Value) -> bool {

@@ -154,6 +154,10 @@ impl Matcher<'_, '_> {
     }
 
     fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+        crate::stack::guarded(|| self.steps_inner(part_index, step_index, row, out))
+    }
+
+    fn steps_inner(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         if step_index == part.steps.len() {
             let mut row = row;
@@ -198,6 +202,22 @@ impl Matcher<'_, '_> {
 
     #[allow(clippy::too_many_arguments)]
     fn var_expand(
+        &self,
+        part_index: usize,
+        step_index: usize,
+        step: &ExpandStep,
+        at: NodeId,
+        min: u64,
+        max: Option<u64>,
+        path: &mut Vec<RelId>,
+        row: &Row,
+        out: &mut Vec<Row>,
+    ) -> XResult<()> {
+        crate::stack::guarded(|| self.var_expand_inner(part_index, step_index, step, at, min, max, path, row, out))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_expand_inner(
         &self,
         part_index: usize,
         step_index: usize,

@@ -16,8 +16,10 @@ type Level<'a> = fn(&Ctx<'a>, &'a str) -> PResult<'a, Expr>;
 
 /// A whole expression.
 pub(crate) fn expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
-    or_expr(c, i)
+    crate::stack::guarded(|| {
+        let _g = c.enter(i)?;
+        or_expr(c, i)
+    })
 }
 
 /// An expression, where `what` names it for the error message ("an expression after '+'").
@@ -118,25 +120,38 @@ fn comparison_op<'a>(c: &Ctx<'a>, i: &'a str) -> Option<(&'a str, BinaryOp)> {
 /// `a < b <= c` means `a < b AND b <= c`.
 fn comparison<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (mut i, first) = string_list_null(c, i)?;
+    // Most operands have no comparison: return them without copying.
+    let Some((mut r, mut op)) = comparison_op(c, i) else {
+        return Ok((i, first));
+    };
     let mut guards = Vec::new();
     let mut acc: Option<Expr> = None;
-    let mut left = first.clone();
-    let mut only = first;
-    while let Some((r, op)) = comparison_op(c, i) {
+    let mut left = first;
+    loop {
         guards.push(c.enter_op(r)?);
-        let (r, right) = operand(c, r, string_list_null)?;
-        let cmp = binary(op, left, right.clone());
+        let (rest, right) = operand(c, r, string_list_null)?;
+        i = rest;
+        let next = comparison_op(c, i);
+        // The middle operand of a chain is shared by two comparisons.
+        let (cmp, carried) = match next {
+            Some(_) => (binary(op, left, right.clone()), Some(right)),
+            None => (binary(op, left, right), None),
+        };
         acc = Some(match acc {
             None => cmp,
             Some(prev) => binary(BinaryOp::And, prev, cmp),
         });
-        left = right;
-        i = r;
+        match (next, carried) {
+            (Some((r2, op2)), Some(right)) => {
+                left = right;
+                r = r2;
+                op = op2;
+            }
+            _ => break,
+        }
     }
-    if let Some(a) = acc {
-        only = a;
-    }
-    Ok((i, only))
+    drop(guards);
+    Ok((i, acc.unwrap_or_else(|| unreachable!("the loop ran at least once"))))
 }
 
 /// `add ( STARTS WITH add | ENDS WITH add | CONTAINS add | IN add | IS [NOT] NULL )*`

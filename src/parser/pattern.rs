@@ -59,6 +59,10 @@ pub(crate) fn part<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternPart> {
 
 /// A node, then any number of (relationship, node) steps.
 pub(crate) fn element<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternElement> {
+    crate::stack::guarded(|| element_inner(c, i))
+}
+
+fn element_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternElement> {
     let (i, _) = c.ws(i)?;
     let start = c.offset(i);
     if c.peek_sym(i, "((") {

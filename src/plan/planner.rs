@@ -128,6 +128,10 @@ pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
 
 /// Visits `e` and, where `f` returns true, its sub-expressions.
 pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
+    crate::stack::guarded(|| visit_inner(e, f))
+}
+
+fn visit_inner(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
     if !f(e) {
         return;
     }
@@ -523,6 +527,10 @@ impl<'a> Planner<'a> {
 
     /// Compiles an expression in `scope`.
     pub(super) fn compile(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        crate::stack::guarded(|| self.compile_inner(e, scope, ctx))
+    }
+
+    fn compile_inner(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
         if let Some((_, slot)) = ctx.subst.iter().find(|(x, _)| x == e) {
             return Ok(Expr::Slot(*slot));
         }

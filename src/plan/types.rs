@@ -62,6 +62,10 @@ impl Ty {
 
 /// The static type of `e` in `scope`.
 pub fn infer(e: &ast::Expr, scope: &Scope) -> Ty {
+    crate::stack::guarded(|| infer_inner(e, scope))
+}
+
+fn infer_inner(e: &ast::Expr, scope: &Scope) -> Ty {
     match &e.kind {
         ExprKind::Literal(l) => match l {
             Literal::Null => Ty::Null,

@@ -525,3 +525,137 @@ fn another_program_can_drive_quiver_through_a_pipe() {
     drop(input);
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
+
+// ---- the interactive shell, on a pseudo-terminal made by `script` ----
+
+/// quiver running on a pseudo-terminal (through util-linux `script`), or
+/// None where `script` is missing.
+struct Shell {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    screen: std::sync::Arc<std::sync::Mutex<String>>,
+    _data: tempfile::TempDir,
+}
+
+impl Shell {
+    fn start() -> Option<Shell> {
+        if Command::new("script").arg("--version").output().is_err() {
+            eprintln!("skipped: no `script` command to make a pseudo-terminal");
+            return None;
+        }
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new("script")
+            .args(["-qefc", &format!("'{BIN}'"), "/dev/null"])
+            .env("XDG_DATA_HOME", data.path())
+            .env("TERM", "dumb")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let input = child.stdin.take().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut out, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut shell = Shell {
+            child,
+            input,
+            screen,
+            _data: data,
+        };
+        shell.wait_for_prompts(1);
+        Some(shell)
+    }
+
+    fn prompts(&self) -> usize {
+        let s = self.screen.lock().unwrap();
+        s.matches("quiver> ").count() + s.matches("   ...> ").count()
+    }
+
+    fn wait_for_prompts(&mut self, n: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.prompts() < n {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no prompt; screen:\n{}",
+                self.screen.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types a line and waits for the next prompt; returns what it printed.
+    fn line(&mut self, text: &str) -> String {
+        let n = self.prompts();
+        let before = self.screen.lock().unwrap().len();
+        self.input
+            .write_all(format!("{text}\r").as_bytes())
+            .unwrap();
+        self.input.flush().unwrap();
+        self.wait_for_prompts(n + 1);
+        let s = self.screen.lock().unwrap();
+        s[before..].replace('\r', "")
+    }
+
+    fn quit(mut self) -> (Option<i32>, String) {
+        self.input.write_all(b":quit\r").unwrap();
+        self.input.flush().unwrap();
+        let status = self.child.wait().unwrap();
+        let history =
+            std::fs::read_to_string(self._data.path().join("quiver/history")).unwrap_or_default();
+        (status.code(), history)
+    }
+}
+
+#[test]
+fn the_shell_takes_commands() {
+    let Some(mut sh) = Shell::start() else { return };
+    assert!(sh.screen.lock().unwrap().contains("quiver 0."), "banner");
+    let help = sh.line(":help");
+    assert!(
+        help.contains(":schema") && help.contains(":param NAME => VALUE"),
+        "{help}"
+    );
+    assert!(sh.line(":schema").contains("Labels:"));
+    assert!(sh.line(":format csv").contains("format: csv"));
+    assert!(sh.line(":timing").contains("timing off"));
+    assert!(sh.line(":nope").contains("unknown command ':nope'"));
+    let (code, history) = sh.quit();
+    assert_eq!(code, Some(0));
+    assert!(history.contains(":schema"), "history: {history}");
+}
+
+#[test]
+fn the_shell_runs_statements() {
+    let Some(mut sh) = Shell::start() else { return };
+    let out = sh.line("CREATE (:Person {name: 'Ada'});");
+    assert!(out.contains("1 node created"), "{out}");
+    let out = sh.line("MATCH (p:Person)");
+    assert!(out.ends_with("   ...> "), "continuation prompt: {out:?}");
+    let out = sh.line("RETURN p;");
+    assert!(
+        out.contains("(:Person {name: 'Ada'})") && out.contains("1 row"),
+        "{out}"
+    );
+    let out = sh.line("RETURN nope;");
+    assert!(out.contains("SyntaxError"), "{out}");
+    assert!(sh.line(":param n => 41").contains("$n => 41"));
+    let out = sh.line(":format json");
+    assert!(out.contains("format: json"));
+    let out = sh.line("RETURN $n + 1 AS x;");
+    assert!(out.contains(r#"{"columns":["x"],"rows":[[42]]"#), "{out}");
+    assert!(sh.line(":schema").contains("Person"));
+    let (code, _) = sh.quit();
+    assert_eq!(code, Some(0));
+}

@@ -103,6 +103,10 @@ pub fn install_interrupt_handler(
             if flag.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
+            if interactive {
+                // End the line the terminal echoed "^C" on.
+                eprintln!();
+            }
         } else if !interactive {
             std::process::exit(130);
         }

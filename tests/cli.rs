@@ -501,13 +501,14 @@ fn another_program_can_drive_quiver_through_a_pipe() {
     });
     let wait = Duration::from_secs(30);
 
-    input.write_all(b"CREATE (:P {n: 1});\n").unwrap();
+    // No newline: the ';' alone completes the statement.
+    input.write_all(b"CREATE (:P {n: 1});").unwrap();
     input.flush().unwrap();
     let first: Json =
         serde_json::from_str(&rx.recv_timeout(wait).expect("a result before more input")).unwrap();
     assert_eq!(first["stats"]["nodes_created"], 1);
 
-    input.write_all(b"MATCH (p:P)\n").unwrap();
+    input.write_all(b"\nMATCH (p:P)\n").unwrap();
     input.flush().unwrap();
     assert!(
         rx.recv_timeout(Duration::from_millis(300)).is_err(),

@@ -41,6 +41,9 @@ At the first error quiver reports it and exits with status 1, unless
 --keep-going is given (then it exits 1 at the end if anything failed).
 Usage errors (a bad option, a bad --param literal) exit with status 2.
 
+The interactive shell keeps its history in $XDG_DATA_HOME/quiver/history
+when XDG_DATA_HOME is set, else in ~/.quiver_history.
+
 Examples:
   quiver -c \"CREATE (:Person {name: 'Ada'})\" -c 'MATCH (p:Person) RETURN p.name'
   quiver -f schema.cypher -f queries.cypher --keep-going
@@ -102,6 +105,7 @@ impl Args {
         Self::from_matches(Args::command().get_matches())
     }
 
+    #[cfg(test)]
     pub fn try_parse_from_with_actions<I, T>(args: I) -> Result<(Args, Vec<Action>), clap::Error>
     where
         I: IntoIterator<Item = T>,

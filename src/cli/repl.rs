@@ -452,6 +452,12 @@ pub fn run(runner: Runner<Database>) -> i32 {
             return 1;
         }
     };
+    // After the editor, whose terminal set-up takes over SIGINT.
+    crate::cli::install_interrupt_handler(
+        session.runner.db.interrupt_flag(),
+        session.runner.running.clone(),
+        true,
+    );
     editor.set_helper(Some(ShellHelper {
         schema: session.runner.db.schema(),
         in_statement: false,

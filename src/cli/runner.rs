@@ -242,8 +242,9 @@ impl<E: Engine> Runner<E> {
         }
     }
 
-    /// Runs each statement as soon as its `;` arrives, writing its result
-    /// before reading on (so a program can drive quiver through a pipe).
+    /// Runs each statement as soon as its `;` arrives (even before the end of
+    /// its line), writing its result before reading on, so a program can
+    /// drive quiver through a pipe.
     pub fn run_stream(
         &mut self,
         mut input: impl BufRead,
@@ -251,26 +252,41 @@ impl<E: Engine> Runner<E> {
         quiet: bool,
     ) -> Result<(), Stop> {
         let mut splitter = Splitter::new();
-        let mut line = String::new();
+        // Bytes of a character split between two reads.
+        let mut partial: Vec<u8> = Vec::new();
         loop {
-            line.clear();
-            match input.read_line(&mut line) {
-                Ok(0) => break,
-                Ok(_) => {
-                    for st in splitter.push(&line) {
-                        self.run_statement(&st, Origin::File(name), quiet)?;
-                    }
-                }
-                Err(e) => {
-                    let f = Failure::Query(Error::io(format!("cannot read {name}: {e}")));
-                    return self.fail(f, Origin::Command, None);
-                }
+            let chunk = match input.fill_buf() {
+                Ok([]) => break,
+                Ok(bytes) => bytes.to_vec(),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return self.read_failure(name, &e.to_string()),
+            };
+            input.consume(chunk.len());
+            partial.extend_from_slice(&chunk);
+            let (valid, bad) = match std::str::from_utf8(&partial) {
+                Ok(_) => (partial.len(), false),
+                Err(e) => (e.valid_up_to(), e.error_len().is_some()),
+            };
+            let text = String::from_utf8(partial.drain(..valid).collect()).expect("checked UTF-8");
+            for st in splitter.push(&text) {
+                self.run_statement(&st, Origin::File(name), quiet)?;
             }
+            if bad {
+                return self.read_failure(name, "stream did not contain valid UTF-8");
+            }
+        }
+        if !partial.is_empty() {
+            return self.read_failure(name, "stream did not contain valid UTF-8");
         }
         match splitter.finish() {
             Some(st) => self.run_statement(&st, Origin::File(name), quiet),
             None => Ok(()),
         }
+    }
+
+    fn read_failure(&mut self, name: &str, why: &str) -> Result<(), Stop> {
+        let f = Failure::Query(Error::io(format!("cannot read {name}: {why}")));
+        self.fail(f, Origin::Command, None)
     }
 }
 

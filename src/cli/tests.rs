@@ -370,6 +370,45 @@ fn streams_run_statements_as_they_arrive() {
 }
 
 #[test]
+fn streams_split_characters_and_bad_bytes() {
+    // A reader that hands out one byte at a time.
+    struct Trickle<'a>(&'a [u8]);
+    impl io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            io::Read::read(&mut &self.0[..], buf)
+        }
+    }
+    impl io::BufRead for Trickle<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            Ok(&self.0[..self.0.len().min(1)])
+        }
+        fn consume(&mut self, n: usize) {
+            self.0 = &self.0[n..];
+        }
+    }
+    let (mut r, out, _err) = runner(Format::Csv);
+    r.run_stream(
+        Trickle("RETURN 'é😀' AS s; RETURN 2 AS t".as_bytes()),
+        "<stdin>",
+        false,
+    )
+    .unwrap();
+    assert_eq!(out.take(), "s\né😀\nt\n2\n");
+    let (mut r, out, _err) = runner(Format::Json);
+    assert!(r
+        .run_stream(&b"RETURN 1 AS a;\xff;"[..], "<stdin>", false)
+        .is_err());
+    let text = out.take();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .contains("not contain valid UTF-8"),
+        "{text}"
+    );
+}
+
+#[test]
 fn params_reach_statements() {
     let (mut r, out, _err) = runner(Format::Csv);
     let v = r.eval_literal("'Ada'").unwrap();

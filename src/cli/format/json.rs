@@ -78,6 +78,7 @@ pub fn error_line(f: &Failure) -> String {
 }
 
 /// One value as JSON text (entities resolved through `r`).
+#[cfg(test)]
 pub fn value_text(r: &QueryResult, v: &Value) -> String {
     serde_json::to_string(&Json { r, v }).expect("values serialize")
 }

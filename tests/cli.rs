@@ -21,12 +21,7 @@ fn quiver_with_stdin(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("quiver runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -48,10 +43,7 @@ fn json_lines(o: &Output) -> Vec<Json> {
 const ZERO_STATS: &str = r#"{"nodes_created":0,"nodes_deleted":0,"relationships_created":0,"relationships_deleted":0,"labels_added":0,"labels_removed":0,"properties_set":0,"properties_removed":0}"#;
 
 fn script(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::Builder::new()
-        .suffix(".cypher")
-        .tempfile()
-        .unwrap();
+    let mut f = tempfile::Builder::new().suffix(".cypher").tempfile().unwrap();
     f.write_all(text.as_bytes()).unwrap();
     f
 }
@@ -80,10 +72,7 @@ fn help_has_examples() {
 fn version() {
     let o = quiver(&["--version"]);
     assert!(o.status.success());
-    assert_eq!(
-        stdout(&o).trim(),
-        format!("quiver {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(stdout(&o).trim(), format!("quiver {}", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -96,14 +85,8 @@ fn a_database_file_is_not_supported_yet() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(
-        quiver(&["--format", "xml", "-c", "RETURN 1"]).status.code(),
-        Some(2)
-    );
-    assert_eq!(
-        quiver(&["--param", "x", "-c", "RETURN 1"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(quiver(&["--format", "xml", "-c", "RETURN 1"]).status.code(), Some(2));
+    assert_eq!(quiver(&["--param", "x", "-c", "RETURN 1"]).status.code(), Some(2));
     assert_eq!(quiver(&["--bogus"]).status.code(), Some(2));
 }
 
@@ -148,10 +131,7 @@ fn json_errors_have_the_contract_shape() {
     );
     let lines = json_lines(&o);
     assert_eq!(lines.len(), 1);
-    let keys: Vec<&str> = text[10..]
-        .split("\":")
-        .filter_map(|s| s.rsplit('"').next())
-        .collect();
+    let keys: Vec<&str> = text[10..].split("\":").filter_map(|s| s.rsplit('"').next()).collect();
     assert_eq!(&keys[..4], ["kind", "code", "phase", "message"], "{text}");
     assert_eq!(lines[0]["error"]["line"], 1);
     assert_eq!(lines[0]["error"]["column"], 18);
@@ -178,9 +158,7 @@ fn json_numbers_stay_what_they_are() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.contains(
-            r#""rows":[[1,1.0,1e+20,-0.5,{"$float":"NaN"},{"$float":"Infinity"},{"$float":"-Infinity"}]]"#
-        ),
+        text.contains(r#""rows":[[1,1.0,1e+20,-0.5,{"$float":"NaN"},{"$float":"Infinity"},{"$float":"-Infinity"}]]"#),
         "{text}"
     );
 }
@@ -339,14 +317,7 @@ fn params_are_cypher_literals() {
         json_lines(&o)[0]["rows"],
         serde_json::json!([[42, "it's", {"k": [1, 2.5]}]])
     );
-    let o = quiver(&[
-        "--format",
-        "csv",
-        "--param",
-        "name='Ada'",
-        "-c",
-        "RETURN $name AS name",
-    ]);
+    let o = quiver(&["--format", "csv", "--param", "name='Ada'", "-c", "RETURN $name AS name"]);
     assert_eq!(stdout(&o), "name\nAda\n");
 }
 
@@ -355,14 +326,7 @@ fn load_runs_first_and_prints_nothing() {
     let f = script("CREATE (:L {v: 1});\nMATCH (l:L) RETURN l;\n");
     let path = f.path().to_str().unwrap();
     for format in ["json", "table", "csv"] {
-        let o = quiver(&[
-            "--format",
-            format,
-            "-c",
-            "MATCH (l:L) RETURN l.v AS v",
-            "--load",
-            path,
-        ]);
+        let o = quiver(&["--format", format, "-c", "MATCH (l:L) RETURN l.v AS v", "--load", path]);
         assert!(o.status.success(), "{}", stderr(&o));
         let text = stdout(&o);
         match format {
@@ -402,9 +366,7 @@ fn tables_show_cypher_literals_and_a_footer() {
     // A statement without columns prints only its footer.
     assert!(
         lines[0].starts_with("0 rows, ")
-            && lines[0].ends_with(
-                " ms, 2 nodes created, 1 relationship created, 2 labels added, 3 properties set"
-            ),
+            && lines[0].ends_with(" ms, 2 nodes created, 1 relationship created, 2 labels added, 3 properties set"),
         "{text}"
     );
     assert!(text.contains("(:Person {name: 'Mike Waltz'})"), "{text}");
@@ -412,10 +374,7 @@ fn tables_show_cypher_literals_and_a_footer() {
     assert!(text.contains("'Mike Waltz'"), "{text}");
     assert!(text.contains("null"), "{text}");
     let last = lines.last().unwrap();
-    assert!(
-        last.starts_with("1 row, ") && last.ends_with(" ms"),
-        "{text}"
-    );
+    assert!(last.starts_with("1 row, ") && last.ends_with(" ms"), "{text}");
 }
 
 #[test]
@@ -438,10 +397,7 @@ fn table_errors_go_to_stderr_with_file_and_line() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.starts_with(&format!(
-            "{}:3: SyntaxError (UndefinedVariable)",
-            f.path().display()
-        )),
+        err.starts_with(&format!("{}:3: SyntaxError (UndefinedVariable)", f.path().display())),
         "{err}"
     );
     assert!(err.contains('^'), "{err}");
@@ -505,8 +461,7 @@ fn another_program_can_drive_quiver_through_a_pipe() {
     // No newline: the ';' alone completes the statement.
     input.write_all(b"CREATE (:P {n: 1});").unwrap();
     input.flush().unwrap();
-    let first: Json =
-        serde_json::from_str(&rx.recv_timeout(wait).expect("a result before more input")).unwrap();
+    let first: Json = serde_json::from_str(&rx.recv_timeout(wait).expect("a result before more input")).unwrap();
     assert_eq!(first["stats"]["nodes_created"], 1);
 
     input.write_all(b"\nMATCH (p:P)\n").unwrap();
@@ -565,9 +520,7 @@ impl Shell {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let mut shell = Shell {
@@ -601,9 +554,7 @@ impl Shell {
     fn line(&mut self, text: &str) -> String {
         let n = self.prompts();
         let before = self.screen.lock().unwrap().len();
-        self.input
-            .write_all(format!("{text}\r").as_bytes())
-            .unwrap();
+        self.input.write_all(format!("{text}\r").as_bytes()).unwrap();
         self.input.flush().unwrap();
         self.wait_for_prompts(n + 1);
         let s = self.screen.lock().unwrap();
@@ -614,8 +565,7 @@ impl Shell {
         self.input.write_all(b":quit\r").unwrap();
         self.input.flush().unwrap();
         let status = self.child.wait().unwrap();
-        let history =
-            std::fs::read_to_string(self._data.path().join("quiver/history")).unwrap_or_default();
+        let history = std::fs::read_to_string(self._data.path().join("quiver/history")).unwrap_or_default();
         (status.code(), history)
     }
 }

@@ -44,12 +44,8 @@ pub fn main() -> i32 {
             Ok(v) => {
                 runner.params.insert(name, v);
             }
-            Err(runner::Failure::Query(e)) => {
-                usage_error(&format!("invalid value for '--param {name}': {e}"))
-            }
-            Err(runner::Failure::Internal(m)) => {
-                usage_error(&format!("invalid value for '--param {name}': {m}"))
-            }
+            Err(runner::Failure::Query(e)) => usage_error(&format!("invalid value for '--param {name}': {e}")),
+            Err(runner::Failure::Internal(m)) => usage_error(&format!("invalid value for '--param {name}': {m}")),
         }
     }
     let interactive = actions.is_empty() && io::stdin().is_terminal();
@@ -93,11 +89,7 @@ fn usage_error(msg: &str) -> ! {
 
 /// Ctrl-C cancels the running statement (a second one quits); with nothing
 /// running it quits, except in the shell, where the line editor handles it.
-pub fn install_interrupt_handler(
-    flag: Arc<AtomicBool>,
-    running: Arc<AtomicBool>,
-    interactive: bool,
-) {
+pub fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>, interactive: bool) {
     let _ = ctrlc::set_handler(move || {
         if running.load(Ordering::SeqCst) {
             if flag.swap(true, Ordering::SeqCst) {

@@ -97,19 +97,13 @@ impl<E: Engine> Runner<E> {
 
     /// Writes to standard output (or what stands for it) and flushes.
     pub fn out(&mut self, text: &str) {
-        let r = self
-            .out
-            .write_all(text.as_bytes())
-            .and_then(|_| self.out.flush());
+        let r = self.out.write_all(text.as_bytes()).and_then(|_| self.out.flush());
         self.check(r);
     }
 
     /// Writes to standard error (or what stands for it) and flushes.
     pub fn err(&mut self, text: &str) {
-        let r = self
-            .err
-            .write_all(text.as_bytes())
-            .and_then(|_| self.err.flush());
+        let r = self.err.write_all(text.as_bytes()).and_then(|_| self.err.flush());
         self.check(r);
     }
 
@@ -129,12 +123,7 @@ impl<E: Engine> Runner<E> {
     }
 
     /// Runs one statement and writes its result (nothing when `quiet`, unless it fails).
-    pub fn run_statement(
-        &mut self,
-        st: &Statement,
-        origin: Origin,
-        quiet: bool,
-    ) -> Result<(), Stop> {
+    pub fn run_statement(&mut self, st: &Statement, origin: Origin, quiet: bool) -> Result<(), Stop> {
         let started = Instant::now();
         self.running.store(true, Ordering::SeqCst);
         let db = &mut self.db;
@@ -245,12 +234,7 @@ impl<E: Engine> Runner<E> {
     /// Runs each statement as soon as its `;` arrives (even before the end of
     /// its line), writing its result before reading on, so a program can
     /// drive quiver through a pipe.
-    pub fn run_stream(
-        &mut self,
-        mut input: impl BufRead,
-        name: &str,
-        quiet: bool,
-    ) -> Result<(), Stop> {
+    pub fn run_stream(&mut self, mut input: impl BufRead, name: &str, quiet: bool) -> Result<(), Stop> {
         let mut splitter = Splitter::new();
         // Bytes of a character split between two reads.
         let mut partial: Vec<u8> = Vec::new();

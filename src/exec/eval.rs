@@ -43,7 +43,13 @@ impl<'g> Eval<'g> {
         interrupt: &'g AtomicBool,
         procedures: &'g dyn Fn(&str) -> Option<Procedure>,
     ) -> Eval<'g> {
-        Eval { graph, params, interrupt, procedures, regexes: RefCell::new(HashMap::new()) }
+        Eval {
+            graph,
+            params,
+            interrupt,
+            procedures,
+            regexes: RefCell::new(HashMap::new()),
+        }
     }
 
     pub fn check_interrupt(&self) -> XResult<()> {
@@ -59,7 +65,10 @@ impl<'g> Eval<'g> {
         match self.eval(e, row)? {
             Value::Bool(b) => Ok(b),
             Value::Null => Ok(false),
-            other => Err(ExecError::type_error(format!("expected a boolean predicate, got {}", other.type_name()))),
+            other => Err(ExecError::type_error(format!(
+                "expected a boolean predicate, got {}",
+                other.type_name()
+            ))),
         }
     }
 
@@ -161,7 +170,12 @@ impl<'g> Eval<'g> {
                     None => Value::Null,
                 }
             }
-            Expr::ListComprehension { slot, list, predicate, projection } => {
+            Expr::ListComprehension {
+                slot,
+                list,
+                predicate,
+                projection,
+            } => {
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
@@ -189,7 +203,12 @@ impl<'g> Eval<'g> {
                 }
                 Value::list(out)
             }
-            Expr::Quantified { quantifier, slot, list, predicate } => {
+            Expr::Quantified {
+                quantifier,
+                slot,
+                list,
+                predicate,
+            } => {
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
@@ -257,14 +276,23 @@ impl<'g> Eval<'g> {
                     }
                 }
             }
-            Expr::Reduce { acc, init, slot, list, expr } => {
+            Expr::Reduce {
+                acc,
+                init,
+                slot,
+                list,
+                expr,
+            } => {
                 let mut accv = self.eval(init, row)?;
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
                     Value::List(items) => items,
                     other => {
-                        return Err(ExecError::type_error(format!("reduce needs a list, got {}", other.type_name())))
+                        return Err(ExecError::type_error(format!(
+                            "reduce needs a list, got {}",
+                            other.type_name()
+                        )))
                     }
                 };
                 let mut r = row.clone();
@@ -341,7 +369,12 @@ impl<'g> Eval<'g> {
     pub fn property(&self, base: &Value, key: u32, name: &str) -> XResult<Value> {
         Ok(match base {
             Value::Null => Value::Null,
-            Value::Node(id) => self.node(*id)?.props.iter().find(|(k, _)| *k == key).map_or(Value::Null, |(_, v)| v.clone()),
+            Value::Node(id) => self
+                .node(*id)?
+                .props
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(Value::Null, |(_, v)| v.clone()),
             Value::Relationship(id) => self
                 .relationship(*id)?
                 .props
@@ -558,7 +591,12 @@ impl<'g> Eval<'g> {
         let first = match get(row, start) {
             Value::Node(n) => *n,
             Value::Null => return Ok(Value::Null),
-            other => return Err(ExecError::type_error(format!("a path starts at a node, got {}", other.type_name()))),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "a path starts at a node, got {}",
+                    other.type_name()
+                )))
+            }
         };
         let mut nodes = vec![first];
         let mut rels = Vec::new();
@@ -629,7 +667,10 @@ fn as_ternary(v: &Value, op: &str) -> XResult<Option<bool>> {
     match v {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Null => Ok(None),
-        other => Err(ExecError::type_error(format!("{op} needs booleans, got {}", other.type_name()))),
+        other => Err(ExecError::type_error(format!(
+            "{op} needs booleans, got {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -645,19 +686,20 @@ fn unary(op: UnaryOp, v: Value) -> XResult<Value> {
         (_, Value::Null) => Value::Null,
         (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
         (UnaryOp::Not, other) => {
-            return Err(ExecError::type_error(format!("NOT needs a boolean, got {}", other.type_name())))
+            return Err(ExecError::type_error(format!(
+                "NOT needs a boolean, got {}",
+                other.type_name()
+            )))
         }
         (UnaryOp::Neg, Value::Int(i)) => Value::Int(
             i.checked_neg()
                 .ok_or_else(|| ExecError::overflow(format!("-({i}) does not fit in a 64-bit integer")))?,
         ),
         (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
-        (UnaryOp::Neg, Value::Duration(d)) => {
-            match temporal::arithmetic('*', &Value::Duration(d), &Value::Int(-1)) {
-                Some(r) => r.map_err(ExecError::temporal)?,
-                None => return Err(ExecError::type_error("cannot negate this duration".to_string())),
-            }
-        }
+        (UnaryOp::Neg, Value::Duration(d)) => match temporal::arithmetic('*', &Value::Duration(d), &Value::Int(-1)) {
+            Some(r) => r.map_err(ExecError::temporal)?,
+            None => return Err(ExecError::type_error("cannot negate this duration".to_string())),
+        },
         (UnaryOp::Pos, v @ (Value::Int(_) | Value::Float(_) | Value::Duration(_))) => v,
         (_, other) => {
             return Err(ExecError::type_error(format!(

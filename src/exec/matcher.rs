@@ -118,7 +118,8 @@ impl Matcher<'_, '_> {
             )));
         };
         let have = self.ev.all_properties(entity)?;
-        Ok(m.iter().all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
+        Ok(m.iter()
+            .all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
@@ -146,11 +147,15 @@ impl Matcher<'_, '_> {
 
     /// Whether `rel` is not already used by another relationship of this pattern.
     fn unique(&self, rel: RelId, own_slot: usize, row: &Row) -> bool {
-        self.plan.unique_rels.iter().filter(|s| **s != own_slot).all(|s| match get(row, *s) {
-            Value::Relationship(r) => *r != rel,
-            Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
-            _ => true,
-        })
+        self.plan
+            .unique_rels
+            .iter()
+            .filter(|s| **s != own_slot)
+            .all(|s| match get(row, *s) {
+                Value::Relationship(r) => *r != rel,
+                Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
+                _ => true,
+            })
     }
 
     fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
@@ -261,7 +266,14 @@ impl Matcher<'_, '_> {
 
     /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
     /// every predecessor on a shortest route.
-    fn shortest(&self, part_index: usize, kind: ShortestKind, start: NodeId, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    fn shortest(
+        &self,
+        part_index: usize,
+        kind: ShortestKind,
+        start: NodeId,
+        row: Row,
+        out: &mut Vec<Row>,
+    ) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         let step = &part.steps[0];
         let (min, max) = step.var_length.unwrap_or((1, Some(1)));
@@ -310,7 +322,14 @@ impl Matcher<'_, '_> {
         }
         for end in found {
             let mut routes: Vec<Vec<RelId>> = Vec::new();
-            collect_routes(&preds, start, end, &mut Vec::new(), &mut routes, kind == ShortestKind::One);
+            collect_routes(
+                &preds,
+                start,
+                end,
+                &mut Vec::new(),
+                &mut routes,
+                kind == ShortestKind::One,
+            );
             for mut rels in routes {
                 rels.reverse();
                 let mut r = row.clone();

@@ -45,13 +45,7 @@ pub struct ParseError {
 impl ParseError {
     /// The public error, positioned in `text`.
     pub fn into_error(self, text: &str) -> Error {
-        let mut e = Error::new(
-            ErrorKind::SyntaxError,
-            self.code,
-            Phase::Compile,
-            self.message,
-        )
-        .at(text, self.offset);
+        let mut e = Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message).at(text, self.offset);
         e.hint = self.hint;
         e
     }

@@ -36,11 +36,7 @@ mod tests {
     fn cells_are_cypher_literals() {
         let mut r = QueryResult {
             columns: vec!["p".into(), "name".into(), "n".into()],
-            rows: vec![vec![
-                Value::Node(NodeId(0)),
-                Value::from("Mike Waltz"),
-                Value::Null,
-            ]],
+            rows: vec![vec![Value::Node(NodeId(0)), Value::from("Mike Waltz"), Value::Null]],
             ..QueryResult::default()
         };
         let mut props = Map::new();

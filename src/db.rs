@@ -85,11 +85,8 @@ impl Database {
         let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup).map_err(|e| e.into_error(query))?;
         let explain = plan::explain(&plan, &self.graph);
         if statement.mode == Mode::Explain {
-            return Ok(QueryResult {
-                columns: plan.columns.clone(),
-                plan: Some(explain),
-                ..QueryResult::default()
-            });
+            // The plan is the answer: no columns, no rows.
+            return Ok(QueryResult { plan: Some(explain), ..QueryResult::default() });
         }
         let mark = self.graph.mark();
         // date(), datetime() and friends read one clock for the whole statement.

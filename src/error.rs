@@ -81,7 +81,11 @@ impl Position {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count() + 1;
-        Position { offset, line, column }
+        Position {
+            offset,
+            line,
+            column,
+        }
     }
 }
 
@@ -99,7 +103,12 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, code: &'static str, phase: Phase, message: impl Into<String>) -> Error {
+    pub fn new(
+        kind: ErrorKind,
+        code: &'static str,
+        phase: Phase,
+        message: impl Into<String>,
+    ) -> Error {
         Error {
             kind,
             code,
@@ -177,10 +186,18 @@ mod tests {
 
     #[test]
     fn renders_a_caret_under_the_spot() {
-        let e = Error::new(ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile, "Variable `m` not defined")
-            .at("MATCH (n) RETURN m", 17);
+        let e = Error::new(
+            ErrorKind::SyntaxError,
+            "UndefinedVariable",
+            Phase::Compile,
+            "Variable `m` not defined",
+        )
+        .at("MATCH (n) RETURN m", 17);
         let s = e.to_string();
         assert!(s.contains("line 1, column 18"), "{s}");
-        assert!(s.ends_with("\n  MATCH (n) RETURN m\n                   ^"), "{s:?}");
+        assert!(
+            s.ends_with("\n  MATCH (n) RETURN m\n                   ^"),
+            "{s:?}"
+        );
     }
 }

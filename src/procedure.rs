@@ -106,6 +106,11 @@ impl Procedure {
         outputs: Vec<(String, ValueType)>,
         body: impl Fn(&[Value]) -> Result<Vec<Vec<Value>>, String> + Send + Sync + 'static,
     ) -> Procedure {
-        Procedure { name: name.into(), inputs, outputs, body: Arc::new(body) }
+        Procedure {
+            name: name.into(),
+            inputs,
+            outputs,
+            body: Arc::new(body),
+        }
     }
 }

@@ -87,7 +87,11 @@ impl fmt::Display for Stats {
             .filter(|(_, n)| *n > 0)
             .map(|(name, n)| {
                 let (noun, verb) = name.split_once('_').unwrap_or((name, ""));
-                let noun = if *n == 1 { noun.trim_end_matches('s').replace("propertie", "property") } else { noun.to_string() };
+                let noun = if *n == 1 {
+                    noun.trim_end_matches('s').replace("propertie", "property")
+                } else {
+                    noun.to_string()
+                };
                 format!("{n} {noun} {verb}")
             })
             .collect();
@@ -140,7 +144,9 @@ impl QueryResult {
                 for (i, n) in p.nodes.iter().enumerate() {
                     if i > 0 {
                         let rid = p.rels[i - 1];
-                        let forward = self.relationship(rid).is_none_or(|r| r.start == p.nodes[i - 1]);
+                        let forward = self
+                            .relationship(rid)
+                            .is_none_or(|r| r.start == p.nodes[i - 1]);
                         out.push_str(if forward { "-" } else { "<-" });
                         self.render_into(&Value::Relationship(rid), out);
                         out.push_str(if forward { "->" } else { "-" });
@@ -192,9 +198,17 @@ mod tests {
 
     #[test]
     fn stats_read_as_a_sentence() {
-        let s = Stats { nodes_created: 2, properties_set: 1, ..Stats::default() };
+        let s = Stats {
+            nodes_created: 2,
+            properties_set: 1,
+            ..Stats::default()
+        };
         assert_eq!(s.to_string(), "2 nodes created, 1 property set");
-        let s = Stats { relationships_deleted: 1, labels_added: 3, ..Stats::default() };
+        let s = Stats {
+            relationships_deleted: 1,
+            labels_added: 3,
+            ..Stats::default()
+        };
         assert_eq!(s.to_string(), "1 relationship deleted, 3 labels added");
     }
 }

@@ -35,7 +35,10 @@ impl PartialEq for Ident {
 
 impl Ident {
     pub fn new(name: impl Into<String>, span: Span) -> Ident {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 }
 
@@ -216,7 +219,11 @@ pub struct Set {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetItem {
     /// `target.key = value` (target is any expression, usually a variable).
-    Property { target: Expr, key: Ident, value: Expr },
+    Property {
+        target: Expr,
+        key: Ident,
+        value: Expr,
+    },
     /// `n = map`
     Replace { variable: Ident, value: Expr },
     /// `n += map`

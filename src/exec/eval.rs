@@ -462,6 +462,8 @@ impl<'g> Eval<'g> {
             },
             BinaryOp::Eq => ternary(equals(l, r)),
             BinaryOp::Ne => ternary(equals(l, r).map(|b| !b)),
+            // NaN is unordered: every ordering comparison with it is false.
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge if is_nan_comparison(l, r) => Value::Bool(false),
             BinaryOp::Lt => ternary(compare(l, r).map(|o| o == Less)),
             BinaryOp::Le => ternary(compare(l, r).map(|o| o != Greater)),
             BinaryOp::Gt => ternary(compare(l, r).map(|o| o == Greater)),
@@ -582,6 +584,12 @@ impl<'g> Eval<'g> {
         }
         Ok(Value::Path(Arc::new(Path { nodes, rels })))
     }
+}
+
+fn is_nan_comparison(l: &Value, r: &Value) -> bool {
+    let num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+    num(l) && num(r) && (nan(l) || nan(r))
 }
 
 fn ternary(b: Option<bool>) -> Value {

@@ -56,9 +56,11 @@ pub fn call_graph_function(ev: &Eval, name: &str, args: &[Value]) -> Option<XRes
             Value::list(rec.labels.iter().map(|l| Value::String(ev.graph.labels.name_arc(*l))).collect())
         }),
         ("labels", other) => Err(wrong("labels", "a node", other)),
-        ("type", Value::Relationship(r)) => ev
-            .relationship(*r)
-            .map(|rec| Value::String(ev.graph.types.name_arc(rec.rel_type))),
+        // A deleted relationship keeps its type for the rest of the statement.
+        ("type", Value::Relationship(r)) => match ev.graph.relationship(*r).or_else(|| ev.graph.deleted_relationship(*r).map(|d| d.0)) {
+            Some(rec) => Ok(Value::String(ev.graph.types.name_arc(rec.rel_type))),
+            None => Err(ExecError::deleted_entity("relationship", r.0)),
+        },
         ("type", other) => Err(wrong("type", "a relationship", other)),
         ("keys", Value::Node(_) | Value::Relationship(_)) => ev
             .all_properties(&arg)
@@ -82,6 +84,10 @@ pub fn call_graph_function(ev: &Eval, name: &str, args: &[Value]) -> Option<XRes
 }
 
 fn wrong(name: &str, expected: &str, got: &Value) -> ExecError {
-    ExecError::type_error(format!("{name}() needs {expected}, got {}", got.type_name()))
+    ExecError::new(
+        crate::ErrorKind::TypeError,
+        "InvalidArgumentValue",
+        format!("{name}() needs {expected}, got {}", got.type_name()),
+    )
 }
 

@@ -86,7 +86,10 @@ impl ExecError {
     }
 
     pub fn into_error(self) -> Error {
-        Error::new(self.kind, self.code, Phase::Runtime, self.message)
+        // A missing parameter is a mistake in the request, not in the data:
+        // reported as found before running (the statement changed nothing).
+        let phase = if self.kind == ErrorKind::ParameterMissing { Phase::Compile } else { Phase::Runtime };
+        Error::new(self.kind, self.code, phase, self.message)
     }
 }
 

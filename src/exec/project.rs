@@ -148,13 +148,22 @@ pub fn count(ev: &Eval, e: &Expr, clause: &str) -> XResult<usize> {
 }
 
 pub fn call(ev: &Eval, c: &CallPlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
+    // A procedure without outputs leaves each row as it was.
+    let void = (ev.procedures)(&c.name).is_some_and(|p| p.outputs.is_empty());
     let mut out = Vec::new();
     for row in rows {
         let mut args = Vec::with_capacity(c.args.len());
         for a in &c.args {
             args.push(ev.eval(a, &row)?);
         }
-        for result in run_procedure(ev, &c.name, &args)? {
+        let results = run_procedure(ev, &c.name, &args)?;
+        if void {
+            if !c.standalone {
+                out.push(row);
+            }
+            continue;
+        }
+        for result in results {
             let mut r = row.clone();
             for (field, slot) in &c.yields {
                 set(&mut r, *slot, result.get(*field).cloned().unwrap_or(Value::Null));

@@ -225,10 +225,12 @@ impl Writer<'_> {
                 )))
             }
         };
-        if old.is_some() {
-            self.stats.properties_removed += 1;
-        }
-        if !removing {
+        // Counted as the user sees it: an overwrite is one property set.
+        if removing {
+            if old.is_some() {
+                self.stats.properties_removed += 1;
+            }
+        } else {
             self.stats.properties_set += 1;
         }
         Ok(())

@@ -1,7 +1,36 @@
-//! Query text -> AST, with nom. (Placeholder: the real parser replaces this.)
+//! Query text -> AST, with nom.
+//!
+//! Where things are parsed:
+//! - [`lexical`]: whitespace and comments, keywords, names, number and string
+//!   literals, parameters; the parser state ([`Ctx`]) with its depth limit
+//!   and the "furthest failure" bookkeeping used for error messages.
+//! - [`expression`]: every expression form, by precedence level.
+//! - [`pattern`]: node and relationship patterns, pattern parts, ranges.
+//! - [`clause`]: statements, UNION, and one function per clause
+//!   (`match_clause`, `with_clause`, `merge_clause`, ...).
+//!
+//! Every token parser skips the whitespace (and comments) *before* its token,
+//! so a node's span starts at its first token and ends right after its last.
+//!
+//! Depth: brackets may nest [`MAX_DEPTH`] deep and expression trees (with
+//! operator chains) [`MAX_TREE_DEPTH`] deep; beyond, an `UnexpectedSyntax`
+//! error. The parser runs on a thread of its own with a large stack, so the
+//! caller's stack size does not matter.
+
+mod clause;
+mod expression;
+mod lexical;
+mod pattern;
+
+#[cfg(test)]
+mod tck_roundtrip;
+#[cfg(test)]
+mod tests;
 
 use crate::ast;
 use crate::error::{Error, ErrorKind, Phase};
+
+pub(crate) use lexical::Ctx;
 
 /// A syntax error at byte `offset` of the query text.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,18 +45,71 @@ pub struct ParseError {
 impl ParseError {
     /// The public error, positioned in `text`.
     pub fn into_error(self, text: &str) -> Error {
-        let mut e = Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message).at(text, self.offset);
+        let mut e = Error::new(
+            ErrorKind::SyntaxError,
+            self.code,
+            Phase::Compile,
+            self.message,
+        )
+        .at(text, self.offset);
         e.hint = self.hint;
         e
     }
 }
 
+/// The deepest nesting of brackets, parentheses and braces the parser
+/// accepts; deeper input is an `UnexpectedSyntax` error, not a stack overflow.
+pub const MAX_DEPTH: usize = 200;
+
+/// The deepest expression tree the parser builds (nesting plus chains of
+/// operators such as `a + b + c` or `NOT NOT x`), so that the stages that
+/// walk the tree recursively cannot overflow either.
+pub const MAX_TREE_DEPTH: usize = 1000;
+
+/// The stack the parser runs on: recursive descent in a debug build takes
+/// tens of kilobytes per nesting level, more than a caller's thread may have.
+const PARSER_STACK: usize = 64 << 20;
+
+/// Runs `f` on a thread with [`PARSER_STACK`] bytes of stack (inline when
+/// the text is short enough that its nesting cannot be deep).
+fn with_big_stack<T: Send>(text: &str, f: impl FnOnce() -> T + Send) -> T {
+    if text.len() < 24 {
+        return f();
+    }
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("quiver-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(s, f)
+        {
+            Ok(handle) => match handle.join() {
+                Ok(t) => t,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => panic!("cannot start the parser thread"),
+        }
+    })
+}
+
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse_statement(text: &str) -> Result<ast::Statement, ParseError> {
-    Err(ParseError { code: "UnexpectedSyntax", message: format!("parser not built yet: {text}"), offset: 0, hint: None })
+    with_big_stack(text, || {
+        let ctx = Ctx::new(text);
+        ctx.finish(clause::statement(&ctx, text))
+    })
 }
 
 /// Parses one expression (used for `--param NAME=LIT` and `:param`).
+/// Relationship patterns are accepted here as they are in WHERE.
 pub fn parse_expression(text: &str) -> Result<ast::Expr, ParseError> {
-    Err(ParseError { code: "UnexpectedSyntax", message: format!("parser not built yet: {text}"), offset: 0, hint: None })
+    with_big_stack(text, || {
+        let ctx = Ctx::new(text);
+        ctx.patterns_allowed.set(true);
+        let r = (|| {
+            let (rest, e) = expression::expr(&ctx, text)?;
+            let (rest, _) = ctx.end_of_input(rest)?;
+            Ok((rest, e))
+        })();
+        ctx.finish(r)
+    })
 }

@@ -12,6 +12,7 @@ mod pattern;
 mod planner;
 mod projection;
 mod scope;
+pub mod types;
 
 use std::sync::Arc;
 

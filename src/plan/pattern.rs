@@ -8,6 +8,7 @@ use crate::ast::{self, Direction, PathKind};
 use super::expr::Expr;
 use super::planner::{ExprCtx, PResult, PlanError, Planner};
 use super::scope::{Scope, VarKind};
+use super::types::Ty;
 use super::{
     CreateNode, CreatePart, CreateRel, ExpandStep, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
     ShortestKind,
@@ -56,7 +57,7 @@ impl<'a> Planner<'a> {
             None => Ok((scope.fresh(), false)),
             Some(v) => match scope.get(&v.name) {
                 Some((slot, kind)) => {
-                    if !matches!(kind, VarKind::Node | VarKind::Value) {
+                    if !matches!(kind, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
                         return Err(PlanError::syntax(
                             "VariableTypeConflict",
                             format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(kind)),
@@ -85,7 +86,10 @@ impl<'a> Planner<'a> {
                 let want = if r.length.is_some() { VarKind::RelationshipList } else { VarKind::Relationship };
                 match scope.get(&v.name) {
                     Some((slot, kind)) => {
-                        let ok = kind == want || kind == VarKind::Value;
+                        let ok = kind == want
+                            || matches!(kind, VarKind::Value(Ty::Any | Ty::Null))
+                            || (want == VarKind::Relationship && kind == VarKind::Value(Ty::Relationship))
+                            || (want == VarKind::RelationshipList && kind == VarKind::Value(Ty::List));
                         if !ok {
                             return Err(PlanError::syntax(
                                 "VariableTypeConflict",
@@ -125,7 +129,7 @@ impl<'a> Planner<'a> {
             parts.push(self.plan_part(part, slots, scope, &mut bound)?);
         }
         let predicate = match where_ {
-            Some(w) => Some(self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
+            Some(w) => Some(self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
             None => None,
         };
         let new_slots = (before..scope.width).collect();
@@ -299,7 +303,7 @@ impl<'a> Planner<'a> {
                     let bound = scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str());
                     if bound {
                         if let Some((_, k)) = scope.get(&v.name) {
-                            if !matches!(k, VarKind::Node | VarKind::Value) {
+                            if !matches!(k, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
                                 return Err(PlanError::syntax(
                                     "VariableTypeConflict",
                                     format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(k)),
@@ -308,7 +312,7 @@ impl<'a> Planner<'a> {
                             }
                         }
                         let decorated = !n.labels.is_empty() || n.properties.is_some();
-                        if decorated || (merge && part.element.chain.is_empty()) {
+                        if decorated || part.element.chain.is_empty() {
                             return Err(PlanError::syntax(
                                 "VariableAlreadyBound",
                                 format!("variable `{}` is already declared; {clause} cannot add labels or properties to it", v.name),
@@ -450,6 +454,7 @@ fn kind_name(k: VarKind) -> &'static str {
         VarKind::Relationship => "relationship",
         VarKind::RelationshipList => "list of relationships",
         VarKind::Path => "path",
-        VarKind::Value => "value",
+        VarKind::Value(Ty::Any) => "value",
+        VarKind::Value(t) => t.name(),
     }
 }

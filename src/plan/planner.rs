@@ -12,6 +12,7 @@ use crate::value::Value;
 
 use super::expr::{Expr, MapProjectionItem};
 use super::scope::{Scope, VarKind};
+use super::types::{self, Ty};
 use super::{CallPlan, Op, Pipeline, QueryPlan, RemoveOp, SetOp};
 
 /// A compile-time error found while planning.
@@ -119,8 +120,18 @@ pub(super) fn function_name(parts: &[ast::Ident]) -> String {
 /// Visits `e` and its sub-expressions (not descending into aggregate calls'
 /// arguments' own scopes specially: callers decide).
 pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
-    f(e);
-    let mut go = |x: &ast::Expr| walk(x, f);
+    visit(e, &mut |x| {
+        f(x);
+        true
+    });
+}
+
+/// Visits `e` and, where `f` returns true, its sub-expressions.
+pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
+    if !f(e) {
+        return;
+    }
+    let mut go = |x: &ast::Expr| visit(x, f);
     match &e.kind {
         ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
         ExprKind::List(items) => items.iter().for_each(go),
@@ -237,20 +248,17 @@ impl<'a> Planner<'a> {
                 }
                 Clause::Unwind(u) => {
                     let expr = self.compile(&u.expr, &scope, &mut ExprCtx { place: "UNWIND", ..Default::default() })?;
-                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value)?;
+                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value(Ty::Any))?;
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::With(w) => {
-                    let (new_ops, new_scope, _) = self.plan_projection(&w.projection, &scope, false, w.span)?;
+                    let (new_ops, new_scope, _) =
+                        self.plan_projection(&w.projection, &scope, false, w.where_.as_ref(), w.span)?;
                     ops.extend(new_ops);
                     scope = new_scope;
-                    if let Some(pred) = &w.where_ {
-                        let e = self.compile(pred, &scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
-                        ops.push(Op::Filter(e));
-                    }
                 }
                 Clause::Return(r) => {
-                    let (new_ops, new_scope, cols) = self.plan_projection(&r.projection, &scope, true, r.span)?;
+                    let (new_ops, new_scope, cols) = self.plan_projection(&r.projection, &scope, true, None, r.span)?;
                     ops.extend(new_ops);
                     scope = new_scope;
                     columns = cols;
@@ -291,20 +299,20 @@ impl<'a> Planner<'a> {
                     self.writes = true;
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
-                        if !matches!(
-                            e.kind,
-                            ExprKind::Variable(_) | ExprKind::Property(..) | ExprKind::Index(..) | ExprKind::FunctionCall { .. }
-                        ) {
+                        if matches!(e.kind, ExprKind::HasLabels(..)) {
                             return Err(PlanError::syntax(
                                 "InvalidDelete",
-                                "DELETE takes variables (or expressions) that evaluate to nodes, relationships or paths",
+                                "DELETE removes whole nodes and relationships; to take a label off, use REMOVE n:Label",
                                 e.span,
                             ));
                         }
-                        if let ExprKind::Variable(v) = &e.kind {
-                            if let Some((_, VarKind::Value)) = scope.get(v) {
-                                // May still hold an entity (e.g. from WITH); checked at runtime.
-                            }
+                        let ty = types::infer(e, &scope);
+                        if !matches!(ty, Ty::Any | Ty::Null | Ty::Node | Ty::Relationship | Ty::Path | Ty::List) {
+                            return Err(PlanError::syntax(
+                                "InvalidArgumentType",
+                                format!("DELETE takes nodes, relationships or paths, not a {}", ty.name()),
+                                e.span,
+                            ));
                         }
                         exprs.push(self.compile(e, &scope, &mut ExprCtx { place: "DELETE", ..Default::default() })?);
                     }
@@ -484,13 +492,13 @@ impl<'a> Planner<'a> {
                             var.span,
                         ));
                     };
-                    let slot = self.bind_new(scope, &var, VarKind::Value)?;
+                    let slot = self.bind_new(scope, &var, VarKind::Value(Ty::Any))?;
                     yields.push((idx, slot));
                     columns.push(var.name.clone());
                 }
                 let mut ops = vec![Op::Call(CallPlan { name: name.clone(), args, yields, standalone: false })];
                 if let Some(w) = &y.where_ {
-                    let pred = self.compile(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                    let pred = self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
                     ops.push(Op::Filter(pred));
                 }
                 Ok((ops, columns))
@@ -504,7 +512,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 for (n, _) in &proc.outputs {
-                    let slot = scope.bind(n, VarKind::Value);
+                    let slot = scope.bind(n, VarKind::Value(Ty::Any));
                     yields.push((yields.len(), slot));
                     columns.push(n.clone());
                 }
@@ -557,6 +565,25 @@ impl<'a> Planner<'a> {
                 fold_constant(Expr::Map(out))
             }
             ExprKind::Property(base, key) => {
+                match types::infer(base, scope) {
+                    Ty::Path => {
+                        return Err(PlanError::syntax(
+                            "InvalidArgumentType",
+                            format!("a path has no properties (reading `.{}`)", key.name),
+                            e.span,
+                        ))
+                    }
+                    t @ (Ty::Bool | Ty::Int | Ty::Float | Ty::String | Ty::List) => {
+                        return Err(PlanError {
+                            kind: ErrorKind::TypeError,
+                            code: "InvalidArgumentType",
+                            message: format!("a {} has no properties (reading `.{}`)", t.name(), key.name),
+                            span: e.span,
+                            hint: None,
+                        })
+                    }
+                    _ => {}
+                }
                 let b = self.compile(base, scope, ctx)?;
                 Expr::Property(Box::new(b), self.graph.keys.intern(&key.name), key.name.as_str().into())
             }
@@ -575,12 +602,45 @@ impl<'a> Planner<'a> {
                     None => None,
                 },
             ),
+            ExprKind::Unary(ast::UnaryOp::Not, a) => {
+                Expr::Unary(ast::UnaryOp::Not, Box::new(self.compile_predicate(a, scope, ctx)?))
+            }
             ExprKind::Unary(op, a) => Expr::Unary(*op, Box::new(self.compile(a, scope, ctx)?)),
-            ExprKind::Binary(op, a, b) => Expr::Binary(
-                *op,
-                Box::new(self.compile(a, scope, ctx)?),
-                Box::new(self.compile(b, scope, ctx)?),
-            ),
+            ExprKind::Binary(op @ (ast::BinaryOp::And | ast::BinaryOp::Or | ast::BinaryOp::Xor), a, b) => {
+                Expr::Binary(
+                    *op,
+                    Box::new(self.compile_predicate(a, scope, ctx)?),
+                    Box::new(self.compile_predicate(b, scope, ctx)?),
+                )
+            }
+            ExprKind::Binary(op, a, b) => {
+                if *op == ast::BinaryOp::In {
+                    let t = types::infer(b, scope);
+                    if !matches!(t, Ty::Any | Ty::Null | Ty::List) {
+                        return Err(PlanError::syntax(
+                            "InvalidArgumentType",
+                            format!("IN needs a list on its right, but this is always a {}", t.name()),
+                            b.span,
+                        ));
+                    }
+                }
+                if matches!(
+                    op,
+                    ast::BinaryOp::Sub | ast::BinaryOp::Mul | ast::BinaryOp::Div | ast::BinaryOp::Mod | ast::BinaryOp::Pow
+                ) {
+                    for side in [a, b] {
+                        let t = types::infer(side, scope);
+                        if !t.may_be_number() {
+                            return Err(PlanError::syntax(
+                                "InvalidArgumentType",
+                                format!("arithmetic needs numbers (or temporal values), but this is always a {}", t.name()),
+                                side.span,
+                            ));
+                        }
+                    }
+                }
+                Expr::Binary(*op, Box::new(self.compile(a, scope, ctx)?), Box::new(self.compile(b, scope, ctx)?))
+            }
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
             ExprKind::HasLabels(a, labels) => Expr::HasLabels(
                 Box::new(self.compile(a, scope, ctx)?),
@@ -600,6 +660,16 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 self.check_function(&fname, args.len(), e.span)?;
+                if let Some(a) = args.first() {
+                    let t = types::infer(a, scope);
+                    if types::function_rejects(&fname, t) {
+                        return Err(PlanError::syntax(
+                            "InvalidArgumentType",
+                            format!("{fname}() cannot take a {}", t.name()),
+                            a.span,
+                        ));
+                    }
+                }
                 if fname == "exists" {
                     return self.compile_exists_function(args, scope, ctx, e.span);
                 }
@@ -625,9 +695,10 @@ impl<'a> Planner<'a> {
                 Expr::Case { operand, whens: ws, else_ }
             }
             ExprKind::ListComprehension { variable, list, predicate, projection } => {
+                let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
-                let slot = inner.bind(&variable.name, VarKind::Value);
+                let slot = inner.bind(&variable.name, VarKind::Value(elem));
                 let predicate = match predicate {
                     Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
                     None => None,
@@ -639,9 +710,10 @@ impl<'a> Planner<'a> {
                 Expr::ListComprehension { slot, list, predicate, projection }
             }
             ExprKind::Quantified { quantifier, variable, list, predicate } => {
+                let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
-                let slot = inner.bind(&variable.name, VarKind::Value);
+                let slot = inner.bind(&variable.name, VarKind::Value(elem));
                 let predicate = match predicate {
                     Some(p) => Box::new(self.compile_local(p, &inner, ctx)?),
                     None => {
@@ -658,8 +730,8 @@ impl<'a> Planner<'a> {
                 let init = Box::new(self.compile(init, scope, ctx)?);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
-                let acc = inner.bind(&accumulator.name, VarKind::Value);
-                let slot = inner.bind(&variable.name, VarKind::Value);
+                let acc = inner.bind(&accumulator.name, VarKind::Value(Ty::Any));
+                let slot = inner.bind(&variable.name, VarKind::Value(Ty::Any));
                 let expr = Box::new(self.compile_local(expr, &inner, ctx)?);
                 Expr::Reduce { acc, init, slot, list, expr }
             }
@@ -732,6 +804,23 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// Compiles an expression in a boolean position: a pattern there asks
+    /// whether it has a match.
+    pub(super) fn compile_predicate(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        let ty = types::infer(e, scope);
+        if !ty.may_be_boolean() && !matches!(e.kind, ExprKind::Pattern(_)) {
+            return Err(PlanError::syntax(
+                "InvalidArgumentType",
+                format!("expected a boolean here, but this is always a {}", ty.name()),
+                e.span,
+            ));
+        }
+        match self.compile(e, scope, ctx)? {
+            Expr::PatternList(plan, _) if matches!(e.kind, ExprKind::Pattern(_)) => Ok(Expr::PatternExists(plan)),
+            other => Ok(other),
+        }
+    }
+
     /// Compiles a sub-expression whose scope adds local variables (comprehensions):
     /// aggregates and grouping substitutions don't reach inside.
     fn compile_local(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
@@ -772,6 +861,19 @@ impl<'a> Planner<'a> {
         }
         let mut compiled = Vec::new();
         for a in &args {
+            let mut volatile = false;
+            walk(a, &mut |x| {
+                if let ExprKind::FunctionCall { name, .. } = &x.kind {
+                    volatile |= crate::functions::is_nondeterministic(&function_name(name));
+                }
+            });
+            if volatile {
+                return Err(PlanError::syntax(
+                    "NonConstantExpression",
+                    "an aggregation cannot take a value that changes on every call, like rand()",
+                    a.span,
+                ));
+            }
             if contains_aggregate(a) {
                 return Err(PlanError::syntax(
                     "NestedAggregation",
@@ -867,20 +969,18 @@ impl<'a> Planner<'a> {
                     ops.push(if m.optional { Op::Optional { plan } } else { Op::Match(plan) });
                 }
                 Clause::With(w) => {
-                    let (new_ops, new_scope, _) = self.plan_projection(&w.projection, &scope, false, w.span)?;
+                    let (new_ops, new_scope, _) =
+                        self.plan_projection(&w.projection, &scope, false, w.where_.as_ref(), w.span)?;
                     ops.extend(new_ops);
                     scope = new_scope;
-                    if let Some(pred) = &w.where_ {
-                        ops.push(Op::Filter(self.compile(pred, &scope, &mut ExprCtx::default())?));
-                    }
                 }
                 Clause::Unwind(u) => {
                     let expr = self.compile(&u.expr, &scope, &mut ExprCtx::default())?;
-                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value)?;
+                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value(Ty::Any))?;
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::Return(r) => {
-                    let (new_ops, new_scope, _) = self.plan_projection(&r.projection, &scope, true, r.span)?;
+                    let (new_ops, new_scope, _) = self.plan_projection(&r.projection, &scope, true, None, r.span)?;
                     ops.extend(new_ops);
                     scope = new_scope;
                 }

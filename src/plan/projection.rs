@@ -7,6 +7,7 @@ use crate::value::Value;
 use super::expr::Expr;
 use super::planner::{contains_aggregate, ExprCtx, PResult, PlanError, Planner};
 use super::scope::{Scope, VarKind};
+use super::types::Ty;
 use super::Op;
 
 impl<'a> Planner<'a> {
@@ -16,6 +17,7 @@ impl<'a> Planner<'a> {
         proj: &ast::Projection,
         scope: &Scope,
         is_return: bool,
+        where_: Option<&ast::Expr>,
         span: Span,
     ) -> PResult<(Vec<Op>, Scope, Vec<String>)> {
         let clause = if is_return { "RETURN" } else { "WITH" };
@@ -23,7 +25,7 @@ impl<'a> Planner<'a> {
         if proj.star {
             let mut names = scope.names();
             names.retain(|n| !n.starts_with(' '));
-            if names.is_empty() && proj.items.is_empty() {
+            if is_return && names.is_empty() && proj.items.is_empty() {
                 return Err(PlanError::syntax(
                     "NoVariablesInScope",
                     format!("{clause} * has no variables to project"),
@@ -40,16 +42,6 @@ impl<'a> Planner<'a> {
             }
         }
         items.extend(proj.items.iter().cloned());
-        for it in &items {
-            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-                return Err(PlanError::syntax(
-                    "NoExpressionAlias",
-                    format!("expression `{}` in WITH needs a name", it.text),
-                    it.expr.span,
-                )
-                .with_hint(format!("write `{} AS name`", it.text)));
-            }
-        }
         let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {
@@ -75,7 +67,15 @@ impl<'a> Planner<'a> {
             let mut key_subst: Vec<(ast::Expr, usize)> = Vec::new();
             for (j, key) in keys.iter().enumerate() {
                 key_exprs.push(self.compile(&key.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
-                key_subst.push((key.expr.clone(), j));
+                // Only simple keys may be reused inside an aggregating expression.
+                let simple = match &key.expr.kind {
+                    ExprKind::Variable(_) => true,
+                    ExprKind::Property(b, _) => matches!(b.kind, ExprKind::Variable(_)),
+                    _ => false,
+                };
+                if simple {
+                    key_subst.push((key.expr.clone(), j));
+                }
                 if let Some(a) = &key.alias {
                     key_subst.push((ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span), j));
                 }
@@ -98,37 +98,15 @@ impl<'a> Planner<'a> {
                     key_index += 1;
                 }
             }
-            // ORDER BY may mention aggregates of its own; they join the aggregation.
-            let mut sort_aggs: Vec<ast::Expr> = Vec::new();
-            for s in &proj.order_by {
-                collect_new_aggregates(&s.expr, &items, &mut sort_aggs);
-            }
-            if !sort_aggs.is_empty() && proj.distinct {
-                return Err(PlanError::syntax(
-                    "InvalidAggregation",
-                    "ORDER BY after DISTINCT can only use projected expressions",
-                    sort_aggs[0].span,
-                ));
-            }
-            let mut extra = Vec::new();
-            for a in &sort_aggs {
-                let mut ctx = ExprCtx { subst: &key_subst, aggregates: Some((nkeys, &mut calls)), strict: true, place: "ORDER BY" };
-                extra.push(self.compile(a, scope, &mut ctx)?);
-            }
             ops.push(Op::Aggregate { keys: key_exprs, aggregates: calls });
-            let mut exprs = out;
-            exprs.extend(extra);
-            ops.push(Op::Project { exprs, keep: false });
-            for (i, a) in sort_aggs.into_iter().enumerate() {
-                subst.push((a, k + i));
-            }
-            keep = true;
+            ops.push(Op::Project { exprs: out, keep: false });
         } else {
             let mut exprs = Vec::new();
             for it in &items {
                 exprs.push(self.compile(&it.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
             }
-            let need_old = !proj.order_by.is_empty() && !proj.distinct;
+            // ORDER BY and WITH's WHERE may still see the variables before the projection.
+            let need_old = (!proj.order_by.is_empty() && !proj.distinct) || where_.is_some();
             ops.push(Op::Project { exprs, keep: need_old });
             if need_old {
                 keep = true;
@@ -146,11 +124,14 @@ impl<'a> Planner<'a> {
         let mut named = Scope::new();
         for (i, it) in items.iter().enumerate() {
             let kind = match &it.expr.kind {
-                ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
-                _ => VarKind::Value,
+                ExprKind::Variable(v) => scope.get(v).map_or(VarKind::Value(Ty::Any), |(_, k)| k),
+                _ => VarKind::Value(super::types::infer(&it.expr, scope)),
             };
             named.alias(it.name(), i, kind);
             subst.push((it.expr.clone(), i));
+            if let Some(a) = &it.alias {
+                subst.push((ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span), i));
+            }
         }
         named.width = k;
         let mut sort_scope = new_scope.clone();
@@ -161,25 +142,19 @@ impl<'a> Planner<'a> {
         }
         sort_scope.width = sort_scope.width.max(k);
 
+        // WITH ... WHERE filters before DISTINCT when it can see the old variables.
+        let early_where = where_.is_some() && !aggregating && proj.skip.is_none() && proj.limit.is_none();
+        if let (true, Some(w)) = (early_where, where_) {
+            let e = self.compile_predicate(w, &sort_scope, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            ops.push(Op::Filter(e));
+        }
         if proj.distinct {
             ops.push(Op::Distinct { width: k });
         }
         if !proj.order_by.is_empty() {
             let mut keys = Vec::new();
             for s in &proj.order_by {
-                if (proj.distinct || aggregating) && !is_available(&s.expr, &subst, &named) {
-                    let code = if aggregating { "InvalidAggregation" } else { "UndefinedVariable" };
-                    let mut err = PlanError::syntax(
-                        code,
-                        "ORDER BY after DISTINCT or an aggregation can only use what the projection returns",
-                        s.expr.span,
-                    );
-                    if aggregating && !contains_aggregate(&s.expr) {
-                        err.code = "UndefinedVariable";
-                    }
-                    return Err(err);
-                }
-                let e = self.compile(&s.expr, &sort_scope, &mut ExprCtx { subst: &subst, place: "ORDER BY", ..Default::default() })?;
+                let e = self.plan_sort_key(&s.expr, &items, &subst, &sort_scope, &named, aggregating || proj.distinct)?;
                 keys.push((e, s.descending));
             }
             ops.push(Op::Sort(keys));
@@ -190,13 +165,129 @@ impl<'a> Planner<'a> {
         if let Some(l) = &proj.limit {
             ops.push(Op::Limit(self.constant_count(l, "LIMIT")?));
         }
+        if let (false, Some(w)) = (early_where, where_) {
+            let scope_for_where = if aggregating { &named } else { &sort_scope };
+            let e = self.compile_predicate(w, scope_for_where, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            ops.push(Op::Filter(e));
+        }
         if keep {
             ops.push(Op::Truncate(k));
+        }
+        for it in &items {
+            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
+                return Err(PlanError::syntax(
+                    "NoExpressionAlias",
+                    format!("expression `{}` in WITH needs a name", it.text),
+                    it.expr.span,
+                )
+                .with_hint(format!("write `{} AS name`", it.text)));
+            }
         }
         if is_return {
             ops.push(Op::Produce(names.clone()));
         }
         Ok((ops, named, names))
+    }
+
+    /// Compiles one ORDER BY key. After DISTINCT or an aggregation only what the
+    /// projection returns is visible; an aggregate may appear only as returned,
+    /// and next to it only returned variables or their properties.
+    fn plan_sort_key(
+        &mut self,
+        e: &ast::Expr,
+        items: &[ast::ProjectionItem],
+        subst: &[(ast::Expr, usize)],
+        sort_scope: &Scope,
+        named: &Scope,
+        restricted: bool,
+    ) -> PResult<Expr> {
+        if let Some((_, slot)) = subst.iter().find(|(x, _)| x == e) {
+            return Ok(Expr::Slot(*slot));
+        }
+        if restricted && contains_aggregate(e) {
+            let mut unknown: Option<ast::Expr> = None;
+            let mut foreign_aggregate: Option<ast::Expr> = None;
+            super::planner::visit(e, &mut |x| {
+                // What the projection returns is available whatever it mentions.
+                if items.iter().any(|i| i.expr == *x) {
+                    return false;
+                }
+                if let ExprKind::Variable(v) = &x.kind {
+                    if named.lookup(v).is_none() && unknown.is_none() {
+                        unknown = Some(x.clone());
+                    }
+                }
+                if super::planner::is_aggregate_expr(x)
+                    && !items.iter().any(|i| i.expr == *x)
+                    && foreign_aggregate.is_none()
+                {
+                    foreign_aggregate = Some(x.clone());
+                }
+                true
+            });
+            // A returned expression that is more than a name or a property cannot be
+            // combined with an aggregation.
+            let mut complex_reuse = None;
+            super::planner::walk(e, &mut |x| {
+                let complex = !matches!(&x.kind, ExprKind::Variable(_) | ExprKind::Property(..))
+                    && !super::planner::is_aggregate_expr(x);
+                if complex && x != e && complex_reuse.is_none() && items.iter().any(|i| i.expr == *x) {
+                    complex_reuse = Some(x.clone());
+                }
+            });
+            if let Some(x) = complex_reuse {
+                return Err(PlanError::syntax(
+                    "AmbiguousAggregationExpression",
+                    "an expression next to an aggregation in ORDER BY may only use returned names and their properties",
+                    x.span,
+                )
+                .with_hint("return the whole expression under a name and order by that name"));
+            }
+            if let Some(u) = unknown {
+                return Err(super::planner::undefined(
+                    match &u.kind {
+                        ExprKind::Variable(v) => v,
+                        _ => "",
+                    },
+                    u.span,
+                    named,
+                ));
+            }
+            if let Some(agg) = foreign_aggregate {
+                if let Some(u) = unknown {
+                    return Err(super::planner::undefined(
+                        match &u.kind {
+                            ExprKind::Variable(v) => v,
+                            _ => "",
+                        },
+                        u.span,
+                        named,
+                    ));
+                }
+                return Err(PlanError::syntax(
+                    "InvalidAggregation",
+                    "ORDER BY can only use an aggregation that the projection returns",
+                    agg.span,
+                )
+                .with_hint("return the aggregation with a name, then order by that name"));
+            }
+            // Only returned names and their properties may stand next to a returned aggregate.
+            let simple: Vec<(ast::Expr, usize)> = subst
+                .iter()
+                .filter(|(x, _)| {
+                    super::planner::is_aggregate_expr(x)
+                        || match &x.kind {
+                            ExprKind::Variable(_) => true,
+                            ExprKind::Property(b, _) => matches!(b.kind, ExprKind::Variable(_)),
+                            _ => false,
+                        }
+                })
+                .cloned()
+                .collect();
+            let mut ctx = ExprCtx { subst: &simple, strict: true, place: "ORDER BY", ..Default::default() };
+            return self.compile(e, sort_scope, &mut ctx);
+        }
+        self.compile(e, sort_scope, &mut ExprCtx { subst, place: "ORDER BY", ..Default::default() })
     }
 
     /// SKIP and LIMIT take a non-negative integer known before the query runs.
@@ -237,74 +328,4 @@ pub(crate) fn check_count(v: &Value, clause: &str, span: Span) -> PResult<()> {
             span,
         )),
     }
-}
-
-/// Aggregates in `e` that no projection item already computes.
-fn collect_new_aggregates(e: &ast::Expr, items: &[ast::ProjectionItem], out: &mut Vec<ast::Expr>) {
-    if items.iter().any(|i| i.expr == *e) {
-        return;
-    }
-    if super::planner::is_aggregate_expr(e) {
-        if !out.contains(e) {
-            out.push(e.clone());
-        }
-        return;
-    }
-    let mut children: Vec<ast::Expr> = Vec::new();
-    let mut first = true;
-    super::planner::walk(e, &mut |x| {
-        if first {
-            first = false;
-        } else {
-            children.push(x.clone());
-        }
-    });
-    // `walk` visits all descendants; only recurse on those that are aggregates.
-    for c in children {
-        if super::planner::is_aggregate_expr(&c) && !items.iter().any(|i| i.expr == c) && !out.contains(&c) {
-            out.push(c);
-        }
-    }
-}
-
-/// Whether `e` only uses what the projection produced.
-fn is_available(e: &ast::Expr, subst: &[(ast::Expr, usize)], named: &Scope) -> bool {
-    if subst.iter().any(|(x, _)| x == e) {
-        return true;
-    }
-    match &e.kind {
-        ExprKind::Variable(v) => named.lookup(v).is_some(),
-        _ => {
-            let mut ok = true;
-            let mut first = true;
-            let mut direct: Vec<ast::Expr> = Vec::new();
-            super::planner::walk(e, &mut |x| {
-                if first {
-                    first = false;
-                    return;
-                }
-                direct.push(x.clone());
-            });
-            for x in &direct {
-                if let ExprKind::Variable(v) = &x.kind {
-                    // A variable inside a sub-expression already projected is fine.
-                    let covered = subst.iter().any(|(s, _)| contains(s, x));
-                    if named.lookup(v).is_none() && !covered {
-                        ok = false;
-                    }
-                }
-            }
-            ok
-        }
-    }
-}
-
-fn contains(haystack: &ast::Expr, needle: &ast::Expr) -> bool {
-    let mut found = false;
-    super::planner::walk(haystack, &mut |x| {
-        if x == needle {
-            found = true;
-        }
-    });
-    found
 }

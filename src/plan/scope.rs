@@ -9,7 +9,8 @@ pub enum VarKind {
     /// A list of relationships bound by a variable-length pattern.
     RelationshipList,
     Path,
-    Value,
+    /// Anything else, with what the planner knows of its type.
+    Value(super::types::Ty),
 }
 
 #[derive(Clone, Debug, Default)]

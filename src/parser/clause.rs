@@ -1,0 +1,603 @@
+//! Statements (`EXPLAIN` / `PROFILE`), `UNION`, and the clauses, one
+//! function each: `match_clause`, `unwind_clause`, `with_clause`,
+//! `return_clause`, `create_clause`, `merge_clause`, `set_clause`,
+//! `remove_clause`, `delete_clause`, `call_clause`.
+
+use super::expression::{expr, expr_list, postfix};
+use super::lexical::{Ctx, PResult};
+use super::pattern::{part, pattern};
+use crate::ast::*;
+
+const CLAUSE_KEYWORDS: &[&str] = &[
+    "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE",
+    "DETACH", "CALL",
+];
+
+/// `[EXPLAIN | PROFILE] query [;]`
+pub(crate) fn statement<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Statement> {
+    let (i, mode) = if let Ok((r, _)) = c.kw(i, "EXPLAIN") {
+        (r, Mode::Explain)
+    } else if let Ok((r, _)) = c.kw(i, "PROFILE") {
+        (r, Mode::Profile)
+    } else {
+        (i, Mode::Run)
+    };
+    let (i, query) = query(c, i)?;
+    let i = c.sym(i, ";").map(|(r, _)| r).unwrap_or(i);
+    let (i, _) = c.end_of_input(i)?;
+    Ok((i, Statement { mode, query }))
+}
+
+/// Whether a clause keyword comes next.
+pub(crate) fn starts_clause<'a>(c: &Ctx<'a>, i: &'a str) -> bool {
+    c.peek_word(i)
+        .is_some_and(|w| CLAUSE_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)))
+}
+
+/// `single (UNION [ALL] single)*`
+pub(crate) fn query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Query> {
+    let (mut i, first) = single_query(c, i)?;
+    let mut unions = Vec::new();
+    while let Ok((r, u)) = c.kw(i, "UNION") {
+        let (r, all) = match c.kw(r, "ALL") {
+            Ok((r, _)) => (r, true),
+            Err(_) => (r, false),
+        };
+        let (r, q) = single_query(c, r)?;
+        unions.push(Union {
+            all,
+            query: q,
+            span: c.span(u.start, r),
+        });
+        i = r;
+    }
+    Ok((i, Query { first, unions }))
+}
+
+fn single_query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SingleQuery> {
+    let (i, _) = c.ws(i)?;
+    let start = c.offset(i);
+    let (mut i, first) = clause(c, i)?;
+    let mut clauses = vec![first];
+    loop {
+        match clause(c, i) {
+            Ok((r, cl)) => {
+                clauses.push(cl);
+                i = r;
+            }
+            Err(nom::Err::Error(_)) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    if clauses.len() > 1 {
+        for cl in &clauses {
+            if let Clause::Call(call) = cl {
+                if call.yield_.as_ref().is_some_and(|y| y.star) {
+                    return c.failure_hint(
+                        &c.src[call.span.start..],
+                        "UnexpectedSyntax",
+                        "YIELD * is only allowed when CALL is the whole query",
+                        "name the fields: YIELD a, b",
+                    );
+                }
+            }
+        }
+    }
+    Ok((
+        i,
+        SingleQuery {
+            clauses,
+            span: c.span(start, i),
+        },
+    ))
+}
+
+/// `EXISTS { (a)-->(b) WHERE ... }`: the pattern form as a one-clause query.
+pub(crate) fn pattern_as_query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Query> {
+    let (i, _) = c.ws(i)?;
+    let start = c.offset(i);
+    let (r, p) = pattern(c, i)?;
+    let (r, where_) = opt_where(c, r)?;
+    let span = c.span(start, r);
+    let m = Match {
+        optional: false,
+        pattern: p,
+        where_,
+        span,
+    };
+    Ok((
+        r,
+        Query {
+            first: SingleQuery {
+                clauses: vec![Clause::Match(m)],
+                span,
+            },
+            unions: Vec::new(),
+        },
+    ))
+}
+
+fn clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let (i, _) = c.ws(i)?;
+    let saved = c.patterns_allowed.replace(false);
+    let r = clause_inner(c, i);
+    c.patterns_allowed.set(saved);
+    r
+}
+
+fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let w = c.peek_word(i).unwrap_or("").to_ascii_uppercase();
+    match w.as_str() {
+        "MATCH" | "OPTIONAL" => match_clause(c, i),
+        "UNWIND" => unwind_clause(c, i),
+        "WITH" => with_clause(c, i),
+        "RETURN" => return_clause(c, i),
+        "CREATE" => create_clause(c, i),
+        "MERGE" => merge_clause(c, i),
+        "SET" => set_clause(c, i),
+        "REMOVE" => remove_clause(c, i),
+        "DELETE" | "DETACH" => delete_clause(c, i),
+        "CALL" => call_clause(c, i),
+        _ => {
+            for k in CLAUSE_KEYWORDS {
+                c.expect(i, k);
+            }
+            Err(nom::Err::Error(super::lexical::PErr::at(i)))
+        }
+    }
+}
+
+fn opt_where<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
+    match c.kw(i, "WHERE") {
+        Ok((r, _)) => {
+            let saved = c.patterns_allowed.replace(true);
+            let res = expr(c, r);
+            c.patterns_allowed.set(saved);
+            let (r, e) = res?;
+            Ok((r, Some(e)))
+        }
+        Err(_) => Ok((i, None)),
+    }
+}
+
+/// `[OPTIONAL] MATCH pattern [WHERE expr]`
+fn match_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, optional) = match c.kw(i, "OPTIONAL") {
+        Ok((r, _)) => (r, true),
+        Err(_) => (i, false),
+    };
+    let (i, _) = c.kw(i, "MATCH")?;
+    let (i, p) = pattern(c, i)?;
+    let (i, where_) = opt_where(c, i)?;
+    Ok((
+        i,
+        Clause::Match(Match {
+            optional,
+            pattern: p,
+            where_,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `UNWIND expr AS variable`
+fn unwind_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "UNWIND")?;
+    let (i, e) = expr(c, i)?;
+    let (i, _) = c.kw(i, "AS")?;
+    let (i, variable) = c.symbolic_name(i)?;
+    Ok((
+        i,
+        Clause::Unwind(Unwind {
+            expr: e,
+            variable,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `WITH projection [WHERE expr]`
+fn with_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "WITH")?;
+    let (i, projection) = projection(c, i)?;
+    let (i, where_) = opt_where(c, i)?;
+    Ok((
+        i,
+        Clause::With(With {
+            projection,
+            where_,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `RETURN projection`
+fn return_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "RETURN")?;
+    let (i, projection) = projection(c, i)?;
+    Ok((
+        i,
+        Clause::Return(Return {
+            projection,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `[DISTINCT] (* | item) (, item)* [ORDER BY ...] [SKIP e] [LIMIT e]`
+fn projection<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Projection> {
+    let (i, distinct) = match c.kw(i, "DISTINCT") {
+        Ok((r, _)) => (r, true),
+        Err(_) => (i, false),
+    };
+    let mut items = Vec::new();
+    let (mut i, star) = match c.sym(i, "*") {
+        Ok((r, _)) => (r, true),
+        Err(_) => {
+            let (r, item) = projection_item(c, i)?;
+            items.push(item);
+            (r, false)
+        }
+    };
+    while let Ok((r, _)) = c.sym(i, ",") {
+        let (r, item) = projection_item(c, r)?;
+        items.push(item);
+        i = r;
+    }
+    let mut order_by = Vec::new();
+    if c.peek_kw(i, "ORDER") {
+        let (r, _) = c.kws(i, &["ORDER", "BY"])?;
+        let (r, first) = sort_item(c, r)?;
+        order_by.push(first);
+        i = r;
+        while let Ok((r, _)) = c.sym(i, ",") {
+            let (r, s) = sort_item(c, r)?;
+            order_by.push(s);
+            i = r;
+        }
+    }
+    let (i, skip) = match c.kw(i, "SKIP") {
+        Ok((r, _)) => {
+            let (r, e) = expr(c, r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, limit) = match c.kw(i, "LIMIT") {
+        Ok((r, _)) => {
+            let (r, e) = expr(c, r)?;
+            (r, Some(e))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((
+        i,
+        Projection {
+            distinct,
+            star,
+            items,
+            order_by,
+            skip,
+            limit,
+        },
+    ))
+}
+
+/// `expr [AS name]`; the text as written becomes the column name.
+fn projection_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, ProjectionItem> {
+    let (i, e) = expr(c, i)?;
+    let text = c.src[e.span.start..e.span.end].trim().to_string();
+    let (i, alias) = match c.kw(i, "AS") {
+        Ok((r, _)) => {
+            let (r, a) = c.symbolic_name(r)?;
+            (r, Some(a))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((
+        i,
+        ProjectionItem {
+            expr: e,
+            alias,
+            text,
+        },
+    ))
+}
+
+fn sort_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SortItem> {
+    let (i, e) = expr(c, i)?;
+    for (k, descending) in [
+        ("ASCENDING", false),
+        ("ASC", false),
+        ("DESCENDING", true),
+        ("DESC", true),
+    ] {
+        if let Ok((r, _)) = c.kw(i, k) {
+            return Ok((
+                r,
+                SortItem {
+                    expr: e,
+                    descending,
+                },
+            ));
+        }
+    }
+    Ok((
+        i,
+        SortItem {
+            expr: e,
+            descending: false,
+        },
+    ))
+}
+
+/// `CREATE pattern`
+fn create_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "CREATE")?;
+    let (i, p) = pattern(c, i)?;
+    Ok((
+        i,
+        Clause::Create(Create {
+            pattern: p,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `MERGE part (ON CREATE SET items | ON MATCH SET items)*`
+fn merge_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "MERGE")?;
+    let (mut i, p) = part(c, i)?;
+    let mut actions = Vec::new();
+    while let Ok((r, _)) = c.kw(i, "ON") {
+        let (r, on_create) = if let Ok((r, _)) = c.kw(r, "CREATE") {
+            (r, true)
+        } else {
+            (c.kw(r, "MATCH")?.0, false)
+        };
+        let (r, _) = c.kw(r, "SET")?;
+        let (r, items) = set_items(c, r)?;
+        actions.push(MergeAction { on_create, items });
+        i = r;
+    }
+    Ok((
+        i,
+        Clause::Merge(Merge {
+            part: p,
+            actions,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `SET item, ...`
+fn set_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "SET")?;
+    let (i, items) = set_items(c, i)?;
+    Ok((
+        i,
+        Clause::Set(Set {
+            items,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+fn set_items<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Vec<SetItem>> {
+    let (mut i, first) = set_item(c, i)?;
+    let mut items = vec![first];
+    while let Ok((r, _)) = c.sym(i, ",") {
+        let (r, item) = set_item(c, r)?;
+        items.push(item);
+        i = r;
+    }
+    Ok((i, items))
+}
+
+/// `n.p = e`, `(expr).p = e`, `n = map`, `n += map`, `n:A:B`
+fn set_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SetItem> {
+    let (i, _) = c.ws(i)?;
+    let (r, target) = postfix(c, i)?;
+    if let ExprKind::HasLabels(inner, labels) = &target.kind {
+        if let ExprKind::Variable(v) = &inner.kind {
+            let variable = Ident::new(v.clone(), inner.span);
+            return Ok((
+                r,
+                SetItem::Labels {
+                    variable,
+                    labels: labels.clone(),
+                },
+            ));
+        }
+    }
+    let (r, merge) = if let Ok((r, _)) = c.sym(r, "+=") {
+        (r, true)
+    } else {
+        (c.sym(r, "=")?.0, false)
+    };
+    let (r, value) = expr(c, r)?;
+    match target.kind {
+        ExprKind::Variable(v) => {
+            let variable = Ident::new(v, target.span);
+            Ok((
+                r,
+                if merge {
+                    SetItem::Merge { variable, value }
+                } else {
+                    SetItem::Replace { variable, value }
+                },
+            ))
+        }
+        ExprKind::Property(t, key) if !merge => Ok((
+            r,
+            SetItem::Property {
+                target: *t,
+                key,
+                value,
+            },
+        )),
+        _ => c.failure_hint(
+            &c.src[target.span.start..],
+            "UnexpectedSyntax",
+            format!(
+                "SET cannot assign to '{}'",
+                &c.src[target.span.start..target.span.end]
+            ),
+            "write n.key = value, n = {map}, n += {map} or n:Label",
+        ),
+    }
+}
+
+/// `REMOVE n.p, n:A`
+fn remove_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (mut i, _) = c.kw(i, "REMOVE")?;
+    let mut items = Vec::new();
+    loop {
+        let (r, _) = c.ws(i)?;
+        let (r2, target) = postfix(c, r)?;
+        let item = match target.kind {
+            ExprKind::Property(t, key) => RemoveItem::Property { target: *t, key },
+            ExprKind::HasLabels(inner, labels) if matches!(inner.kind, ExprKind::Variable(_)) => {
+                let ExprKind::Variable(v) = inner.kind else {
+                    unreachable!()
+                };
+                RemoveItem::Labels {
+                    variable: Ident::new(v, inner.span),
+                    labels,
+                }
+            }
+            _ => {
+                return c.failure_hint(
+                    r,
+                    "UnexpectedSyntax",
+                    format!(
+                        "REMOVE cannot remove '{}'",
+                        &c.src[target.span.start..target.span.end]
+                    ),
+                    "write REMOVE n.key or REMOVE n:Label",
+                )
+            }
+        };
+        items.push(item);
+        i = r2;
+        match c.sym(i, ",") {
+            Ok((r, _)) => i = r,
+            Err(_) => break,
+        }
+    }
+    Ok((
+        i,
+        Clause::Remove(Remove {
+            items,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `[DETACH] DELETE expr, ...`
+fn delete_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, detach) = match c.kw(i, "DETACH") {
+        Ok((r, _)) => (r, true),
+        Err(_) => (i, false),
+    };
+    let (i, _) = c.kw(i, "DELETE")?;
+    let (i, first) = expr(c, i)?;
+    let mut exprs = vec![first];
+    let mut i = i;
+    while let Ok((r, _)) = c.sym(i, ",") {
+        let (r, e) = expr(c, r)?;
+        exprs.push(e);
+        i = r;
+    }
+    Ok((
+        i,
+        Clause::Delete(Delete {
+            detach,
+            exprs,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `CALL ns.proc(args) [YIELD * | YIELD a, b AS c [WHERE e]]`, or without parentheses.
+fn call_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "CALL")?;
+    let (mut i, first) = c.symbolic_name(i)?;
+    let mut procedure = vec![first];
+    while let Ok((r, _)) = c.sym(i, ".") {
+        let (r, part) = c.symbolic_name(r)?;
+        procedure.push(part);
+        i = r;
+    }
+    let (i, args) = match c.sym(i, "(") {
+        Ok((r, _)) => {
+            let (r, args) = expr_list(c, r)?;
+            let (r, _) = c.sym(r, ")")?;
+            (r, Some(args))
+        }
+        Err(_) => (i, None),
+    };
+    let (i, yield_) = match c.kw(i, "YIELD") {
+        Ok((r, _)) => {
+            let (r, y) = yield_clause(c, r)?;
+            (r, Some(y))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((
+        i,
+        Clause::Call(Call {
+            procedure,
+            args,
+            yield_,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// After `YIELD`: `*` or `field [AS alias], ...`, then `[WHERE e]`.
+fn yield_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, YieldClause> {
+    let mut items = Vec::new();
+    let (i, star) = match c.sym(i, "*") {
+        Ok((r, _)) => (r, true),
+        Err(_) => {
+            let mut i = i;
+            loop {
+                let (r, field) = c.symbolic_name(i)?;
+                let (r, alias) = match c.kw(r, "AS") {
+                    Ok((r, _)) => {
+                        let (r, a) = c.symbolic_name(r)?;
+                        (r, Some(a))
+                    }
+                    Err(_) => (r, None),
+                };
+                items.push((field, alias));
+                i = r;
+                match c.sym(i, ",") {
+                    Ok((r, _)) => i = r,
+                    Err(_) => break,
+                }
+            }
+            (i, false)
+        }
+    };
+    let (i, where_) = opt_where(c, i)?;
+    Ok((
+        i,
+        YieldClause {
+            star,
+            items,
+            where_,
+        },
+    ))
+}

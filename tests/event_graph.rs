@@ -21,6 +21,7 @@ const FIXTURE: &str = "fixtures/gaza_isf.cypher";
 // ------------------------------------------------------------------ the contract
 
 /// Nodes of the contract: the labels each must carry, and the `name`s.
+#[rustfmt::skip]
 const CONTRACT_NODES: &[(&[&str], &[&str])] = &[
     (&["Person"], &["Mike Waltz", "Benjamin Netanyahu"]),
     (&["Country"], &["United States", "Israel", "Egypt", "Turkey", "Qatar", "Indonesia", "Azerbaijan"]),
@@ -35,6 +36,7 @@ const CONTRACT_NODES: &[(&[&str], &[&str])] = &[
 
 /// Relationship types of the contract, each with the (start label, end label)
 /// pairs its direction allows.
+#[rustfmt::skip]
 const CONTRACT_RELS: &[(&str, &[(&str, &str)])] = &[
     ("HOLDS_POSITION", &[("Person", "Organization"), ("Person", "Country")]),
     ("PARTICIPATED_IN", &[("Person", "Event"), ("Group", "Event")]),
@@ -64,6 +66,7 @@ const CONTRACT_RELS: &[(&str, &[(&str, &str)])] = &[
 
 /// The relationships of contract types the fixture holds, as read from the
 /// article: (start name, type, end name). Queries written elsewhere rely on these.
+#[rustfmt::skip]
 const CONTRACT_FACTS: &[(&str, &str, &str)] = &[
     ("Mike Waltz", "HOLDS_POSITION", "United States"), // US Ambassador to the United Nations
     ("Mike Waltz", "HOLDS_POSITION", "United States"), // National Security Advisor (May 1, 2025)
@@ -121,7 +124,10 @@ fn seed_dir() -> PathBuf {
             return candidate;
         }
     }
-    panic!("seed article {ARTICLE} not found in shared/seed beside {}", manifest_dir().display());
+    panic!(
+        "seed article {ARTICLE} not found in shared/seed beside {}",
+        manifest_dir().display()
+    );
 }
 
 fn article() -> String {
@@ -142,19 +148,32 @@ fn load() -> Database {
     for stmt in quiver::script::split(&script) {
         let r = match db.execute(&stmt.text, &Params::new()) {
             Ok(r) => r,
-            Err(e) => panic!("{FIXTURE}:{}:{}: statement failed\n{}\n{e}", stmt.line, stmt.column, stmt.text),
+            Err(e) => panic!(
+                "{FIXTURE}:{}:{}: statement failed\n{}\n{e}",
+                stmt.line, stmt.column, stmt.text
+            ),
         };
-        assert!(!r.stats.is_empty(), "{FIXTURE}:{}: statement changed nothing (a MATCH by name missed?)", stmt.line);
+        assert!(
+            !r.stats.is_empty(),
+            "{FIXTURE}:{}: statement changed nothing (a MATCH by name missed?)",
+            stmt.line
+        );
     }
     db
 }
 
 fn string(v: &Value) -> String {
-    v.as_str().map(str::to_string).unwrap_or_else(|| panic!("expected a string, got {v}"))
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("expected a string, got {v}"))
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_list().unwrap_or_else(|| panic!("expected a list, got {v}")).iter().map(string).collect()
+    v.as_list()
+        .unwrap_or_else(|| panic!("expected a list, got {v}"))
+        .iter()
+        .map(string)
+        .collect()
 }
 
 /// One relationship of the graph, as the tests look at it.
@@ -203,7 +222,11 @@ fn contract_nodes_exist_with_their_labels() {
             let found = nodes.get(*name).unwrap_or_else(|| panic!("no node named {name:?}"));
             assert_eq!(found.len(), 1, "{name:?} must be one node, found {}", found.len());
             for label in *labels {
-                assert!(found[0].iter().any(|l| l == label), "{name:?} lacks label {label}: {:?}", found[0]);
+                assert!(
+                    found[0].iter().any(|l| l == label),
+                    "{name:?} lacks label {label}: {:?}",
+                    found[0]
+                );
             }
         }
     }
@@ -233,9 +256,9 @@ fn contract_relationship_types_exist_with_their_directions() {
         let of_type: Vec<&Rel> = rels.iter().filter(|r| r.rel_type == *rel_type).collect();
         assert!(!of_type.is_empty(), "no relationship of type {rel_type}");
         for r in of_type {
-            let fits = allowed.iter().any(|(from, to)| {
-                r.start_labels.iter().any(|l| l == from) && r.end_labels.iter().any(|l| l == to)
-            });
+            let fits = allowed
+                .iter()
+                .any(|(from, to)| r.start_labels.iter().any(|l| l == from) && r.end_labels.iter().any(|l| l == to));
             assert!(
                 fits,
                 "{} ({:?}) -[:{rel_type}]-> {} ({:?}) is not one of {allowed:?}",
@@ -255,8 +278,10 @@ fn contract_facts_are_all_there() {
         .filter(|r| contract_types.contains(&r.rel_type.as_str()))
         .map(|r| (r.start.clone(), r.rel_type.clone(), r.end.clone()))
         .collect();
-    let mut want: Vec<(String, String, String)> =
-        CONTRACT_FACTS.iter().map(|(a, t, b)| (a.to_string(), t.to_string(), b.to_string())).collect();
+    let mut want: Vec<(String, String, String)> = CONTRACT_FACTS
+        .iter()
+        .map(|(a, t, b)| (a.to_string(), t.to_string(), b.to_string()))
+        .collect();
     have.sort();
     want.sort();
     assert_eq!(have, want);
@@ -270,12 +295,20 @@ fn every_relationship_has_a_source_and_verbatim_evidence() {
     assert!(rels.len() >= CONTRACT_FACTS.len());
     for r in &rels {
         let what = format!("{} -[:{}]-> {}", r.start, r.rel_type, r.end);
-        let source = r.source.as_str().unwrap_or_else(|| panic!("{what}: source is not a string: {}", r.source));
+        let source = r
+            .source
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: source is not a string: {}", r.source));
         assert!(!source.trim().is_empty(), "{what}: empty source");
-        let evidence =
-            r.evidence.as_str().unwrap_or_else(|| panic!("{what}: evidence is not a string: {}", r.evidence));
+        let evidence = r
+            .evidence
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: evidence is not a string: {}", r.evidence));
         assert!(!evidence.trim().is_empty(), "{what}: empty evidence");
-        assert!(article.contains(evidence), "{what}: evidence is not verbatim in the article:\n{evidence}");
+        assert!(
+            article.contains(evidence),
+            "{what}: evidence is not verbatim in the article:\n{evidence}"
+        );
     }
 }
 
@@ -283,11 +316,18 @@ fn every_relationship_has_a_source_and_verbatim_evidence() {
 fn aliases_are_the_articles_wordings() {
     let article = article().to_lowercase();
     let mut db = load();
-    let r = run(&mut db, "MATCH (n) WHERE n.aliases IS NOT NULL RETURN n.name, n.aliases");
+    let r = run(
+        &mut db,
+        "MATCH (n) WHERE n.aliases IS NOT NULL RETURN n.name, n.aliases",
+    );
     assert!(!r.rows.is_empty());
     for row in &r.rows {
         for alias in strings(&row[1]) {
-            assert!(article.contains(&alias.to_lowercase()), "alias {alias:?} of {} is not in the article", row[0]);
+            assert!(
+                article.contains(&alias.to_lowercase()),
+                "alias {alias:?} of {} is not in the article",
+                row[0]
+            );
         }
     }
     // The indirect wordings the contract names.
@@ -300,8 +340,14 @@ fn aliases_are_the_articles_wordings() {
         let mut params = Params::new();
         params.insert("name".into(), Value::from(name));
         params.insert("alias".into(), Value::from(alias));
-        let r = db.execute("MATCH (n {name: $name}) RETURN $alias IN n.aliases", &params).expect("alias query");
-        assert_eq!(r.rows, vec![vec![Value::Bool(true)]], "{name} should list the alias {alias:?}");
+        let r = db
+            .execute("MATCH (n {name: $name}) RETURN $alias IN n.aliases", &params)
+            .expect("alias query");
+        assert_eq!(
+            r.rows,
+            vec![vec![Value::Bool(true)]],
+            "{name} should list the alias {alias:?}"
+        );
     }
 }
 
@@ -324,7 +370,12 @@ fn questions(path: &Path) -> Vec<(String, String)> {
                 block.push(line);
             }
         }
-        assert!(!block.is_empty(), "{}:{}: statement without a question comment above it", path.display(), stmt.line);
+        assert!(
+            !block.is_empty(),
+            "{}:{}: statement without a question comment above it",
+            path.display(),
+            stmt.line
+        );
         out.push((block.join("\n"), stmt.text.clone()));
         prev_end = stmt.offset + stmt.text.len();
     }
@@ -350,7 +401,11 @@ fn render_file(db: &mut Database, path: &Path, errors: &mut Vec<String>) -> Stri
         match db.execute(&query, &Params::new()) {
             Ok(r) => {
                 if !r.stats.is_empty() {
-                    errors.push(format!("{}: query changed the graph ({}):\n{query}", path.display(), r.stats));
+                    errors.push(format!(
+                        "{}: query changed the graph ({}):\n{query}",
+                        path.display(),
+                        r.stats
+                    ));
                 }
                 out.push_str(&r.columns.join(" | "));
                 out.push('\n');
@@ -417,7 +472,11 @@ fn query_outputs_match_snapshots() {
             ));
         }
     }
-    assert!(errors.is_empty(), "queries failed (snapshots not written):\n\n{}", errors.join("\n\n"));
+    assert!(
+        errors.is_empty(),
+        "queries failed (snapshots not written):\n\n{}",
+        errors.join("\n\n")
+    );
     assert!(
         mismatches.is_empty(),
         "{}\n(rerun with QUIVER_UPDATE_SNAPSHOTS=1 to accept, then review against the article)",

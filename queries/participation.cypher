@@ -49,3 +49,8 @@ RETURN c.name AS country,
        exists((:Country)-[:OBJECTS_TO_PARTICIPATION_OF]->(c)) AS objected_to,
        exists((:Group)-[:PUSHES_FOR_PARTICIPATION_OF]->(c)) AS pushed_for
 ORDER BY country;
+
+// Who told Axios what about Turkey and Netanyahu?
+MATCH (g:Group)-[s:SPOKE_TO]->(m:Media)
+RETURN s.speaker AS speaker, g.name AS one_of, m.name AS told, s.evidence AS said
+ORDER BY speaker;

@@ -52,7 +52,11 @@ const BUILTINS: &[(&str, &str)] = &[
 impl Database {
     /// An empty graph held in memory.
     pub fn in_memory() -> Database {
-        let mut db = Database { graph: Graph::new(), procedures: BTreeMap::new(), interrupt: Arc::new(AtomicBool::new(false)) };
+        let mut db = Database {
+            graph: Graph::new(),
+            procedures: BTreeMap::new(),
+            interrupt: Arc::new(AtomicBool::new(false)),
+        };
         for (name, column) in BUILTINS {
             let proc_name = match *name {
                 "db.labels" => "db.labels",
@@ -81,7 +85,11 @@ impl Database {
         let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup).map_err(|e| e.into_error(query))?;
         let explain = plan::explain(&plan, &self.graph);
         if statement.mode == Mode::Explain {
-            return Ok(QueryResult { columns: plan.columns.clone(), plan: Some(explain), ..QueryResult::default() });
+            return Ok(QueryResult {
+                columns: plan.columns.clone(),
+                plan: Some(explain),
+                ..QueryResult::default()
+            });
         }
         let mark = self.graph.mark();
         // date(), datetime() and friends read one clock for the whole statement.
@@ -199,7 +207,12 @@ impl Database {
             e
         })?;
         if !r.stats.is_empty() {
-            return Err(Error::new(ErrorKind::SyntaxError, "InvalidParameterUse", Phase::Compile, "a parameter value cannot change the graph"));
+            return Err(Error::new(
+                ErrorKind::SyntaxError,
+                "InvalidParameterUse",
+                Phase::Compile,
+                "a parameter value cannot change the graph",
+            ));
         }
         match r.rows.into_iter().next().and_then(|row| row.into_iter().next()) {
             Some(v) if !matches!(v, Value::Node(_) | Value::Relationship(_) | Value::Path(_)) => Ok(v),
@@ -215,11 +228,19 @@ impl Database {
     /// Labels, relationship types and property keys with their counts.
     pub fn schema(&self) -> Schema {
         let g = &self.graph;
-        let mut labels: Vec<(String, usize)> =
-            g.labels.iter().map(|(id, n)| (n.to_string(), g.label_count(id))).filter(|(_, c)| *c > 0).collect();
+        let mut labels: Vec<(String, usize)> = g
+            .labels
+            .iter()
+            .map(|(id, n)| (n.to_string(), g.label_count(id)))
+            .filter(|(_, c)| *c > 0)
+            .collect();
         labels.sort();
-        let mut relationship_types: Vec<(String, usize)> =
-            g.types.iter().map(|(id, n)| (n.to_string(), g.type_count(id))).filter(|(_, c)| *c > 0).collect();
+        let mut relationship_types: Vec<(String, usize)> = g
+            .types
+            .iter()
+            .map(|(id, n)| (n.to_string(), g.type_count(id)))
+            .filter(|(_, c)| *c > 0)
+            .collect();
         relationship_types.sort();
         let mut key_counts: HashMap<u32, usize> = HashMap::new();
         for n in g.node_ids() {
@@ -236,10 +257,16 @@ impl Database {
                 }
             }
         }
-        let mut property_keys: Vec<(String, usize)> =
-            key_counts.into_iter().map(|(k, c)| (g.keys.name(k).to_string(), c)).collect();
+        let mut property_keys: Vec<(String, usize)> = key_counts
+            .into_iter()
+            .map(|(k, c)| (g.keys.name(k).to_string(), c))
+            .collect();
         property_keys.sort();
-        Schema { labels, relationship_types, property_keys }
+        Schema {
+            labels,
+            relationship_types,
+            property_keys,
+        }
     }
 
     /// Number of nodes and relationships.
@@ -260,10 +287,18 @@ impl Database {
 /// Rows of the built-in procedures, which read the graph itself.
 pub(crate) fn builtin_procedure(graph: &Graph, name: &str) -> Option<Vec<Vec<Value>>> {
     let names: Vec<String> = match name.to_ascii_lowercase().as_str() {
-        "db.labels" => graph.labels.iter().filter(|(id, _)| graph.label_count(*id) > 0).map(|(_, n)| n.to_string()).collect(),
-        "db.relationshiptypes" => {
-            graph.types.iter().filter(|(id, _)| graph.type_count(*id) > 0).map(|(_, n)| n.to_string()).collect()
-        }
+        "db.labels" => graph
+            .labels
+            .iter()
+            .filter(|(id, _)| graph.label_count(*id) > 0)
+            .map(|(_, n)| n.to_string())
+            .collect(),
+        "db.relationshiptypes" => graph
+            .types
+            .iter()
+            .filter(|(id, _)| graph.type_count(*id) > 0)
+            .map(|(_, n)| n.to_string())
+            .collect(),
         "db.propertykeys" => {
             let mut used = std::collections::BTreeSet::new();
             for n in graph.node_ids() {

@@ -81,11 +81,7 @@ impl Position {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count() + 1;
-        Position {
-            offset,
-            line,
-            column,
-        }
+        Position { offset, line, column }
     }
 }
 
@@ -103,12 +99,7 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(
-        kind: ErrorKind,
-        code: &'static str,
-        phase: Phase,
-        message: impl Into<String>,
-    ) -> Error {
+    pub fn new(kind: ErrorKind, code: &'static str, phase: Phase, message: impl Into<String>) -> Error {
         Error {
             kind,
             code,
@@ -195,9 +186,6 @@ mod tests {
         .at("MATCH (n) RETURN m", 17);
         let s = e.to_string();
         assert!(s.contains("line 1, column 18"), "{s}");
-        assert!(
-            s.ends_with("\n  MATCH (n) RETURN m\n                   ^"),
-            "{s:?}"
-        );
+        assert!(s.ends_with("\n  MATCH (n) RETURN m\n                   ^"), "{s:?}");
     }
 }

@@ -15,6 +15,7 @@ pub mod procedure;
 pub mod result;
 pub mod script;
 pub mod semantic;
+mod stack;
 pub mod store;
 pub mod value;
 

@@ -144,9 +144,7 @@ impl QueryResult {
                 for (i, n) in p.nodes.iter().enumerate() {
                     if i > 0 {
                         let rid = p.rels[i - 1];
-                        let forward = self
-                            .relationship(rid)
-                            .is_none_or(|r| r.start == p.nodes[i - 1]);
+                        let forward = self.relationship(rid).is_none_or(|r| r.start == p.nodes[i - 1]);
                         out.push_str(if forward { "-" } else { "<-" });
                         self.render_into(&Value::Relationship(rid), out);
                         out.push_str(if forward { "->" } else { "-" });

@@ -293,17 +293,11 @@ mod tests {
 
     #[test]
     fn quoted_semicolons_do_not_split() {
-        assert_eq!(
-            texts("RETURN 'a;b'; RETURN 2"),
-            ["RETURN 'a;b'", "RETURN 2"]
-        );
+        assert_eq!(texts("RETURN 'a;b'; RETURN 2"), ["RETURN 'a;b'", "RETURN 2"]);
         assert_eq!(texts(r#"RETURN "a;\";b";"#), [r#"RETURN "a;\";b""#]);
         assert_eq!(texts(r"RETURN 'it\'s;' ; x"), [r"RETURN 'it\'s;'", "x"]);
         assert_eq!(texts(r"RETURN '\\'; x"), [r"RETURN '\\'", "x"]);
-        assert_eq!(
-            texts("MATCH (`a;b`) RETURN 1; x"),
-            ["MATCH (`a;b`) RETURN 1", "x"]
-        );
+        assert_eq!(texts("MATCH (`a;b`) RETURN 1; x"), ["MATCH (`a;b`) RETURN 1", "x"]);
         assert_eq!(texts("RETURN 1 AS `a``;`; x"), ["RETURN 1 AS `a``;`", "x"]);
         assert_eq!(texts("RETURN 'a\"b;'; x"), ["RETURN 'a\"b;'", "x"]);
     }
@@ -326,10 +320,7 @@ mod tests {
     fn skips_empty_statements() {
         assert_eq!(texts(";;  ;\n; // c ;\n /* ; */ ;"), Vec::<String>::new());
         assert_eq!(texts("// only a comment"), Vec::<String>::new());
-        assert_eq!(
-            texts("RETURN 1;;\n\n;RETURN 2;  \n  "),
-            ["RETURN 1", "RETURN 2"]
-        );
+        assert_eq!(texts("RETURN 1;;\n\n;RETURN 2;  \n  "), ["RETURN 1", "RETURN 2"]);
     }
 
     #[test]
@@ -341,10 +332,7 @@ mod tests {
         assert_eq!((s[1].line, s[1].column), (4, 11));
         let s = split("RETURN 1; RETURN 'é'; /x");
         assert_eq!((s[1].line, s[1].column, s[1].offset), (1, 11, 10));
-        assert_eq!(
-            (s[2].column, s[2].offset, s[2].text.as_str()),
-            (23, 23, "/x")
-        );
+        assert_eq!((s[2].column, s[2].offset, s[2].text.as_str()), (23, 23, "/x"));
     }
 
     #[test]

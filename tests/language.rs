@@ -46,37 +46,64 @@ fn create_reports_what_changed() {
     assert_eq!(r.stats.relationships_created, 1);
     assert_eq!(r.stats.labels_added, 3);
     assert_eq!(r.stats.properties_set, 3);
-    assert_eq!(r.stats.to_string(), "2 nodes created, 1 relationship created, 3 labels added, 3 properties set");
+    assert_eq!(
+        r.stats.to_string(),
+        "2 nodes created, 1 relationship created, 3 labels added, 3 properties set"
+    );
 }
 
 #[test]
 fn match_follows_directions_and_types() {
     let mut db = social();
-    assert_eq!(rows(&mut db, "MATCH (a {name: 'Ada'})-[:KNOWS]->(b) RETURN b.name"), vec!["'Alan'"]);
-    assert_eq!(rows(&mut db, "MATCH (a {name: 'Alan'})<-[:KNOWS]-(b) RETURN b.name"), vec!["'Ada'"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (a {name: 'Ada'})-[:KNOWS]->(b) RETURN b.name"),
+        vec!["'Alan'"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (a {name: 'Alan'})<-[:KNOWS]-(b) RETURN b.name"),
+        vec!["'Ada'"]
+    );
     let mut both = rows(&mut db, "MATCH ({name: 'Alan'})-[:KNOWS]-(b) RETURN b.name");
     both.sort();
     assert_eq!(both, vec!["'Ada'", "'Grace'"]);
-    assert_eq!(rows(&mut db, "MATCH (a)-[:KNOWS|WORKS_AT]->(b:Company) RETURN a.name"), vec!["'Grace'"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (a)-[:KNOWS|WORKS_AT]->(b:Company) RETURN a.name"),
+        vec!["'Grace'"]
+    );
 }
 
 #[test]
 fn self_loops_match_once_undirected() {
     let mut db = social();
-    assert_eq!(rows(&mut db, "MATCH (a)-[:LIKES]-(b) RETURN a.name, b.name"), vec!["'Ada' | 'Ada'"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (a)-[:LIKES]-(b) RETURN a.name, b.name"),
+        vec!["'Ada' | 'Ada'"]
+    );
 }
 
 #[test]
 fn variable_length_paths() {
     let mut db = social();
     assert_eq!(
-        rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*]->(x) RETURN x.name ORDER BY x.name"),
+        rows(
+            &mut db,
+            "MATCH ({name: 'Ada'})-[:KNOWS*]->(x) RETURN x.name ORDER BY x.name"
+        ),
         vec!["'Alan'", "'Grace'"]
     );
-    assert_eq!(rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*2]->(x) RETURN x.name"), vec!["'Grace'"]);
-    assert_eq!(rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*0..1]->(x) RETURN count(x)"), vec!["2"]);
     assert_eq!(
-        rows(&mut db, "MATCH p = ({name: 'Ada'})-[:KNOWS*..5]->({name: 'Grace'}) RETURN length(p)"),
+        rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*2]->(x) RETURN x.name"),
+        vec!["'Grace'"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH ({name: 'Ada'})-[:KNOWS*0..1]->(x) RETURN count(x)"),
+        vec!["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH p = ({name: 'Ada'})-[:KNOWS*..5]->({name: 'Grace'}) RETURN length(p)"
+        ),
         vec!["2"]
     );
 }
@@ -94,7 +121,10 @@ fn named_paths_render_with_entities() {
 fn optional_match_fills_nulls() {
     let mut db = social();
     assert_eq!(
-        rows(&mut db, "MATCH (c:Company) OPTIONAL MATCH (c)-[:KNOWS]->(x) RETURN c.name, x"),
+        rows(
+            &mut db,
+            "MATCH (c:Company) OPTIONAL MATCH (c)-[:KNOWS]->(x) RETURN c.name, x"
+        ),
         vec!["'Navy' | null"]
     );
 }
@@ -116,15 +146,27 @@ fn where_with_pattern_predicates() {
 fn aggregation_and_ordering() {
     let mut db = social();
     assert_eq!(
-        rows(&mut db, "MATCH (p:Person) RETURN count(*) AS n, avg(p.age) AS a, collect(p.name) AS names"),
+        rows(
+            &mut db,
+            "MATCH (p:Person) RETURN count(*) AS n, avg(p.age) AS a, collect(p.name) AS names"
+        ),
         vec!["3 | 54.0 | ['Ada', 'Alan', 'Grace']"]
     );
     assert_eq!(
-        rows(&mut db, "MATCH (p) RETURN labels(p)[0] AS l, count(*) AS c ORDER BY c DESC, l"),
+        rows(
+            &mut db,
+            "MATCH (p) RETURN labels(p)[0] AS l, count(*) AS c ORDER BY c DESC, l"
+        ),
         vec!["'Person' | 3", "'Company' | 1"]
     );
-    assert_eq!(rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.age DESC LIMIT 1"), vec!["'Grace'"]);
-    assert_eq!(rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.name SKIP 1 LIMIT 1"), vec!["'Alan'"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.age DESC LIMIT 1"),
+        vec!["'Grace'"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.name SKIP 1 LIMIT 1"),
+        vec!["'Alan'"]
+    );
 }
 
 #[test]
@@ -137,7 +179,10 @@ fn with_chains_and_filters() {
         ),
         vec!["'Ada'", "'Alan'"]
     );
-    assert_eq!(rows(&mut db, "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x RETURN x ORDER BY x"), vec!["1", "2", "3"]);
+    assert_eq!(
+        rows(&mut db, "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x RETURN x ORDER BY x"),
+        vec!["1", "2", "3"]
+    );
 }
 
 #[test]
@@ -150,9 +195,15 @@ fn union_and_union_all() {
 #[test]
 fn merge_matches_or_creates() {
     let mut db = Database::in_memory();
-    let r = run(&mut db, "MERGE (n:City {name: 'Gaza'}) ON CREATE SET n.created = true RETURN n.created");
+    let r = run(
+        &mut db,
+        "MERGE (n:City {name: 'Gaza'}) ON CREATE SET n.created = true RETURN n.created",
+    );
     assert_eq!(r.stats.nodes_created, 1);
-    let r = run(&mut db, "MERGE (n:City {name: 'Gaza'}) ON MATCH SET n.seen = 1 RETURN n.created, n.seen");
+    let r = run(
+        &mut db,
+        "MERGE (n:City {name: 'Gaza'}) ON MATCH SET n.seen = 1 RETURN n.created, n.seen",
+    );
     assert_eq!(r.stats.nodes_created, 0);
     assert_eq!(r.rows, vec![vec![Value::Bool(true), Value::Int(1)]]);
     let r = run(&mut db, "UNWIND [1, 1, 2] AS i MERGE (:N {i: i})");
@@ -162,7 +213,10 @@ fn merge_matches_or_creates() {
 #[test]
 fn set_and_remove() {
     let mut db = social();
-    run(&mut db, "MATCH (p {name: 'Ada'}) SET p.age = 37, p:Countess, p += {title: 'Lady'}");
+    run(
+        &mut db,
+        "MATCH (p {name: 'Ada'}) SET p.age = 37, p:Countess, p += {title: 'Lady'}",
+    );
     assert_eq!(
         rows(&mut db, "MATCH (p:Countess) RETURN p.age, p.title"),
         vec!["37 | 'Lady'"]
@@ -170,14 +224,20 @@ fn set_and_remove() {
     run(&mut db, "MATCH (p:Countess) REMOVE p:Countess, p.title");
     assert_eq!(rows(&mut db, "MATCH (p:Countess) RETURN p"), Vec::<String>::new());
     run(&mut db, "MATCH (p {name: 'Ada'}) SET p = {name: 'Ada'}");
-    assert_eq!(rows(&mut db, "MATCH (p {name: 'Ada'}) RETURN keys(p)"), vec!["['name']"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (p {name: 'Ada'}) RETURN keys(p)"),
+        vec!["['name']"]
+    );
 }
 
 #[test]
 fn delete_needs_detach_for_connected_nodes() {
     let mut db = social();
     let e = err(&mut db, "MATCH (p {name: 'Ada'}) DELETE p");
-    assert_eq!((e.kind, e.code), (ErrorKind::ConstraintVerificationFailed, "DeleteConnectedNode"));
+    assert_eq!(
+        (e.kind, e.code),
+        (ErrorKind::ConstraintVerificationFailed, "DeleteConnectedNode")
+    );
     assert_eq!(db.counts(), (4, 4), "the failed statement changed nothing");
     let r = run(&mut db, "MATCH (p {name: 'Ada'}) DETACH DELETE p");
     assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 2));
@@ -200,7 +260,11 @@ fn statements_are_atomic() {
     assert_eq!(e.phase, Phase::Runtime);
     assert_eq!(db.counts(), (0, 0));
     run(&mut db, "CREATE (:N)");
-    assert_eq!(rows(&mut db, "MATCH (n) RETURN id(n)"), vec!["0"], "ids of the failed statement are not burnt");
+    assert_eq!(
+        rows(&mut db, "MATCH (n) RETURN id(n)"),
+        vec!["0"],
+        "ids of the failed statement are not burnt"
+    );
 }
 
 #[test]
@@ -211,7 +275,10 @@ fn shortest_paths() {
         "CREATE (a:N {n: 'a'})-[:R]->(b:N {n: 'b'})-[:R]->(d:N {n: 'd'}), (a)-[:R]->(c:N {n: 'c'})-[:R]->(d), (a)-[:R]->(e:N {n: 'e'})-[:R]->(f:N {n: 'f'})-[:R]->(d)",
     );
     assert_eq!(
-        rows(&mut db, "MATCH p = shortestPath((:N {n: 'a'})-[*]->(:N {n: 'd'})) RETURN length(p)"),
+        rows(
+            &mut db,
+            "MATCH p = shortestPath((:N {n: 'a'})-[*]->(:N {n: 'd'})) RETURN length(p)"
+        ),
         vec!["2"]
     );
     assert_eq!(
@@ -252,7 +319,11 @@ fn expressions() {
         ("'it\\'s'", "'it\\'s'"),
     ];
     for (expr, want) in cases {
-        assert_eq!(rows(&mut db, &format!("RETURN {expr} AS v")), vec![want.to_string()], "{expr}");
+        assert_eq!(
+            rows(&mut db, &format!("RETURN {expr} AS v")),
+            vec![want.to_string()],
+            "{expr}"
+        );
     }
 }
 
@@ -260,7 +331,10 @@ fn expressions() {
 fn map_projection_and_pattern_comprehension() {
     let mut db = social();
     assert_eq!(
-        rows(&mut db, "MATCH (p {name: 'Ada'}) RETURN p {.name, friends: [(p)-[:KNOWS]->(f) | f.name]}"),
+        rows(
+            &mut db,
+            "MATCH (p {name: 'Ada'}) RETURN p {.name, friends: [(p)-[:KNOWS]->(f) | f.name]}"
+        ),
         vec!["{friends: ['Alan'], name: 'Ada'}"]
     );
 }
@@ -270,7 +344,12 @@ fn parameters() {
     let mut db = social();
     let mut params = Params::new();
     params.insert("min".into(), Value::Int(40));
-    let r = db.execute("MATCH (p:Person) WHERE p.age > $min RETURN p.name ORDER BY p.name", &params).unwrap();
+    let r = db
+        .execute(
+            "MATCH (p:Person) WHERE p.age > $min RETURN p.name ORDER BY p.name",
+            &params,
+        )
+        .unwrap();
     assert_eq!(r.rows, vec![vec![Value::from("Alan")], vec![Value::from("Grace")]]);
     let e = err(&mut db, "RETURN $missing");
     assert_eq!(e.code, "MissingParameter");
@@ -287,7 +366,10 @@ fn integer_overflow_is_an_error() {
 fn compile_errors_have_positions_and_hints() {
     let mut db = Database::in_memory();
     let e = err(&mut db, "MATCH (n)\nRETURN m");
-    assert_eq!((e.kind, e.code, e.phase), (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile));
+    assert_eq!(
+        (e.kind, e.code, e.phase),
+        (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile)
+    );
     let p = e.position.expect("a position");
     assert_eq!((p.line, p.column), (2, 8));
     assert!(e.hint.as_deref().unwrap_or("").contains('n'), "{e}");
@@ -310,7 +392,10 @@ fn deep_nesting_is_an_error_not_a_crash() {
 #[test]
 fn explain_prints_the_plan_without_running() {
     let mut db = Database::in_memory();
-    let r = run(&mut db, "EXPLAIN MATCH (n:Person)-[:KNOWS]->(m) CREATE (m)-[:SEEN]->(n)");
+    let r = run(
+        &mut db,
+        "EXPLAIN MATCH (n:Person)-[:KNOWS]->(m) CREATE (m)-[:SEEN]->(n)",
+    );
     let plan = r.plan.expect("a plan");
     assert!(plan.contains("NodeByLabelScan"), "{plan}");
     assert!(plan.contains("Expand"), "{plan}");
@@ -322,8 +407,14 @@ fn explain_prints_the_plan_without_running() {
 fn temporal_values() {
     let mut db = Database::in_memory();
     run(&mut db, "CREATE (:E {d: date('2025-11-04')})");
-    assert_eq!(rows(&mut db, "MATCH (e:E) RETURN e.d, e.d.year"), vec!["2025-11-04 | 2025"]);
-    assert_eq!(rows(&mut db, "RETURN date('2025-11-04') + duration('P1M')"), vec!["2025-12-04"]);
+    assert_eq!(
+        rows(&mut db, "MATCH (e:E) RETURN e.d, e.d.year"),
+        vec!["2025-11-04 | 2025"]
+    );
+    assert_eq!(
+        rows(&mut db, "RETURN date('2025-11-04') + duration('P1M')"),
+        vec!["2025-12-04"]
+    );
 }
 
 #[test]
@@ -331,7 +422,10 @@ fn call_builtin_procedures() {
     let mut db = social();
     assert_eq!(rows(&mut db, "CALL db.labels()"), vec!["'Company'", "'Person'"]);
     assert_eq!(
-        rows(&mut db, "CALL db.relationshipTypes() YIELD relationshipType AS t WHERE t STARTS WITH 'K' RETURN t"),
+        rows(
+            &mut db,
+            "CALL db.relationshipTypes() YIELD relationshipType AS t WHERE t STARTS WITH 'K' RETURN t"
+        ),
         vec!["'KNOWS'"]
     );
 }

@@ -79,38 +79,22 @@ fn parses_an_outline_into_one_scenario_per_row() {
         plain.steps[2].table,
         Some(vec![vec!["x".to_string()], vec!["1".to_string()]])
     );
-    assert_eq!(
-        gherkin::scenario_id(&f.path, plain),
-        "clauses/x/Outline1.feature [1]"
-    );
+    assert_eq!(gherkin::scenario_id(&f.path, plain), "clauses/x/Outline1.feature [1]");
 
     let row1 = &f.scenarios[1];
     assert_eq!(row1.outline_row, Some(1));
-    assert_eq!(
-        row1.steps[1].doc_string.as_deref(),
-        Some("RETURN 1 AS `one`")
-    );
+    assert_eq!(row1.steps[1].doc_string.as_deref(), Some("RETURN 1 AS `one`"));
     assert_eq!(row1.steps[2].table.as_ref().unwrap()[0], vec!["one"]);
     assert_eq!(row1.tags, vec!["@featureTag", "@skipStyleCheck"]);
     assert!(!row1.is_ignored());
-    assert_eq!(
-        gherkin::scenario_id(&f.path, row1),
-        "clauses/x/Outline1.feature [2] 1"
-    );
+    assert_eq!(gherkin::scenario_id(&f.path, row1), "clauses/x/Outline1.feature [2] 1");
 
     let row2 = &f.scenarios[2];
-    assert_eq!(
-        row2.steps[1].doc_string.as_deref(),
-        Some("RETURN 'a|b' AS `pipe`")
-    );
+    assert_eq!(row2.steps[1].doc_string.as_deref(), Some("RETURN 'a|b' AS `pipe`"));
     assert_eq!(row2.steps[2].table.as_ref().unwrap()[1], vec!["'a|b'"]);
 
     let row3 = &f.scenarios[3];
-    assert_eq!(
-        row3.outline_row,
-        Some(3),
-        "rows count across Examples tables"
-    );
+    assert_eq!(row3.outline_row, Some(3), "rows count across Examples tables");
     assert!(row3.is_ignored());
 }
 
@@ -138,17 +122,11 @@ fn doc_strings_lose_the_delimiter_indentation() {
 fn parses_scalars() {
     assert_eq!(parse_value("null").unwrap(), Expected::Null);
     assert_eq!(parse_value(" true ").unwrap(), Expected::Bool(true));
-    assert_eq!(
-        parse_value("-9223372036854775808").unwrap(),
-        Expected::Int(i64::MIN)
-    );
+    assert_eq!(parse_value("-9223372036854775808").unwrap(), Expected::Int(i64::MIN));
     assert_eq!(parse_value("1.0").unwrap(), Expected::Float(1.0));
     assert_eq!(parse_value("1e10").unwrap(), Expected::Float(1e10));
     assert_eq!(parse_value("-.5E-3").unwrap(), Expected::Float(-0.0005));
-    assert_eq!(
-        parse_value("-Infinity").unwrap(),
-        Expected::Float(f64::NEG_INFINITY)
-    );
+    assert_eq!(parse_value("-Infinity").unwrap(), Expected::Float(f64::NEG_INFINITY));
     assert!(matches!(parse_value("NaN").unwrap(), Expected::Float(f) if f.is_nan()));
     let Expected::Float(z) = parse_value("-0.0").unwrap() else {
         panic!()
@@ -176,8 +154,7 @@ fn parses_nested_structures() {
             ]),
         ])
     );
-    let Expected::Path(p) = parse_value("<(:A {name: 'a'})-[:T {w: 1}]->(:B:C)<-[:U]-()>").unwrap()
-    else {
+    let Expected::Path(p) = parse_value("<(:A {name: 'a'})-[:T {w: 1}]->(:B:C)<-[:U]-()>").unwrap() else {
         panic!("a path")
     };
     assert_eq!(p.start.labels, vec!["A"]);
@@ -186,9 +163,7 @@ fn parses_nested_structures() {
     assert!(p.hops[0].1);
     assert_eq!(p.hops[0].2.labels, vec!["B", "C"]);
     assert!(!p.hops[1].1);
-    assert!(
-        matches!(parse_value("[:REL]").unwrap(), Expected::Rel(r) if r.rel_type == "REL" && r.props.is_empty())
-    );
+    assert!(matches!(parse_value("[:REL]").unwrap(), Expected::Rel(r) if r.rel_type == "REL" && r.props.is_empty()));
     assert!(matches!(parse_value("[]").unwrap(), Expected::List(l) if l.is_empty()));
     assert!(matches!(parse_value("()").unwrap(), Expected::Node(n) if n.labels.is_empty()));
 }
@@ -251,52 +226,24 @@ fn compares_entities_ignoring_label_and_key_order() {
     assert!(!m("(:A:B {name: 'x'})", &n1, &r, false));
     assert!(!m("(:A:B {name: 'x', n: 1.0})", &n1, &r, false));
     assert!(m("()", &Value::Node(NodeId(2)), &r, false));
-    assert!(
-        !m("()", &Value::Node(NodeId(99)), &r, false),
-        "unknown entity"
-    );
-    assert!(m(
-        "[:T {w: 2.5}]",
-        &Value::Relationship(RelId(7)),
-        &r,
-        false
-    ));
-    assert!(!m(
-        "[:U {w: 2.5}]",
-        &Value::Relationship(RelId(7)),
-        &r,
-        false
-    ));
+    assert!(!m("()", &Value::Node(NodeId(99)), &r, false), "unknown entity");
+    assert!(m("[:T {w: 2.5}]", &Value::Relationship(RelId(7)), &r, false));
+    assert!(!m("[:U {w: 2.5}]", &Value::Relationship(RelId(7)), &r, false));
 
     let path = Value::Path(Arc::new(Path {
         nodes: vec![NodeId(1), NodeId(2)],
         rels: vec![RelId(7)],
     }));
-    assert!(m(
-        "<(:A:B {name: 'x', n: 1})-[:T {w: 2.5}]->()>",
-        &path,
-        &r,
-        false
-    ));
+    assert!(m("<(:A:B {name: 'x', n: 1})-[:T {w: 2.5}]->()>", &path, &r, false));
     assert!(
-        !m(
-            "<(:A:B {name: 'x', n: 1})<-[:T {w: 2.5}]-()>",
-            &path,
-            &r,
-            false
-        ),
+        !m("<(:A:B {name: 'x', n: 1})<-[:T {w: 2.5}]-()>", &path, &r, false),
         "direction"
     );
     let back = Value::Path(Arc::new(Path {
         nodes: vec![NodeId(2), NodeId(1)],
         rels: vec![RelId(7)],
     }));
-    assert!(m(
-        "<()<-[:T {w: 2.5}]-(:A:B {n: 1, name: 'x'})>",
-        &back,
-        &r,
-        false
-    ));
+    assert!(m("<()<-[:T {w: 2.5}]-(:A:B {n: 1, name: 'x'})>", &back, &r, false));
 
     let mut mp = BTreeMap::new();
     mp.insert(Arc::from("b"), Value::Int(2));
@@ -326,12 +273,7 @@ fn floats_and_integers() {
     assert!(m("1", &Value::Int(1), &r, false));
     assert!(!m("1", &Value::Float(1.0), &r, false));
     assert!(!m("1.0", &Value::Int(1), &r, false));
-    assert!(m(
-        "0.30000000000000004",
-        &Value::Float(0.1 + 0.2),
-        &r,
-        false
-    ));
+    assert!(m("0.30000000000000004", &Value::Float(0.1 + 0.2), &r, false));
     assert!(m(
         "1.2635418652381264e305",
         &Value::Float(1.2635418652381264e305),
@@ -358,19 +300,10 @@ fn strings_match_temporal_values_by_display() {
 fn compares_rows_in_order_or_as_a_bag() {
     let r = QueryResult {
         columns: vec!["x".into()],
-        rows: vec![
-            vec![Value::Int(1)],
-            vec![Value::Int(2)],
-            vec![Value::Int(2)],
-        ],
+        rows: vec![vec![Value::Int(1)], vec![Value::Int(2)], vec![Value::Int(2)]],
         ..QueryResult::default()
     };
-    let rows = |cells: &[&str]| {
-        cells
-            .iter()
-            .map(|c| vec![parse_value(c).unwrap()])
-            .collect::<Vec<_>>()
-    };
+    let rows = |cells: &[&str]| cells.iter().map(|c| vec![parse_value(c).unwrap()]).collect::<Vec<_>>();
     let opts = Options::default();
     assert!(compare_rows(&rows(&["1", "2", "2"]), &r, true, opts).is_ok());
     assert!(compare_rows(&rows(&["2", "1", "2"]), &r, true, opts).is_err());
@@ -482,11 +415,7 @@ fn every_step_and_value_in_the_kit_parses() {
     let mut ids = HashMap::new();
     let (mut scenarios, mut cells) = (0, 0);
     for file in files {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = file.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
         let f = gherkin::parse_feature(&rel, &std::fs::read_to_string(&file).unwrap()).unwrap();
         for sc in &f.scenarios {
             scenarios += 1;
@@ -498,12 +427,8 @@ fn every_step_and_value_in_the_kit_parses() {
                         errors.push(format!("{}:{}: {e}", f.path, step.line));
                         continue;
                     }
-                    Ok(runner::Action::ResultTable { table, .. }) => {
-                        table.iter().skip(1).flatten().collect()
-                    }
-                    Ok(runner::Action::Parameters(table)) => {
-                        table.iter().filter_map(|r| r.get(1)).collect()
-                    }
+                    Ok(runner::Action::ResultTable { table, .. }) => table.iter().skip(1).flatten().collect(),
+                    Ok(runner::Action::Parameters(table)) => table.iter().filter_map(|r| r.get(1)).collect(),
                     Ok(_) => continue,
                 };
                 for c in rows {
@@ -515,12 +440,7 @@ fn every_step_and_value_in_the_kit_parses() {
             }
         }
     }
-    assert!(
-        errors.is_empty(),
-        "{} problems:\n{}",
-        errors.len(),
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{} problems:\n{}", errors.len(), errors.join("\n"));
     assert_eq!(scenarios, 3897, "the kit's scenario count (see SOURCE.md)");
     assert!(cells > 5000, "only {cells} cells seen");
 }
@@ -543,8 +463,6 @@ fn recognizes_error_steps_with_any_code() {
         ("TypeError", "any time", "*")
     );
     let s = step("a SyntaxError should be raised at compile time: UndefinedVariable");
-    assert!(
-        matches!(runner::parse_step(&s), Ok(runner::Action::Error { code, .. }) if code == "UndefinedVariable")
-    );
+    assert!(matches!(runner::parse_step(&s), Ok(runner::Action::Error { code, .. }) if code == "UndefinedVariable"));
     assert!(runner::parse_step(&step("something else entirely")).is_err());
 }

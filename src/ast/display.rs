@@ -61,8 +61,7 @@ const RESERVED: &[&str] = &[
 
 fn plain(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// A name in a position where keywords are fine (labels, types, keys).
@@ -150,11 +149,7 @@ impl Display for Clause {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Clause::Match(m) => {
-                f.write_str(if m.optional {
-                    "OPTIONAL MATCH "
-                } else {
-                    "MATCH "
-                })?;
+                f.write_str(if m.optional { "OPTIONAL MATCH " } else { "MATCH " })?;
                 m.pattern.fmt(f)?;
                 write_where(f, &m.where_)
             }
@@ -186,11 +181,7 @@ impl Display for Clause {
                 sep(f, &r.items, ", ", |f, i| i.fmt(f))
             }
             Clause::Delete(d) => {
-                f.write_str(if d.detach {
-                    "DETACH DELETE "
-                } else {
-                    "DELETE "
-                })?;
+                f.write_str(if d.detach { "DETACH DELETE " } else { "DELETE " })?;
                 sep(f, &d.exprs, ", ", |f, e| e.fmt(f))
             }
             Clause::Call(c) => c.fmt(f),
@@ -370,10 +361,8 @@ impl Display for RelPattern {
         } else {
             "-"
         })?;
-        let detail = self.variable.is_some()
-            || !self.types.is_empty()
-            || self.length.is_some()
-            || self.properties.is_some();
+        let detail =
+            self.variable.is_some() || !self.types.is_empty() || self.length.is_some() || self.properties.is_some();
         if detail {
             f.write_str("[")?;
             if let Some(v) = &self.variable {
@@ -504,6 +493,12 @@ fn write_postfix_base(f: &mut Formatter<'_>, e: &Expr) -> fmt::Result {
 
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        crate::stack::guarded(|| self.fmt_inner(f))
+    }
+}
+
+impl Expr {
+    fn fmt_inner(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ExprKind::Literal(l) => l.fmt(f),
             ExprKind::Parameter(p) => {
@@ -554,10 +549,7 @@ impl Display for Expr {
                     UnaryOp::Neg => f.write_str("-")?,
                     UnaryOp::Pos => f.write_str("+")?,
                 }
-                let number = matches!(
-                    e.kind,
-                    ExprKind::Literal(Literal::Int(_) | Literal::Float(_))
-                );
+                let number = matches!(e.kind, ExprKind::Literal(Literal::Int(_) | Literal::Float(_)));
                 if number && *op != UnaryOp::Not {
                     write!(f, "({e})")
                 } else {
@@ -577,16 +569,9 @@ impl Display for Expr {
                 write_postfix_base(f, e)?;
                 write_labels(f, labels)
             }
-            ExprKind::FunctionCall {
-                name,
-                distinct,
-                args,
-            } => {
+            ExprKind::FunctionCall { name, distinct, args } => {
                 sep(f, name, ".", |f, n| {
-                    if matches!(
-                        n.name.to_ascii_uppercase().as_str(),
-                        "TRUE" | "FALSE" | "NULL" | "CASE"
-                    ) {
+                    if matches!(n.name.to_ascii_uppercase().as_str(), "TRUE" | "FALSE" | "NULL" | "CASE") {
                         quoted(f, &n.name)
                     } else {
                         n.fmt(f)
@@ -600,11 +585,7 @@ impl Display for Expr {
                 f.write_str(")")
             }
             ExprKind::CountStar => f.write_str("count(*)"),
-            ExprKind::Case {
-                operand,
-                whens,
-                else_,
-            } => {
+            ExprKind::Case { operand, whens, else_ } => {
                 f.write_str("CASE")?;
                 if let Some(o) = operand {
                     write!(f, " {o}")?;

@@ -219,11 +219,7 @@ pub struct Set {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetItem {
     /// `target.key = value` (target is any expression, usually a variable).
-    Property {
-        target: Expr,
-        key: Ident,
-        value: Expr,
-    },
+    Property { target: Expr, key: Ident, value: Expr },
     /// `n = map`
     Replace { variable: Ident, value: Expr },
     /// `n += map`

@@ -41,6 +41,9 @@ At the first error quiver reports it and exits with status 1, unless
 --keep-going is given (then it exits 1 at the end if anything failed).
 Usage errors (a bad option, a bad --param literal) exit with status 2.
 
+The interactive shell keeps its history in $XDG_DATA_HOME/quiver/history
+when XDG_DATA_HOME is set, else in ~/.quiver_history.
+
 Examples:
   quiver -c \"CREATE (:Person {name: 'Ada'})\" -c 'MATCH (p:Person) RETURN p.name'
   quiver -f schema.cypher -f queries.cypher --keep-going
@@ -102,30 +105,23 @@ impl Args {
         Self::from_matches(Args::command().get_matches())
     }
 
+    #[cfg(test)]
     pub fn try_parse_from_with_actions<I, T>(args: I) -> Result<(Args, Vec<Action>), clap::Error>
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        Ok(Self::from_matches(
-            Args::command().try_get_matches_from(args)?,
-        ))
+        Ok(Self::from_matches(Args::command().try_get_matches_from(args)?))
     }
 
     fn from_matches(m: clap::ArgMatches) -> (Args, Vec<Action>) {
         let args = Args::from_arg_matches(&m).unwrap_or_else(|e| e.exit());
         let mut actions: Vec<(usize, Action)> = Vec::new();
         if let Some(idx) = m.indices_of("command") {
-            actions.extend(
-                idx.zip(&args.command)
-                    .map(|(i, c)| (i, Action::Command(c.clone()))),
-            );
+            actions.extend(idx.zip(&args.command).map(|(i, c)| (i, Action::Command(c.clone()))));
         }
         if let Some(idx) = m.indices_of("file") {
-            actions.extend(
-                idx.zip(&args.file)
-                    .map(|(i, f)| (i, Action::File(f.clone()))),
-            );
+            actions.extend(idx.zip(&args.file).map(|(i, f)| (i, Action::File(f.clone()))));
         }
         actions.sort_by_key(|(i, _)| *i);
         (args, actions.into_iter().map(|(_, a)| a).collect())
@@ -208,10 +204,7 @@ mod tests {
     fn params_split_at_the_first_equals_sign() {
         assert_eq!(split_param("x=1"), Some(("x".into(), "1".into())));
         assert_eq!(split_param("$x='a=b'"), Some(("x".into(), "'a=b'".into())));
-        assert_eq!(
-            split_param("`a b`={k: 1}"),
-            Some(("a b".into(), "{k: 1}".into()))
-        );
+        assert_eq!(split_param("`a b`={k: 1}"), Some(("a b".into(), "{k: 1}".into())));
         assert_eq!(split_param("x"), None);
         assert_eq!(split_param("=1"), None);
         assert_eq!(split_param("x="), None);

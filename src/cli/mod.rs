@@ -44,16 +44,16 @@ pub fn main() -> i32 {
             Ok(v) => {
                 runner.params.insert(name, v);
             }
-            Err(runner::Failure::Query(e)) => {
-                usage_error(&format!("invalid value for '--param {name}': {e}"))
-            }
-            Err(runner::Failure::Internal(m)) => {
-                usage_error(&format!("invalid value for '--param {name}': {m}"))
-            }
+            Err(runner::Failure::Query(e)) => usage_error(&format!("invalid value for '--param {name}': {e}")),
+            Err(runner::Failure::Internal(m)) => usage_error(&format!("invalid value for '--param {name}': {m}")),
         }
     }
     let interactive = actions.is_empty() && io::stdin().is_terminal();
-    install_interrupt_handler(interrupt, runner.running.clone(), interactive);
+    if !interactive {
+        // The shell installs its own once the line editor is set up (which
+        // replaces any SIGINT handler).
+        install_interrupt_handler(interrupt, runner.running.clone(), false);
+    }
 
     let mut stopped = false;
     for f in &args.load {
@@ -89,11 +89,15 @@ fn usage_error(msg: &str) -> ! {
 
 /// Ctrl-C cancels the running statement (a second one quits); with nothing
 /// running it quits, except in the shell, where the line editor handles it.
-fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>, interactive: bool) {
+pub fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>, interactive: bool) {
     let _ = ctrlc::set_handler(move || {
         if running.load(Ordering::SeqCst) {
             if flag.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
+            }
+            if interactive {
+                // End the line the terminal echoed "^C" on.
+                eprintln!();
             }
         } else if !interactive {
             std::process::exit(130);

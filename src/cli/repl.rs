@@ -134,9 +134,9 @@ impl<E: Engine> Session<E> {
                     self.runner.format = f;
                     self.runner.out(&format!("format: {}\n", f.name()));
                 }
-                (_, None) => self.runner.err(&format!(
-                    "unknown format '{rest}': use table, csv or json\n"
-                )),
+                (_, None) => self
+                    .runner
+                    .err(&format!("unknown format '{rest}': use table, csv or json\n")),
             },
             ":timing" => {
                 self.runner.timing = !self.runner.timing;
@@ -155,9 +155,9 @@ impl<E: Engine> Session<E> {
                     let _ = self.runner.run_file(path, false);
                 }
             }
-            _ => self.runner.err(&format!(
-                "unknown command '{name}' (type :help for the list)\n"
-            )),
+            _ => self
+                .runner
+                .err(&format!("unknown command '{name}' (type :help for the list)\n")),
         }
         Step::Continue
     }
@@ -307,12 +307,7 @@ const COMMANDS: &[&str] = &[
 
 /// Completions for `line` with the cursor at byte `pos`: where the replaced
 /// word starts, and the candidates.
-pub fn complete(
-    line: &str,
-    pos: usize,
-    schema: &Schema,
-    in_statement: bool,
-) -> (usize, Vec<String>) {
+pub fn complete(line: &str, pos: usize, schema: &Schema, in_statement: bool) -> (usize, Vec<String>) {
     let before = &line[..pos];
     let start = before
         .char_indices()
@@ -354,9 +349,7 @@ pub fn complete(
         Some('.') if !head[..head.len() - 1].ends_with(|c: char| c.is_ascii_digit()) => {
             (start, names(&schema.property_keys))
         }
-        _ if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) => {
-            (start, Vec::new())
-        }
+        _ if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) => (start, Vec::new()),
         _ => {
             let upper = word.to_ascii_uppercase();
             let cands = KEYWORDS
@@ -399,12 +392,7 @@ struct ShellHelper {
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
-    fn complete(
-        &self,
-        line: &str,
-        pos: usize,
-        _ctx: &Context<'_>,
-    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (start, cands) = complete(line, pos, &self.schema, self.in_statement);
         Ok((
             start,
@@ -424,11 +412,7 @@ impl Hinter for ShellHelper {
 }
 
 impl Highlighter for ShellHelper {
-    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
-        &'s self,
-        prompt: &'p str,
-        _default: bool,
-    ) -> Cow<'b, str> {
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _default: bool) -> Cow<'b, str> {
         Cow::Borrowed(prompt)
     }
 }
@@ -452,6 +436,8 @@ pub fn run(runner: Runner<Database>) -> i32 {
             return 1;
         }
     };
+    // After the editor, whose terminal set-up takes over SIGINT.
+    crate::cli::install_interrupt_handler(session.runner.db.interrupt_flag(), session.runner.running.clone(), true);
     editor.set_helper(Some(ShellHelper {
         schema: session.runner.db.schema(),
         in_statement: false,
@@ -484,9 +470,7 @@ pub fn run(runner: Runner<Database>) -> i32 {
             Err(ReadlineError::Interrupted) => session.cancel(),
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                session
-                    .runner
-                    .err(&format!("quiver: cannot read the terminal: {e}\n"));
+                session.runner.err(&format!("quiver: cannot read the terminal: {e}\n"));
                 return 1;
             }
         }

@@ -97,19 +97,13 @@ impl<E: Engine> Runner<E> {
 
     /// Writes to standard output (or what stands for it) and flushes.
     pub fn out(&mut self, text: &str) {
-        let r = self
-            .out
-            .write_all(text.as_bytes())
-            .and_then(|_| self.out.flush());
+        let r = self.out.write_all(text.as_bytes()).and_then(|_| self.out.flush());
         self.check(r);
     }
 
     /// Writes to standard error (or what stands for it) and flushes.
     pub fn err(&mut self, text: &str) {
-        let r = self
-            .err
-            .write_all(text.as_bytes())
-            .and_then(|_| self.err.flush());
+        let r = self.err.write_all(text.as_bytes()).and_then(|_| self.err.flush());
         self.check(r);
     }
 
@@ -129,12 +123,7 @@ impl<E: Engine> Runner<E> {
     }
 
     /// Runs one statement and writes its result (nothing when `quiet`, unless it fails).
-    pub fn run_statement(
-        &mut self,
-        st: &Statement,
-        origin: Origin,
-        quiet: bool,
-    ) -> Result<(), Stop> {
+    pub fn run_statement(&mut self, st: &Statement, origin: Origin, quiet: bool) -> Result<(), Stop> {
         let started = Instant::now();
         self.running.store(true, Ordering::SeqCst);
         let db = &mut self.db;
@@ -242,35 +231,46 @@ impl<E: Engine> Runner<E> {
         }
     }
 
-    /// Runs each statement as soon as its `;` arrives, writing its result
-    /// before reading on (so a program can drive quiver through a pipe).
-    pub fn run_stream(
-        &mut self,
-        mut input: impl BufRead,
-        name: &str,
-        quiet: bool,
-    ) -> Result<(), Stop> {
+    /// Runs each statement as soon as its `;` arrives (even before the end of
+    /// its line), writing its result before reading on, so a program can
+    /// drive quiver through a pipe.
+    pub fn run_stream(&mut self, mut input: impl BufRead, name: &str, quiet: bool) -> Result<(), Stop> {
         let mut splitter = Splitter::new();
-        let mut line = String::new();
+        // Bytes of a character split between two reads.
+        let mut partial: Vec<u8> = Vec::new();
         loop {
-            line.clear();
-            match input.read_line(&mut line) {
-                Ok(0) => break,
-                Ok(_) => {
-                    for st in splitter.push(&line) {
-                        self.run_statement(&st, Origin::File(name), quiet)?;
-                    }
-                }
-                Err(e) => {
-                    let f = Failure::Query(Error::io(format!("cannot read {name}: {e}")));
-                    return self.fail(f, Origin::Command, None);
-                }
+            let chunk = match input.fill_buf() {
+                Ok([]) => break,
+                Ok(bytes) => bytes.to_vec(),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return self.read_failure(name, &e.to_string()),
+            };
+            input.consume(chunk.len());
+            partial.extend_from_slice(&chunk);
+            let (valid, bad) = match std::str::from_utf8(&partial) {
+                Ok(_) => (partial.len(), false),
+                Err(e) => (e.valid_up_to(), e.error_len().is_some()),
+            };
+            let text = String::from_utf8(partial.drain(..valid).collect()).expect("checked UTF-8");
+            for st in splitter.push(&text) {
+                self.run_statement(&st, Origin::File(name), quiet)?;
             }
+            if bad {
+                return self.read_failure(name, "stream did not contain valid UTF-8");
+            }
+        }
+        if !partial.is_empty() {
+            return self.read_failure(name, "stream did not contain valid UTF-8");
         }
         match splitter.finish() {
             Some(st) => self.run_statement(&st, Origin::File(name), quiet),
             None => Ok(()),
         }
+    }
+
+    fn read_failure(&mut self, name: &str, why: &str) -> Result<(), Stop> {
+        let f = Failure::Query(Error::io(format!("cannot read {name}: {why}")));
+        self.fail(f, Origin::Command, None)
     }
 }
 

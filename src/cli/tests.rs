@@ -6,9 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use quiver::value::Map;
-use quiver::{
-    Error, ErrorKind, NodeId, NodeSnapshot, Params, Phase, QueryResult, Schema, Stats, Value,
-};
+use quiver::{Error, ErrorKind, NodeId, NodeSnapshot, Params, Phase, QueryResult, Schema, Stats, Value};
 
 use super::args::{Action, Format};
 use super::batch;
@@ -153,11 +151,7 @@ impl Buf {
 
 fn runner(format: Format) -> (Runner<Fake>, Buf, Buf) {
     let (out, err) = (Buf::default(), Buf::default());
-    let mut r = Runner::new(
-        Fake::default(),
-        Box::new(out.clone()),
-        Box::new(err.clone()),
-    );
+    let mut r = Runner::new(Fake::default(), Box::new(out.clone()), Box::new(err.clone()));
     r.format = format;
     r.timing = false;
     (r, out, err)
@@ -185,11 +179,7 @@ fn json_prints_one_line_per_statement() {
 #[test]
 fn json_errors_go_to_stdout_and_stop() {
     let (mut r, out, err) = runner(Format::Json);
-    let stop = r.run_text(
-        "RETURN 1 AS a;\nBAD x; RETURN 2 AS b",
-        Origin::File("q.cypher"),
-        false,
-    );
+    let stop = r.run_text("RETURN 1 AS a;\nBAD x; RETURN 2 AS b", Origin::File("q.cypher"), false);
     assert!(stop.is_err());
     assert!(r.failed);
     let text = out.take();
@@ -207,8 +197,7 @@ fn json_errors_go_to_stdout_and_stop() {
 fn keep_going_runs_on() {
     let (mut r, out, _err) = runner(Format::Json);
     r.keep_going = true;
-    r.run_text("BAD x; RETURN 2 AS b", Origin::Command, false)
-        .unwrap();
+    r.run_text("BAD x; RETURN 2 AS b", Origin::Command, false).unwrap();
     assert!(r.failed);
     assert_eq!(out.take().lines().count(), 2);
     assert_eq!(r.db.ran, ["BAD x", "RETURN 2 AS b"]);
@@ -217,12 +206,8 @@ fn keep_going_runs_on() {
 #[test]
 fn table_prints_literals_and_a_footer() {
     let (mut r, out, _err) = runner(Format::Table);
-    r.run_text(
-        "MATCH (p) RETURN p; CREATE (); RETURN 'x' AS s",
-        Origin::Command,
-        false,
-    )
-    .unwrap();
+    r.run_text("MATCH (p) RETURN p; CREATE (); RETURN 'x' AS s", Origin::Command, false)
+        .unwrap();
     let text = out.take();
     assert!(text.contains("(:Person {name: 'Mike Waltz'})"), "{text}");
     assert!(text.contains("│ 'x' │"), "{text}");
@@ -240,8 +225,7 @@ fn table_prints_literals_and_a_footer() {
     let text = out.take();
     assert!(text.starts_with("0 rows, "), "{text}");
     assert!(
-        text.trim_end()
-            .ends_with(" ms, 1 node created, 1 label added"),
+        text.trim_end().ends_with(" ms, 1 node created, 1 label added"),
         "{text}"
     );
 }
@@ -257,12 +241,8 @@ fn explain_prints_the_plan() {
 #[test]
 fn csv_prints_header_and_rows() {
     let (mut r, out, _err) = runner(Format::Csv);
-    r.run_text(
-        "RETURN 'a,b' AS s; CREATE (); RETURN 3 AS n",
-        Origin::Command,
-        false,
-    )
-    .unwrap();
+    r.run_text("RETURN 'a,b' AS s; CREATE (); RETURN 3 AS n", Origin::Command, false)
+        .unwrap();
     assert_eq!(out.take(), "s\n\"a,b\"\nn\n3\n");
 }
 
@@ -296,26 +276,24 @@ fn command_errors_go_to_stderr_as_is() {
 fn panics_become_errors() {
     let (mut r, out, _err) = runner(Format::Json);
     r.keep_going = true;
-    r.run_text("PANIC; RETURN 1 AS a", Origin::Command, false)
-        .unwrap();
+    r.run_text("PANIC; RETURN 1 AS a", Origin::Command, false).unwrap();
     let text = out.take();
-    assert!(text.starts_with(r#"{"error":{"kind":"InternalError","code":"InternalError","phase":"runtime","message":"boom","#), "{text}");
+    assert!(
+        text.starts_with(
+            r#"{"error":{"kind":"InternalError","code":"InternalError","phase":"runtime","message":"boom","#
+        ),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 2);
 }
 
 #[test]
 fn quiet_runs_print_only_errors() {
     let (mut r, out, err) = runner(Format::Table);
-    r.run_text(
-        "CREATE (); RETURN 1 AS a",
-        Origin::File("load.cypher"),
-        true,
-    )
-    .unwrap();
+    r.run_text("CREATE (); RETURN 1 AS a", Origin::File("load.cypher"), true)
+        .unwrap();
     assert_eq!(out.take(), "");
-    assert!(r
-        .run_text("BAD x", Origin::File("load.cypher"), true)
-        .is_err());
+    assert!(r.run_text("BAD x", Origin::File("load.cypher"), true).is_err());
     assert!(err.take().starts_with("load.cypher:1: SyntaxError"));
 }
 
@@ -348,12 +326,7 @@ fn files_and_commands_run_in_order() {
     batch::run_actions(&mut r, &actions).unwrap();
     assert_eq!(
         r.db.ran,
-        [
-            "RETURN 1 AS a",
-            "RETURN 2 AS b",
-            "RETURN 3 AS c",
-            "RETURN 4 AS d"
-        ]
+        ["RETURN 1 AS a", "RETURN 2 AS b", "RETURN 3 AS c", "RETURN 4 AS d"]
     );
 }
 
@@ -362,11 +335,38 @@ fn streams_run_statements_as_they_arrive() {
     let (mut r, out, _err) = runner(Format::Json);
     let input = "RETURN 1\n AS a; RETURN 'x;y' AS b;\nRETURN 3 AS c";
     r.run_stream(input.as_bytes(), "<stdin>", false).unwrap();
-    assert_eq!(
-        r.db.ran,
-        ["RETURN 1\n AS a", "RETURN 'x;y' AS b", "RETURN 3 AS c"]
-    );
+    assert_eq!(r.db.ran, ["RETURN 1\n AS a", "RETURN 'x;y' AS b", "RETURN 3 AS c"]);
     assert_eq!(out.take().lines().count(), 3);
+}
+
+#[test]
+fn streams_split_characters_and_bad_bytes() {
+    // A reader that hands out one byte at a time.
+    struct Trickle<'a>(&'a [u8]);
+    impl io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            io::Read::read(&mut &self.0[..], buf)
+        }
+    }
+    impl io::BufRead for Trickle<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            Ok(&self.0[..self.0.len().min(1)])
+        }
+        fn consume(&mut self, n: usize) {
+            self.0 = &self.0[n..];
+        }
+    }
+    let (mut r, out, _err) = runner(Format::Csv);
+    r.run_stream(Trickle("RETURN 'é😀' AS s; RETURN 2 AS t".as_bytes()), "<stdin>", false)
+        .unwrap();
+    assert_eq!(out.take(), "s\né😀\nt\n2\n");
+    let (mut r, out, _err) = runner(Format::Json);
+    assert!(r.run_stream(&b"RETURN 1 AS a;\xff;"[..], "<stdin>", false).is_err());
+    let text = out.take();
+    assert!(
+        text.lines().nth(1).unwrap().contains("not contain valid UTF-8"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -374,8 +374,7 @@ fn params_reach_statements() {
     let (mut r, out, _err) = runner(Format::Csv);
     let v = r.eval_literal("'Ada'").unwrap();
     r.params.insert("name".into(), v);
-    r.run_text("RETURN $name AS n", Origin::Command, false)
-        .unwrap();
+    r.run_text("RETURN $name AS n", Origin::Command, false).unwrap();
     assert_eq!(out.take(), "n\nAda\n");
     assert!(r.eval_literal("nope").is_err());
 }
@@ -411,9 +410,7 @@ fn session_commands() {
     s.line(":help");
     let help = out.take();
     assert!(
-        help.contains(":schema")
-            && help.contains(":param NAME => VALUE")
-            && help.contains("/tmp/h"),
+        help.contains(":schema") && help.contains(":param NAME => VALUE") && help.contains("/tmp/h"),
         "{help}"
     );
 
@@ -469,9 +466,7 @@ fn session_reads_files() {
     let (mut s, out, err) = session();
     s.line(&format!(":read {}", f.display()));
     assert!(out.take().contains("1 node created"));
-    assert!(err
-        .take()
-        .starts_with(&format!("{}:2: SyntaxError", f.display())));
+    assert!(err.take().starts_with(&format!("{}:2: SyntaxError", f.display())));
     assert_eq!(s.runner.db.ran.len(), 2, "stops at the first error");
     s.line(":read");
     assert!(err.take().starts_with("usage: :read"));
@@ -480,31 +475,18 @@ fn session_reads_files() {
 #[test]
 fn completion() {
     let schema = Schema {
-        labels: vec![
-            ("Person".into(), 2),
-            ("Place".into(), 1),
-            ("Odd Label".into(), 1),
-        ],
+        labels: vec![("Person".into(), 2), ("Place".into(), 1), ("Odd Label".into(), 1)],
         relationship_types: vec![("KNOWS".into(), 1), ("LIVES_IN".into(), 1)],
         property_keys: vec![("name".into(), 2), ("nick".into(), 1), ("age".into(), 1)],
     };
     let c = |line: &str| complete(line, line.len(), &schema, false);
-    assert_eq!(
-        c("MATCH (p:P"),
-        (9, vec!["Person".to_string(), "Place".to_string()])
-    );
+    assert_eq!(c("MATCH (p:P"), (9, vec!["Person".to_string(), "Place".to_string()]));
     assert_eq!(
         c("MATCH (p:"),
-        (
-            9,
-            vec!["Person".into(), "Place".into(), "`Odd Label`".into()]
-        )
+        (9, vec!["Person".into(), "Place".into(), "`Odd Label`".into()])
     );
     assert_eq!(c("MATCH (p)-[:K"), (12, vec!["KNOWS".to_string()]));
-    assert_eq!(
-        c("MATCH (p)-[r:LIVES_IN]->(x:Pl"),
-        (27, vec!["Place".to_string()])
-    );
+    assert_eq!(c("MATCH (p)-[r:LIVES_IN]->(x:Pl"), (27, vec!["Place".to_string()]));
     assert_eq!(
         c("MATCH (p) RETURN p.n"),
         (19, vec!["name".to_string(), "nick".to_string()])
@@ -514,14 +496,8 @@ fn completion() {
     assert_eq!(c("match (p) ret"), (10, vec!["return".to_string()]));
     assert_eq!(c("MATCH (p) "), (10, vec![]));
     assert_eq!(c(":sc"), (0, vec![":schema".to_string()]));
-    assert_eq!(
-        c(":par").1,
-        vec![":param".to_string(), ":params".to_string()]
-    );
-    assert_eq!(
-        complete(":Pe", 3, &schema, true),
-        (1, vec!["Person".to_string()])
-    );
+    assert_eq!(c(":par").1, vec![":param".to_string(), ":params".to_string()]);
+    assert_eq!(complete(":Pe", 3, &schema, true), (1, vec!["Person".to_string()]));
     assert_eq!(
         c("MATCH (p) WHERE p.name = 'x' RETURN p, p.a"),
         (41, vec!["age".to_string()])

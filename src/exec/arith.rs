@@ -163,7 +163,10 @@ mod tests {
 
     #[test]
     fn float_division_by_zero_is_infinite() {
-        assert_eq!(div(&Value::Float(1.0), &Value::Int(0)).unwrap(), Value::Float(f64::INFINITY));
+        assert_eq!(
+            div(&Value::Float(1.0), &Value::Int(0)).unwrap(),
+            Value::Float(f64::INFINITY)
+        );
         assert!(div(&Value::Int(1), &Value::Int(0)).is_err());
     }
 }

@@ -43,7 +43,13 @@ impl<'g> Eval<'g> {
         interrupt: &'g AtomicBool,
         procedures: &'g dyn Fn(&str) -> Option<Procedure>,
     ) -> Eval<'g> {
-        Eval { graph, params, interrupt, procedures, regexes: RefCell::new(HashMap::new()) }
+        Eval {
+            graph,
+            params,
+            interrupt,
+            procedures,
+            regexes: RefCell::new(HashMap::new()),
+        }
     }
 
     pub fn check_interrupt(&self) -> XResult<()> {
@@ -59,11 +65,18 @@ impl<'g> Eval<'g> {
         match self.eval(e, row)? {
             Value::Bool(b) => Ok(b),
             Value::Null => Ok(false),
-            other => Err(ExecError::type_error(format!("expected a boolean predicate, got {}", other.type_name()))),
+            other => Err(ExecError::type_error(format!(
+                "expected a boolean predicate, got {}",
+                other.type_name()
+            ))),
         }
     }
 
     pub fn eval(&self, e: &Expr, row: &Row) -> XResult<Value> {
+        crate::stack::guarded(|| self.eval_inner(e, row))
+    }
+
+    fn eval_inner(&self, e: &Expr, row: &Row) -> XResult<Value> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
             Expr::Param(p) => match self.params.get(&**p) {
@@ -74,14 +87,14 @@ impl<'g> Eval<'g> {
             Expr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(self.eval(i, row)?);
+                    out.push(check_depth(self.eval(i, row)?)?);
                 }
                 Value::list(out)
             }
             Expr::Map(items) => {
                 let mut m = Map::new();
                 for (k, v) in items {
-                    m.insert(k.clone(), self.eval(v, row)?);
+                    m.insert(k.clone(), check_depth(self.eval(v, row)?)?);
                 }
                 Value::map(m)
             }
@@ -157,7 +170,12 @@ impl<'g> Eval<'g> {
                     None => Value::Null,
                 }
             }
-            Expr::ListComprehension { slot, list, predicate, projection } => {
+            Expr::ListComprehension {
+                slot,
+                list,
+                predicate,
+                projection,
+            } => {
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
@@ -185,7 +203,12 @@ impl<'g> Eval<'g> {
                 }
                 Value::list(out)
             }
-            Expr::Quantified { quantifier, slot, list, predicate } => {
+            Expr::Quantified {
+                quantifier,
+                slot,
+                list,
+                predicate,
+            } => {
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
@@ -253,14 +276,23 @@ impl<'g> Eval<'g> {
                     }
                 }
             }
-            Expr::Reduce { acc, init, slot, list, expr } => {
+            Expr::Reduce {
+                acc,
+                init,
+                slot,
+                list,
+                expr,
+            } => {
                 let mut accv = self.eval(init, row)?;
                 let list = self.eval(list, row)?;
                 let items = match list {
                     Value::Null => return Ok(Value::Null),
                     Value::List(items) => items,
                     other => {
-                        return Err(ExecError::type_error(format!("reduce needs a list, got {}", other.type_name())))
+                        return Err(ExecError::type_error(format!(
+                            "reduce needs a list, got {}",
+                            other.type_name()
+                        )))
                     }
                 };
                 let mut r = row.clone();
@@ -337,7 +369,12 @@ impl<'g> Eval<'g> {
     pub fn property(&self, base: &Value, key: u32, name: &str) -> XResult<Value> {
         Ok(match base {
             Value::Null => Value::Null,
-            Value::Node(id) => self.node(*id)?.props.iter().find(|(k, _)| *k == key).map_or(Value::Null, |(_, v)| v.clone()),
+            Value::Node(id) => self
+                .node(*id)?
+                .props
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(Value::Null, |(_, v)| v.clone()),
             Value::Relationship(id) => self
                 .relationship(*id)?
                 .props
@@ -554,7 +591,12 @@ impl<'g> Eval<'g> {
         let first = match get(row, start) {
             Value::Node(n) => *n,
             Value::Null => return Ok(Value::Null),
-            other => return Err(ExecError::type_error(format!("a path starts at a node, got {}", other.type_name()))),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "a path starts at a node, got {}",
+                    other.type_name()
+                )))
+            }
         };
         let mut nodes = vec![first];
         let mut rels = Vec::new();
@@ -586,6 +628,28 @@ impl<'g> Eval<'g> {
     }
 }
 
+/// How deeply lists and maps may nest inside one value: every walk over a
+/// value (printing, comparing, dropping) recurses once per level.
+pub const MAX_VALUE_DEPTH: usize = 1000;
+
+fn check_depth(v: Value) -> XResult<Value> {
+    fn exceeds(v: &Value, budget: usize) -> bool {
+        match v {
+            Value::List(items) => budget == 0 || items.iter().any(|i| exceeds(i, budget - 1)),
+            Value::Map(m) => budget == 0 || m.values().any(|i| exceeds(i, budget - 1)),
+            _ => false,
+        }
+    }
+    if matches!(v, Value::List(_) | Value::Map(_)) && exceeds(&v, MAX_VALUE_DEPTH - 1) {
+        return Err(ExecError::new(
+            crate::ErrorKind::ArgumentError,
+            "ValueTooDeep",
+            format!("lists and maps may nest at most {MAX_VALUE_DEPTH} levels deep"),
+        ));
+    }
+    Ok(v)
+}
+
 fn is_nan_comparison(l: &Value, r: &Value) -> bool {
     let num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
     let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
@@ -603,7 +667,10 @@ fn as_ternary(v: &Value, op: &str) -> XResult<Option<bool>> {
     match v {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Null => Ok(None),
-        other => Err(ExecError::type_error(format!("{op} needs booleans, got {}", other.type_name()))),
+        other => Err(ExecError::type_error(format!(
+            "{op} needs booleans, got {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -619,19 +686,20 @@ fn unary(op: UnaryOp, v: Value) -> XResult<Value> {
         (_, Value::Null) => Value::Null,
         (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
         (UnaryOp::Not, other) => {
-            return Err(ExecError::type_error(format!("NOT needs a boolean, got {}", other.type_name())))
+            return Err(ExecError::type_error(format!(
+                "NOT needs a boolean, got {}",
+                other.type_name()
+            )))
         }
         (UnaryOp::Neg, Value::Int(i)) => Value::Int(
             i.checked_neg()
                 .ok_or_else(|| ExecError::overflow(format!("-({i}) does not fit in a 64-bit integer")))?,
         ),
         (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
-        (UnaryOp::Neg, Value::Duration(d)) => {
-            match temporal::arithmetic('*', &Value::Duration(d), &Value::Int(-1)) {
-                Some(r) => r.map_err(ExecError::temporal)?,
-                None => return Err(ExecError::type_error("cannot negate this duration".to_string())),
-            }
-        }
+        (UnaryOp::Neg, Value::Duration(d)) => match temporal::arithmetic('*', &Value::Duration(d), &Value::Int(-1)) {
+            Some(r) => r.map_err(ExecError::temporal)?,
+            None => return Err(ExecError::type_error("cannot negate this duration".to_string())),
+        },
         (UnaryOp::Pos, v @ (Value::Int(_) | Value::Float(_) | Value::Duration(_))) => v,
         (_, other) => {
             return Err(ExecError::type_error(format!(

@@ -44,20 +44,31 @@ pub fn function_arity(name: &str) -> Option<(usize, Option<usize>)> {
 pub fn call_graph_function(ev: &Eval, name: &str, args: &[Value]) -> Option<XResult<Value>> {
     let arg = args.first().cloned().unwrap_or(Value::Null);
     let result = match (name, &arg) {
-        ("id" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode" | "nodes" | "relationships" | "length" | "elementid", Value::Null) => {
-            Ok(Value::Null)
-        }
+        (
+            "id" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode" | "nodes" | "relationships"
+            | "length" | "elementid",
+            Value::Null,
+        ) => Ok(Value::Null),
         ("id", Value::Node(n)) => Ok(Value::Int(n.0 as i64)),
         ("id", Value::Relationship(r)) => Ok(Value::Int(r.0 as i64)),
         ("elementid", Value::Node(n)) => Ok(Value::from(format!("n{}", n.0))),
         ("elementid", Value::Relationship(r)) => Ok(Value::from(format!("r{}", r.0))),
         ("id" | "elementid", other) => Err(wrong("id", "a node or a relationship", other)),
         ("labels", Value::Node(n)) => ev.node(*n).map(|rec| {
-            Value::list(rec.labels.iter().map(|l| Value::String(ev.graph.labels.name_arc(*l))).collect())
+            Value::list(
+                rec.labels
+                    .iter()
+                    .map(|l| Value::String(ev.graph.labels.name_arc(*l)))
+                    .collect(),
+            )
         }),
         ("labels", other) => Err(wrong("labels", "a node", other)),
         // A deleted relationship keeps its type for the rest of the statement.
-        ("type", Value::Relationship(r)) => match ev.graph.relationship(*r).or_else(|| ev.graph.deleted_relationship(*r).map(|d| d.0)) {
+        ("type", Value::Relationship(r)) => match ev
+            .graph
+            .relationship(*r)
+            .or_else(|| ev.graph.deleted_relationship(*r).map(|d| d.0))
+        {
             Some(rec) => Ok(Value::String(ev.graph.types.name_arc(rec.rel_type))),
             None => Err(ExecError::deleted_entity("relationship", r.0)),
         },
@@ -73,9 +84,7 @@ pub fn call_graph_function(ev: &Eval, name: &str, args: &[Value]) -> Option<XRes
         ("startnode" | "endnode", other) => Err(wrong(name, "a relationship", other)),
         ("nodes", Value::Path(p)) => Ok(Value::list(p.nodes.iter().map(|n| Value::Node(*n)).collect())),
         ("nodes", other) => Err(wrong("nodes", "a path", other)),
-        ("relationships", Value::Path(p)) => {
-            Ok(Value::list(p.rels.iter().map(|r| Value::Relationship(*r)).collect()))
-        }
+        ("relationships", Value::Path(p)) => Ok(Value::list(p.rels.iter().map(|r| Value::Relationship(*r)).collect())),
         ("relationships", other) => Err(wrong("relationships", "a path", other)),
         ("length", Value::Path(p)) => Ok(Value::Int(p.rels.len() as i64)),
         _ => return None,
@@ -90,4 +99,3 @@ fn wrong(name: &str, expected: &str, got: &Value) -> ExecError {
         format!("{name}() needs {expected}, got {}", got.type_name()),
     )
 }
-

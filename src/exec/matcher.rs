@@ -118,7 +118,8 @@ impl Matcher<'_, '_> {
             )));
         };
         let have = self.ev.all_properties(entity)?;
-        Ok(m.iter().all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
+        Ok(m.iter()
+            .all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
@@ -146,14 +147,22 @@ impl Matcher<'_, '_> {
 
     /// Whether `rel` is not already used by another relationship of this pattern.
     fn unique(&self, rel: RelId, own_slot: usize, row: &Row) -> bool {
-        self.plan.unique_rels.iter().filter(|s| **s != own_slot).all(|s| match get(row, *s) {
-            Value::Relationship(r) => *r != rel,
-            Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
-            _ => true,
-        })
+        self.plan
+            .unique_rels
+            .iter()
+            .filter(|s| **s != own_slot)
+            .all(|s| match get(row, *s) {
+                Value::Relationship(r) => *r != rel,
+                Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
+                _ => true,
+            })
     }
 
     fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+        crate::stack::guarded(|| self.steps_inner(part_index, step_index, row, out))
+    }
+
+    fn steps_inner(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         if step_index == part.steps.len() {
             let mut row = row;
@@ -209,6 +218,22 @@ impl Matcher<'_, '_> {
         row: &Row,
         out: &mut Vec<Row>,
     ) -> XResult<()> {
+        crate::stack::guarded(|| self.var_expand_inner(part_index, step_index, step, at, min, max, path, row, out))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_expand_inner(
+        &self,
+        part_index: usize,
+        step_index: usize,
+        step: &ExpandStep,
+        at: NodeId,
+        min: u64,
+        max: Option<u64>,
+        path: &mut Vec<RelId>,
+        row: &Row,
+        out: &mut Vec<Row>,
+    ) -> XResult<()> {
         self.ev.check_interrupt()?;
         let depth = path.len() as u64;
         if depth >= min && self.node_ok(&step.to, at, row)? {
@@ -241,7 +266,14 @@ impl Matcher<'_, '_> {
 
     /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
     /// every predecessor on a shortest route.
-    fn shortest(&self, part_index: usize, kind: ShortestKind, start: NodeId, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    fn shortest(
+        &self,
+        part_index: usize,
+        kind: ShortestKind,
+        start: NodeId,
+        row: Row,
+        out: &mut Vec<Row>,
+    ) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         let step = &part.steps[0];
         let (min, max) = step.var_length.unwrap_or((1, Some(1)));
@@ -290,7 +322,14 @@ impl Matcher<'_, '_> {
         }
         for end in found {
             let mut routes: Vec<Vec<RelId>> = Vec::new();
-            collect_routes(&preds, start, end, &mut Vec::new(), &mut routes, kind == ShortestKind::One);
+            collect_routes(
+                &preds,
+                start,
+                end,
+                &mut Vec::new(),
+                &mut routes,
+                kind == ShortestKind::One,
+            );
             for mut rels in routes {
                 rels.reverse();
                 let mut r = row.clone();

@@ -76,7 +76,9 @@ impl ExecError {
 
     pub fn temporal(e: TemporalError) -> ExecError {
         match e {
-            TemporalError::InvalidArgumentValue(m) => ExecError::new(ErrorKind::ArgumentError, "InvalidArgumentValue", m),
+            TemporalError::InvalidArgumentValue(m) => {
+                ExecError::new(ErrorKind::ArgumentError, "InvalidArgumentValue", m)
+            }
             TemporalError::InvalidArgumentType(m) => ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", m),
         }
     }
@@ -88,7 +90,11 @@ impl ExecError {
     pub fn into_error(self) -> Error {
         // A missing parameter is a mistake in the request, not in the data:
         // reported as found before running (the statement changed nothing).
-        let phase = if self.kind == ErrorKind::ParameterMissing { Phase::Compile } else { Phase::Runtime };
+        let phase = if self.kind == ErrorKind::ParameterMissing {
+            Phase::Compile
+        } else {
+            Phase::Runtime
+        };
         Error::new(self.kind, self.code, phase, self.message)
     }
 }

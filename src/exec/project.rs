@@ -200,6 +200,10 @@ fn run_procedure(ev: &Eval, name: &str, args: &[Value]) -> XResult<Vec<Vec<Value
         return Ok(rows);
     }
     (proc.body)(&coerced).map_err(|m| {
-        ExecError::new(crate::ErrorKind::ProcedureError, "ProcedureCallFailed", format!("{name}: {m}"))
+        ExecError::new(
+            crate::ErrorKind::ProcedureError,
+            "ProcedureCallFailed",
+            format!("{name}: {m}"),
+        )
     })
 }

@@ -108,7 +108,10 @@ impl Writer<'_> {
             let to = end(get(row, r.to))?;
             let props = self.props(&r.props, row)?;
             self.stats.properties_set += props.len() as u64;
-            let id = self.graph.create_relationship(from, to, r.rel_type, props).map_err(store_error)?;
+            let id = self
+                .graph
+                .create_relationship(from, to, r.rel_type, props)
+                .map_err(store_error)?;
             self.stats.relationships_created += 1;
             set(row, r.slot, Value::Relationship(id));
         }
@@ -279,10 +282,14 @@ impl Writer<'_> {
                         let t = self.eval().eval(target, row)?;
                         let old = match &t {
                             Value::Null => None,
-                            Value::Node(n) => self.graph.set_node_property(*n, *key, Value::Null).map_err(store_error)?,
-                            Value::Relationship(r) => {
-                                self.graph.set_relationship_property(*r, *key, Value::Null).map_err(store_error)?
-                            }
+                            Value::Node(n) => self
+                                .graph
+                                .set_node_property(*n, *key, Value::Null)
+                                .map_err(store_error)?,
+                            Value::Relationship(r) => self
+                                .graph
+                                .set_relationship_property(*r, *key, Value::Null)
+                                .map_err(store_error)?,
                             other => {
                                 return Err(ExecError::type_error(format!(
                                     "only nodes and relationships have properties to remove, got {}",

@@ -37,14 +37,8 @@ pub fn new_accumulator(name: &str, distinct: bool) -> Option<Box<dyn Accumulator
             total: Total::default(),
             count: 0,
         }),
-        "min" => Box::new(MinMax {
-            best: None,
-            max: false,
-        }),
-        "max" => Box::new(MinMax {
-            best: None,
-            max: true,
-        }),
+        "min" => Box::new(MinMax { best: None, max: false }),
+        "max" => Box::new(MinMax { best: None, max: true }),
         "collect" => Box::new(Collect { items: Vec::new() }),
         "stdev" => Box::new(StDev {
             population: false,
@@ -161,10 +155,9 @@ impl Total {
             (Total::Empty, Value::Int(i)) => Total::Int(*i),
             (Total::Empty, Value::Float(f)) => Total::Float(*f),
             (Total::Empty, Value::Duration(_)) => Total::Duration(v.clone()),
-            (Total::Int(a), Value::Int(b)) => Total::Int(
-                a.checked_add(*b)
-                    .ok_or_else(|| FunctionError::integer_overflow(func))?,
-            ),
+            (Total::Int(a), Value::Int(b)) => {
+                Total::Int(a.checked_add(*b).ok_or_else(|| FunctionError::integer_overflow(func))?)
+            }
             (Total::Int(a), Value::Float(b)) => Total::Float(*a as f64 + b),
             (Total::Float(a), Value::Int(b)) => Total::Float(a + *b as f64),
             (Total::Float(a), Value::Float(b)) => Total::Float(a + b),
@@ -177,13 +170,7 @@ impl Total {
                         format!("{func}(): {e}"),
                     ))
                 }
-                None => {
-                    return Err(FunctionError::invalid_argument_type(
-                        func,
-                        "a number or a Duration",
-                        v,
-                    ))
-                }
+                None => return Err(FunctionError::invalid_argument_type(func, "a number or a Duration", v)),
             },
             (Total::Duration(_), _) => {
                 return Err(FunctionError::invalid_argument_type(
@@ -199,13 +186,7 @@ impl Total {
                     v,
                 ))
             }
-            _ => {
-                return Err(FunctionError::invalid_argument_type(
-                    func,
-                    "a number or a Duration",
-                    v,
-                ))
-            }
+            _ => return Err(FunctionError::invalid_argument_type(func, "a number or a Duration", v)),
         };
         *self = next;
         Ok(())
@@ -268,13 +249,7 @@ impl Accumulator for Avg {
                         format!("avg(): {e}"),
                     ))
                 }
-                None => {
-                    return Err(FunctionError::invalid_argument_type(
-                        "avg",
-                        "a number or a Duration",
-                        d,
-                    ))
-                }
+                None => return Err(FunctionError::invalid_argument_type("avg", "a number or a Duration", d)),
             },
         })
     }
@@ -368,11 +343,7 @@ impl Accumulator for StDev {
         } else {
             self.n.saturating_sub(1)
         };
-        Ok(Value::Float(if d == 0 {
-            0.0
-        } else {
-            (self.m2 / d as f64).sqrt()
-        }))
+        Ok(Value::Float(if d == 0 { 0.0 } else { (self.m2 / d as f64).sqrt() }))
     }
 }
 
@@ -431,12 +402,7 @@ impl Accumulator for Percentile {
         };
         self.values.sort_by(order::order);
         let n = self.values.len();
-        let at = |i: usize| {
-            self.values
-                .get(i.min(n - 1))
-                .cloned()
-                .unwrap_or(Value::Null)
-        };
+        let at = |i: usize| self.values.get(i.min(n - 1)).cloned().unwrap_or(Value::Null);
         let float = |v: Value| match v {
             Value::Int(i) => i as f64,
             Value::Float(f) => f,
@@ -447,11 +413,7 @@ impl Accumulator for Percentile {
             let lo = pos.floor();
             let hi = pos.ceil();
             let (a, b) = (float(at(lo as usize)), float(at(hi as usize)));
-            Ok(Value::Float(if lo == hi {
-                a
-            } else {
-                a + (b - a) * (pos - lo)
-            }))
+            Ok(Value::Float(if lo == hi { a } else { a + (b - a) * (pos - lo) }))
         } else {
             // The nearest rank: the smallest value with at least p of the values at or below it.
             let rank = (p * n as f64).ceil() as usize;

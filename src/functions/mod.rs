@@ -39,11 +39,7 @@ impl FunctionError {
         FunctionError::new(
             ErrorKind::TypeError,
             "InvalidArgumentType",
-            format!(
-                "{func}() expected {expected}, got {}: {}",
-                got.type_name(),
-                brief(got)
-            ),
+            format!("{func}() expected {expected}, got {}: {}", got.type_name(), brief(got)),
         )
     }
 
@@ -53,11 +49,7 @@ impl FunctionError {
         FunctionError::new(
             ErrorKind::TypeError,
             "InvalidArgumentValue",
-            format!(
-                "{func}() cannot convert a {} ({})",
-                got.type_name(),
-                brief(got)
-            ),
+            format!("{func}() cannot convert a {} ({})", got.type_name(), brief(got)),
         )
     }
 
@@ -67,11 +59,7 @@ impl FunctionError {
         FunctionError::new(
             ErrorKind::ArgumentError,
             "InvalidArgumentType",
-            format!(
-                "{func}() expected {expected}, got {}: {}",
-                got.type_name(),
-                brief(got)
-            ),
+            format!("{func}() expected {expected}, got {}: {}", got.type_name(), brief(got)),
         )
     }
 
@@ -87,10 +75,7 @@ impl FunctionError {
     /// An integer result that does not fit in 64 bits (reported as
     /// `ArgumentError (NumberOutOfRange)`).
     pub fn integer_overflow(func: &str) -> FunctionError {
-        FunctionError::number_out_of_range(
-            func,
-            "integer overflow: the result does not fit in a 64-bit integer",
-        )
+        FunctionError::number_out_of_range(func, "integer overflow: the result does not fit in a 64-bit integer")
     }
 
     /// The public error, raised at runtime.
@@ -128,26 +113,14 @@ fn brief(v: &Value) -> String {
 pub fn is_aggregate(name: &str) -> bool {
     matches!(
         name.to_ascii_lowercase().as_str(),
-        "count"
-            | "sum"
-            | "avg"
-            | "min"
-            | "max"
-            | "collect"
-            | "stdev"
-            | "stdevp"
-            | "percentilecont"
-            | "percentiledisc"
+        "count" | "sum" | "avg" | "min" | "max" | "collect" | "stdev" | "stdevp" | "percentilecont" | "percentiledisc"
     )
 }
 
 /// Functions whose result may differ between two calls with the same
 /// arguments (not allowed inside aggregations: `count(rand())`).
 pub fn is_nondeterministic(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "rand" | "randomuuid" | "timestamp"
-    )
+    matches!(name.to_ascii_lowercase().as_str(), "rand" | "randomuuid" | "timestamp")
 }
 
 /// Functions that read the graph when given an entity (`labels(n)`,
@@ -177,8 +150,8 @@ pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
         "percentilecont" | "percentiledisc" => exact(2),
 
         // Graph (evaluated by the executor; some cases here).
-        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode"
-        | "endnode" | "nodes" | "relationships" | "length" | "exists" => exact(1),
+        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode" | "nodes"
+        | "relationships" | "length" | "exists" => exact(1),
 
         // General and list.
         "coalesce" => Some((1, None)),
@@ -187,9 +160,8 @@ pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
         "nullif" => exact(2),
 
         // Conversion.
-        "tostring" | "tointeger" | "tofloat" | "toboolean" | "tostringornull"
-        | "tointegerornull" | "tofloatornull" | "tobooleanornull" | "tostringlist"
-        | "tointegerlist" | "tofloatlist" | "tobooleanlist" => exact(1),
+        "tostring" | "tointeger" | "tofloat" | "toboolean" | "tostringornull" | "tointegerornull" | "tofloatornull"
+        | "tobooleanornull" | "tostringlist" | "tointegerlist" | "tofloatlist" | "tobooleanlist" => exact(1),
 
         // String.
         "toupper" | "tolower" | "upper" | "lower" | "char_length" | "character_length" => exact(1),
@@ -199,9 +171,8 @@ pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
         "split" | "left" | "right" => exact(2),
 
         // Mathematical.
-        "abs" | "ceil" | "floor" | "sign" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos"
-        | "tan" | "cot" | "asin" | "acos" | "atan" | "degrees" | "radians" | "haversin"
-        | "isnan" => exact(1),
+        "abs" | "ceil" | "floor" | "sign" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" | "cot"
+        | "asin" | "acos" | "atan" | "degrees" | "radians" | "haversin" | "isnan" => exact(1),
         "round" => between(1, 3),
         "atan2" => exact(2),
         "rand" | "e" | "pi" | "timestamp" | "randomuuid" => exact(0),
@@ -223,17 +194,13 @@ pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
         | "datetime.transaction"
         | "datetime.statement"
         | "datetime.realtime" => between(0, 1),
-        "date.truncate"
-        | "localtime.truncate"
-        | "time.truncate"
-        | "localdatetime.truncate"
-        | "datetime.truncate" => between(2, 3),
+        "date.truncate" | "localtime.truncate" | "time.truncate" | "localdatetime.truncate" | "datetime.truncate" => {
+            between(2, 3)
+        }
         "datetime.fromepoch" => exact(2),
         "datetime.fromepochmillis" => exact(1),
         "duration" => exact(1),
-        "duration.between" | "duration.inmonths" | "duration.indays" | "duration.inseconds" => {
-            exact(2)
-        }
+        "duration.between" | "duration.inmonths" | "duration.indays" | "duration.inseconds" => exact(2),
 
         _ => None,
     }
@@ -282,8 +249,7 @@ mod table_tests {
 
     #[test]
     fn errors_convert_at_runtime() {
-        let e =
-            FunctionError::invalid_argument_type("toUpper", "String", &Value::Int(1)).into_error();
+        let e = FunctionError::invalid_argument_type("toUpper", "String", &Value::Int(1)).into_error();
         assert_eq!(e.kind, ErrorKind::TypeError);
         assert_eq!(e.code, "InvalidArgumentType");
         assert_eq!(e.phase, Phase::Runtime);
@@ -293,10 +259,7 @@ mod table_tests {
             e.message
         );
         let e: Error = FunctionError::number_out_of_range("range", "step must not be zero").into();
-        assert_eq!(
-            (e.kind, e.code),
-            (ErrorKind::ArgumentError, "NumberOutOfRange")
-        );
+        assert_eq!((e.kind, e.code), (ErrorKind::ArgumentError, "NumberOutOfRange"));
     }
 }
 

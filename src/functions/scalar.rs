@@ -63,8 +63,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
     let a = |i: usize| args.get(i).unwrap_or(NULL);
     let r = match name {
         // Graph functions: the executor evaluates them on entities.
-        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode"
-        | "endnode" => {
+        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode" => {
             return graph_function(name, a(0));
         }
         "length" => length(a(0)),
@@ -73,11 +72,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
         "exists" => Ok(Value::Bool(!a(0).is_null())),
 
         // General and list.
-        "coalesce" => Ok(args
-            .iter()
-            .find(|v| !v.is_null())
-            .cloned()
-            .unwrap_or(Value::Null)),
+        "coalesce" => Ok(args.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null)),
         "size" => size(a(0)),
         "head" => list_end("head", a(0), true),
         "last" => list_end("last", a(0), false),
@@ -262,28 +257,14 @@ fn graph_function(name: &str, v: &Value) -> Option<R> {
             matches!(v, Value::Node(_) | Value::Relationship(_)),
         ),
         "labels" => ("labels", "a Node", matches!(v, Value::Node(_))),
-        "type" => (
-            "type",
-            "a Relationship",
-            matches!(v, Value::Relationship(_)),
-        ),
-        "startnode" => (
-            "startNode",
-            "a Relationship",
-            matches!(v, Value::Relationship(_)),
-        ),
-        "endnode" => (
-            "endNode",
-            "a Relationship",
-            matches!(v, Value::Relationship(_)),
-        ),
+        "type" => ("type", "a Relationship", matches!(v, Value::Relationship(_))),
+        "startnode" => ("startNode", "a Relationship", matches!(v, Value::Relationship(_))),
+        "endnode" => ("endNode", "a Relationship", matches!(v, Value::Relationship(_))),
         "keys" => {
             return match v {
                 Value::Node(_) | Value::Relationship(_) => None,
                 Value::Null => Some(Ok(Value::Null)),
-                Value::Map(m) => Some(Ok(Value::list(
-                    m.keys().map(|k| Value::String(k.clone())).collect(),
-                ))),
+                Value::Map(m) => Some(Ok(Value::list(m.keys().map(|k| Value::String(k.clone())).collect()))),
                 v => Some(Err(FunctionError::invalid_argument_type(
                     "keys",
                     "a Map, a Node or a Relationship",
@@ -310,9 +291,7 @@ fn graph_function(name: &str, v: &Value) -> Option<R> {
     } else if v.is_null() {
         Some(Ok(Value::Null))
     } else {
-        Some(Err(FunctionError::invalid_argument_type(
-            display, expected, v,
-        )))
+        Some(Err(FunctionError::invalid_argument_type(display, expected, v)))
     }
 }
 
@@ -346,20 +325,14 @@ fn size(v: &Value) -> R {
         Value::Null => Ok(Value::Null),
         Value::String(s) => Ok(Value::Int(count_chars(s))),
         Value::List(l) => Ok(len_int(l.len())),
-        v => Err(FunctionError::invalid_argument_type(
-            "size",
-            "a String or a List",
-            v,
-        )),
+        v => Err(FunctionError::invalid_argument_type("size", "a String or a List", v)),
     }
 }
 
 fn list_end(func: &str, v: &Value, first: bool) -> R {
     match v {
         Value::Null => Ok(Value::Null),
-        Value::List(l) => Ok(if first { l.first() } else { l.last() }
-            .cloned()
-            .unwrap_or(Value::Null)),
+        Value::List(l) => Ok(if first { l.first() } else { l.last() }.cloned().unwrap_or(Value::Null)),
         v => Err(FunctionError::invalid_argument_type(func, "a List", v)),
     }
 }
@@ -387,10 +360,7 @@ fn range(args: &[Value]) -> R {
     }
     let [start, end, step] = ints.map(i128::from);
     if step == 0 {
-        return Err(FunctionError::number_out_of_range(
-            "range",
-            "the step must not be zero",
-        ));
+        return Err(FunctionError::number_out_of_range("range", "the step must not be zero"));
     }
     let count = if (step > 0 && start > end) || (step < 0 && start < end) {
         0
@@ -418,11 +388,7 @@ fn reverse(v: &Value) -> R {
         Value::Null => Ok(Value::Null),
         Value::String(s) => Ok(Value::string(s.chars().rev().collect::<String>())),
         Value::List(l) => Ok(Value::list(l.iter().rev().cloned().collect())),
-        v => Err(FunctionError::invalid_argument_type(
-            "reverse",
-            "a String or a List",
-            v,
-        )),
+        v => Err(FunctionError::invalid_argument_type("reverse", "a String or a List", v)),
     }
 }
 
@@ -478,11 +444,7 @@ fn to_string_value(v: &Value) -> Option<Value> {
         | Value::LocalDateTime(_)
         | Value::DateTime(_)
         | Value::Duration(_) => Value::string(v.to_string()),
-        Value::List(_)
-        | Value::Map(_)
-        | Value::Node(_)
-        | Value::Relationship(_)
-        | Value::Path(_) => return None,
+        Value::List(_) | Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => return None,
     })
 }
 
@@ -585,11 +547,7 @@ fn string_map(name: &str, v: &Value, f: impl Fn(&str) -> String) -> R {
     match v {
         Value::Null => Ok(Value::Null),
         Value::String(s) => Ok(Value::string(f(s))),
-        v => Err(FunctionError::invalid_argument_type(
-            display_name(name),
-            "a String",
-            v,
-        )),
+        v => Err(FunctionError::invalid_argument_type(display_name(name), "a String", v)),
     }
 }
 
@@ -658,13 +616,7 @@ fn substring(args: &[Value]) -> R {
     let orig = match args.first().unwrap_or(NULL) {
         Value::Null => None,
         Value::String(s) => Some(s),
-        v => {
-            return Err(FunctionError::invalid_argument_type(
-                "substring",
-                "a String",
-                v,
-            ))
-        }
+        v => return Err(FunctionError::invalid_argument_type("substring", "a String", v)),
     };
     let start = non_negative("substring", "start", args.get(1).unwrap_or(NULL))?;
     let length = match args.get(2) {
@@ -672,9 +624,9 @@ fn substring(args: &[Value]) -> R {
         Some(v) => non_negative("substring", "length", v)?,
     };
     match (orig, start, length) {
-        (Some(s), Some(start), Some(length)) => Ok(Value::string(
-            s.chars().skip(start).take(length).collect::<String>(),
-        )),
+        (Some(s), Some(start), Some(length)) => {
+            Ok(Value::string(s.chars().skip(start).take(length).collect::<String>()))
+        }
         _ => Ok(Value::Null),
     }
 }
@@ -848,13 +800,7 @@ fn round(args: &[Value]) -> R {
         None => Some(0),
         Some(Value::Null) => None,
         Some(Value::Int(p)) => Some(*p),
-        Some(v) => {
-            return Err(FunctionError::invalid_argument_type(
-                "round",
-                "an Integer precision",
-                v,
-            ))
-        }
+        Some(v) => return Err(FunctionError::invalid_argument_type("round", "an Integer precision", v)),
     };
     let mode = match args.get(2) {
         None => Some(None),
@@ -886,7 +832,10 @@ fn round(args: &[Value]) -> R {
                 return Err(FunctionError::new(
                     ErrorKind::ArgumentError,
                     "InvalidArgumentValue",
-                    format!("round(): rounding {} to {precision} decimal places is necessary (mode UNNECESSARY)", format_float(x)),
+                    format!(
+                        "round(): rounding {} to {precision} decimal places is necessary (mode UNNECESSARY)",
+                        format_float(x)
+                    ),
                 ));
             }
             x
@@ -918,11 +867,7 @@ pub fn round_decimal(x: f64, scale: i64, mode: RoundingMode) -> f64 {
     let sci = format!("{:e}", x.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i128 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| b - b'0')
-        .collect();
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
     // digits[0] stands for 10^exp; keep the digits down to 10^-scale.
     let keep = exp + 1 + i128::from(scale);
     if keep >= digits.len() as i128 {
@@ -948,18 +893,14 @@ pub fn round_decimal(x: f64, scale: i64, mode: RoundingMode) -> f64 {
         RoundingMode::Floor => dropped_nonzero && negative,
         RoundingMode::HalfUp => first_dropped >= 5,
         RoundingMode::HalfDown => first_dropped > 5 || (first_dropped == 5 && rest_nonzero),
-        RoundingMode::HalfEven => {
-            first_dropped > 5 || (first_dropped == 5 && (rest_nonzero || last_odd))
-        }
+        RoundingMode::HalfEven => first_dropped > 5 || (first_dropped == 5 && (rest_nonzero || last_odd)),
     };
     // At most 17 digits: fits in a u128 with room for the carry.
     let mut n: u128 = kept.iter().fold(0, |acc, d| acc * 10 + u128::from(*d));
     if up {
         n += 1;
     }
-    let magnitude = format!("{n}e{}", -i128::from(scale))
-        .parse::<f64>()
-        .unwrap_or(0.0);
+    let magnitude = format!("{n}e{}", -i128::from(scale)).parse::<f64>().unwrap_or(0.0);
     if negative {
         -magnitude
     } else {

@@ -67,12 +67,7 @@ fn err(name: &str, args: &[Value]) -> FunctionError {
 
 fn assert_err(name: &str, args: &[Value], kind: ErrorKind, code: &str) {
     let e = err(name, args);
-    assert_eq!(
-        (e.kind, e.code),
-        (kind, code),
-        "{name}({args:?}): {}",
-        e.message
-    );
+    assert_eq!((e.kind, e.code), (kind, code), "{name}({args:?}): {}", e.message);
 }
 
 fn type_err(name: &str, args: &[Value]) {
@@ -130,36 +125,11 @@ fn names_are_case_insensitive_and_unknown_names_are_not_handled() {
 
 #[test]
 fn wrong_argument_counts_are_errors_not_panics() {
-    assert_err(
-        "toUpper",
-        &[],
-        ErrorKind::SyntaxError,
-        "InvalidNumberOfArguments",
-    );
-    assert_err(
-        "abs",
-        &[i(1), i(2)],
-        ErrorKind::SyntaxError,
-        "InvalidNumberOfArguments",
-    );
-    assert_err(
-        "coalesce",
-        &[],
-        ErrorKind::SyntaxError,
-        "InvalidNumberOfArguments",
-    );
-    assert_err(
-        "range",
-        &[i(1)],
-        ErrorKind::SyntaxError,
-        "InvalidNumberOfArguments",
-    );
-    assert_err(
-        "pi",
-        &[i(1)],
-        ErrorKind::SyntaxError,
-        "InvalidNumberOfArguments",
-    );
+    assert_err("toUpper", &[], ErrorKind::SyntaxError, "InvalidNumberOfArguments");
+    assert_err("abs", &[i(1), i(2)], ErrorKind::SyntaxError, "InvalidNumberOfArguments");
+    assert_err("coalesce", &[], ErrorKind::SyntaxError, "InvalidNumberOfArguments");
+    assert_err("range", &[i(1)], ErrorKind::SyntaxError, "InvalidNumberOfArguments");
+    assert_err("pi", &[i(1)], ErrorKind::SyntaxError, "InvalidNumberOfArguments");
 }
 
 // ---------------------------------------------------------------------------
@@ -208,10 +178,7 @@ fn graph_functions_on_null_and_wrong_types() {
     type_err("startNode", &[Value::Node(NodeId(1))]);
     // properties(1), properties('Cypher'), properties([true, false]) (Graph9).
     type_err("properties", &[s("Cypher")]);
-    type_err(
-        "properties",
-        &[l(vec![Value::Bool(true), Value::Bool(false)])],
-    );
+    type_err("properties", &[l(vec![Value::Bool(true), Value::Bool(false)])]);
     type_err("length", &[Value::Node(NodeId(1))]);
 }
 
@@ -223,17 +190,11 @@ fn keys_and_properties_of_maps() {
         ("age", i(38)),
         ("address", m(&[("city", s("London"))])),
     ]);
-    assert_eq!(
-        ok("keys", &[map.clone()]),
-        l(vec![s("address"), s("age"), s("name")])
-    );
+    assert_eq!(ok("keys", &[map.clone()]), l(vec![s("address"), s("age"), s("name")]));
     // Map3 [4]: keys of maps with null values are kept.
     assert_eq!(ok("keys", &[m(&[])]), l(vec![]));
     assert_eq!(ok("keys", &[m(&[("k", NULL)])]), l(vec![s("k")]));
-    assert_eq!(
-        ok("keys", &[m(&[("k", NULL), ("l", i(1))])]),
-        l(vec![s("k"), s("l")])
-    );
+    assert_eq!(ok("keys", &[m(&[("k", NULL), ("l", i(1))])]), l(vec![s("k"), s("l")]));
     // Graph9 [4]: properties of a map is the map.
     let popeye = m(&[("name", s("Popeye")), ("level", i(9001))]);
     assert_eq!(ok("properties", &[popeye.clone()]), popeye);
@@ -252,10 +213,7 @@ fn paths_lengths_nodes_relationships() {
     );
     assert_eq!(
         ok("relationships", &[path()]),
-        l(vec![
-            Value::Relationship(RelId(10)),
-            Value::Relationship(RelId(11))
-        ])
+        l(vec![Value::Relationship(RelId(10)), Value::Relationship(RelId(11))])
     );
     assert_eq!(ok("length", &[s("héllo")]), i(5));
     assert_eq!(ok("length", &[l(vec![i(1), i(2)])]), i(2));
@@ -282,10 +240,7 @@ fn coalesce_returns_the_first_non_null() {
 fn size_of_strings_and_lists() {
     // List6.
     assert_eq!(ok("size", &[l(vec![i(1), i(2), i(3)])]), i(3));
-    assert_eq!(
-        ok("size", &[l(vec![l(vec![]), l(vec![]), l(vec![])])]),
-        i(3)
-    );
+    assert_eq!(ok("size", &[l(vec![l(vec![]), l(vec![]), l(vec![])])]), i(3));
     assert_eq!(ok("size", &[NULL]), NULL);
     assert_eq!(ok("size", &[s("")]), i(0));
     assert_eq!(ok("size", &[s("héllo")]), i(5));
@@ -308,10 +263,7 @@ fn head_last_tail() {
     assert_eq!(ok("tail", &[l(vec![])]), l(vec![]));
     // List9: tail(tail([1, 2, 3, 4, 5])).
     let five = l((1..=5).map(i).collect());
-    assert_eq!(
-        ok("tail", &[ok("tail", &[five])]),
-        l(vec![i(3), i(4), i(5)])
-    );
+    assert_eq!(ok("tail", &[ok("tail", &[five])]), l(vec![i(3), i(4), i(5)]));
     for name in ["head", "last", "tail"] {
         assert_eq!(ok(name, &[NULL]), NULL);
         type_err(name, &[s("abc")]);
@@ -324,10 +276,7 @@ fn range_with_default_and_explicit_steps() {
     assert_eq!(ok("range", &[i(-1), i(0)]), l(vec![i(-1), i(0)]));
     assert_eq!(ok("range", &[i(0), i(3)]), l(vec![i(0), i(1), i(2), i(3)]));
     assert_eq!(ok("range", &[i(1), i(0)]), l(vec![]));
-    assert_eq!(
-        ok("range", &[i(0), i(10), i(3)]),
-        l(vec![i(0), i(3), i(6), i(9)])
-    );
+    assert_eq!(ok("range", &[i(0), i(10), i(3)]), l(vec![i(0), i(3), i(6), i(9)]));
     assert_eq!(ok("range", &[i(5), i(1), i(-2)]), l(vec![i(5), i(3), i(1)]));
     assert_eq!(ok("range", &[i(0), i(-1), i(1)]), l(vec![]));
     assert_eq!(ok("range", &[i(0), i(1), i(-1)]), l(vec![]));
@@ -370,12 +319,7 @@ fn range_errors() {
         for pos in 0..3 {
             let mut args = vec![i(0), i(1), i(1)];
             args[pos] = b.clone();
-            assert_err(
-                "range",
-                &args,
-                ErrorKind::ArgumentError,
-                "InvalidArgumentType",
-            );
+            assert_err("range", &args, ErrorKind::ArgumentError, "InvalidArgumentType");
         }
     }
     // Huge ranges are refused, without overflow at the extremes.
@@ -530,14 +474,7 @@ fn to_string() {
 
 #[test]
 fn conversion_of_lists() {
-    let mixed = l(vec![
-        i(1),
-        s("2.5"),
-        s("x"),
-        NULL,
-        Value::Bool(true),
-        l(vec![]),
-    ]);
+    let mixed = l(vec![i(1), s("2.5"), s("x"), NULL, Value::Bool(true), l(vec![])]);
     assert_eq!(
         ok("toIntegerList", &[mixed.clone()]),
         l(vec![i(1), i(2), NULL, NULL, i(1), NULL])
@@ -605,27 +542,18 @@ fn replace_substring_split_left_right() {
     type_err("substring", &[i(1), i(1)]);
 
     // String4: split.
-    assert_eq!(
-        ok("split", &[s("one1two"), s("1")]),
-        l(vec![s("one"), s("two")])
-    );
+    assert_eq!(ok("split", &[s("one1two"), s("1")]), l(vec![s("one"), s("two")]));
     assert_eq!(
         ok("split", &[s("a,,b,"), s(",")]),
         l(vec![s("a"), s(""), s("b"), s("")])
     );
-    assert_eq!(
-        ok("split", &[s("abc"), s("")]),
-        l(vec![s("a"), s("b"), s("c")])
-    );
+    assert_eq!(ok("split", &[s("abc"), s("")]), l(vec![s("a"), s("b"), s("c")]));
     assert_eq!(ok("split", &[s(""), s(",")]), l(vec![s("")]));
     assert_eq!(
         ok("split", &[s("a-b_c"), l(vec![s("-"), s("_")])]),
         l(vec![s("a"), s("b"), s("c")])
     );
-    assert_eq!(
-        ok("split", &[s("héllo"), s("l")]),
-        l(vec![s("hé"), s(""), s("o")])
-    );
+    assert_eq!(ok("split", &[s("héllo"), s("l")]), l(vec![s("hé"), s(""), s("o")]));
     assert_eq!(ok("split", &[NULL, s(",")]), NULL);
     assert_eq!(ok("split", &[s("a"), NULL]), NULL);
     type_err("split", &[s("a"), i(1)]);
@@ -723,15 +651,9 @@ fn round_like_the_reference() {
     type_err("round", &[s("1")]);
     type_err("round", &[f(1.0), f(1.0)]);
     assert!(float_of(ok("round", &[f(f64::NAN), i(2)])).is_nan());
-    assert_eq!(
-        round_decimal(f64::INFINITY, 2, RoundingMode::Up),
-        f64::INFINITY
-    );
+    assert_eq!(round_decimal(f64::INFINITY, 2, RoundingMode::Up), f64::INFINITY);
     assert_eq!(round_decimal(123.456, i64::MIN, RoundingMode::Down), 0.0);
-    assert_eq!(
-        round_decimal(123.456, i64::MAX, RoundingMode::Down),
-        123.456
-    );
+    assert_eq!(round_decimal(123.456, i64::MAX, RoundingMode::Down), 123.456);
 }
 
 #[test]
@@ -746,42 +668,21 @@ fn float_functions() {
     assert!(close(float_of(ok("sin", &[i(0)])), 0.0));
     assert!(close(float_of(ok("cos", &[i(0)])), 1.0));
     assert!(close(float_of(ok("tan", &[i(0)])), 0.0));
-    assert!(close(
-        float_of(ok("cot", &[f(std::f64::consts::FRAC_PI_4)])),
-        1.0
-    ));
-    assert!(close(
-        float_of(ok("asin", &[i(1)])),
-        std::f64::consts::FRAC_PI_2
-    ));
+    assert!(close(float_of(ok("cot", &[f(std::f64::consts::FRAC_PI_4)])), 1.0));
+    assert!(close(float_of(ok("asin", &[i(1)])), std::f64::consts::FRAC_PI_2));
     assert!(close(float_of(ok("acos", &[i(1)])), 0.0));
-    assert!(close(
-        float_of(ok("atan", &[i(1)])),
-        std::f64::consts::FRAC_PI_4
-    ));
-    assert!(close(
-        float_of(ok("atan2", &[i(1), i(1)])),
-        std::f64::consts::FRAC_PI_4
-    ));
+    assert!(close(float_of(ok("atan", &[i(1)])), std::f64::consts::FRAC_PI_4));
+    assert!(close(float_of(ok("atan2", &[i(1), i(1)])), std::f64::consts::FRAC_PI_4));
     assert_eq!(ok("atan2", &[NULL, i(1)]), NULL);
     type_err("atan2", &[i(1), s("1")]);
-    assert!(close(
-        float_of(ok("degrees", &[f(std::f64::consts::PI)])),
-        180.0
-    ));
-    assert!(close(
-        float_of(ok("radians", &[i(180)])),
-        std::f64::consts::PI
-    ));
-    assert!(close(
-        float_of(ok("haversin", &[f(0.5)])),
-        (1.0 - 0.5f64.cos()) / 2.0
-    ));
+    assert!(close(float_of(ok("degrees", &[f(std::f64::consts::PI)])), 180.0));
+    assert!(close(float_of(ok("radians", &[i(180)])), std::f64::consts::PI));
+    assert!(close(float_of(ok("haversin", &[f(0.5)])), (1.0 - 0.5f64.cos()) / 2.0));
     assert!(close(float_of(ok("e", &[])), std::f64::consts::E));
     assert!(close(float_of(ok("pi", &[])), std::f64::consts::PI));
     for name in [
-        "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "cot", "asin", "acos", "atan",
-        "degrees", "radians", "haversin",
+        "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "degrees", "radians",
+        "haversin",
     ] {
         assert_eq!(ok(name, &[NULL]), NULL, "{name}");
         type_err(name, &[s("1")]);
@@ -808,9 +709,7 @@ fn rand_uuid_timestamp() {
     assert_eq!(u.len(), 36);
     assert_eq!(u.as_bytes()[14], b'4');
     assert_ne!(ok("randomUUID", &[]), Value::String(u));
-    let Value::Int(t) = ok("timestamp", &[]) else {
-        panic!()
-    };
+    let Value::Int(t) = ok("timestamp", &[]) else { panic!() };
     assert!(t > 1_600_000_000_000);
 }
 
@@ -921,10 +820,7 @@ fn count_ignores_nulls_count_star_does_not() {
     assert_eq!(star.finish(), Ok(i(3)));
     // Aggregation8: distinct on nulls and unbound values.
     assert_eq!(agg("count", true, &[NULL]), Ok(i(0)));
-    assert_eq!(
-        agg("count", true, &[i(1), f(1.0), i(2), NULL, i(2)]),
-        Ok(i(2))
-    );
+    assert_eq!(agg("count", true, &[i(1), f(1.0), i(2), NULL, i(2)]), Ok(i(2)));
     assert!(new_accumulator("foo", false).is_none());
     assert!(new_accumulator("COUNT", false).is_some());
 }
@@ -967,18 +863,12 @@ fn sum() {
     assert_eq!(agg("sum", true, &[i(1), i(1), f(1.0), i(2)]), Ok(i(3)));
     out_of_range_agg(agg("sum", false, &[i(i64::MAX), i(1)]));
     let e = agg("sum", false, &[i(1), s("a")]).unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (ErrorKind::TypeError, "InvalidArgumentType")
-    );
+    assert_eq!((e.kind, e.code), (ErrorKind::TypeError, "InvalidArgumentType"));
 }
 
 fn out_of_range_agg(r: Result<Value, FunctionError>) {
     let e = r.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (ErrorKind::ArgumentError, "NumberOutOfRange")
-    );
+    assert_eq!((e.kind, e.code), (ErrorKind::ArgumentError, "NumberOutOfRange"));
 }
 
 #[test]
@@ -1013,12 +903,7 @@ fn collect() {
         agg(
             "collect",
             true,
-            &[
-                l(vec![i(1)]),
-                l(vec![f(1.0)]),
-                m(&[("a", NULL)]),
-                m(&[("a", NULL)])
-            ]
+            &[l(vec![i(1)]), l(vec![f(1.0)]), m(&[("a", NULL)]), m(&[("a", NULL)])]
         ),
         Ok(l(vec![l(vec![i(1)]), m(&[("a", NULL)])]))
     );
@@ -1036,10 +921,7 @@ fn standard_deviation() {
     assert_eq!(agg("stDevP", false, &[i(5)]), Ok(f(0.0)));
     assert_eq!(agg("stDev", false, &[]), Ok(f(0.0)));
     assert_eq!(agg("stDevP", false, &[NULL]), Ok(f(0.0)));
-    assert!(close(
-        float_of(agg("stDevP", true, &[i(1), i(1), i(3)]).unwrap()),
-        1.0
-    ));
+    assert!(close(float_of(agg("stDevP", true, &[i(1), i(1), i(3)]).unwrap()), 1.0));
     let e = agg("stDev", false, &[s("x")]).unwrap_err();
     assert_eq!(e.kind, ErrorKind::TypeError);
 }
@@ -1050,16 +932,8 @@ fn percentiles() {
     let prices = [f(10.0), f(20.0), f(30.0)];
     for (p, disc, cont) in [(0.0, 10.0, 10.0), (0.5, 20.0, 20.0), (1.0, 30.0, 30.0)] {
         let rows: Vec<(Value, Value)> = prices.iter().map(|x| (x.clone(), f(p))).collect();
-        assert_eq!(
-            agg2("percentileDisc", false, &rows),
-            Ok(f(disc)),
-            "disc {p}"
-        );
-        assert_eq!(
-            agg2("percentileCont", false, &rows),
-            Ok(f(cont)),
-            "cont {p}"
-        );
+        assert_eq!(agg2("percentileDisc", false, &rows), Ok(f(disc)), "disc {p}");
+        assert_eq!(agg2("percentileCont", false, &rows), Ok(f(cont)), "cont {p}");
     }
     let rows: Vec<(Value, Value)> = [i(30), i(10), NULL, i(20), i(40)]
         .into_iter()
@@ -1067,19 +941,10 @@ fn percentiles() {
         .collect();
     assert_eq!(agg2("percentileDisc", false, &rows), Ok(i(20)));
     assert_eq!(agg2("percentileCont", false, &rows), Ok(f(25.0)));
-    let rows: Vec<(Value, Value)> = [i(1), i(2), i(3), i(4)]
-        .into_iter()
-        .map(|x| (x, f(0.1)))
-        .collect();
+    let rows: Vec<(Value, Value)> = [i(1), i(2), i(3), i(4)].into_iter().map(|x| (x, f(0.1))).collect();
     assert_eq!(agg2("percentileDisc", false, &rows), Ok(i(1)));
-    assert!(close(
-        float_of(agg2("percentileCont", false, &rows).unwrap()),
-        1.3
-    ));
-    let rows: Vec<(Value, Value)> = [i(1), i(1), i(5)]
-        .into_iter()
-        .map(|x| (x, f(0.5)))
-        .collect();
+    assert!(close(float_of(agg2("percentileCont", false, &rows).unwrap()), 1.3));
+    let rows: Vec<(Value, Value)> = [i(1), i(1), i(5)].into_iter().map(|x| (x, f(0.5))).collect();
     assert_eq!(agg2("percentileCont", true, &rows), Ok(f(3.0)));
     assert_eq!(agg2("percentileDisc", false, &[(NULL, f(0.5))]), Ok(NULL));
     assert_eq!(agg2("percentileCont", false, &[]), Ok(NULL));

@@ -9,8 +9,7 @@ use super::pattern::{part, pattern};
 use crate::ast::*;
 
 const CLAUSE_KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE",
-    "DETACH", "CALL",
+    "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
 ];
 
 /// `[EXPLAIN | PROFILE] query [;]`
@@ -298,14 +297,7 @@ fn projection_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, ProjectionItem> {
         }
         Err(_) => (i, None),
     };
-    Ok((
-        i,
-        ProjectionItem {
-            expr: e,
-            alias,
-            text,
-        },
-    ))
+    Ok((i, ProjectionItem { expr: e, alias, text }))
 }
 
 fn sort_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SortItem> {
@@ -317,13 +309,7 @@ fn sort_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SortItem> {
         ("DESC", true),
     ] {
         if let Ok((r, _)) = c.kw(i, k) {
-            return Ok((
-                r,
-                SortItem {
-                    expr: e,
-                    descending,
-                },
-            ));
+            return Ok((r, SortItem { expr: e, descending }));
         }
     }
     Ok((
@@ -435,21 +421,11 @@ fn set_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SetItem> {
                 },
             ))
         }
-        ExprKind::Property(t, key) if !merge => Ok((
-            r,
-            SetItem::Property {
-                target: *t,
-                key,
-                value,
-            },
-        )),
+        ExprKind::Property(t, key) if !merge => Ok((r, SetItem::Property { target: *t, key, value })),
         _ => c.failure_hint(
             &c.src[target.span.start..],
             "UnexpectedSyntax",
-            format!(
-                "SET cannot assign to '{}'",
-                &c.src[target.span.start..target.span.end]
-            ),
+            format!("SET cannot assign to '{}'", &c.src[target.span.start..target.span.end]),
             "write n.key = value, n = {map}, n += {map} or n:Label",
         ),
     }
@@ -478,10 +454,7 @@ fn remove_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
                 return c.failure_hint(
                     r,
                     "UnexpectedSyntax",
-                    format!(
-                        "REMOVE cannot remove '{}'",
-                        &c.src[target.span.start..target.span.end]
-                    ),
+                    format!("REMOVE cannot remove '{}'", &c.src[target.span.start..target.span.end]),
                     "write REMOVE n.key or REMOVE n:Label",
                 )
             }
@@ -592,12 +565,5 @@ fn yield_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, YieldClause> {
         }
     };
     let (i, where_) = opt_where(c, i)?;
-    Ok((
-        i,
-        YieldClause {
-            star,
-            items,
-            where_,
-        },
-    ))
+    Ok((i, YieldClause { star, items, where_ }))
 }

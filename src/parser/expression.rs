@@ -6,8 +6,7 @@
 
 use super::clause;
 use super::lexical::{
-    is_ident_start, word, Ctx, DepthGuard, Num, PResult, TRY_LIST_COMPREHENSION, TRY_PATTERN,
-    TRY_PATTERN_COMPREHENSION,
+    is_ident_start, word, Ctx, DepthGuard, Num, PResult, TRY_LIST_COMPREHENSION, TRY_PATTERN, TRY_PATTERN_COMPREHENSION,
 };
 use super::pattern;
 use crate::ast::*;
@@ -16,8 +15,10 @@ type Level<'a> = fn(&Ctx<'a>, &'a str) -> PResult<'a, Expr>;
 
 /// A whole expression.
 pub(crate) fn expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let _g = c.enter(i)?;
-    or_expr(c, i)
+    crate::stack::guarded(|| {
+        let _g = c.enter(i)?;
+        or_expr(c, i)
+    })
 }
 
 /// An expression, where `what` names it for the error message ("an expression after '+'").
@@ -48,12 +49,7 @@ fn left_assoc<'a>(
     Ok((i, acc))
 }
 
-fn keyword_op<'a>(
-    c: &Ctx<'a>,
-    i: &'a str,
-    k: &'static str,
-    op: BinaryOp,
-) -> Option<(&'a str, BinaryOp)> {
+fn keyword_op<'a>(c: &Ctx<'a>, i: &'a str, k: &'static str, op: BinaryOp) -> Option<(&'a str, BinaryOp)> {
     c.expect(skip(c, i), k);
     c.kw(i, k).ok().map(|(r, _)| (r, op))
 }
@@ -67,15 +63,11 @@ fn or_expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
 }
 
 fn xor_expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    left_assoc(c, i, and_expr, |c, i| {
-        keyword_op(c, i, "XOR", BinaryOp::Xor)
-    })
+    left_assoc(c, i, and_expr, |c, i| keyword_op(c, i, "XOR", BinaryOp::Xor))
 }
 
 fn and_expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    left_assoc(c, i, not_expr, |c, i| {
-        keyword_op(c, i, "AND", BinaryOp::And)
-    })
+    left_assoc(c, i, not_expr, |c, i| keyword_op(c, i, "AND", BinaryOp::And))
 }
 
 /// `NOT* comparison`, without recursion.
@@ -118,25 +110,38 @@ fn comparison_op<'a>(c: &Ctx<'a>, i: &'a str) -> Option<(&'a str, BinaryOp)> {
 /// `a < b <= c` means `a < b AND b <= c`.
 fn comparison<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (mut i, first) = string_list_null(c, i)?;
+    // Most operands have no comparison: return them without copying.
+    let Some((mut r, mut op)) = comparison_op(c, i) else {
+        return Ok((i, first));
+    };
     let mut guards = Vec::new();
     let mut acc: Option<Expr> = None;
-    let mut left = first.clone();
-    let mut only = first;
-    while let Some((r, op)) = comparison_op(c, i) {
+    let mut left = first;
+    loop {
         guards.push(c.enter_op(r)?);
-        let (r, right) = operand(c, r, string_list_null)?;
-        let cmp = binary(op, left, right.clone());
+        let (rest, right) = operand(c, r, string_list_null)?;
+        i = rest;
+        let next = comparison_op(c, i);
+        // The middle operand of a chain is shared by two comparisons.
+        let (cmp, carried) = match next {
+            Some(_) => (binary(op, left, right.clone()), Some(right)),
+            None => (binary(op, left, right), None),
+        };
         acc = Some(match acc {
             None => cmp,
             Some(prev) => binary(BinaryOp::And, prev, cmp),
         });
-        left = right;
-        i = r;
+        match (next, carried) {
+            (Some((r2, op2)), Some(right)) => {
+                left = right;
+                r = r2;
+                op = op2;
+            }
+            _ => break,
+        }
     }
-    if let Some(a) = acc {
-        only = a;
-    }
-    Ok((i, only))
+    drop(guards);
+    Ok((i, acc.unwrap_or_else(|| unreachable!("the loop ran at least once"))))
 }
 
 /// `add ( STARTS WITH add | ENDS WITH add | CONTAINS add | IN add | IS [NOT] NULL )*`
@@ -259,10 +264,7 @@ fn signed_number<'a>(
         return Ok(None);
     };
     let next = skip(c, r);
-    if next.starts_with('[')
-        || (next.starts_with('.') && !next.starts_with(".."))
-        || next.starts_with(':')
-    {
+    if next.starts_with('[') || (next.starts_with('.') && !next.starts_with("..")) || next.starts_with(':') {
         return Ok(None);
     }
     let span = Span::new(start, c.offset(r));
@@ -274,7 +276,9 @@ fn signed_number<'a>(
             return Err(nom::Err::Failure(super::lexical::PErr {
                 rest_len: c.src.len() - start,
                 code: "IntegerOverflow",
-                message: Some(format!("the integer literal {text} is too small (the smallest integer is -9223372036854775808)")),
+                message: Some(format!(
+                    "the integer literal {text} is too small (the smallest integer is -9223372036854775808)"
+                )),
                 hint: None,
             }));
         }
@@ -302,10 +306,7 @@ pub(crate) fn postfix<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
                 let (r3, to) = opt_expr(c, r3)?;
                 let (r3, end) = c.sym(r3, "]")?;
                 let span = Span::new(e.span.start, end.end);
-                e = Expr::new(
-                    ExprKind::Slice(Box::new(e), from.map(Box::new), to.map(Box::new)),
-                    span,
-                );
+                e = Expr::new(ExprKind::Slice(Box::new(e), from.map(Box::new), to.map(Box::new)), span);
                 i = r3;
             } else {
                 let Some(index) = from else {
@@ -324,10 +325,7 @@ pub(crate) fn postfix<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     }
     if c.peek_sym(i, ":") {
         let (r, labels) = pattern::labels(c, i)?;
-        let span = Span::new(
-            e.span.start,
-            labels.last().map_or(e.span.end, |l| l.span.end),
-        );
+        let span = Span::new(e.span.start, labels.last().map_or(e.span.end, |l| l.span.end));
         e = Expr::new(ExprKind::HasLabels(Box::new(e), labels), span);
         i = r;
     }
@@ -367,10 +365,7 @@ fn int_literal<'a>(c: &Ctx<'a>, i: &'a str, m: u128, span: Span) -> PResult<'a, 
             format!("the integer literal {text} is too large (the largest integer is 9223372036854775807)"),
         );
     }
-    Ok((
-        i,
-        Expr::new(ExprKind::Literal(Literal::Int(m as i64)), span),
-    ))
+    Ok((i, Expr::new(ExprKind::Literal(Literal::Int(m as i64)), span)))
 }
 
 /// Literals, parameters, lists, maps, comprehensions, CASE, function calls,
@@ -557,10 +552,7 @@ fn map_projection<'a>(c: &Ctx<'a>, i: &'a str, variable: Ident) -> PResult<'a, E
     let (r, end) = c.sym(i, "}")?;
     Ok((
         r,
-        Expr::new(
-            ExprKind::MapProjection { variable, items },
-            Span::new(start, end.end),
-        ),
+        Expr::new(ExprKind::MapProjection { variable, items }, Span::new(start, end.end)),
     ))
 }
 
@@ -609,10 +601,7 @@ fn bracket<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     }
     let (r, items) = expr_list(c, inner)?;
     let (r, end) = c.sym(r, "]")?;
-    Ok((
-        r,
-        Expr::new(ExprKind::List(items), Span::new(open.start, end.end)),
-    ))
+    Ok((r, Expr::new(ExprKind::List(items), Span::new(open.start, end.end))))
 }
 
 fn where_in_comprehension<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Box<Expr>>> {
@@ -743,24 +732,12 @@ fn case<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (r, end) = c.kw(r, "END")?;
     Ok((
         r,
-        Expr::new(
-            ExprKind::Case {
-                operand,
-                whens,
-                else_,
-            },
-            Span::new(kw.start, end.end),
-        ),
+        Expr::new(ExprKind::Case { operand, whens, else_ }, Span::new(kw.start, end.end)),
     ))
 }
 
 /// `all(x IN list WHERE pred)` and friends (after the name).
-fn quantified<'a>(
-    c: &Ctx<'a>,
-    i: &'a str,
-    start: usize,
-    quantifier: Quantifier,
-) -> PResult<'a, Expr> {
+fn quantified<'a>(c: &Ctx<'a>, i: &'a str, start: usize, quantifier: Quantifier) -> PResult<'a, Expr> {
     let (r, _) = c.sym(i, "(")?;
     let (r, variable) = c.variable(r)?;
     let (r, _) = c.kw(r, "IN")?;
@@ -821,8 +798,5 @@ fn exists_subquery<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Exp
     c.patterns_allowed.set(saved);
     let (r, q) = res?;
     let (r, end) = c.sym(r, "}")?;
-    Ok((
-        r,
-        Expr::new(ExprKind::Exists(Box::new(q)), Span::new(start, end.end)),
-    ))
+    Ok((r, Expr::new(ExprKind::Exists(Box::new(q)), Span::new(start, end.end))))
 }

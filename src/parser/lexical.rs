@@ -219,12 +219,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A definite error at `i`: no alternative is tried after it.
-    pub fn failure<T>(
-        &self,
-        i: &'a str,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> PResult<'a, T> {
+    pub fn failure<T>(&self, i: &'a str, code: &'static str, message: impl Into<String>) -> PResult<'a, T> {
         Err(nom::Err::Failure(PErr {
             rest_len: i.len(),
             code,
@@ -275,9 +270,7 @@ impl<'a> Ctx<'a> {
                 rest_len: i.len(),
                 code: "UnexpectedSyntax",
                 message: Some(message),
-                hint: Some(
-                    "split the expression, e.g. with WITH clauses, or use list functions".into(),
-                ),
+                hint: Some("split the expression, e.g. with WITH clauses, or use list functions".into()),
             }));
         }
         self.depth.set(d);
@@ -371,13 +364,7 @@ impl<'a> Ctx<'a> {
             } else if let Some(r) = t.strip_prefix("/*") {
                 match r.find("*/") {
                     Some(n) => i = &r[n + 2..],
-                    None => {
-                        return self.failure(
-                            t,
-                            "UnexpectedSyntax",
-                            "unterminated comment: '/*' without '*/'",
-                        )
-                    }
+                    None => return self.failure(t, "UnexpectedSyntax", "unterminated comment: '/*' without '*/'"),
                 }
             } else {
                 return Ok((t, ()));
@@ -497,14 +484,7 @@ impl<'a> Ctx<'a> {
         let starts_ok = i.chars().next().is_some_and(is_ident_start);
         let w = word(i);
         if !starts_ok || (!keywords_ok && is_reserved(w)) {
-            return self.fail(
-                i,
-                if keywords_ok {
-                    "a name"
-                } else {
-                    "a variable name"
-                },
-            );
+            return self.fail(i, if keywords_ok { "a name" } else { "a variable name" });
         }
         let r = &i[w.len()..];
         Ok((r, Ident::new(w, self.span(start, r))))
@@ -522,9 +502,7 @@ impl<'a> Ctx<'a> {
             return Ok((r2, (digits.to_string(), self.span(start, r2))));
         }
         match self.symbolic_name(r) {
-            Ok((r2, id)) if self.offset(r) == id.span.start => {
-                Ok((r2, (id.name, self.span(start, r2))))
-            }
+            Ok((r2, id)) if self.offset(r) == id.span.start => Ok((r2, (id.name, self.span(start, r2)))),
             _ => self.failure(r, "UnexpectedSyntax", "expected a parameter name after '$'"),
         }
     }
@@ -653,21 +631,13 @@ impl<'a> Ctx<'a> {
             rest = &rest[c.len_utf8()..];
             if c == quote {
                 if let Some((_, at)) = pending_high {
-                    return self.failure(
-                        at,
-                        "InvalidUnicodeLiteral",
-                        "a lone UTF-16 surrogate escape",
-                    );
+                    return self.failure(at, "InvalidUnicodeLiteral", "a lone UTF-16 surrogate escape");
                 }
                 return Ok((rest, (out, self.span(start, rest))));
             }
             if c != '\\' {
                 if let Some((_, at)) = pending_high.take() {
-                    return self.failure(
-                        at,
-                        "InvalidUnicodeLiteral",
-                        "a lone UTF-16 surrogate escape",
-                    );
+                    return self.failure(at, "InvalidUnicodeLiteral", "a lone UTF-16 surrogate escape");
                 }
                 out.push(c);
                 continue;
@@ -689,11 +659,7 @@ impl<'a> Ctx<'a> {
             };
             if let Some(s) = simple {
                 if let Some((_, at)) = pending_high.take() {
-                    return self.failure(
-                        at,
-                        "InvalidUnicodeLiteral",
-                        "a lone UTF-16 surrogate escape",
-                    );
+                    return self.failure(at, "InvalidUnicodeLiteral", "a lone UTF-16 surrogate escape");
                 }
                 out.push(s);
                 continue;
@@ -705,7 +671,10 @@ impl<'a> Ctx<'a> {
                     return self.failure_hint(
                         here,
                         "InvalidUnicodeLiteral",
-                        format!("invalid Unicode escape '\\{e}{}': expected {n} hexadecimal digits", &rest[..hex]),
+                        format!(
+                            "invalid Unicode escape '\\{e}{}': expected {n} hexadecimal digits",
+                            &rest[..hex]
+                        ),
                         "write \\u followed by 4 hexadecimal digits, e.g. \\u00E9, or \\U followed by 8",
                     );
                 }
@@ -717,11 +686,7 @@ impl<'a> Ctx<'a> {
                         out.push(char::from_u32(c).unwrap());
                         continue;
                     }
-                    return self.failure(
-                        at,
-                        "InvalidUnicodeLiteral",
-                        "a lone UTF-16 surrogate escape",
-                    );
+                    return self.failure(at, "InvalidUnicodeLiteral", "a lone UTF-16 surrogate escape");
                 }
                 if (0xD800..0xDC00).contains(&code) {
                     pending_high = Some((code, here));
@@ -797,12 +762,9 @@ fn previous_token(before: &str) -> Option<String> {
 /// could continue an expression become "an operator", clause keywords
 /// "a clause".
 fn summarize_expected(expected: &[&'static str]) -> Vec<&'static str> {
-    const CONTINUATIONS: &[&str] = &[
-        ".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR",
-    ];
+    const CONTINUATIONS: &[&str] = &[".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR"];
     const CLAUSES: &[&str] = &[
-        "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
-        "DELETE", "DETACH", "CALL",
+        "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
     ];
     let has = |e: &str| expected.contains(&e);
     let mut out = Vec::new();
@@ -850,10 +812,7 @@ fn keyword_hint(rest: &str, expected: &[&'static str]) -> Option<String> {
     }
     let upper = w.to_ascii_uppercase();
     let mut best: Option<(usize, &str)> = None;
-    for e in expected
-        .iter()
-        .filter(|e| e.chars().all(|c| c.is_ascii_uppercase()))
-    {
+    for e in expected.iter().filter(|e| e.chars().all(|c| c.is_ascii_uppercase())) {
         let d = edit_distance(&upper, e);
         let limit = if e.len() <= 3 { 1 } else { 2 };
         if d > 0 && d <= limit && best.is_none_or(|(bd, _)| d < bd) {

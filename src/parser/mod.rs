@@ -45,13 +45,7 @@ pub struct ParseError {
 impl ParseError {
     /// The public error, positioned in `text`.
     pub fn into_error(self, text: &str) -> Error {
-        let mut e = Error::new(
-            ErrorKind::SyntaxError,
-            self.code,
-            Phase::Compile,
-            self.message,
-        )
-        .at(text, self.offset);
+        let mut e = Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message).at(text, self.offset);
         e.hint = self.hint;
         e
     }
@@ -66,50 +60,21 @@ pub const MAX_DEPTH: usize = 200;
 /// walk the tree recursively cannot overflow either.
 pub const MAX_TREE_DEPTH: usize = 1000;
 
-/// The stack the parser runs on: recursive descent in a debug build takes
-/// tens of kilobytes per nesting level, more than a caller's thread may have.
-const PARSER_STACK: usize = 64 << 20;
-
-/// Runs `f` on a thread with [`PARSER_STACK`] bytes of stack (inline when
-/// the text is short enough that its nesting cannot be deep).
-fn with_big_stack<T: Send>(text: &str, f: impl FnOnce() -> T + Send) -> T {
-    if text.len() < 24 {
-        return f();
-    }
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .name("quiver-parser".into())
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(s, f)
-        {
-            Ok(handle) => match handle.join() {
-                Ok(t) => t,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => panic!("cannot start the parser thread"),
-        }
-    })
-}
-
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse_statement(text: &str) -> Result<ast::Statement, ParseError> {
-    with_big_stack(text, || {
-        let ctx = Ctx::new(text);
-        ctx.finish(clause::statement(&ctx, text))
-    })
+    let ctx = Ctx::new(text);
+    ctx.finish(clause::statement(&ctx, text))
 }
 
 /// Parses one expression (used for `--param NAME=LIT` and `:param`).
 /// Relationship patterns are accepted here as they are in WHERE.
 pub fn parse_expression(text: &str) -> Result<ast::Expr, ParseError> {
-    with_big_stack(text, || {
-        let ctx = Ctx::new(text);
-        ctx.patterns_allowed.set(true);
-        let r = (|| {
-            let (rest, e) = expression::expr(&ctx, text)?;
-            let (rest, _) = ctx.end_of_input(rest)?;
-            Ok((rest, e))
-        })();
-        ctx.finish(r)
-    })
+    let ctx = Ctx::new(text);
+    ctx.patterns_allowed.set(true);
+    let r = (|| {
+        let (rest, e) = expression::expr(&ctx, text)?;
+        let (rest, _) = ctx.end_of_input(rest)?;
+        Ok((rest, e))
+    })();
+    ctx.finish(r)
 }

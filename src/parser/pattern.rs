@@ -59,6 +59,10 @@ pub(crate) fn part<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternPart> {
 
 /// A node, then any number of (relationship, node) steps.
 pub(crate) fn element<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternElement> {
+    crate::stack::guarded(|| element_inner(c, i))
+}
+
+fn element_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, PatternElement> {
     let (i, _) = c.ws(i)?;
     let start = c.offset(i);
     if c.peek_sym(i, "((") {
@@ -145,10 +149,7 @@ fn properties<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Box<Expr>>> {
     }
     if c.peek_sym(i, "$") {
         let (r, (name, span)) = c.parameter(i)?;
-        return Ok((
-            r,
-            Some(Box::new(Expr::new(ExprKind::Parameter(name), span))),
-        ));
+        return Ok((r, Some(Box::new(Expr::new(ExprKind::Parameter(name), span)))));
     }
     c.expect(c.ws(i).map(|(r, _)| r).unwrap_or(i), "{");
     Ok((i, None))
@@ -272,11 +273,7 @@ fn range<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Range> {
         }
         match c.number(at)? {
             (r2, (Num::Int(v), _)) if v <= u64::MAX as u128 => Ok((r2, Some(v as u64))),
-            (_, (Num::Int(_), _)) => c.failure(
-                at,
-                "IntegerOverflow",
-                "the relationship length is too large",
-            ),
+            (_, (Num::Int(_), _)) => c.failure(at, "IntegerOverflow", "the relationship length is too large"),
             (_, (Num::Float(_), _)) => c.failure(
                 at,
                 "InvalidRelationshipPattern",

@@ -81,21 +81,16 @@ pub(crate) fn tck_queries() -> Vec<TckQuery> {
                         let mut q = Vec::new();
                         while n < body.len() && body[n].trim() != "\"\"\"" {
                             let line = body[n];
-                            q.push(
-                                if line.len() >= indent && line[..indent].trim().is_empty() {
-                                    &line[indent..]
-                                } else {
-                                    line.trim_start()
-                                },
-                            );
+                            q.push(if line.len() >= indent && line[..indent].trim().is_empty() {
+                                &line[indent..]
+                            } else {
+                                line.trim_start()
+                            });
                             n += 1;
                         }
                         queries.push((q.join("\n"), is_when));
                     }
-                } else if let Some(code) = l
-                    .split("SyntaxError should be raised at compile time: ")
-                    .nth(1)
-                {
+                } else if let Some(code) = l.split("SyntaxError should be raised at compile time: ").nth(1) {
                     error = Some(code.trim().to_string());
                 } else if l.starts_with("Examples") {
                     n += 1;
@@ -167,9 +162,7 @@ fn check_projection_exprs(st: &Statement, failures: &mut Vec<String>) {
                         "expression {printed:?} reparsed differently: {e:?} vs {:?}",
                         item.expr
                     )),
-                    Err(e) => {
-                        failures.push(format!("expression {printed:?} does not reparse: {e:?}"))
-                    }
+                    Err(e) => failures.push(format!("expression {printed:?} does not reparse: {e:?}")),
                 }
             }
         }
@@ -220,16 +213,12 @@ fn tck_queries_round_trip() {
                 match parse_statement(&printed) {
                     Ok(again) => {
                         if strip_spans(&again) != strip_spans(&st) {
-                            roundtrip_failures.push(format!(
-                                "{}\n  printed as {printed}\n  reparsed differently",
-                                q.text
-                            ));
+                            roundtrip_failures
+                                .push(format!("{}\n  printed as {printed}\n  reparsed differently", q.text));
                         }
                     }
-                    Err(e) => roundtrip_failures.push(format!(
-                        "{}\n  printed as {printed}\n  does not reparse: {e:?}",
-                        q.text
-                    )),
+                    Err(e) => roundtrip_failures
+                        .push(format!("{}\n  printed as {printed}\n  does not reparse: {e:?}", q.text)),
                 }
                 check_projection_exprs(&st, &mut roundtrip_failures);
             }
@@ -251,17 +240,14 @@ fn tck_queries_round_trip() {
                 if std::env::var("TCK_LIST_FAILURES").is_ok() {
                     eprintln!(
                         "REJECTED ({}): {} {} -> {}",
-                        q.expects_syntax_error
-                            .as_deref()
-                            .unwrap_or("expected to succeed"),
+                        q.expects_syntax_error.as_deref().unwrap_or("expected to succeed"),
                         q.file,
                         q.scenario,
                         e.code
                     );
                 }
                 if q.expects_syntax_error.is_none() {
-                    unexpected_failures
-                        .push(format!("{} {}\n{}\n  {:?}", q.file, q.scenario, q.text, e));
+                    unexpected_failures.push(format!("{} {}\n{}\n  {:?}", q.file, q.scenario, q.text, e));
                 }
             }
         }

@@ -36,7 +36,12 @@ impl Explain<'_> {
                 Op::Project { exprs, .. } => writeln!(f, "{pad}Projection ({} columns)", exprs.len())?,
                 Op::Aggregate { keys, aggregates } => {
                     let names: Vec<&str> = aggregates.iter().map(|a| &*a.name).collect();
-                    writeln!(f, "{pad}Aggregation (group by {} keys: {})", keys.len(), names.join(", "))?
+                    writeln!(
+                        f,
+                        "{pad}Aggregation (group by {} keys: {})",
+                        keys.len(),
+                        names.join(", ")
+                    )?
                 }
                 Op::Distinct { .. } => writeln!(f, "{pad}Distinct")?,
                 Op::Sort(keys) => writeln!(f, "{pad}Sort ({} keys)", keys.len())?,
@@ -53,9 +58,12 @@ impl Explain<'_> {
                 }
                 Op::Set(items) => writeln!(f, "{pad}Set ({} items)", items.len())?,
                 Op::Remove(items) => writeln!(f, "{pad}Remove ({} items)", items.len())?,
-                Op::Delete { detach, exprs } => {
-                    writeln!(f, "{pad}{}Delete ({} items)", if *detach { "Detach" } else { "" }, exprs.len())?
-                }
+                Op::Delete { detach, exprs } => writeln!(
+                    f,
+                    "{pad}{}Delete ({} items)",
+                    if *detach { "Detach" } else { "" },
+                    exprs.len()
+                )?,
                 Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
                 Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
             }

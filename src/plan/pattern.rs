@@ -10,8 +10,7 @@ use super::planner::{ExprCtx, PResult, PlanError, Planner};
 use super::scope::{Scope, VarKind};
 use super::types::Ty;
 use super::{
-    CreateNode, CreatePart, CreateRel, ExpandStep, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
-    ShortestKind,
+    CreateNode, CreatePart, CreateRel, ExpandStep, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild, ShortestKind,
 };
 
 /// The slots of one pattern part, in pattern order.
@@ -23,14 +22,25 @@ struct PartSlots {
 }
 
 fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
-    std::iter::once(&e.start).chain(e.chain.iter().map(|(_, n)| n)).collect()
+    std::iter::once(&e.start)
+        .chain(e.chain.iter().map(|(_, n)| n))
+        .collect()
 }
 
 impl<'a> Planner<'a> {
     /// Gives every node, relationship and path of a part its slot, binding new
     /// names in `scope` (in pattern order, so MERGE's match and create agree).
-    fn resolve_part(&mut self, part: &ast::PatternPart, scope: &mut Scope, seen_rels: &mut Vec<String>) -> PResult<PartSlots> {
-        let mut slots = PartSlots { nodes: Vec::new(), rels: Vec::new(), path: None };
+    fn resolve_part(
+        &mut self,
+        part: &ast::PatternPart,
+        scope: &mut Scope,
+        seen_rels: &mut Vec<String>,
+    ) -> PResult<PartSlots> {
+        let mut slots = PartSlots {
+            nodes: Vec::new(),
+            rels: Vec::new(),
+            path: None,
+        };
         let nodes = part_nodes(&part.element);
         for (i, n) in nodes.iter().enumerate() {
             if i > 0 {
@@ -71,19 +81,31 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn resolve_rel(&mut self, r: &ast::RelPattern, scope: &mut Scope, seen: &mut Vec<String>) -> PResult<(usize, bool)> {
+    fn resolve_rel(
+        &mut self,
+        r: &ast::RelPattern,
+        scope: &mut Scope,
+        seen: &mut Vec<String>,
+    ) -> PResult<(usize, bool)> {
         match &r.variable {
             None => Ok((scope.fresh(), false)),
             Some(v) => {
                 if seen.contains(&v.name) {
                     return Err(PlanError::syntax(
                         "RelationshipUniquenessViolation",
-                        format!("relationship `{}` appears twice in one pattern, which can never match", v.name),
+                        format!(
+                            "relationship `{}` appears twice in one pattern, which can never match",
+                            v.name
+                        ),
                         v.span,
                     ));
                 }
                 seen.push(v.name.clone());
-                let want = if r.length.is_some() { VarKind::RelationshipList } else { VarKind::Relationship };
+                let want = if r.length.is_some() {
+                    VarKind::RelationshipList
+                } else {
+                    VarKind::Relationship
+                };
                 match scope.get(&v.name) {
                     Some((slot, kind)) => {
                         let ok = kind == want
@@ -93,7 +115,12 @@ impl<'a> Planner<'a> {
                         if !ok {
                             return Err(PlanError::syntax(
                                 "VariableTypeConflict",
-                                format!("`{}` is a {} and cannot be used as a {}", v.name, kind_name(kind), kind_name(want)),
+                                format!(
+                                    "`{}` is a {} and cannot be used as a {}",
+                                    v.name,
+                                    kind_name(kind),
+                                    kind_name(want)
+                                ),
                                 v.span,
                             ));
                         }
@@ -129,11 +156,23 @@ impl<'a> Planner<'a> {
             parts.push(self.plan_part(part, slots, scope, &mut bound)?);
         }
         let predicate = match where_ {
-            Some(w) => Some(self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?),
+            Some(w) => Some(self.compile_predicate(
+                w,
+                scope,
+                &mut ExprCtx {
+                    place: "WHERE",
+                    ..Default::default()
+                },
+            )?),
             None => None,
         };
         let new_slots = (before..scope.width).collect();
-        Ok(MatchPlan { parts, predicate, unique_rels, new_slots })
+        Ok(MatchPlan {
+            parts,
+            predicate,
+            unique_rels,
+            new_slots,
+        })
     }
 
     fn plan_part(
@@ -157,14 +196,36 @@ impl<'a> Planner<'a> {
                 part.span,
             ));
         }
-        let start = if shortest.is_some() { 0 } else { self.choose_start(&nodes, slots, bound) };
+        let start = if shortest.is_some() {
+            0
+        } else {
+            self.choose_start(&nodes, slots, bound)
+        };
         let start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
         let mut steps = Vec::new();
         for i in start..rels.len() {
-            steps.push(self.expand_step(rels[i], slots.rels[i], slots.nodes[i].0, nodes[i + 1], slots.nodes[i + 1].0, false, bound, scope)?);
+            steps.push(self.expand_step(
+                rels[i],
+                slots.rels[i],
+                slots.nodes[i].0,
+                nodes[i + 1],
+                slots.nodes[i + 1].0,
+                false,
+                bound,
+                scope,
+            )?);
         }
         for i in (0..start).rev() {
-            steps.push(self.expand_step(rels[i], slots.rels[i], slots.nodes[i + 1].0, nodes[i], slots.nodes[i].0, true, bound, scope)?);
+            steps.push(self.expand_step(
+                rels[i],
+                slots.rels[i],
+                slots.nodes[i + 1].0,
+                nodes[i],
+                slots.nodes[i].0,
+                true,
+                bound,
+                scope,
+            )?);
         }
         let path = slots.path.map(|slot| PathBuild {
             slot,
@@ -178,7 +239,12 @@ impl<'a> Planner<'a> {
         if let Some(p) = &path {
             bound.push(p.slot);
         }
-        Ok(PartPlan { start: start_step, steps, path, shortest })
+        Ok(PartPlan {
+            start: start_step,
+            steps,
+            path,
+            shortest,
+        })
     }
 
     /// The cheapest node to start from: a bound one, else the one with the
@@ -192,7 +258,11 @@ impl<'a> Planner<'a> {
         for (i, n) in nodes.iter().enumerate() {
             let mut cost = self.graph.node_count();
             for l in &n.labels {
-                let c = self.graph.labels.get(&l.name).map_or(0, |id| self.graph.label_count(id));
+                let c = self
+                    .graph
+                    .labels
+                    .get(&l.name)
+                    .map_or(0, |id| self.graph.label_count(id));
                 cost = cost.min(c);
             }
             if n.properties.is_some() {
@@ -206,7 +276,13 @@ impl<'a> Planner<'a> {
         best
     }
 
-    fn node_step(&mut self, n: &ast::NodePattern, slot: usize, bound: &mut Vec<usize>, scope: &Scope) -> PResult<NodeStep> {
+    fn node_step(
+        &mut self,
+        n: &ast::NodePattern,
+        slot: usize,
+        bound: &mut Vec<usize>,
+        scope: &Scope,
+    ) -> PResult<NodeStep> {
         let is_bound = bound.contains(&slot);
         if !is_bound {
             bound.push(slot);
@@ -269,14 +345,21 @@ impl<'a> Planner<'a> {
         props: Option<&ast::Expr>,
         scope: &Scope,
     ) -> PResult<(Vec<(u32, Arc<str>, Expr)>, Option<Expr>)> {
-        let ctx = &mut ExprCtx { place: "a pattern", ..Default::default() };
+        let ctx = &mut ExprCtx {
+            place: "a pattern",
+            ..Default::default()
+        };
         match props {
             None => Ok((Vec::new(), None)),
             Some(e) => match &e.kind {
                 ast::ExprKind::Map(items) => {
                     let mut out = Vec::new();
                     for (k, v) in items {
-                        out.push((self.graph.keys.intern(&k.name), Arc::from(k.name.as_str()), self.compile(v, scope, ctx)?));
+                        out.push((
+                            self.graph.keys.intern(&k.name),
+                            Arc::from(k.name.as_str()),
+                            self.compile(v, scope, ctx)?,
+                        ));
                     }
                     Ok((out, None))
                 }
@@ -315,10 +398,16 @@ impl<'a> Planner<'a> {
                         if decorated || part.element.chain.is_empty() {
                             return Err(PlanError::syntax(
                                 "VariableAlreadyBound",
-                                format!("variable `{}` is already declared; {clause} cannot add labels or properties to it", v.name),
+                                format!(
+                                    "variable `{}` is already declared; {clause} cannot add labels or properties to it",
+                                    v.name
+                                ),
                                 v.span,
                             )
-                            .with_hint(format!("use SET {}:Label or SET {}.key = value on an existing node", v.name, v.name)));
+                            .with_hint(format!(
+                                "use SET {}:Label or SET {}.key = value on an existing node",
+                                v.name, v.name
+                            )));
                         }
                     } else {
                         local.push(&v.name);
@@ -330,7 +419,10 @@ impl<'a> Planner<'a> {
                     if scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str()) {
                         return Err(PlanError::syntax(
                             "VariableAlreadyBound",
-                            format!("variable `{}` is already declared; {clause} needs a new relationship", v.name),
+                            format!(
+                                "variable `{}` is already declared; {clause} needs a new relationship",
+                                v.name
+                            ),
                             v.span,
                         ));
                     }
@@ -375,7 +467,10 @@ impl<'a> Planner<'a> {
 
     fn create_part(&mut self, part: &ast::PatternPart, slots: &PartSlots, scope: &Scope) -> PResult<CreatePart> {
         let nodes = part_nodes(&part.element);
-        let ctx = &mut ExprCtx { place: "CREATE", ..Default::default() };
+        let ctx = &mut ExprCtx {
+            place: "CREATE",
+            ..Default::default()
+        };
         let mut created: Vec<usize> = Vec::new();
         let mut cnodes = Vec::new();
         for (n, (slot, bound)) in nodes.iter().zip(&slots.nodes) {
@@ -395,7 +490,11 @@ impl<'a> Planner<'a> {
         let mut crels = Vec::new();
         for (i, (r, _)) in part.element.chain.iter().enumerate() {
             let (a, b) = (slots.nodes[i].0, slots.nodes[i + 1].0);
-            let (from, to) = if r.direction == Direction::Incoming { (b, a) } else { (a, b) };
+            let (from, to) = if r.direction == Direction::Incoming {
+                (b, a)
+            } else {
+                (a, b)
+            };
             let props = match &r.properties {
                 Some(p) => Some(self.compile(p, scope, ctx)?),
                 None => None,
@@ -415,11 +514,17 @@ impl<'a> Planner<'a> {
                 .map(|i| (slots.rels[i].0, false, slots.nodes[i + 1].0))
                 .collect(),
         });
-        Ok(CreatePart { nodes: cnodes, rels: crels, path })
+        Ok(CreatePart {
+            nodes: cnodes,
+            rels: crels,
+            path,
+        })
     }
 
     pub(super) fn plan_merge(&mut self, m: &ast::Merge, scope: &mut Scope) -> PResult<MergePlan> {
-        let pattern = ast::Pattern { parts: vec![m.part.clone()] };
+        let pattern = ast::Pattern {
+            parts: vec![m.part.clone()],
+        };
         self.check_creatable(&pattern, scope, true)?;
         let before = scope.width;
         let mut seen = Vec::new();
@@ -444,7 +549,12 @@ impl<'a> Planner<'a> {
                 on_match.extend(items);
             }
         }
-        Ok(MergePlan { pattern, create, on_create, on_match })
+        Ok(MergePlan {
+            pattern,
+            create,
+            on_create,
+            on_match,
+        })
     }
 }
 

@@ -27,7 +27,13 @@ pub struct PlanError {
 
 impl PlanError {
     pub fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
-        PlanError { kind: ErrorKind::SyntaxError, code, message: message.into(), span, hint: None }
+        PlanError {
+            kind: ErrorKind::SyntaxError,
+            code,
+            message: message.into(),
+            span,
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> PlanError {
@@ -50,7 +56,11 @@ pub fn plan_query(
     graph: &mut Graph,
     procedures: &dyn Fn(&str) -> Option<Procedure>,
 ) -> PResult<QueryPlan> {
-    let mut planner = Planner { graph, procedures, writes: false };
+    let mut planner = Planner {
+        graph,
+        procedures,
+        writes: false,
+    };
     let (first, columns) = planner.plan_single(&query.first, Scope::new())?;
     let mut branches = vec![first];
     let mut union_all = Vec::new();
@@ -77,7 +87,12 @@ pub fn plan_query(
         union_all.push(u.all);
         branches.push(p);
     }
-    Ok(QueryPlan { columns, branches, union_all, writes: planner.writes })
+    Ok(QueryPlan {
+        columns,
+        branches,
+        union_all,
+        writes: planner.writes,
+    })
 }
 
 pub(super) struct Planner<'a> {
@@ -128,6 +143,10 @@ pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
 
 /// Visits `e` and, where `f` returns true, its sub-expressions.
 pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
+    crate::stack::guarded(|| visit_inner(e, f))
+}
+
+fn visit_inner(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
     if !f(e) {
         return;
     }
@@ -170,7 +189,12 @@ pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
                 go(e)
             }
         }
-        ExprKind::ListComprehension { list, predicate, projection, .. } => {
+        ExprKind::ListComprehension {
+            list,
+            predicate,
+            projection,
+            ..
+        } => {
             go(list);
             if let Some(p) = predicate {
                 go(p)
@@ -190,7 +214,9 @@ pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
             go(list);
             go(expr)
         }
-        ExprKind::PatternComprehension { predicate, projection, .. } => {
+        ExprKind::PatternComprehension {
+            predicate, projection, ..
+        } => {
             if let Some(p) = predicate {
                 go(p)
             }
@@ -247,7 +273,14 @@ impl<'a> Planner<'a> {
                     }
                 }
                 Clause::Unwind(u) => {
-                    let expr = self.compile(&u.expr, &scope, &mut ExprCtx { place: "UNWIND", ..Default::default() })?;
+                    let expr = self.compile(
+                        &u.expr,
+                        &scope,
+                        &mut ExprCtx {
+                            place: "UNWIND",
+                            ..Default::default()
+                        },
+                    )?;
                     let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value(Ty::Any))?;
                     ops.push(Op::Unwind { expr, slot });
                 }
@@ -307,16 +340,29 @@ impl<'a> Planner<'a> {
                             ));
                         }
                         let ty = types::infer(e, &scope);
-                        if !matches!(ty, Ty::Any | Ty::Null | Ty::Node | Ty::Relationship | Ty::Path | Ty::List) {
+                        if !matches!(
+                            ty,
+                            Ty::Any | Ty::Null | Ty::Node | Ty::Relationship | Ty::Path | Ty::List
+                        ) {
                             return Err(PlanError::syntax(
                                 "InvalidArgumentType",
                                 format!("DELETE takes nodes, relationships or paths, not a {}", ty.name()),
                                 e.span,
                             ));
                         }
-                        exprs.push(self.compile(e, &scope, &mut ExprCtx { place: "DELETE", ..Default::default() })?);
+                        exprs.push(self.compile(
+                            e,
+                            &scope,
+                            &mut ExprCtx {
+                                place: "DELETE",
+                                ..Default::default()
+                            },
+                        )?);
                     }
-                    ops.push(Op::Delete { exprs, detach: d.detach });
+                    ops.push(Op::Delete {
+                        exprs,
+                        detach: d.detach,
+                    });
                 }
                 Clause::Call(c) => {
                     let standalone = n == 1;
@@ -375,7 +421,10 @@ impl<'a> Planner<'a> {
     pub(super) fn plan_set_items(&mut self, items: &[ast::SetItem], scope: &Scope) -> PResult<Vec<SetOp>> {
         let mut out = Vec::new();
         for item in items {
-            let ctx = &mut ExprCtx { place: "SET", ..Default::default() };
+            let ctx = &mut ExprCtx {
+                place: "SET",
+                ..Default::default()
+            };
             out.push(match item {
                 ast::SetItem::Property { target, key, value } => SetOp::Property {
                     target: self.compile(target, scope, ctx)?,
@@ -432,9 +481,18 @@ impl<'a> Planner<'a> {
                             a.span,
                         ));
                     }
-                    let e = self.compile(a, scope, &mut ExprCtx { place: "CALL", ..Default::default() })?;
+                    let e = self.compile(
+                        a,
+                        scope,
+                        &mut ExprCtx {
+                            place: "CALL",
+                            ..Default::default()
+                        },
+                    )?;
                     if let Expr::Const(v) = &e {
-                        if !ty.accepts(v) && !(matches!(ty, crate::procedure::ValueType::Float) && matches!(v, Value::Int(_))) {
+                        if !ty.accepts(v)
+                            && !(matches!(ty, crate::procedure::ValueType::Float) && matches!(v, Value::Int(_)))
+                        {
                             return Err(PlanError {
                                 kind: ErrorKind::SyntaxError,
                                 code: "InvalidArgumentType",
@@ -496,9 +554,21 @@ impl<'a> Planner<'a> {
                     yields.push((idx, slot));
                     columns.push(var.name.clone());
                 }
-                let mut ops = vec![Op::Call(CallPlan { name: name.clone(), args, yields, standalone: false })];
+                let mut ops = vec![Op::Call(CallPlan {
+                    name: name.clone(),
+                    args,
+                    yields,
+                    standalone: false,
+                })];
                 if let Some(w) = &y.where_ {
-                    let pred = self.compile_predicate(w, scope, &mut ExprCtx { place: "WHERE", ..Default::default() })?;
+                    let pred = self.compile_predicate(
+                        w,
+                        scope,
+                        &mut ExprCtx {
+                            place: "WHERE",
+                            ..Default::default()
+                        },
+                    )?;
                     ops.push(Op::Filter(pred));
                 }
                 Ok((ops, columns))
@@ -516,13 +586,25 @@ impl<'a> Planner<'a> {
                     yields.push((yields.len(), slot));
                     columns.push(n.clone());
                 }
-                Ok((vec![Op::Call(CallPlan { name, args, yields, standalone })], columns))
+                Ok((
+                    vec![Op::Call(CallPlan {
+                        name,
+                        args,
+                        yields,
+                        standalone,
+                    })],
+                    columns,
+                ))
             }
         }
     }
 
     /// Compiles an expression in `scope`.
     pub(super) fn compile(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
+        crate::stack::guarded(|| self.compile_inner(e, scope, ctx))
+    }
+
+    fn compile_inner(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
         if let Some((_, slot)) = ctx.subst.iter().find(|(x, _)| x == e) {
             return Ok(Expr::Slot(*slot));
         }
@@ -606,13 +688,11 @@ impl<'a> Planner<'a> {
                 Expr::Unary(ast::UnaryOp::Not, Box::new(self.compile_predicate(a, scope, ctx)?))
             }
             ExprKind::Unary(op, a) => Expr::Unary(*op, Box::new(self.compile(a, scope, ctx)?)),
-            ExprKind::Binary(op @ (ast::BinaryOp::And | ast::BinaryOp::Or | ast::BinaryOp::Xor), a, b) => {
-                Expr::Binary(
-                    *op,
-                    Box::new(self.compile_predicate(a, scope, ctx)?),
-                    Box::new(self.compile_predicate(b, scope, ctx)?),
-                )
-            }
+            ExprKind::Binary(op @ (ast::BinaryOp::And | ast::BinaryOp::Or | ast::BinaryOp::Xor), a, b) => Expr::Binary(
+                *op,
+                Box::new(self.compile_predicate(a, scope, ctx)?),
+                Box::new(self.compile_predicate(b, scope, ctx)?),
+            ),
             ExprKind::Binary(op, a, b) => {
                 if *op == ast::BinaryOp::In {
                     let t = types::infer(b, scope);
@@ -626,20 +706,31 @@ impl<'a> Planner<'a> {
                 }
                 if matches!(
                     op,
-                    ast::BinaryOp::Sub | ast::BinaryOp::Mul | ast::BinaryOp::Div | ast::BinaryOp::Mod | ast::BinaryOp::Pow
+                    ast::BinaryOp::Sub
+                        | ast::BinaryOp::Mul
+                        | ast::BinaryOp::Div
+                        | ast::BinaryOp::Mod
+                        | ast::BinaryOp::Pow
                 ) {
                     for side in [a, b] {
                         let t = types::infer(side, scope);
                         if !t.may_be_number() {
                             return Err(PlanError::syntax(
                                 "InvalidArgumentType",
-                                format!("arithmetic needs numbers (or temporal values), but this is always a {}", t.name()),
+                                format!(
+                                    "arithmetic needs numbers (or temporal values), but this is always a {}",
+                                    t.name()
+                                ),
                                 side.span,
                             ));
                         }
                     }
                 }
-                Expr::Binary(*op, Box::new(self.compile(a, scope, ctx)?), Box::new(self.compile(b, scope, ctx)?))
+                Expr::Binary(
+                    *op,
+                    Box::new(self.compile(a, scope, ctx)?),
+                    Box::new(self.compile(b, scope, ctx)?),
+                )
             }
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
             ExprKind::HasLabels(a, labels) => Expr::HasLabels(
@@ -692,9 +783,18 @@ impl<'a> Planner<'a> {
                     Some(x) => Some(Box::new(self.compile(x, scope, ctx)?)),
                     None => None,
                 };
-                Expr::Case { operand, whens: ws, else_ }
+                Expr::Case {
+                    operand,
+                    whens: ws,
+                    else_,
+                }
             }
-            ExprKind::ListComprehension { variable, list, predicate, projection } => {
+            ExprKind::ListComprehension {
+                variable,
+                list,
+                predicate,
+                projection,
+            } => {
                 let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
@@ -707,9 +807,19 @@ impl<'a> Planner<'a> {
                     Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
                     None => None,
                 };
-                Expr::ListComprehension { slot, list, predicate, projection }
+                Expr::ListComprehension {
+                    slot,
+                    list,
+                    predicate,
+                    projection,
+                }
             }
-            ExprKind::Quantified { quantifier, variable, list, predicate } => {
+            ExprKind::Quantified {
+                quantifier,
+                variable,
+                list,
+                predicate,
+            } => {
                 let elem = types::element_type(list, scope);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
@@ -724,18 +834,40 @@ impl<'a> Planner<'a> {
                         ))
                     }
                 };
-                Expr::Quantified { quantifier: *quantifier, slot, list, predicate }
+                Expr::Quantified {
+                    quantifier: *quantifier,
+                    slot,
+                    list,
+                    predicate,
+                }
             }
-            ExprKind::Reduce { accumulator, init, variable, list, expr } => {
+            ExprKind::Reduce {
+                accumulator,
+                init,
+                variable,
+                list,
+                expr,
+            } => {
                 let init = Box::new(self.compile(init, scope, ctx)?);
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
                 let acc = inner.bind(&accumulator.name, VarKind::Value(Ty::Any));
                 let slot = inner.bind(&variable.name, VarKind::Value(Ty::Any));
                 let expr = Box::new(self.compile_local(expr, &inner, ctx)?);
-                Expr::Reduce { acc, init, slot, list, expr }
+                Expr::Reduce {
+                    acc,
+                    init,
+                    slot,
+                    list,
+                    expr,
+                }
             }
-            ExprKind::PatternComprehension { variable, pattern, predicate, projection } => {
+            ExprKind::PatternComprehension {
+                variable,
+                pattern,
+                predicate,
+                projection,
+            } => {
                 let mut inner = scope.clone();
                 let part = ast::PatternPart {
                     variable: variable.clone(),
@@ -750,7 +882,10 @@ impl<'a> Planner<'a> {
                     false,
                 )?;
                 let projection = Box::new(self.compile_local(projection, &inner, ctx)?);
-                Expr::PatternComprehension { pattern: Box::new(plan), projection }
+                Expr::PatternComprehension {
+                    pattern: Box::new(plan),
+                    projection,
+                }
             }
             ExprKind::Pattern(element) => {
                 self.check_pattern_expression_vars(element, scope)?;
@@ -769,7 +904,11 @@ impl<'a> Planner<'a> {
             }
             ExprKind::Exists(q) => {
                 if !q.unions.is_empty() {
-                    return Err(PlanError::syntax("UnexpectedSyntax", "UNION is not allowed inside EXISTS { }", e.span));
+                    return Err(PlanError::syntax(
+                        "UnexpectedSyntax",
+                        "UNION is not allowed inside EXISTS { }",
+                        e.span,
+                    ));
                 }
                 let saved_writes = self.writes;
                 let (p, _) = self.plan_subquery(&q.first, scope.clone())?;
@@ -831,7 +970,11 @@ impl<'a> Planner<'a> {
                 e.span,
             ));
         }
-        let mut inner = ExprCtx { strict: false, place: ctx.place, ..Default::default() };
+        let mut inner = ExprCtx {
+            strict: false,
+            place: ctx.place,
+            ..Default::default()
+        };
         if ctx.strict {
             // Outer variables must still come through grouping keys.
             for (x, _) in ctx.subst.iter() {
@@ -845,7 +988,10 @@ impl<'a> Planner<'a> {
         let Some((base, calls)) = ctx.aggregates.as_mut() else {
             return Err(PlanError::syntax(
                 "InvalidAggregation",
-                format!("aggregations are not allowed in {}", if ctx.place.is_empty() { "this place" } else { ctx.place }),
+                format!(
+                    "aggregations are not allowed in {}",
+                    if ctx.place.is_empty() { "this place" } else { ctx.place }
+                ),
                 e.span,
             )
             .with_hint("aggregate in a WITH or RETURN, then use the result"));
@@ -881,10 +1027,17 @@ impl<'a> Planner<'a> {
                     a.span,
                 ));
             }
-            let mut inner = ExprCtx { place: "an aggregation", ..Default::default() };
+            let mut inner = ExprCtx {
+                place: "an aggregation",
+                ..Default::default()
+            };
             compiled.push(self.compile(a, scope, &mut inner)?);
         }
-        let call = super::AggregateCall { name: name.into(), distinct, args: compiled };
+        let call = super::AggregateCall {
+            name: name.into(),
+            distinct,
+            args: compiled,
+        };
         calls.push(call);
         Ok(Expr::Slot(base + calls.len() - 1))
     }
@@ -892,7 +1045,11 @@ impl<'a> Planner<'a> {
     fn check_function(&self, name: &str, nargs: usize, span: Span) -> PResult<()> {
         let arity = crate::exec::function_arity(name);
         match arity {
-            None => Err(PlanError::syntax("UnknownFunction", format!("unknown function `{name}`"), span)),
+            None => Err(PlanError::syntax(
+                "UnknownFunction",
+                format!("unknown function `{name}`"),
+                span,
+            )),
             Some((min, max)) => {
                 if nargs < min || max.is_some_and(|m| nargs > m) {
                     let expected = match max {
@@ -966,7 +1123,11 @@ impl<'a> Planner<'a> {
             match clause {
                 Clause::Match(m) => {
                     let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
-                    ops.push(if m.optional { Op::Optional { plan } } else { Op::Match(plan) });
+                    ops.push(if m.optional {
+                        Op::Optional { plan }
+                    } else {
+                        Op::Match(plan)
+                    });
                 }
                 Clause::With(w) => {
                     let (new_ops, new_scope, _) =
@@ -993,7 +1154,13 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok((Pipeline { ops, width: scope.width }, Vec::new()))
+        Ok((
+            Pipeline {
+                ops,
+                width: scope.width,
+            },
+            Vec::new(),
+        ))
     }
 }
 

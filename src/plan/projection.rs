@@ -66,7 +66,14 @@ impl<'a> Planner<'a> {
             let mut key_exprs = Vec::new();
             let mut key_subst: Vec<(ast::Expr, usize)> = Vec::new();
             for (j, key) in keys.iter().enumerate() {
-                key_exprs.push(self.compile(&key.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
+                key_exprs.push(self.compile(
+                    &key.expr,
+                    scope,
+                    &mut ExprCtx {
+                        place: clause,
+                        ..Default::default()
+                    },
+                )?);
                 // Only simple keys may be reused inside an aggregating expression.
                 let simple = match &key.expr.kind {
                     ExprKind::Variable(_) => true,
@@ -98,12 +105,25 @@ impl<'a> Planner<'a> {
                     key_index += 1;
                 }
             }
-            ops.push(Op::Aggregate { keys: key_exprs, aggregates: calls });
-            ops.push(Op::Project { exprs: out, keep: false });
+            ops.push(Op::Aggregate {
+                keys: key_exprs,
+                aggregates: calls,
+            });
+            ops.push(Op::Project {
+                exprs: out,
+                keep: false,
+            });
         } else {
             let mut exprs = Vec::new();
             for it in &items {
-                exprs.push(self.compile(&it.expr, scope, &mut ExprCtx { place: clause, ..Default::default() })?);
+                exprs.push(self.compile(
+                    &it.expr,
+                    scope,
+                    &mut ExprCtx {
+                        place: clause,
+                        ..Default::default()
+                    },
+                )?);
             }
             // ORDER BY and WITH's WHERE may still see the variables before the projection.
             let need_old = (!proj.order_by.is_empty() && !proj.distinct) || where_.is_some();
@@ -145,7 +165,15 @@ impl<'a> Planner<'a> {
         // WITH ... WHERE filters before DISTINCT when it can see the old variables.
         let early_where = where_.is_some() && !aggregating && proj.skip.is_none() && proj.limit.is_none();
         if let (true, Some(w)) = (early_where, where_) {
-            let e = self.compile_predicate(w, &sort_scope, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            let e = self.compile_predicate(
+                w,
+                &sort_scope,
+                &mut ExprCtx {
+                    subst: &subst,
+                    place: "WHERE",
+                    ..Default::default()
+                },
+            )?;
             ops.push(Op::Filter(e));
         }
         if proj.distinct {
@@ -154,7 +182,14 @@ impl<'a> Planner<'a> {
         if !proj.order_by.is_empty() {
             let mut keys = Vec::new();
             for s in &proj.order_by {
-                let e = self.plan_sort_key(&s.expr, &items, &subst, &sort_scope, &named, aggregating || proj.distinct)?;
+                let e = self.plan_sort_key(
+                    &s.expr,
+                    &items,
+                    &subst,
+                    &sort_scope,
+                    &named,
+                    aggregating || proj.distinct,
+                )?;
                 keys.push((e, s.descending));
             }
             ops.push(Op::Sort(keys));
@@ -167,7 +202,15 @@ impl<'a> Planner<'a> {
         }
         if let (false, Some(w)) = (early_where, where_) {
             let scope_for_where = if aggregating { &named } else { &sort_scope };
-            let e = self.compile_predicate(w, scope_for_where, &mut ExprCtx { subst: &subst, place: "WHERE", ..Default::default() })?;
+            let e = self.compile_predicate(
+                w,
+                scope_for_where,
+                &mut ExprCtx {
+                    subst: &subst,
+                    place: "WHERE",
+                    ..Default::default()
+                },
+            )?;
             ops.push(Op::Filter(e));
         }
         if keep {
@@ -284,10 +327,23 @@ impl<'a> Planner<'a> {
                 })
                 .cloned()
                 .collect();
-            let mut ctx = ExprCtx { subst: &simple, strict: true, place: "ORDER BY", ..Default::default() };
+            let mut ctx = ExprCtx {
+                subst: &simple,
+                strict: true,
+                place: "ORDER BY",
+                ..Default::default()
+            };
             return self.compile(e, sort_scope, &mut ctx);
         }
-        self.compile(e, sort_scope, &mut ExprCtx { subst, place: "ORDER BY", ..Default::default() })
+        self.compile(
+            e,
+            sort_scope,
+            &mut ExprCtx {
+                subst,
+                place: "ORDER BY",
+                ..Default::default()
+            },
+        )
     }
 
     /// SKIP and LIMIT take a non-negative integer known before the query runs.
@@ -305,7 +361,14 @@ impl<'a> Planner<'a> {
                 e.span,
             ));
         }
-        let compiled = self.compile(e, &Scope::new(), &mut ExprCtx { place: clause, ..Default::default() })?;
+        let compiled = self.compile(
+            e,
+            &Scope::new(),
+            &mut ExprCtx {
+                place: clause,
+                ..Default::default()
+            },
+        )?;
         if let Expr::Const(v) = &compiled {
             check_count(v, clause, e.span)?;
         }

@@ -62,6 +62,10 @@ impl Ty {
 
 /// The static type of `e` in `scope`.
 pub fn infer(e: &ast::Expr, scope: &Scope) -> Ty {
+    crate::stack::guarded(|| infer_inner(e, scope))
+}
+
+fn infer_inner(e: &ast::Expr, scope: &Scope) -> Ty {
     match &e.kind {
         ExprKind::Literal(l) => match l {
             Literal::Null => Ty::Null,
@@ -112,13 +116,14 @@ pub fn infer(e: &ast::Expr, scope: &Scope) -> Ty {
             let n = super::planner::function_name(name);
             match n.as_str() {
                 "count" | "size" | "length" | "id" | "tointeger" | "sign" => Ty::Int,
-                "tostring" | "toupper" | "tolower" | "trim" | "ltrim" | "rtrim" | "replace" | "substring"
-                | "left" | "right" | "type" => Ty::String,
+                "tostring" | "toupper" | "tolower" | "trim" | "ltrim" | "rtrim" | "replace" | "substring" | "left"
+                | "right" | "type" => Ty::String,
                 "tofloat" | "avg" | "stdev" | "stdevp" | "sqrt" | "exp" | "log" | "log10" | "rand" | "pi" | "e" => {
                     Ty::Float
                 }
-                "labels" | "keys" | "nodes" | "relationships" | "collect" | "range" | "split" | "tail"
-                | "reverse" => Ty::List,
+                "labels" | "keys" | "nodes" | "relationships" | "collect" | "range" | "split" | "tail" | "reverse" => {
+                    Ty::List
+                }
                 "properties" => Ty::Map,
                 "startnode" | "endnode" => Ty::Node,
                 "toboolean" | "exists" => Ty::Bool,

@@ -50,7 +50,9 @@ fn check_pattern_parameters(e: &ast::PatternElement) -> Result<(), SemanticError
             if let ExprKind::Parameter(name) = &p.kind {
                 return Err(SemanticError {
                     code: "InvalidParameterUse",
-                    message: format!("a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"),
+                    message: format!(
+                        "a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"
+                    ),
                     span: p.span,
                 });
             }
@@ -61,7 +63,9 @@ fn check_pattern_parameters(e: &ast::PatternElement) -> Result<(), SemanticError
             if let ExprKind::Parameter(name) = &p.kind {
                 return Err(SemanticError {
                     code: "InvalidParameterUse",
-                    message: format!("a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"),
+                    message: format!(
+                        "a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"
+                    ),
                     span: p.span,
                 });
             }

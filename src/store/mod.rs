@@ -16,8 +16,8 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
 pub use intern::{Interner, KeyId, LabelId, TypeId};
-use journal::Undo;
 pub use journal::Mark;
+use journal::Undo;
 
 use crate::value::{Map, NodeId, RelId, Value};
 
@@ -72,10 +72,7 @@ pub struct Graph {
 }
 
 fn get_prop(props: &Props, key: KeyId) -> Option<&Value> {
-    props
-        .binary_search_by_key(&key, |(k, _)| *k)
-        .ok()
-        .map(|i| &props[i].1)
+    props.binary_search_by_key(&key, |(k, _)| *k).ok().map(|i| &props[i].1)
 }
 
 /// Sets (or with `Null`, removes) a property; returns the previous value.
@@ -303,7 +300,11 @@ impl Graph {
     pub fn set_node_property(&mut self, id: NodeId, key: KeyId, value: Value) -> Result<Option<Value>, StoreError> {
         let ix = *self.nodes.get(&id).ok_or(StoreError::NoSuchNode(id.0))?;
         let old = put_prop(&mut self.g[ix].props, key, value);
-        self.journal.push(Undo::NodeProp { id, key, old: old.clone() });
+        self.journal.push(Undo::NodeProp {
+            id,
+            key,
+            old: old.clone(),
+        });
         Ok(old)
     }
 
@@ -315,7 +316,11 @@ impl Graph {
     ) -> Result<Option<Value>, StoreError> {
         let ix = *self.rels.get(&id).ok_or(StoreError::NoSuchRelationship(id.0))?;
         let old = put_prop(&mut self.g[ix].props, key, value);
-        self.journal.push(Undo::RelProp { id, key, old: old.clone() });
+        self.journal.push(Undo::RelProp {
+            id,
+            key,
+            old: old.clone(),
+        });
         Ok(old)
     }
 
@@ -355,7 +360,11 @@ impl Graph {
 
     /// A point to roll back to.
     pub fn mark(&self) -> Mark {
-        Mark { journal_len: self.journal.len(), next_node: self.next_node, next_rel: self.next_rel }
+        Mark {
+            journal_len: self.journal.len(),
+            next_node: self.next_node,
+            next_rel: self.next_rel,
+        }
     }
 
     /// Undoes every change since `mark`, ids included.

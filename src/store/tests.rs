@@ -28,7 +28,11 @@ fn self_loops_and_parallel_relationships() {
     g.create_relationship(a, b, t, vec![]).unwrap();
     assert_eq!(g.neighbours(a, Dir::Outgoing).len(), 3);
     assert_eq!(g.neighbours(a, Dir::Incoming).len(), 1);
-    assert_eq!(g.neighbours(a, Dir::Both).len(), 3, "a self-loop counts once undirected");
+    assert_eq!(
+        g.neighbours(a, Dir::Both).len(),
+        3,
+        "a self-loop counts once undirected"
+    );
     assert_eq!(g.type_count(t), 3);
 }
 

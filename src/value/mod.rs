@@ -214,11 +214,7 @@ pub fn format_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     let s = format!("{f:?}");
     match s.find('e') {
@@ -251,9 +247,7 @@ pub fn quote_string(s: &str) -> String {
 /// Writes a map key bare when it is a plain identifier, else in backticks.
 pub fn format_key(k: &str) -> String {
     let plain = !k.is_empty()
-        && k.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && k.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_alphanumeric() || c == '_');
     if plain {
         k.to_string()

@@ -20,9 +20,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Bool(x), Bool(y)) => Some(x == y),
         (Int(x), Int(y)) => Some(x == y),
         (Float(x), Float(y)) => Some(x == y),
-        (Int(x), Float(y)) | (Float(y), Int(x)) => {
-            Some(int_float_cmp(*x, *y) == Some(Ordering::Equal))
-        }
+        (Int(x), Float(y)) | (Float(y), Int(x)) => Some(int_float_cmp(*x, *y) == Some(Ordering::Equal)),
         (String(x), String(y)) => Some(x == y),
         (List(x), List(y)) => {
             if x.len() != y.len() {
@@ -65,9 +63,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Path(x), Path(y)) => Some(x == y),
         (Date(x), Date(y)) => Some(x == y),
         (LocalTime(x), LocalTime(y)) => Some(x == y),
-        (Time(_), Time(_)) | (DateTime(_), DateTime(_)) => {
-            Some(temporal::compare(a, b) == Some(Ordering::Equal))
-        }
+        (Time(_), Time(_)) | (DateTime(_), DateTime(_)) => Some(temporal::compare(a, b) == Some(Ordering::Equal)),
         (LocalDateTime(x), LocalDateTime(y)) => Some(x == y),
         (Duration(x), Duration(y)) => Some(x == y),
         _ => Some(false),
@@ -221,9 +217,7 @@ pub fn group_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Null, Null) => true,
         (Float(x), Float(y)) if x.is_nan() && y.is_nan() => true,
-        (List(x), List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| group_eq(p, q))
-        }
+        (List(x), List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| group_eq(p, q)),
         (Map(x), Map(y)) => {
             x.len() == y.len()
                 && x.iter()

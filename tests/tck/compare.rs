@@ -49,34 +49,22 @@ pub fn matches(expected: &Expected, actual: &Value, result: &QueryResult, opts: 
         (Expected::List(a), Value::List(b)) => lists_match(a, b, result, opts),
         (Expected::Map(a), Value::Map(b)) => {
             a.len() == b.len()
-                && a.iter().all(|(k, ev)| {
-                    b.get(k.as_str())
-                        .is_some_and(|av| matches(ev, av, result, opts))
-                })
+                && a.iter()
+                    .all(|(k, ev)| b.get(k.as_str()).is_some_and(|av| matches(ev, av, result, opts)))
         }
         (Expected::Node(p), Value::Node(id)) => node_matches(p, *id, result, opts),
         (Expected::Rel(p), Value::Relationship(id)) => rel_matches(p, *id, result, opts),
-        (Expected::Path(p), Value::Path(path)) => {
-            path_matches(p, &path.nodes, &path.rels, result, opts)
-        }
+        (Expected::Path(p), Value::Path(path)) => path_matches(p, &path.nodes, &path.rels, result, opts),
         _ => false,
     }
 }
 
-fn lists_match(
-    expected: &[Expected],
-    actual: &[Value],
-    result: &QueryResult,
-    opts: Options,
-) -> bool {
+fn lists_match(expected: &[Expected], actual: &[Value], result: &QueryResult, opts: Options) -> bool {
     if expected.len() != actual.len() {
         return false;
     }
     if !opts.ignore_list_order {
-        return expected
-            .iter()
-            .zip(actual)
-            .all(|(e, a)| matches(e, a, result, opts));
+        return expected.iter().zip(actual).all(|(e, a)| matches(e, a, result, opts));
     }
     bag_match(expected, actual, |e, a| matches(e, a, result, opts))
 }
@@ -103,11 +91,9 @@ fn props_match(
     opts: Options,
 ) -> bool {
     expected.len() == actual.len()
-        && expected.iter().all(|(k, ev)| {
-            actual
-                .get(k.as_str())
-                .is_some_and(|av| matches(ev, av, result, opts))
-        })
+        && expected
+            .iter()
+            .all(|(k, ev)| actual.get(k.as_str()).is_some_and(|av| matches(ev, av, result, opts)))
 }
 
 fn node_matches(p: &NodePattern, id: NodeId, result: &QueryResult, opts: Options) -> bool {
@@ -130,13 +116,7 @@ fn rel_matches(p: &RelPattern, id: RelId, result: &QueryResult, opts: Options) -
     r.rel_type == p.rel_type && props_match(&p.props, &r.properties, result, opts)
 }
 
-fn path_matches(
-    p: &PathPattern,
-    nodes: &[NodeId],
-    rels: &[RelId],
-    result: &QueryResult,
-    opts: Options,
-) -> bool {
+fn path_matches(p: &PathPattern, nodes: &[NodeId], rels: &[RelId], result: &QueryResult, opts: Options) -> bool {
     if nodes.len() != p.hops.len() + 1 || rels.len() != p.hops.len() {
         return false;
     }
@@ -153,10 +133,7 @@ fn path_matches(
         } else {
             r.start == to && r.end == from
         };
-        if !direction_ok
-            || !rel_matches(rp, rels[i], result, opts)
-            || !node_matches(np, to, result, opts)
-        {
+        if !direction_ok || !rel_matches(rp, rels[i], result, opts) || !node_matches(np, to, result, opts) {
             return false;
         }
     }
@@ -172,26 +149,15 @@ pub fn compare_rows(
 ) -> Result<(), String> {
     let actual = &result.rows;
     let row_eq = |e: &Vec<Expected>, a: &Vec<Value>| {
-        e.len() == a.len()
-            && e.iter()
-                .zip(a)
-                .all(|(ev, av)| matches(ev, av, result, opts))
+        e.len() == a.len() && e.iter().zip(a).all(|(ev, av)| matches(ev, av, result, opts))
     };
     if expected.len() != actual.len() {
-        return Err(format!(
-            "expected {} rows, got {}",
-            expected.len(),
-            actual.len()
-        ));
+        return Err(format!("expected {} rows, got {}", expected.len(), actual.len()));
     }
     if ordered {
         for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
             if !row_eq(e, a) {
-                return Err(format!(
-                    "row {} differs: got {}",
-                    i + 1,
-                    render_row(result, a)
-                ));
+                return Err(format!("row {} differs: got {}", i + 1, render_row(result, a)));
             }
         }
         return Ok(());

@@ -216,13 +216,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
             continue;
         }
         if keyword_rest(line, &["Background"]).is_some() {
-            finish(
-                block.take(),
-                &mut background,
-                &mut scenarios,
-                &feature_tags,
-                path,
-            )?;
+            finish(block.take(), &mut background, &mut scenarios, &feature_tags, path)?;
             block = Some(Block::Background(Vec::new()));
             target = TableTarget::None;
             continue;
@@ -230,13 +224,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
         let outline = keyword_rest(line, &["Scenario Outline", "Scenario Template"]);
         let plain = keyword_rest(line, &["Scenario", "Example"]);
         if let Some((name, outline)) = outline.map(|n| (n, true)).or(plain.map(|n| (n, false))) {
-            finish(
-                block.take(),
-                &mut background,
-                &mut scenarios,
-                &feature_tags,
-                path,
-            )?;
+            finish(block.take(), &mut background, &mut scenarios, &feature_tags, path)?;
             ordinal += 1;
             block = Some(Block::Scenario {
                 name: name.to_string(),
@@ -282,9 +270,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
                 table: None,
             };
             match &mut block {
-                Some(Block::Background(steps)) | Some(Block::Scenario { steps, .. }) => {
-                    steps.push(step)
-                }
+                Some(Block::Background(steps)) | Some(Block::Scenario { steps, .. }) => steps.push(step),
                 None => return Err(err(lineno, "step outside a scenario")),
             }
             target = TableTarget::Step;
@@ -315,8 +301,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
             if !closed {
                 return Err(err(lineno, "unterminated doc string"));
             }
-            let step =
-                last_step(&mut block).ok_or_else(|| err(lineno, "doc string without a step"))?;
+            let step = last_step(&mut block).ok_or_else(|| err(lineno, "doc string without a step"))?;
             step.doc_string = Some(content.join("\n"));
             continue;
         }
@@ -324,8 +309,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
             let cells = parse_table_row(line);
             match target {
                 TableTarget::Step => {
-                    let step =
-                        last_step(&mut block).ok_or_else(|| err(lineno, "table without a step"))?;
+                    let step = last_step(&mut block).ok_or_else(|| err(lineno, "table without a step"))?;
                     step.table.get_or_insert_with(Vec::new).push(cells);
                 }
                 TableTarget::Examples => {
@@ -344,13 +328,7 @@ pub fn parse_feature(path: &str, text: &str) -> Result<Feature, String> {
         }
         // Free-form description text.
     }
-    finish(
-        block.take(),
-        &mut background,
-        &mut scenarios,
-        &feature_tags,
-        path,
-    )?;
+    finish(block.take(), &mut background, &mut scenarios, &feature_tags, path)?;
     Ok(Feature {
         path: path.to_string(),
         name: feature_name.unwrap_or_default(),

@@ -62,10 +62,7 @@ fn locate_kit() -> Result<PathBuf, String> {
         return if dir.join("features").is_dir() {
             Ok(dir)
         } else {
-            Err(format!(
-                "QUIVER_TCK_DIR={} has no features/ folder",
-                dir.display()
-            ))
+            Err(format!("QUIVER_TCK_DIR={} has no features/ folder", dir.display()))
         };
     }
     let manifest = manifest_dir();
@@ -83,12 +80,8 @@ fn locate_kit() -> Result<PathBuf, String> {
 
 fn parse_args() -> Result<Option<Config>, String> {
     let mut verbose = env_flag("QUIVER_TCK_VERBOSE");
-    let mut filter = std::env::var("QUIVER_TCK_FILTER")
-        .ok()
-        .filter(|f| !f.is_empty());
-    let mut threads: Option<usize> = std::env::var("QUIVER_TCK_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok());
+    let mut filter = std::env::var("QUIVER_TCK_FILTER").ok().filter(|f| !f.is_empty());
+    let mut threads: Option<usize> = std::env::var("QUIVER_TCK_THREADS").ok().and_then(|t| t.parse().ok());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -99,9 +92,7 @@ fn parse_args() -> Result<Option<Config>, String> {
             "--format" | "--color" | "--skip" | "--logfile" | "-Z" => {
                 args.next();
             }
-            a if a.starts_with("--test-threads=") => {
-                threads = a["--test-threads=".len()..].parse().ok()
-            }
+            a if a.starts_with("--test-threads=") => threads = a["--test-threads=".len()..].parse().ok(),
             a if a.starts_with('-') => {}
             // A positional argument (as `cargo test <filter>` passes) filters scenarios.
             a => filter = Some(a.to_string()),
@@ -124,8 +115,7 @@ fn parse_args() -> Result<Option<Config>, String> {
 }
 
 fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_dir() {
@@ -149,8 +139,7 @@ fn load_features(kit: &Path) -> Result<Vec<Feature>, String> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         features.push(gherkin::parse_feature(&rel, &text)?);
     }
     features.sort_by(|a, b| a.path.cmp(&b.path));
@@ -188,9 +177,7 @@ fn install_panic_hook() {
 
 fn run_one(job: &Job, kit: &Path) -> Outcome {
     LAST_PANIC.with(|p| p.borrow_mut().take());
-    match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        runner::run_scenario(&job.scenario, kit)
-    })) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| runner::run_scenario(&job.scenario, kit))) {
         Ok(Ok(())) => Outcome::Pass,
         Ok(Err(reason)) => Outcome::Fail(reason),
         Err(_) => {
@@ -223,12 +210,7 @@ impl Pool {
     fn spawn_worker(&mut self) {
         let wid = self.next_worker;
         self.next_worker += 1;
-        let (jobs, kit, state, tx) = (
-            self.jobs.clone(),
-            self.kit.clone(),
-            self.state.clone(),
-            self.tx.clone(),
-        );
+        let (jobs, kit, state, tx) = (self.jobs.clone(), self.kit.clone(), self.state.clone(), self.tx.clone());
         std::thread::Builder::new()
             .name(format!("tck-worker-{wid}"))
             .stack_size(WORKER_STACK)
@@ -311,10 +293,7 @@ fn run_jobs(jobs: Vec<Job>, cfg: &Config) -> (Vec<Job>, Vec<Option<Outcome>>, bo
                 )));
                 done += 1;
                 timeouts += 1;
-                eprintln!(
-                    "tck: TIMEOUT {} ({})",
-                    jobs[idx].id, jobs[idx].scenario.name
-                );
+                eprintln!("tck: TIMEOUT {} ({})", jobs[idx].id, jobs[idx].scenario.name);
                 if timeouts >= MAX_TIMEOUTS {
                     if !s.stop {
                         eprintln!(
@@ -404,9 +383,7 @@ fn real_main() -> Result<i32, String> {
             total_in_kit += 1;
             let id = gherkin::scenario_id(&f.path, sc);
             if !all_ids.insert(id.clone()) {
-                return Err(format!(
-                    "duplicate scenario ID `{id}`: the ID scheme needs a fix"
-                ));
+                return Err(format!("duplicate scenario ID `{id}`: the ID scheme needs a fix"));
             }
             if let Some(filter) = &cfg.filter {
                 let hay = format!("features/{} {} {}", f.path, sc.name, id);
@@ -446,11 +423,7 @@ fn real_main() -> Result<i32, String> {
     let (mut passed, mut failed) = (0, 0);
     for (job, outcome) in jobs.iter().zip(&outcomes) {
         let (top, second) = folder_keys(&job.feature_path);
-        let t2 = tallies
-            .entry(top.clone())
-            .or_default()
-            .entry(second)
-            .or_default();
+        let t2 = tallies.entry(top.clone()).or_default().entry(second).or_default();
         t2.total += 1;
         let t1 = top_tallies.entry(top).or_default();
         t1.total += 1;
@@ -540,10 +513,7 @@ fn real_main() -> Result<i32, String> {
     // The ratchet.
     let ratchet_path = manifest_dir().join("tests").join("tck").join("passing.txt");
     let listed = ratchet::read(&ratchet_path)?;
-    let regressions: Vec<&String> = listed
-        .iter()
-        .filter(|id| failed_ids.contains_key(*id))
-        .collect();
+    let regressions: Vec<&String> = listed.iter().filter(|id| failed_ids.contains_key(*id)).collect();
     let new_passing = passed_ids.iter().filter(|id| !listed.contains(*id)).count();
     let stale: Vec<&String> = listed.iter().filter(|id| !all_ids.contains(*id)).collect();
     let mut code = 0;
@@ -559,10 +529,7 @@ fn real_main() -> Result<i32, String> {
     }
     if cfg.update {
         if cfg.filter.is_some() {
-            println!(
-                "ratchet: not updating {} while a filter is set",
-                ratchet_path.display()
-            );
+            println!("ratchet: not updating {} while a filter is set", ratchet_path.display());
             code = 1;
         } else if aborted {
             println!(
@@ -601,16 +568,10 @@ fn real_main() -> Result<i32, String> {
         }
     }
     if aborted {
-        println!(
-            "the run was stopped after {MAX_TIMEOUTS} time-outs; scenarios not run count as failed"
-        );
+        println!("the run was stopped after {MAX_TIMEOUTS} time-outs; scenarios not run count as failed");
         code = 1;
     }
-    println!(
-        "({:.1} s, {} threads)",
-        started.elapsed().as_secs_f64(),
-        cfg.threads
-    );
+    println!("({:.1} s, {} threads)", started.elapsed().as_secs_f64(), cfg.threads);
     println!("{} skipped", skipped.len());
     println!("{passed} passed, {failed} failed");
     Ok(code)

@@ -165,9 +165,7 @@ pub fn parse_step(step: &Step) -> Result<Action<'_>, String> {
                 }
             } else if let Some(c) = re(&GRAPH, r"^the ([\w-]+) graph$").captures(text) {
                 Action::NamedGraph(c[1].to_string())
-            } else if let Some(c) =
-                re(&PROCEDURE, r"^there exists a procedure (.+?)\s*:$").captures(text)
-            {
+            } else if let Some(c) = re(&PROCEDURE, r"^there exists a procedure (.+?)\s*:$").captures(text) {
                 Action::Procedure(make_procedure(&c[1], table(step)?)?)
             } else if let Some(c) = re(
                 &ERROR,
@@ -191,29 +189,18 @@ fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
     match parse_step(step)? {
         Action::EmptyGraph => st.db = Database::in_memory(),
         Action::NamedGraph(name) => {
-            let file = kit
-                .join("graphs")
-                .join(&name)
-                .join(format!("{name}.cypher"));
-            let script = std::fs::read_to_string(&file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let file = kit.join("graphs").join(&name).join(format!("{name}.cypher"));
+            let script = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             if let Err(e) = st.db.execute(&script, &Params::new()) {
                 return Err(format!("creating graph {name} failed: {}", one_line(&e)));
             }
         }
         Action::Execute { query, setup: true } => {
             if let Err(e) = st.db.execute(query, &st.params) {
-                return Err(format!(
-                    "setup query failed: {}\n{}",
-                    one_line(&e),
-                    indent(query)
-                ));
+                return Err(format!("setup query failed: {}\n{}", one_line(&e), indent(query)));
             }
         }
-        Action::Execute {
-            query,
-            setup: false,
-        } => {
+        Action::Execute { query, setup: false } => {
             let before = graph_state(&mut st.db)?;
             st.last = Some((query.to_string(), st.db.execute(query, &st.params)));
             let after = graph_state(&mut st.db)?;
@@ -224,25 +211,15 @@ fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
                 let [name, value] = row.as_slice() else {
                     return Err(format!("parameter rows have two cells, got {row:?}"));
                 };
-                st.params
-                    .insert(name.clone(), parse_value(value)?.to_value()?);
+                st.params.insert(name.clone(), parse_value(value)?.to_value()?);
             }
         }
         Action::Procedure(p) => st.db.register_procedure(p),
-        Action::ResultTable {
-            table,
-            ordered,
-            opts,
-        } => check_result(st, table, ordered, opts)?,
+        Action::ResultTable { table, ordered, opts } => check_result(st, table, ordered, opts)?,
         Action::ResultEmpty => {
             let (q, r) = last_ok(st)?;
             if !r.rows.is_empty() {
-                let rows: Vec<String> = r
-                    .rows
-                    .iter()
-                    .take(10)
-                    .map(|row| render_row(r, row))
-                    .collect();
+                let rows: Vec<String> = r.rows.iter().take(10).map(|row| render_row(r, row)).collect();
                 return Err(format!(
                     "expected no rows, got {}\n{}\n  got:\n{}",
                     r.rows.len(),
@@ -258,20 +235,11 @@ fn run_step(st: &mut State, step: &Step, kit: &Path) -> Result<(), String> {
 }
 
 fn one_line(e: &Error) -> String {
-    format!(
-        "{} ({}, {}): {}",
-        e.kind,
-        e.code,
-        e.phase.as_str(),
-        e.message
-    )
+    format!("{} ({}, {}): {}", e.kind, e.code, e.phase.as_str(), e.message)
 }
 
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
 }
 
 fn last_ok(st: &State) -> Result<(&str, &QueryResult), String> {
@@ -282,23 +250,14 @@ fn last_ok(st: &State) -> Result<(&str, &QueryResult), String> {
     }
 }
 
-fn check_result(
-    st: &State,
-    table: &[Vec<String>],
-    ordered: bool,
-    opts: Options,
-) -> Result<(), String> {
+fn check_result(st: &State, table: &[Vec<String>], ordered: bool, opts: Options) -> Result<(), String> {
     let (q, r) = last_ok(st)?;
     let Some((header, rows)) = table.split_first() else {
         return Err("empty result table".into());
     };
     let expected: Vec<Vec<Expected>> = rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| parse_value(c))
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .map(|row| row.iter().map(|c| parse_value(c)).collect::<Result<Vec<_>, _>>())
         .collect::<Result<_, _>>()?;
     let show = || {
         let exp: Vec<String> = table
@@ -349,19 +308,14 @@ pub fn side_effects_diff(stats: &Stats, table: &[Vec<String>]) -> Result<Vec<Str
             .iter()
             .position(|(k, _)| k == key)
             .ok_or_else(|| format!("unknown side effect `{key}`"))?;
-        expected[idx] = count
-            .parse()
-            .map_err(|_| format!("bad side effect count `{count}`"))?;
+        expected[idx] = count.parse().map_err(|_| format!("bad side effect count `{count}`"))?;
     }
     let actual = stats.fields();
     let mut diffs = Vec::new();
     for (i, (key, field)) in SIDE_EFFECT_KEYS.iter().enumerate() {
         debug_assert_eq!(actual[i].0, *field);
         if actual[i].1 != expected[i] {
-            diffs.push(format!(
-                "{key}: expected {}, got {}",
-                expected[i], actual[i].1
-            ));
+            diffs.push(format!("{key}: expected {}, got {}", expected[i], actual[i].1));
         }
     }
     Ok(diffs)
@@ -373,11 +327,7 @@ fn check_side_effects(st: &State, table: &[Vec<String>]) -> Result<(), String> {
     if diffs.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "side effects differ: {}\n{}",
-            diffs.join(", "),
-            indent(q)
-        ))
+        Err(format!("side effects differ: {}\n{}", diffs.join(", "), indent(q)))
     }
 }
 
@@ -388,12 +338,7 @@ fn check_error(st: &State, kind: &str, phase: &str, code: &str) -> Result<(), St
     let want = format!("{kind} at {phase}: {code}");
     let e = match outcome {
         Ok(r) => {
-            let rows: Vec<String> = r
-                .rows
-                .iter()
-                .take(5)
-                .map(|row| render_row(r, row))
-                .collect();
+            let rows: Vec<String> = r.rows.iter().take(5).map(|row| render_row(r, row)).collect();
             return Err(format!(
                 "expected {want}, but the query succeeded with {} rows\n{}\n  got:\n{}",
                 r.rows.len(),
@@ -412,11 +357,7 @@ fn check_error(st: &State, kind: &str, phase: &str, code: &str) -> Result<(), St
     if e.kind.as_str() == kind && (code == "*" || e.code == code) && phase_ok {
         Ok(())
     } else {
-        Err(format!(
-            "expected {want}, got {}\n{}",
-            one_line(e),
-            indent(q)
-        ))
+        Err(format!("expected {want}, got {}\n{}", one_line(e), indent(q)))
     }
 }
 
@@ -462,32 +403,25 @@ pub fn make_procedure(signature: &str, table: &[Vec<String>]) -> Result<Procedur
             .map(|c| parse_value(c)?.to_value())
             .collect::<Result<Vec<_>, _>>()?;
         if values.len() != header.len() {
-            return Err(format!(
-                "procedure table row {row:?} has the wrong number of cells"
-            ));
+            return Err(format!("procedure table row {row:?} has the wrong number of cells"));
         }
         let (i, o) = values.split_at(n_in);
         rows.push((i.to_vec(), o.to_vec()));
     }
     let void = outputs.is_empty();
-    Ok(Procedure::new(
-        name,
-        inputs,
-        outputs,
-        move |args: &[Value]| {
-            if args.len() != n_in {
-                return Err(format!("expected {n_in} arguments, got {}", args.len()));
-            }
-            if void {
-                return Ok(Vec::new());
-            }
-            Ok(rows
-                .iter()
-                .filter(|(ins, _)| ins.iter().zip(args).all(|(a, b)| arg_eq(a, b)))
-                .map(|(_, outs)| outs.clone())
-                .collect())
-        },
-    ))
+    Ok(Procedure::new(name, inputs, outputs, move |args: &[Value]| {
+        if args.len() != n_in {
+            return Err(format!("expected {n_in} arguments, got {}", args.len()));
+        }
+        if void {
+            return Ok(Vec::new());
+        }
+        Ok(rows
+            .iter()
+            .filter(|(ins, _)| ins.iter().zip(args).all(|(a, b)| arg_eq(a, b)))
+            .map(|(_, outs)| outs.clone())
+            .collect())
+    }))
 }
 
 /// Argument equality for the table lookup: null matches null, numbers compare by value.

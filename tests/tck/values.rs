@@ -45,15 +45,10 @@ pub struct PathPattern {
 /// Parses a whole cell (surrounding whitespace allowed).
 pub fn parse_value(text: &str) -> Result<Expected, String> {
     let mut p = Parser { s: text, pos: 0 };
-    let v = p
-        .value()
-        .map_err(|e| format!("cannot parse value `{text}`: {e}"))?;
+    let v = p.value().map_err(|e| format!("cannot parse value `{text}`: {e}"))?;
     p.ws();
     if p.pos != text.len() {
-        return Err(format!(
-            "cannot parse value `{text}`: unexpected `{}`",
-            &text[p.pos..]
-        ));
+        return Err(format!("cannot parse value `{text}`: unexpected `{}`", &text[p.pos..]));
     }
     Ok(v)
 }
@@ -67,12 +62,7 @@ impl Expected {
             Expected::Int(i) => Value::Int(*i),
             Expected::Float(f) => Value::Float(*f),
             Expected::String(s) => Value::String(Arc::from(s.as_str())),
-            Expected::List(items) => Value::list(
-                items
-                    .iter()
-                    .map(Expected::to_value)
-                    .collect::<Result<_, _>>()?,
-            ),
+            Expected::List(items) => Value::list(items.iter().map(Expected::to_value).collect::<Result<_, _>>()?),
             Expected::Map(entries) => {
                 let mut m = BTreeMap::new();
                 for (k, v) in entries {
@@ -202,19 +192,13 @@ impl Parser<'_> {
             return Ok(Expected::Float(sign * f64::INFINITY));
         }
         let digits = |p: &mut Self| {
-            let n = p
-                .rest()
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '_')
-                .count();
+            let n = p.rest().chars().take_while(|c| c.is_ascii_digit() || *c == '_').count();
             p.pos += n;
             n
         };
         let int_digits = digits(self);
         let mut is_float = false;
-        if self.rest().starts_with('.')
-            && self.rest()[1..].starts_with(|c: char| c.is_ascii_digit())
-        {
+        if self.rest().starts_with('.') && self.rest()[1..].starts_with(|c: char| c.is_ascii_digit()) {
             self.pos += 1;
             digits(self);
             is_float = true;
@@ -274,14 +258,9 @@ impl Parser<'_> {
                 '0' => out.push('\0'),
                 'u' | 'U' => {
                     let len = if e == 'u' { 4 } else { 8 };
-                    let hex: String = (0..len)
-                        .filter_map(|_| chars.next().map(|(_, c)| c))
-                        .collect();
-                    let code = u32::from_str_radix(&hex, 16)
-                        .map_err(|_| format!("bad escape \\{e}{hex}"))?;
-                    out.push(
-                        char::from_u32(code).ok_or_else(|| format!("bad code point \\{e}{hex}"))?,
-                    );
+                    let hex: String = (0..len).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                    let code = u32::from_str_radix(&hex, 16).map_err(|_| format!("bad escape \\{e}{hex}"))?;
+                    out.push(char::from_u32(code).ok_or_else(|| format!("bad code point \\{e}{hex}"))?);
                 }
                 other => out.push(other),
             }

@@ -35,8 +35,7 @@ pub fn render(r: &QueryResult) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     w.write_record(&r.columns).expect("csv to memory");
     for row in &r.rows {
-        w.write_record(row.iter().map(|v| cell(r, v)))
-            .expect("csv to memory");
+        w.write_record(row.iter().map(|v| cell(r, v))).expect("csv to memory");
     }
     w.into_inner().expect("csv to memory")
 }

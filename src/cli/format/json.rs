@@ -56,13 +56,7 @@ pub fn error_line(f: &Failure) -> String {
             e.message.as_str(),
             e.position.map(|p| (p.line, p.column)),
         ),
-        Failure::Internal(msg) => (
-            "InternalError",
-            "InternalError",
-            "runtime",
-            msg.as_str(),
-            None,
-        ),
+        Failure::Internal(msg) => ("InternalError", "InternalError", "runtime", msg.as_str(), None),
     };
     let line = Line {
         error: Inner {
@@ -78,6 +72,7 @@ pub fn error_line(f: &Failure) -> String {
 }
 
 /// One value as JSON text (entities resolved through `r`).
+#[cfg(test)]
 pub fn value_text(r: &QueryResult, v: &Value) -> String {
     serde_json::to_string(&Json { r, v }).expect("values serialize")
 }
@@ -115,11 +110,7 @@ struct Json<'a> {
 }
 
 /// `{"$tag": inner}`
-fn tagged<S: Serializer, T: Serialize + ?Sized>(
-    s: S,
-    tag: &str,
-    inner: &T,
-) -> Result<S::Ok, S::Error> {
+fn tagged<S: Serializer, T: Serialize + ?Sized>(s: S, tag: &str, inner: &T) -> Result<S::Ok, S::Error> {
     let mut m = s.serialize_map(Some(1))?;
     m.serialize_entry(tag, inner)?;
     m.end()
@@ -133,9 +124,7 @@ impl Serialize for Json<'_> {
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Int(i) => s.serialize_i64(*i),
             Value::Float(f) if f.is_nan() => tagged(s, "$float", "NaN"),
-            Value::Float(f) if f.is_infinite() => {
-                tagged(s, "$float", if *f > 0.0 { "Infinity" } else { "-Infinity" })
-            }
+            Value::Float(f) if f.is_infinite() => tagged(s, "$float", if *f > 0.0 { "Infinity" } else { "-Infinity" }),
             // serde_json writes finite floats with a '.' or an exponent (1.0, 1e+20, -0.0).
             Value::Float(f) => s.serialize_f64(*f),
             Value::String(x) => s.serialize_str(x),
@@ -261,10 +250,7 @@ mod tests {
     use std::sync::Arc;
 
     fn map(pairs: &[(&str, Value)]) -> Map {
-        pairs
-            .iter()
-            .map(|(k, v)| (Arc::from(*k), v.clone()))
-            .collect()
+        pairs.iter().map(|(k, v)| (Arc::from(*k), v.clone())).collect()
     }
 
     #[test]
@@ -329,22 +315,13 @@ mod tests {
             assert!(t.contains('.') || t.contains('e'), "{t}");
             assert_eq!(t.parse::<f64>().unwrap(), f);
         }
-        assert_eq!(
-            value_text(&r, &Value::Float(f64::NAN)),
-            r#"{"$float":"NaN"}"#
-        );
-        assert_eq!(
-            value_text(&r, &Value::Float(f64::INFINITY)),
-            r#"{"$float":"Infinity"}"#
-        );
+        assert_eq!(value_text(&r, &Value::Float(f64::NAN)), r#"{"$float":"NaN"}"#);
+        assert_eq!(value_text(&r, &Value::Float(f64::INFINITY)), r#"{"$float":"Infinity"}"#);
         assert_eq!(
             value_text(&r, &Value::Float(f64::NEG_INFINITY)),
             r#"{"$float":"-Infinity"}"#
         );
-        assert_eq!(
-            value_text(&r, &Value::Int(i64::MIN)),
-            "-9223372036854775808"
-        );
+        assert_eq!(value_text(&r, &Value::Int(i64::MIN)), "-9223372036854775808");
     }
 
     #[test]
@@ -355,10 +332,7 @@ mod tests {
             NodeSnapshot {
                 id: NodeId(3),
                 labels: vec!["A".into()],
-                properties: map(&[
-                    ("name", Value::from("Ann")),
-                    ("tags", Value::from(vec![1i64, 2])),
-                ]),
+                properties: map(&[("name", Value::from("Ann")), ("tags", Value::from(vec![1i64, 2]))]),
             },
         );
         r.nodes.insert(

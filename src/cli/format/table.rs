@@ -10,7 +10,10 @@ use quiver::QueryResult;
 pub fn render(r: &QueryResult, fit: bool) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(if fit {
+    // A terminal that reports no usable width (some pseudo-terminals say 0)
+    // would wrap every character onto its own line.
+    let usable = t.width().is_some_and(|w| w >= 20);
+    t.set_content_arrangement(if fit && usable {
         ContentArrangement::Dynamic
     } else {
         ContentArrangement::Disabled
@@ -33,11 +36,7 @@ mod tests {
     fn cells_are_cypher_literals() {
         let mut r = QueryResult {
             columns: vec!["p".into(), "name".into(), "n".into()],
-            rows: vec![vec![
-                Value::Node(NodeId(0)),
-                Value::from("Mike Waltz"),
-                Value::Null,
-            ]],
+            rows: vec![vec![Value::Node(NodeId(0)), Value::from("Mike Waltz"), Value::Null]],
             ..QueryResult::default()
         };
         let mut props = Map::new();

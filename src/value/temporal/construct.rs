@@ -86,8 +86,8 @@ impl Fields {
                     continue;
                 }
                 "date" | "time" | "datetime" => {
-                    let parts = parts_of(value)?
-                        .ok_or_else(|| wrong_type(format!("{key} must be a temporal value")))?;
+                    let parts =
+                        parts_of(value)?.ok_or_else(|| wrong_type(format!("{key} must be a temporal value")))?;
                     match lower.as_str() {
                         "date" => f.date = Some(parts),
                         "time" => f.time = Some(parts),
@@ -97,12 +97,11 @@ impl Fields {
                 }
                 _ => return Err(invalid(format!("No such field: {key}"))),
             };
-            *slot = Some(value.as_int().ok_or_else(|| {
-                wrong_type(format!(
-                    "{key} must be an integer, got {}",
-                    value.type_name()
-                ))
-            })?);
+            *slot = Some(
+                value
+                    .as_int()
+                    .ok_or_else(|| wrong_type(format!("{key} must be an integer, got {}", value.type_name())))?,
+            );
         }
         Ok(f)
     }
@@ -184,14 +183,8 @@ pub fn parts_of(v: &Value) -> Result<Option<Parts>> {
         offset: None,
     };
     Ok(Some(match v {
-        Value::Date(d) => Parts {
-            date: Some(*d),
-            ..none
-        },
-        Value::LocalTime(t) => Parts {
-            time: Some(*t),
-            ..none
-        },
+        Value::Date(d) => Parts { date: Some(*d), ..none },
+        Value::LocalTime(t) => Parts { time: Some(*t), ..none },
         Value::Time(t) => Parts {
             time: Some(t.local()),
             zone: Some(Zone::Offset(t.offset_seconds())),
@@ -240,9 +233,7 @@ fn date_from_fields(f: &Fields, base: Option<Date>) -> Result<Date> {
     let day = match (f.day, base) {
         (Some(d), _) => d,
         // A day taken over from the base shrinks to fit a shorter month.
-        (None, Some(b)) if (1..=12).contains(&month) => {
-            (b.day()).min(days_in_month(y, month as u32)) as i64
-        }
+        (None, Some(b)) if (1..=12).contains(&month) => (b.day()).min(days_in_month(y, month as u32)) as i64,
         _ => 1,
     };
     Date::from_ymd(y, month, day)
@@ -257,11 +248,7 @@ fn date_from_quarter(f: &Fields, base: Option<Date>, year: i64) -> Result<Date> 
     let first_month = quarter_start_month(quarter);
     if let Some(doq) = f.day_of_quarter {
         let start = days_from_civil(year, first_month, 1);
-        let end = days_from_civil(
-            year + i64::from(quarter == 4),
-            (first_month + 2) % 12 + 1,
-            1,
-        );
+        let end = days_from_civil(year + i64::from(quarter == 4), (first_month + 2) % 12 + 1, 1);
         if doq < 1 || doq > end - start {
             return Err(invalid(format!("Invalid value for dayOfQuarter: {doq}")));
         }
@@ -279,8 +266,7 @@ fn date_from_quarter(f: &Fields, base: Option<Date>, year: i64) -> Result<Date> 
 }
 
 fn time_from_fields(f: &Fields, base: Option<LocalTime>) -> Result<LocalTime> {
-    let pick =
-        |v: Option<i64>, from_base: fn(LocalTime) -> i64| v.or(base.map(from_base)).unwrap_or(0);
+    let pick = |v: Option<i64>, from_base: fn(LocalTime) -> i64| v.or(base.map(from_base)).unwrap_or(0);
     let hour = pick(f.hour, LocalTime::hour);
     let minute = pick(f.minute, LocalTime::minute);
     let second = pick(f.second, LocalTime::second);
@@ -332,17 +318,14 @@ pub fn from_fields(kind: Kind, f: &Fields) -> Result<Value> {
             Value::Time(match (&f.timezone, base_offset) {
                 (Some(zone), Some(from)) => {
                     let to = current_offset(zone)?;
-                    let shifted =
-                        t.nanos_of_day() as i128 + (to - from) as i128 * NANOS_PER_SECOND as i128;
+                    let shifted = t.nanos_of_day() as i128 + (to - from) as i128 * NANOS_PER_SECOND as i128;
                     Time::new(LocalTime::from_nanos_wrapping(shifted), to)
                 }
                 (Some(zone), None) => Time::new(t, current_offset(zone)?),
                 (None, from) => Time::new(t, from.unwrap_or(0)),
             })
         }
-        Kind::LocalDateTime => {
-            Value::LocalDateTime(LocalDateTime::new(need_date()?, local_time()?))
-        }
+        Kind::LocalDateTime => Value::LocalDateTime(LocalDateTime::new(need_date()?, local_time()?)),
         Kind::DateTime => Value::DateTime(datetime_from_fields(f, need_date, local_time)?),
     })
 }
@@ -357,15 +340,12 @@ fn datetime_from_fields(
         return DateTime::from_instant(instant, &target);
     }
     let local = LocalDateTime::new(date()?, time()?);
-    let source = f
-        .time_base()
-        .and_then(|p| p.zone.as_ref().map(|z| (z, p.offset)));
+    let source = f.time_base().and_then(|p| p.zone.as_ref().map(|z| (z, p.offset)));
     match (&f.timezone, source) {
         // The base's zone fixes the instant, which then moves to the new zone.
-        (Some(zone), Some((from, offset))) => DateTime::from_instant(
-            DateTime::from_local(local, from, offset)?.instant_nanos(),
-            zone,
-        ),
+        (Some(zone), Some((from, offset))) => {
+            DateTime::from_instant(DateTime::from_local(local, from, offset)?.instant_nanos(), zone)
+        }
         (None, Some((from, offset))) => DateTime::from_local(local, from, offset),
         _ => DateTime::from_local(local, &target, None),
     }
@@ -386,11 +366,7 @@ fn epoch_instant(f: &Fields) -> Result<Option<i128>> {
 
 /// The current time: the statement's clock, or with `realtime` the wall clock.
 pub fn now(kind: Kind, zone: Option<Zone>, realtime: bool) -> Result<Value> {
-    let instant = if realtime {
-        realtime_nanos()
-    } else {
-        now_nanos()
-    };
+    let instant = if realtime { realtime_nanos() } else { now_nanos() };
     let dt = DateTime::from_instant(instant, &zone.unwrap_or(Zone::UTC))?;
     Ok(match kind {
         Kind::Date => Value::Date(dt.local().date()),
@@ -430,10 +406,7 @@ pub fn from_string(kind: Kind, s: &str) -> Result<Value> {
 
 pub fn from_epoch(seconds: i128, nanos: i128) -> Result<Value> {
     let instant = seconds * NANOS_PER_SECOND as i128 + nanos;
-    Ok(Value::DateTime(DateTime::from_instant(
-        instant,
-        &Zone::UTC,
-    )?))
+    Ok(Value::DateTime(DateTime::from_instant(instant, &Zone::UTC)?))
 }
 
 // ---------------------------------------------------------------------------
@@ -474,15 +447,7 @@ fn truncate_time(unit: &str, t: LocalTime) -> Option<LocalTime> {
 fn is_date_unit(unit: &str) -> bool {
     matches!(
         unit,
-        "millennium"
-            | "century"
-            | "decade"
-            | "year"
-            | "weekyear"
-            | "quarter"
-            | "month"
-            | "week"
-            | "day"
+        "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week" | "day"
     )
 }
 
@@ -543,10 +508,6 @@ pub fn truncate(kind: Kind, unit: &str, value: &Value, overrides: Option<&Map>) 
             Value::Time(Time::new(time, o))
         }
         Kind::LocalDateTime => Value::LocalDateTime(LocalDateTime::new(date, time)),
-        Kind::DateTime => Value::DateTime(DateTime::from_local(
-            LocalDateTime::new(date, time),
-            &zone,
-            offset,
-        )?),
+        Kind::DateTime => Value::DateTime(DateTime::from_local(LocalDateTime::new(date, time), &zone, offset)?),
     })
 }

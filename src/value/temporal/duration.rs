@@ -213,11 +213,7 @@ pub fn datetime_plus(dt: &DateTime, d: &Duration) -> Result<DateTime> {
     let zone = dt.zone()?;
     let local = dt.local();
     let date = local.date().plus_months(d.months)?.plus_days(d.days)?;
-    let moved = DateTime::from_local(
-        LocalDateTime::new(date, local.time()),
-        &zone,
-        Some(dt.offset_seconds()),
-    )?;
+    let moved = DateTime::from_local(LocalDateTime::new(date, local.time()), &zone, Some(dt.offset_seconds()))?;
     DateTime::from_instant(moved.instant_nanos() + d.time_nanos(), &zone)
 }
 

@@ -47,9 +47,7 @@ fn construct(kind: Kind, args: &[Value], clock: Option<bool>) -> Result<Value> {
     };
     match arg {
         Value::Null => Ok(Value::Null),
-        Value::String(_) if clock.is_some() => {
-            construct::now(kind, Some(construct::zone_of(arg)?), realtime)
-        }
+        Value::String(_) if clock.is_some() => construct::now(kind, Some(construct::zone_of(arg)?), realtime),
         Value::String(s) => construct::from_string(kind, s),
         Value::Map(m) => construct::from_fields(kind, &Fields::from_map(m)?),
         other => match construct::parts_of(other)? {
@@ -96,10 +94,7 @@ fn from_epoch(args: &[Value], millis: bool) -> Result<Value> {
     let first = int(&args[0])?;
     let nanos = args.get(1).map(int).transpose()?.unwrap_or(0);
     if millis {
-        construct::from_epoch(
-            first.div_euclid(1000),
-            first.rem_euclid(1000) * 1_000_000 + nanos,
-        )
+        construct::from_epoch(first.div_euclid(1000), first.rem_euclid(1000) * 1_000_000 + nanos)
     } else {
         construct::from_epoch(first, nanos)
     }
@@ -125,17 +120,11 @@ fn duration_value(args: &[Value]) -> Result<Value> {
         Value::Map(m) => {
             let mut parts = Vec::with_capacity(m.len());
             for (k, v) in m.iter() {
-                let unit = Unit::from_key(k)
-                    .ok_or_else(|| invalid(format!("No such duration field: {k}")))?;
+                let unit = Unit::from_key(k).ok_or_else(|| invalid(format!("No such duration field: {k}")))?;
                 match number(v) {
                     Some(n) => parts.push((unit, n)),
                     None if v.is_null() => {}
-                    None => {
-                        return Err(wrong_type(format!(
-                            "{k} must be a number, got {}",
-                            v.type_name()
-                        )))
-                    }
+                    None => return Err(wrong_type(format!("{k} must be a number, got {}", v.type_name()))),
                 }
             }
             parts
@@ -165,8 +154,7 @@ fn between(args: &[Value], unit: BetweenUnit) -> Result<Value> {
         return Ok(Value::Null);
     }
     let parts = |v: &Value| {
-        construct::parts_of(v)?
-            .ok_or_else(|| wrong_type(format!("Expected a temporal value, got {}", v.type_name())))
+        construct::parts_of(v)?.ok_or_else(|| wrong_type(format!("Expected a temporal value, got {}", v.type_name())))
     };
     Ok(Value::Duration(duration::between(
         parts(&args[0])?,
@@ -183,9 +171,7 @@ fn between(args: &[Value], unit: BetweenUnit) -> Result<Value> {
 pub fn property(v: &Value, key: &str) -> Option<Result<Value>> {
     let key = key.to_ascii_lowercase();
     if let Value::Duration(d) = v {
-        return Some(Ok(
-            duration_property(d, &key).map_or(Value::Null, Value::Int)
-        ));
+        return Some(Ok(duration_property(d, &key).map_or(Value::Null, Value::Int)));
     }
     let parts = match construct::parts_of(v) {
         Ok(Some(p)) => p,
@@ -241,11 +227,7 @@ fn zone_property(v: &Value, key: &str) -> Option<Value> {
         "offsetseconds" => Value::Int(offset as i64),
         "epochseconds" | "epochmillis" => {
             let Value::DateTime(dt) = v else { return None };
-            let unit = if key == "epochseconds" {
-                nps
-            } else {
-                1_000_000
-            };
+            let unit = if key == "epochseconds" { nps } else { 1_000_000 };
             Value::Int(i64::try_from(dt.instant_nanos().div_euclid(unit)).ok()?)
         }
         _ => return None,
@@ -306,10 +288,9 @@ pub fn arithmetic(op: char, a: &Value, b: &Value) -> Option<Result<Value>> {
     }
     Some(match (op, a, b) {
         ('+', Value::Duration(x), Value::Duration(y)) => duration::add(x, y).map(Value::Duration),
-        ('-', Value::Duration(x), Value::Duration(y)) => y
-            .negate()
-            .and_then(|y| duration::add(x, &y))
-            .map(Value::Duration),
+        ('-', Value::Duration(x), Value::Duration(y)) => {
+            y.negate().and_then(|y| duration::add(x, &y)).map(Value::Duration)
+        }
         ('+', t, Value::Duration(d)) | ('+', Value::Duration(d), t) => plus(t, d),
         ('-', t, Value::Duration(d)) => d.negate().and_then(|d| plus(t, &d)),
         ('*', Value::Duration(d), n) | ('*', n, Value::Duration(d)) => match number(n) {
@@ -325,11 +306,7 @@ pub fn arithmetic(op: char, a: &Value, b: &Value) -> Option<Result<Value>> {
 }
 
 fn unsupported(op: char, a: &Value, b: &Value) -> TemporalError {
-    wrong_type(format!(
-        "Cannot compute {} {op} {}",
-        a.type_name(),
-        b.type_name()
-    ))
+    wrong_type(format!("Cannot compute {} {op} {}", a.type_name(), b.type_name()))
 }
 
 fn plus(t: &Value, d: &Duration) -> Result<Value> {
@@ -339,11 +316,6 @@ fn plus(t: &Value, d: &Duration) -> Result<Value> {
         Value::Time(x) => Value::Time(duration::time_plus(*x, d)),
         Value::LocalDateTime(x) => Value::LocalDateTime(duration::local_datetime_plus(*x, d)?),
         Value::DateTime(x) => Value::DateTime(duration::datetime_plus(x, d)?),
-        other => {
-            return Err(wrong_type(format!(
-                "Cannot add a duration to {}",
-                other.type_name()
-            )))
-        }
+        other => return Err(wrong_type(format!("Cannot add a duration to {}", other.type_name()))),
     })
 }

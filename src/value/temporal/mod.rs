@@ -238,10 +238,7 @@ impl LocalTime {
 
 impl Time {
     pub fn new(time: LocalTime, offset_seconds: i32) -> Time {
-        Time {
-            time,
-            offset_seconds,
-        }
+        Time { time, offset_seconds }
     }
 
     pub fn local(self) -> LocalTime {
@@ -302,9 +299,7 @@ impl DateTime {
 
     fn from_instant(instant_nanos: i128, zone: &Zone) -> Result<DateTime> {
         let offset = zone.offset_at_instant(instant_nanos)?;
-        let local = LocalDateTime::from_local_nanos(
-            instant_nanos + offset as i128 * NANOS_PER_SECOND as i128,
-        )?;
+        let local = LocalDateTime::from_local_nanos(instant_nanos + offset as i128 * NANOS_PER_SECOND as i128)?;
         Ok(DateTime {
             local,
             offset_seconds: offset,
@@ -363,11 +358,7 @@ impl Duration {
     }
 
     pub fn negate(&self) -> Result<Duration> {
-        Duration::new(
-            -(self.months as i128),
-            -(self.days as i128),
-            -self.time_nanos(),
-        )
+        Duration::new(-(self.months as i128), -(self.days as i128), -self.time_nanos())
     }
 }
 
@@ -475,12 +466,7 @@ impl fmt::Display for Duration {
             let sign = if time < 0 { "-" } else { "" };
             let abs = time.unsigned_abs();
             let nps = NANOS_PER_SECOND as u128;
-            let (h, m, s, n) = (
-                abs / (3600 * nps),
-                abs / (60 * nps) % 60,
-                abs / nps % 60,
-                abs % nps,
-            );
+            let (h, m, s, n) = (abs / (3600 * nps), abs / (60 * nps) % 60, abs / nps % 60, abs % nps);
             f.write_str("T")?;
             if h != 0 {
                 write!(f, "{sign}{h}H")?;

@@ -64,9 +64,7 @@ fn parse_date_opt(s: &str) -> Option<Result<Date>> {
         2 => Date::from_ymd(year, num(rest)?, 1),
         3 => date_from_ordinal(year, num(rest)?),
         4 if !dashed => Date::from_ymd(year, num(&rest[..2])?, num(&rest[2..])?),
-        5 if dashed && rest.as_bytes()[2] == b'-' => {
-            Date::from_ymd(year, num(&rest[..2])?, num(&rest[3..])?)
-        }
+        5 if dashed && rest.as_bytes()[2] == b'-' => Date::from_ymd(year, num(&rest[..2])?, num(&rest[3..])?),
         _ => return None,
     };
     Some(parsed)
@@ -78,9 +76,7 @@ pub fn date_from_week(week_year: i64, week: i64, day_of_week: i64) -> Result<Dat
         return Err(invalid(format!("Invalid value for week: {week}")));
     }
     if !(1..=7).contains(&day_of_week) {
-        return Err(invalid(format!(
-            "Invalid value for dayOfWeek: {day_of_week}"
-        )));
+        return Err(invalid(format!("Invalid value for dayOfWeek: {day_of_week}")));
     }
     Date::from_epoch_day(week_year_start(week_year) + (week - 1) * 7 + day_of_week - 1)
 }
@@ -163,11 +159,7 @@ pub fn parse_offset(s: &str) -> Result<i32> {
     }
     let part = |i: usize| digits.get(i..i + 2).map_or(Ok(0), |p| p.parse::<i32>());
     let (h, m, sec) = (part(0), part(2), part(4));
-    let (h, m, sec) = (
-        h.map_err(|_| err())?,
-        m.map_err(|_| err())?,
-        sec.map_err(|_| err())?,
-    );
+    let (h, m, sec) = (h.map_err(|_| err())?, m.map_err(|_| err())?, sec.map_err(|_| err())?);
     if h > 18 || m > 59 || sec > 59 {
         return Err(err());
     }
@@ -226,9 +218,7 @@ pub fn parse_duration(s: &str) -> Result<Vec<(Unit, Num)>> {
 }
 
 fn looks_alternative(body: &str) -> bool {
-    body.len() > 4
-        && body.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-        && body.as_bytes()[4] == b'-'
+    body.len() > 4 && body.as_bytes()[..4].iter().all(u8::is_ascii_digit) && body.as_bytes()[4] == b'-'
 }
 
 fn parse_alternative(body: &str) -> Option<Vec<(Unit, Num)>> {
@@ -276,9 +266,7 @@ fn parse_designators(body: &str) -> Option<Vec<(Unit, Num)>> {
         let len = rest
             .bytes()
             .enumerate()
-            .take_while(|(i, b)| {
-                b.is_ascii_digit() || *b == b'.' || *b == b',' || (*i == 0 && *b == b'-')
-            })
+            .take_while(|(i, b)| b.is_ascii_digit() || *b == b'.' || *b == b',' || (*i == 0 && *b == b'-'))
             .count();
         let (number, tail) = rest.split_at(len);
         let unit = tail.chars().next()?;
@@ -301,10 +289,7 @@ fn parse_designators(body: &str) -> Option<Vec<(Unit, Num)>> {
 fn parse_num(s: &str) -> Option<Num> {
     let s = s.replace(',', ".");
     if s.contains('.') {
-        s.parse()
-            .ok()
-            .filter(|f: &f64| f.is_finite())
-            .map(Num::Float)
+        s.parse().ok().filter(|f: &f64| f.is_finite()).map(Num::Float)
     } else {
         s.parse().ok().map(Num::Int)
     }

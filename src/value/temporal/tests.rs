@@ -44,11 +44,7 @@ fn parses_and_displays_strings() {
             "1818-07-21T21:40:32.142[Europe/Stockholm]",
             "1818-07-21T21:40:32.142+00:53:28[Europe/Stockholm]",
         ),
-        (
-            "duration",
-            "P2012-02-02T14:37:21.545",
-            "P2012Y2M2DT14H37M21.545S",
-        ),
+        ("duration", "P2012-02-02T14:37:21.545", "P2012Y2M2DT14H37M21.545S"),
         ("duration", "PT-1.999S", "PT-1.999S"),
         ("duration", "P0.75M", "P22DT19H51M49.5S"),
     ];
@@ -80,19 +76,13 @@ fn bad_input_is_an_error_not_a_panic() {
         m.insert(k.into(), Value::Int(v));
         Value::map(m)
     };
-    assert!(matches!(
-        call_function("date", &[big("year", i64::MAX)]),
-        Some(Err(_))
-    ));
+    assert!(matches!(call_function("date", &[big("year", i64::MAX)]), Some(Err(_))));
     assert!(matches!(
         call_function("duration", &[big("years", i64::MAX)]),
         Some(Err(_))
     ));
     let huge = call("duration", vec![big("days", i64::MAX)]);
-    assert!(matches!(
-        arithmetic('*', &huge, &Value::Int(2)),
-        Some(Err(_))
-    ));
+    assert!(matches!(arithmetic('*', &huge, &Value::Int(2)), Some(Err(_))));
     let d = call("date", vec![s("+999999999-12-31")]);
     assert!(matches!(
         arithmetic('+', &d, &call("duration", vec![s("P1D")])),
@@ -142,10 +132,7 @@ fn durations_compare_only_for_equality() {
 
 #[test]
 fn serde_round_trip() {
-    let v = call(
-        "datetime",
-        vec![s("2015-07-21T21:40:32.142+02:00[Europe/Stockholm]")],
-    );
+    let v = call("datetime", vec![s("2015-07-21T21:40:32.142+02:00[Europe/Stockholm]")]);
     let Value::DateTime(dt) = &v else { panic!() };
     let json = serde_json::to_string(dt).unwrap();
     let back: DateTime = serde_json::from_str(&json).unwrap();
@@ -185,7 +172,8 @@ fn tck_accessors_and_arithmetic() {
     }
     let d1 = "duration({years: 12, months: 5, days: 14, hours: 16, minutes: 12, seconds: 70, nanoseconds: 2})";
     let d2 = "duration({months: 1, days: -14, hours: 16, minutes: -12, seconds: 70})";
-    let d3 = "duration({years: 12.5, months: 5.5, days: 14.5, hours: 16.5, minutes: 12.5, seconds: 70.5, nanoseconds: 3})";
+    let d3 =
+        "duration({years: 12.5, months: 5.5, days: 14.5, hours: 16.5, minutes: 12.5, seconds: 70.5, nanoseconds: 3})";
     let bases = [
         ("date({year: 1984, month: 10, day: 11})", ["1997-03-25", "1972-04-27", "1984-10-28", "1984-09-25", "1997-10-11", "1971-10-12"]),
         (
@@ -228,26 +216,13 @@ fn tck_accessors_and_arithmetic() {
     ];
     for (base, expected) in bases {
         for (i, d) in [d1, d2, d3].iter().enumerate() {
-            assert_eq!(
-                show(&ev(&format!("{base} + {d}"))),
-                expected[2 * i],
-                "{base} + {d}"
-            );
-            assert_eq!(
-                show(&ev(&format!("{base} - {d}"))),
-                expected[2 * i + 1],
-                "{base} - {d}"
-            );
+            assert_eq!(show(&ev(&format!("{base} + {d}"))), expected[2 * i], "{base} + {d}");
+            assert_eq!(show(&ev(&format!("{base} - {d}"))), expected[2 * i + 1], "{base} - {d}");
         }
     }
     let dur_cases = [
         (d1, d1, "P24Y10M28DT32H26M20.000000004S", "PT0S"),
-        (
-            d1,
-            d2,
-            "P12Y6MT32H2M20.000000002S",
-            "P12Y4M28DT24M0.000000002S",
-        ),
+        (d1, d2, "P12Y6MT32H2M20.000000002S", "P12Y4M28DT24M0.000000002S"),
         (
             d2,
             d3,
@@ -262,11 +237,7 @@ fn tck_accessors_and_arithmetic() {
     }
     let d = "duration({years: 12, months: 5, days: 14, hours: 16, minutes: 12, seconds: 70, nanoseconds: 1})";
     let products = [
-        (
-            "1",
-            "P12Y5M14DT16H13M10.000000001S",
-            "P12Y5M14DT16H13M10.000000001S",
-        ),
+        ("1", "P12Y5M14DT16H13M10.000000001S", "P12Y5M14DT16H13M10.000000001S"),
         ("2", "P24Y10M28DT32H26M20.000000002S", "P6Y2M22DT13H21M8S"),
         ("0.5", "P6Y2M22DT13H21M8S", "P24Y10M28DT32H26M20.000000002S"),
     ];
@@ -357,9 +328,7 @@ mod mini {
             let mut state = 0;
             while j < lines.len() && !lines[j].trim().starts_with("Scenario") {
                 let l = lines[j].trim();
-                if l.starts_with("And having executed")
-                    || l.starts_with("When executing control query")
-                {
+                if l.starts_with("And having executed") || l.starts_with("When executing control query") {
                     setup = true;
                 }
                 if l == "\"\"\"" {
@@ -387,10 +356,7 @@ mod mini {
             let expand = |names: &[String], values: &[String], suffix: String| Case {
                 name: format!("{name}{suffix}"),
                 query: substitute(&query, names, values),
-                header: table[0]
-                    .iter()
-                    .map(|h| substitute(h, names, values))
-                    .collect(),
+                header: table[0].iter().map(|h| substitute(h, names, values)).collect(),
                 rows: table[1..]
                     .iter()
                     .map(|r| r.iter().map(|c| substitute(c, names, values)).collect())
@@ -427,10 +393,7 @@ mod mini {
                 return Outcome::Fail(format!("no column {h}"));
             };
             if !matches_expected(got, expected) {
-                return Outcome::Fail(format!(
-                    "{}: {h} = {got}, expected {expected}",
-                    case.query.trim()
-                ));
+                return Outcome::Fail(format!("{}: {h} = {got}, expected {expected}", case.query.trim()));
             }
         }
         Outcome::Pass
@@ -481,8 +444,7 @@ mod mini {
                 out.push((Tok::Ident(src[start..i].to_string()), start));
             } else if c.is_ascii_digit() {
                 while i < b.len()
-                    && (b[i].is_ascii_digit()
-                        || (b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)))
+                    && (b[i].is_ascii_digit() || (b[i] == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)))
                 {
                     i += 1;
                 }
@@ -698,9 +660,7 @@ mod mini {
                 self.pos += 1;
                 let lname = fname.to_ascii_lowercase();
                 if lname == "tostring" {
-                    return Ok(Value::string(
-                        args.first().map(|a| a.to_string()).unwrap_or_default(),
-                    ));
+                    return Ok(Value::string(args.first().map(|a| a.to_string()).unwrap_or_default()));
                 }
                 return match call_function(&lname, &args) {
                     Some(r) => r.map_err(|e| format!("{e:?}")),
@@ -791,14 +751,7 @@ mod robustness {
     use super::*;
     use proptest::prelude::*;
 
-    const FUNCTIONS: [&str; 6] = [
-        "date",
-        "localtime",
-        "time",
-        "localdatetime",
-        "datetime",
-        "duration",
-    ];
+    const FUNCTIONS: [&str; 6] = ["date", "localtime", "time", "localdatetime", "datetime", "duration"];
 
     fn map_of(pairs: &[(&str, i64)]) -> Value {
         let mut m = Map::new();

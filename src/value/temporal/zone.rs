@@ -54,8 +54,7 @@ impl Zone {
         match self {
             Zone::Offset(o) => Ok(*o),
             Zone::Named(name, tz) => {
-                let ts = jiff::Timestamp::from_nanosecond(instant_nanos)
-                    .map_err(|_| out_of_zone_range(name))?;
+                let ts = jiff::Timestamp::from_nanosecond(instant_nanos).map_err(|_| out_of_zone_range(name))?;
                 Ok(tz.to_offset(ts).seconds())
             }
         }
@@ -91,9 +90,7 @@ fn bundled_db() -> &'static jiff::tz::TimeZoneDatabase {
 }
 
 fn out_of_zone_range(name: &str) -> super::TemporalError {
-    invalid(format!(
-        "Date-time out of the range supported for time zone {name}"
-    ))
+    invalid(format!("Date-time out of the range supported for time zone {name}"))
 }
 
 fn to_civil(local: LocalDateTime) -> Option<jiff::civil::DateTime> {
@@ -124,9 +121,7 @@ pub fn set_statement_clock(instant_nanos: Option<i128>) {
 
 /// The statement's instant when one is set, else the real clock.
 pub fn now_nanos() -> i128 {
-    STATEMENT_CLOCK
-        .with(Cell::get)
-        .unwrap_or_else(realtime_nanos)
+    STATEMENT_CLOCK.with(Cell::get).unwrap_or_else(realtime_nanos)
 }
 
 /// The current instant in nanoseconds since the epoch.

@@ -58,7 +58,11 @@ fn the_tour_prints_what_the_readme_shows() {
             .args(["-c", query])
             .output()
             .expect("quiver runs");
-        let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(normalise(&printed), normalise(expected), "README example:\n{query}");
         if out.status.success() {
             done.push(query.clone());

@@ -20,7 +20,7 @@ use crate::ast::Direction;
 use crate::store::{KeyId, LabelId, TypeId};
 
 pub use expr::Expr;
-pub use planner::{plan_query, PlanError};
+pub use planner::{plan_query, PlanError, PlanOptions};
 pub use scope::Scope;
 
 #[derive(Clone, Debug)]

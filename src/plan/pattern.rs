@@ -250,6 +250,9 @@ impl<'a> Planner<'a> {
     /// The cheapest node to start from: a bound one, else the one with the
     /// rarest label, else the first.
     fn choose_start(&self, nodes: &[&ast::NodePattern], slots: &PartSlots, bound: &[usize]) -> usize {
+        if self.options.naive {
+            return 0;
+        }
         if let Some(i) = slots.nodes.iter().position(|(s, _)| bound.contains(s)) {
             return i;
         }

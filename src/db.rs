@@ -137,6 +137,23 @@ impl Database {
         Ok(result)
     }
 
+    /// Bulk-loads node and relationship files straight into the store (see
+    /// [`crate::import`]): all of them, or, when any row is bad, nothing.
+    pub fn import(&mut self, spec: &crate::import::ImportSpec) -> Result<crate::import::ImportSummary> {
+        self.import_with_progress(spec, &mut ())
+    }
+
+    /// [`Database::import`], telling `progress` how many bytes have been read.
+    pub fn import_with_progress(
+        &mut self,
+        spec: &crate::import::ImportSpec,
+        progress: &mut dyn crate::import::Progress,
+    ) -> Result<crate::import::ImportSummary> {
+        let summary = crate::import::run(&mut self.graph, spec, progress)?;
+        self.graph.commit();
+        Ok(summary)
+    }
+
     /// Records the labels and properties of every entity the rows mention.
     fn snapshot_entities(&self, result: &mut QueryResult) {
         let mut nodes = Vec::new();

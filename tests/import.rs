@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use quiver::import::{IdType, ImportSpec, InputGroup};
-use quiver::{Database, ErrorKind, Params, QueryResult};
+use quiver::{Database, ErrorKind, Params, QueryResult, Value};
 
 fn run(db: &mut Database, q: &str) -> QueryResult {
     match db.execute(q, &Params::new()) {
@@ -52,6 +52,251 @@ fn spec(nodes: Vec<InputGroup>, relationships: Vec<InputGroup>) -> ImportSpec {
         relationships,
         ..ImportSpec::default()
     }
+}
+
+// ---- LOAD CSV ------------------------------------------------------------
+
+fn run_with(db: &mut Database, q: &str, params: &[(&str, Value)]) -> Result<QueryResult, quiver::Error> {
+    let mut p = Params::new();
+    for (k, v) in params {
+        p.insert(k.to_string(), v.clone());
+    }
+    db.execute(q, &p)
+}
+
+fn url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+#[test]
+fn load_csv_without_headers_gives_lists_of_strings() {
+    let f = Files::new();
+    let p = f.add("a.csv", "1,Ada,\n2,\"Turing, Alan\",\"\"\n\n3\n");
+    let mut db = Database::in_memory();
+    assert_eq!(
+        rows(
+            &mut db,
+            &format!("LOAD CSV FROM '{}' AS row RETURN row, linenumber() AS line", url(&p))
+        ),
+        vec!["['1', 'Ada', null] | 1", "['2', 'Turing, Alan', ''] | 2", "['3'] | 4"]
+    );
+}
+
+#[test]
+fn load_csv_with_headers_gives_maps_and_creates_nodes() {
+    let f = Files::new();
+    let p = f.add("people.csv", "name,age,city\nAda,36,London\nAlan,41,\n");
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS row CREATE (:Person {{name: row.name, age: toInteger(row.age), city: row.city}})",
+            url(&p)
+        ),
+    );
+    assert_eq!(r.stats.nodes_created, 2);
+    assert_eq!(r.stats.properties_set, 5);
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) RETURN p.name, p.age, p.city ORDER BY p.name"),
+        vec!["'Ada' | 36 | 'London'", "'Alan' | 41 | null"]
+    );
+    // The row itself, with the header's names; file() is the absolute path.
+    let canonical = std::fs::canonicalize(&p).unwrap();
+    assert_eq!(
+        rows(
+            &mut db,
+            &format!(
+                "LOAD CSV WITH HEADERS FROM '{}' AS row RETURN row, linenumber(), file() = '{}'",
+                url(&p),
+                canonical.display()
+            )
+        ),
+        vec![
+            "{age: '36', city: 'London', name: 'Ada'} | 2 | true",
+            "{age: '41', city: null, name: 'Alan'} | 3 | true"
+        ]
+    );
+}
+
+#[test]
+fn load_csv_paths_parameters_and_field_terminators() {
+    let f = Files::new();
+    let p = f.add("semi.csv", "a;b\n1;\"x;y\"\n");
+    let t = f.add("tab.tsv", "a\tb\n1\t2\n");
+    let mut db = Database::in_memory();
+    // A plain path, relative to the working directory, or absolute.
+    assert_eq!(
+        rows(
+            &mut db,
+            &format!(
+                "LOAD CSV WITH HEADERS FROM '{}' AS r FIELDTERMINATOR ';' RETURN r.a, r.b",
+                p.display()
+            )
+        ),
+        vec!["'1' | 'x;y'"]
+    );
+    let r = run_with(
+        &mut db,
+        "LOAD CSV WITH HEADERS FROM $url AS r FIELDTERMINATOR '\\t' RETURN r.b AS b",
+        &[("url", Value::from(url(&t)))],
+    )
+    .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::from("2")]]);
+    // A URL per row: LOAD CSV runs once for each incoming row.
+    let r = run_with(
+        &mut db,
+        "UNWIND $urls AS u LOAD CSV FROM u AS r RETURN count(*) AS n",
+        &[(
+            "urls",
+            Value::list(vec![Value::from(url(&t)), Value::from(t.display().to_string())]),
+        )],
+    )
+    .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Int(4)]]);
+    // Outside LOAD CSV, linenumber() and file() are null.
+    assert_eq!(rows(&mut db, "RETURN linenumber(), file()"), vec!["null | null"]);
+}
+
+#[test]
+fn load_csv_merges_and_matches() {
+    let f = Files::new();
+    let people = f.add("people.csv", "name\nAda\nAlan\nAda\n");
+    let knows = f.add("knows.csv", "from,to\nAda,Alan\nAlan,Ada\n");
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS row MERGE (p:Person {{name: row.name}}) ON CREATE SET p.line = linenumber()",
+            url(&people)
+        ),
+    );
+    assert_eq!(r.stats.nodes_created, 2);
+    let r = run(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS row MATCH (a:Person {{name: row.from}}), (b:Person {{name: row.to}}) CREATE (a)-[:KNOWS]->(b)",
+            url(&knows)
+        ),
+    );
+    assert_eq!(r.stats.relationships_created, 2);
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH (a)-[:KNOWS]->(b) RETURN a.name, a.line, b.name ORDER BY a.name"
+        ),
+        vec!["'Ada' | 2 | 'Alan'", "'Alan' | 3 | 'Ada'"]
+    );
+}
+
+#[test]
+fn load_csv_quoted_fields_may_span_lines() {
+    let f = Files::new();
+    let p = f.add(
+        "notes.csv",
+        "id,note\n1,\"first line\nsecond, \"\"quoted\"\" line\"\n2,plain\n",
+    );
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r RETURN r.id AS id, r.note AS note, linenumber() AS l",
+            url(&p)
+        ),
+    );
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![
+                Value::from("1"),
+                Value::from("first line\nsecond, \"quoted\" line"),
+                Value::Int(2)
+            ],
+            vec![Value::from("2"), Value::from("plain"), Value::Int(4)],
+        ]
+    );
+}
+
+#[test]
+fn load_csv_explains_itself() {
+    let mut db = Database::in_memory();
+    let r = run(
+        &mut db,
+        "EXPLAIN LOAD CSV WITH HEADERS FROM 'x.csv' AS row CREATE (:N {v: row.v})",
+    );
+    let plan = r.plan.unwrap();
+    assert!(plan.contains("LoadCSV (with headers) -> #0"), "{plan}");
+}
+
+fn load_error(db: &mut Database, q: &str) -> quiver::Error {
+    match db.execute(q, &Params::new()) {
+        Ok(r) => panic!("expected an error from {q}, got {:?}", r.rows),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn load_csv_errors_name_the_file_and_line_and_change_nothing() {
+    let f = Files::new();
+    let ragged = f.add("ragged.csv", "a,b\n1,2\n3\n");
+    let quoting = f.add("quoting.csv", "a,b\n1,2\n\"3\"x,4\n");
+    let open = f.add("open.csv", "a\n1\n\"2\n");
+    let mut db = Database::in_memory();
+    run(&mut db, "CREATE (:Keep)");
+    for (p, code, what) in [
+        (
+            &ragged,
+            "InvalidCsv",
+            "ragged.csv:3: this record has 1 fields but the header has 2",
+        ),
+        (&quoting, "InvalidCsv", "quoting.csv:3: bad quoting in field 1"),
+        (
+            &open,
+            "InvalidCsv",
+            "open.csv:3: field 1 opens a quote that is never closed",
+        ),
+    ] {
+        let e = load_error(
+            &mut db,
+            &format!("LOAD CSV WITH HEADERS FROM '{}' AS r CREATE (:Row {{a: r.a}})", url(p)),
+        );
+        assert_eq!(e.code, code, "{e}");
+        assert_eq!(e.kind, ErrorKind::DataError, "{e}");
+        assert!(e.message.contains(what), "expected {what:?} in {e}");
+        // The rows before the bad one were created, then rolled back.
+        assert_eq!(db.counts(), (1, 0), "{e}");
+    }
+    // Writes before LOAD CSV, and rows written before the bad one, are rolled back.
+    let e = load_error(
+        &mut db,
+        &format!(
+            "CREATE (:Before) WITH 1 AS one LOAD CSV FROM '{}' AS r CREATE (:Row)",
+            url(&open)
+        ),
+    );
+    assert!(e.message.contains("open.csv:3"), "{e}");
+    assert_eq!(db.counts(), (1, 0), "{e}");
+    let zero = f.add("zero.csv", "a,b\nx,1\ny,0\n");
+    let e = load_error(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r CREATE (:Row {{a: r.a, v: 1 / toInteger(r.b)}})",
+            url(&zero)
+        ),
+    );
+    assert_eq!(db.counts(), (1, 0), "{e}");
+    let e = load_error(&mut db, "LOAD CSV FROM 'file:///nonexistent/x.csv' AS r RETURN r");
+    assert_eq!(e.kind, ErrorKind::IoError);
+    assert!(e.message.contains("cannot read /nonexistent/x.csv"), "{e}");
+    let e = load_error(&mut db, "LOAD CSV FROM 'https://example.org/x.csv' AS r RETURN r");
+    assert!(e.message.contains("local files only"), "{e}");
+    let e = load_error(&mut db, "LOAD CSV FROM 42 AS r RETURN r");
+    assert_eq!(e.code, "InvalidArgumentType");
+    let e = load_error(&mut db, "LOAD CSV FROM 'x.csv' AS r FIELDTERMINATOR 'é' RETURN r");
+    assert_eq!(e.code, "InvalidArgumentValue");
+    let e = load_error(&mut db, "LOAD CSV FROM 'x.csv' AS r");
+    assert_eq!(e.code, "InvalidClauseComposition");
+    let e = load_error(&mut db, "WITH 1 AS r LOAD CSV FROM 'x.csv' AS r RETURN r");
+    assert_eq!(e.code, "VariableAlreadyBound");
 }
 
 // ---- bulk import: CSV ----------------------------------------------------

@@ -89,6 +89,7 @@ pub enum Clause {
     Remove(Remove),
     Delete(Delete),
     Call(Call),
+    LoadCsv(LoadCsv),
 }
 
 impl Clause {
@@ -104,6 +105,7 @@ impl Clause {
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
+            Clause::LoadCsv(c) => c.span,
         }
     }
 
@@ -122,6 +124,7 @@ impl Clause {
             Clause::Delete(d) if d.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
             Clause::Call(_) => "CALL",
+            Clause::LoadCsv(_) => "LOAD CSV",
         }
     }
 }
@@ -138,6 +141,19 @@ pub struct Match {
 pub struct Unwind {
     pub expr: Expr,
     pub variable: Ident,
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS variable [FIELDTERMINATOR 'c']`
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadCsv {
+    /// The first line names the fields: rows are maps, not lists.
+    pub with_headers: bool,
+    /// The file: `file:///abs/path.csv` or a plain path.
+    pub url: Expr,
+    pub variable: Ident,
+    /// The field terminator as written (one character); `None` for `,`.
+    pub field_terminator: Option<String>,
     pub span: Span,
 }
 

@@ -144,12 +144,14 @@ impl Database {
     }
 
     /// [`Database::import`], telling `progress` how many bytes have been read.
+    /// The [`Database::interrupt_flag`] cancels it.
     pub fn import_with_progress(
         &mut self,
         spec: &crate::import::ImportSpec,
         progress: &mut dyn crate::import::Progress,
     ) -> Result<crate::import::ImportSummary> {
-        let summary = crate::import::run(&mut self.graph, spec, progress)?;
+        self.interrupt.store(false, Ordering::Relaxed);
+        let summary = crate::import::run(&mut self.graph, spec, progress, &self.interrupt)?;
         self.graph.commit();
         Ok(summary)
     }

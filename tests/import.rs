@@ -3,9 +3,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 use quiver::import::{IdType, ImportSpec, InputGroup};
 use quiver::{Database, ErrorKind, Params, QueryResult, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_quiver");
 
 fn run(db: &mut Database, q: &str) -> QueryResult {
     match db.execute(q, &Params::new()) {
@@ -614,4 +617,111 @@ fn an_import_after_a_failed_one_gets_the_next_ids() {
         rows(&mut db, "MATCH (n) RETURN id(n), n.id ORDER BY id(n)"),
         vec!["0 | 'a'", "1 | 'b'"]
     );
+}
+
+// ---- the command line -------------------------------------------------------
+
+fn quiver(args: &[&str], cwd: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("quiver runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+#[test]
+fn the_cli_loads_files_into_its_session() {
+    let f = Files::new();
+    f.add("persons.csv", PERSONS);
+    f.add("knows.csv", KNOWS);
+    let o = quiver(
+        &[
+            "--load-nodes=Imported",
+            "persons.csv",
+            "--load-relationships",
+            "MET=knows.csv",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (a:Imported)-[r]->(b) RETURN a.name, type(r), b.name ORDER BY a.name",
+        ],
+        f.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).replace("\r\n", "\n"),
+        "a.name,type(r),b.name\nAda,KNOWS,Alan\nAlan,MET,\"Hopper, Grace\"\n"
+    );
+    // LOAD CSV reads paths relative to the working directory.
+    let o = quiver(
+        &[
+            "--format",
+            "csv",
+            "-c",
+            "LOAD CSV WITH HEADERS FROM 'persons.csv' AS r RETURN count(r.name) AS n",
+        ],
+        f.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("\n3"), "{}", text(&o.stdout));
+}
+
+#[test]
+fn the_cli_reports_bad_rows_and_stops() {
+    let f = Files::new();
+    f.add("p.csv", "id:ID,n:int\n1,2\n2,two\n");
+    let o = quiver(&["--load-nodes", "p.csv", "-c", "MATCH (n) RETURN count(n)"], f.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        "DataError (InvalidImportData): p.csv:3: field 2 (n): 'two' is not a valid int\n"
+    );
+    assert_eq!(text(&o.stdout), "", "the statements after a failed load do not run");
+    let o = quiver(&["--load-nodes", "missing.csv", "-c", "RETURN 1"], f.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("cannot read missing.csv"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn the_import_subcommand_needs_a_database_file() {
+    let f = Files::new();
+    f.add("p.csv", "id:ID\n1\n");
+    let o = quiver(&["import", "--nodes", "p.csv"], f.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("quiver import needs the database FILE"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = quiver(&["import", "p.csv"], f.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("nothing to import"), "{}", text(&o.stderr));
+    let o = quiver(&["import", "--help"], f.path());
+    assert!(o.status.success());
+    for s in [
+        "--nodes",
+        "--relationships",
+        "--delimiter",
+        "--id-type",
+        ":START_ID",
+        "JSON",
+        "[FILE]",
+    ] {
+        assert!(
+            text(&o.stdout).contains(s),
+            "import --help lacks {s}:\n{}",
+            text(&o.stdout)
+        );
+    }
 }

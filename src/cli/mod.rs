@@ -4,6 +4,7 @@
 pub mod args;
 pub mod batch;
 pub mod format;
+pub mod progress;
 pub mod repl;
 pub mod runner;
 #[cfg(test)]
@@ -16,13 +17,16 @@ use std::sync::Arc;
 use clap::CommandFactory;
 use quiver::Database;
 
-use args::{split_param, Args};
+use args::{split_param, Args, ImportArgs, Sub};
 use runner::Runner;
 
 /// Runs quiver as the command line asks; returns the exit status
 /// (0 fine, 1 a statement failed, 2 a usage error).
 pub fn main() -> i32 {
     let (args, actions) = Args::parse_with_actions();
+    if let Some(Sub::Import(import)) = &args.subcommand {
+        return import_command(import);
+    }
     if let Some(file) = &args.database {
         usage_error(&format!(
             "opening a database file ('{}') is not supported yet: quiver keeps its graph in memory, so run it without FILE",
@@ -55,11 +59,28 @@ pub fn main() -> i32 {
         install_interrupt_handler(interrupt, runner.running.clone(), false);
     }
 
+    let load_spec = (!args.load_nodes.is_empty() || !args.load_relationships.is_empty()).then(|| {
+        ImportArgs {
+            nodes: args.load_nodes.clone(),
+            relationships: args.load_relationships.clone(),
+            delimiter: args.load_delimiter.clone(),
+            array_delimiter: ";".into(),
+            ..ImportArgs::default()
+        }
+        .spec()
+        .unwrap_or_else(|m| usage_error(&m))
+    });
     let mut stopped = false;
-    for f in &args.load {
-        if batch::run_load(&mut runner, &f.to_string_lossy()).is_err() {
-            stopped = true;
-            break;
+    if let Some(spec) = &load_spec {
+        // Quiet, like --load: the statements that follow show what was loaded.
+        stopped = runner.run_import(spec, true).is_err();
+    }
+    if !stopped {
+        for f in &args.load {
+            if batch::run_load(&mut runner, &f.to_string_lossy()).is_err() {
+                stopped = true;
+                break;
+            }
         }
     }
     if interactive {
@@ -78,6 +99,49 @@ pub fn main() -> i32 {
     } else {
         0
     }
+}
+
+/// `quiver import ... FILE`: bulk-loads files into the database FILE.
+fn import_command(import: &ImportArgs) -> i32 {
+    let spec = import.spec().unwrap_or_else(|m| import_usage_error(&m));
+    let Some(file) = &import.database else {
+        import_usage_error(
+            "quiver import needs the database FILE to import into; to load files into an in-memory \
+             session instead, run quiver --load-nodes FILE --load-relationships FILE -c '...'",
+        );
+    };
+    // Where persistence plugs in: open (or create) FILE, import into it, and
+    // save it when the import succeeded.
+    let db = match open_database(file) {
+        Ok(db) => db,
+        Err(m) => import_usage_error(&m),
+    };
+    let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
+    install_interrupt_handler(runner.db.interrupt_flag(), runner.running.clone(), false);
+    if runner.run_import(&spec, false).is_err() {
+        return 1;
+    }
+    0
+}
+
+/// The database stored in `file` (created if missing).
+fn open_database(file: &std::path::Path) -> Result<Database, String> {
+    Err(format!(
+        "opening a database file ('{}') is not supported yet: quiver keeps its graph in memory; \
+         load files into an in-memory session with quiver --load-nodes FILE --load-relationships FILE -c '...'",
+        file.display()
+    ))
+}
+
+fn import_usage_error(msg: &str) -> ! {
+    let mut cmd = Args::command();
+    let sub = cmd
+        .find_subcommand_mut("import")
+        .expect("import is a subcommand")
+        .clone();
+    sub.bin_name("quiver import")
+        .error(clap::error::ErrorKind::ValueValidation, msg)
+        .exit()
 }
 
 /// Reports a usage error the way clap does and exits with status 2.

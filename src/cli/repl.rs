@@ -147,6 +147,12 @@ impl<E: Engine> Session<E> {
                 };
                 self.runner.out(s);
             }
+            ":import" => match crate::cli::args::parse_import_command(rest) {
+                Ok(spec) => {
+                    let _ = self.runner.run_import(&spec, false);
+                }
+                Err(m) => self.runner.err(&format!("{}\n{IMPORT_USAGE}\n", m.trim_end())),
+            },
             ":read" => {
                 let path = unquote(rest);
                 if path.is_empty() {
@@ -302,8 +308,11 @@ const KEYWORDS: &[&str] = &[
 ];
 
 const COMMANDS: &[&str] = &[
-    ":help", ":schema", ":param", ":params", ":format", ":timing", ":read", ":quit", ":exit",
+    ":help", ":schema", ":param", ":params", ":format", ":timing", ":read", ":import", ":quit", ":exit",
 ];
+
+const IMPORT_USAGE: &str = "usage: :import --nodes [LABELS=]FILE[,FILE...] ... [--relationships [TYPE=]FILE ...] \
+                            [--delimiter C] [--array-delimiter C] [--id-type string|integer]";
 
 /// Completions for `line` with the cursor at byte `pos`: where the replaced
 /// word starts, and the candidates.

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use quiver::import::{ImportSpec, ImportSummary, Progress};
 use quiver::script::{split, Splitter, Statement};
-use quiver::{Database, Error, Params, QueryResult, Schema, Value};
+use quiver::{Database, Error, ErrorKind, Params, Phase, QueryResult, Schema, Value};
 
 use crate::cli::args::Format;
 use crate::cli::format::{self, json};
@@ -18,6 +19,16 @@ pub trait Engine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
     fn eval_literal(&mut self, text: &str) -> Result<Value, Error>;
     fn schema(&self) -> Schema;
+    /// Bulk-loads files (see `quiver::import`).
+    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
+        let _ = (spec, progress);
+        Err(Error::new(
+            ErrorKind::ArgumentError,
+            "NotSupported",
+            Phase::Compile,
+            "this engine cannot import files",
+        ))
+    }
 }
 
 impl Engine for Database {
@@ -29,6 +40,9 @@ impl Engine for Database {
     }
     fn schema(&self) -> Schema {
         Database::schema(self)
+    }
+    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
+        Database::import_with_progress(self, spec, progress)
     }
 }
 
@@ -207,6 +221,30 @@ impl<E: Engine> Runner<E> {
             }
         }
         self.out(&text);
+    }
+
+    /// Runs a bulk import, with a progress bar on a terminal; writes what it
+    /// loaded unless `quiet` (errors are always reported).
+    pub fn run_import(&mut self, spec: &ImportSpec, quiet: bool) -> Result<(), Stop> {
+        let mut bar = crate::cli::progress::Bar::on_stderr();
+        self.running.store(true, Ordering::SeqCst);
+        let db = &mut self.db;
+        let outcome = guarded(|| db.import(spec, &mut bar));
+        self.running.store(false, Ordering::SeqCst);
+        bar.end();
+        match outcome {
+            Ok(s) => {
+                if !quiet {
+                    let text = match self.format {
+                        Format::Json => json::import_line(&s),
+                        _ => s.to_string(),
+                    };
+                    self.out(&format!("{text}\n"));
+                }
+                Ok(())
+            }
+            Err(f) => self.fail(f, Origin::Command, None),
+        }
     }
 
     /// Runs the statements of a whole text in order.

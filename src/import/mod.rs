@@ -52,6 +52,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Phase, Result};
@@ -198,7 +199,14 @@ pub fn import(db: &mut Database, spec: &ImportSpec) -> Result<ImportSummary> {
 
 /// Runs an import on a graph; the graph is rolled back to its state before
 /// the import when anything fails.
-pub(crate) fn run(graph: &mut Graph, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary> {
+/// Setting `interrupt` cancels the import (it fails with `Interrupted`, and
+/// the graph is rolled back).
+pub(crate) fn run(
+    graph: &mut Graph,
+    spec: &ImportSpec,
+    progress: &mut dyn Progress,
+    interrupt: &AtomicBool,
+) -> Result<ImportSummary> {
     let started = Instant::now();
     let mut total = 0;
     for f in spec.files() {
@@ -215,6 +223,7 @@ pub(crate) fn run(graph: &mut Graph, spec: &ImportSpec, progress: &mut dyn Progr
         summary: ImportSummary::default(),
         done: 0,
         progress,
+        interrupt,
     };
     let outcome = imp.run();
     let mut summary = std::mem::take(&mut imp.summary);
@@ -358,6 +367,7 @@ struct Importer<'a> {
     /// Bytes of the files already finished.
     done: u64,
     progress: &'a mut dyn Progress,
+    interrupt: &'a AtomicBool,
 }
 
 /// How often (in rows) progress is reported.
@@ -407,7 +417,16 @@ impl Importer<'_> {
             };
             self.done += read;
             self.summary.bytes += read;
-            self.progress.advance(self.done);
+            self.tick(self.done)?;
+        }
+        Ok(())
+    }
+
+    /// Reports progress; fails when the import was cancelled.
+    fn tick(&mut self, done: u64) -> Result<()> {
+        self.progress.advance(done);
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Err(Error::interrupted());
         }
         Ok(())
     }
@@ -613,7 +632,7 @@ impl Importer<'_> {
             r.map_err(|m| bad_row(path, rec.line, m))?;
             rows += 1;
             if rows % PROGRESS_EVERY == 0 {
-                self.progress.advance(self.done + reader.bytes_read);
+                self.tick(self.done + reader.bytes_read)?;
             }
         }
         Ok(reader.bytes_read)
@@ -789,7 +808,7 @@ impl Importer<'_> {
             };
             r.map_err(|m| bad_row(path, number, m))?;
             if number % PROGRESS_EVERY == 0 {
-                self.progress.advance(self.done + bytes);
+                self.tick(self.done + bytes)?;
             }
         }
         Ok(bytes)

@@ -147,6 +147,7 @@ fn run_pipeline(w: &mut Writer, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec
                 w.delete(exprs, *detach, &rows)?;
                 rows
             }
+            Op::Schema(s) => w.schema(s)?,
             read => {
                 let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
                 run_read_op(&ev, read, rows)?
@@ -240,7 +241,7 @@ fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
             .collect(),
         Op::Call(c) => project::call(ev, c, rows)?,
         Op::Produce(_) => rows,
-        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => {
+        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
             return Err(ExecError::new(
                 ErrorKind::SyntaxError,
                 "InvalidClauseComposition",

@@ -65,6 +65,15 @@ impl Explain<'_> {
                     exprs.len()
                 )?,
                 Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::Schema(s) => writeln!(
+                    f,
+                    "{pad}{}",
+                    match s {
+                        super::SchemaOp::CreateIndex { .. } => "CreateIndex",
+                        super::SchemaOp::DropIndex { .. } => "DropIndex",
+                        super::SchemaOp::ShowIndexes => "ShowIndexes",
+                    }
+                )?,
                 Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
             }
         }
@@ -76,6 +85,18 @@ impl Explain<'_> {
             let start = &part.start;
             let scan = if start.bound {
                 format!("Argument {}", self.node(start, None))
+            } else if let Some(seek) = &start.seek {
+                let what = match &seek.kind {
+                    super::SeekKind::Equal(_) => "=",
+                    super::SeekKind::In(_) => "IN",
+                    super::SeekKind::Range { .. } => "range",
+                };
+                format!(
+                    "NodeIndexSeek {} ON :{}({}) {what}",
+                    self.node(start, None),
+                    self.graph.labels.name(seek.label),
+                    self.graph.keys.name(seek.key)
+                )
             } else if let Some(l) = start.labels.first() {
                 format!("NodeByLabelScan {}", self.node(start, Some(*l)))
             } else {

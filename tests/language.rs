@@ -477,3 +477,16 @@ fn indexes_answer_equality_in_and_ranges() {
     run(&mut db, "DROP INDEX person_id IF EXISTS");
     assert_eq!(rows(&mut db, "MATCH (p:P {id: 8}) RETURN p.even"), vec!["true"]);
 }
+
+#[test]
+fn profile_runs_and_counts_rows_per_operator() {
+    let mut db = social();
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (p:Person) WHERE p.age > 40 RETURN p.name ORDER BY p.name",
+    );
+    assert_eq!(r.rows.len(), 2);
+    let plan = r.plan.expect("a profile");
+    assert!(plan.contains("NodeByLabelScan (p:Person)  [2 rows,"), "{plan}");
+    assert!(plan.contains("Sort (1 keys)  [2 rows,"), "{plan}");
+}

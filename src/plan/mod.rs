@@ -260,7 +260,22 @@ pub struct CallPlan {
 
 /// The plan as text, one operator a line (EXPLAIN).
 pub fn explain(plan: &QueryPlan, graph: &crate::store::Graph) -> String {
-    explain::Explain { plan, graph }.to_string()
+    explain::Explain {
+        plan,
+        graph,
+        profile: None,
+    }
+    .to_string()
+}
+
+/// The plan with what each operator did: rows produced and time (PROFILE).
+pub fn profile(plan: &QueryPlan, graph: &crate::store::Graph, stats: &[Vec<(usize, std::time::Duration)>]) -> String {
+    explain::Explain {
+        plan,
+        graph,
+        profile: Some(stats),
+    }
+    .to_string()
 }
 
 /// Slots and which are free, for one row layout; see `scope.rs`.

@@ -90,6 +90,8 @@ pub enum Clause {
     Delete(Delete),
     Call(Call),
     LoadCsv(LoadCsv),
+    /// Index definitions (`CREATE INDEX`, `DROP INDEX`, `SHOW INDEXES`): a statement on its own.
+    Schema(Schema),
 }
 
 impl Clause {
@@ -106,6 +108,7 @@ impl Clause {
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
             Clause::LoadCsv(c) => c.span,
+            Clause::Schema(c) => c.span,
         }
     }
 
@@ -125,6 +128,11 @@ impl Clause {
             Clause::Delete(_) => "DELETE",
             Clause::Call(_) => "CALL",
             Clause::LoadCsv(_) => "LOAD CSV",
+            Clause::Schema(s) => match s.command {
+                SchemaCommand::CreateIndex { .. } => "CREATE INDEX",
+                SchemaCommand::DropIndex { .. } => "DROP INDEX",
+                SchemaCommand::ShowIndexes => "SHOW INDEXES",
+            },
         }
     }
 }
@@ -263,6 +271,28 @@ pub struct Delete {
     pub detach: bool,
     pub exprs: Vec<Expr>,
     pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub command: SchemaCommand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaCommand {
+    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.key)`, or
+    /// the older `CREATE INDEX ON :Label(key)`.
+    CreateIndex {
+        name: Option<Ident>,
+        if_not_exists: bool,
+        label: Ident,
+        key: Ident,
+    },
+    /// `DROP INDEX name [IF EXISTS]`
+    DropIndex { name: Ident, if_exists: bool },
+    /// `SHOW INDEXES`
+    ShowIndexes,
 }
 
 /// `CALL ns.name(args) YIELD a, b AS c WHERE ...`

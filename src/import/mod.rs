@@ -263,8 +263,85 @@ fn csv_error(path: &Path, e: CsvError) -> Error {
 
 /// External id -> node, per id group.
 enum IdMap {
-    Str(HashMap<Box<str>, NodeId>),
-    Int(HashMap<i64, NodeId>),
+    Str(HashMap<StrKey, NodeId, FastHash>),
+    Int(HashMap<i64, NodeId, FastHash>),
+}
+
+/// A string id; short ones (most) are held inline, so that comparing keys
+/// in the map does not chase a pointer to a random place on the heap.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum StrKey {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl StrKey {
+    fn new(s: &str) -> StrKey {
+        let b = s.as_bytes();
+        if b.len() <= 22 {
+            let mut buf = [0u8; 22];
+            buf[..b.len()].copy_from_slice(b);
+            StrKey::Inline(b.len() as u8, buf)
+        } else {
+            StrKey::Heap(s.into())
+        }
+    }
+}
+
+/// FxHash (as rustc uses): ids are not chosen by an attacker, and SipHash
+/// costs more than the rest of a lookup.
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -437,8 +514,8 @@ impl Importer<'_> {
         }
         let i = self.ids.len();
         self.ids.push(match self.spec.id_type {
-            IdType::String => IdMap::Str(HashMap::new()),
-            IdType::Integer => IdMap::Int(HashMap::new()),
+            IdType::String => IdMap::Str(HashMap::default()),
+            IdType::Integer => IdMap::Int(HashMap::default()),
         });
         self.groups.insert(name.to_string(), i);
         i
@@ -547,7 +624,7 @@ impl Importer<'_> {
 
     fn remember(&mut self, group: usize, key: IdKey, node: NodeId) -> std::result::Result<(), String> {
         let fresh = match (&mut self.ids[group], &key) {
-            (IdMap::Str(m), IdKey::Str(s)) => m.insert(s.as_str().into(), node).is_none(),
+            (IdMap::Str(m), IdKey::Str(s)) => m.insert(StrKey::new(s), node).is_none(),
             (IdMap::Int(m), IdKey::Int(i)) => m.insert(*i, node).is_none(),
             _ => true,
         };
@@ -560,11 +637,29 @@ impl Importer<'_> {
 
     fn lookup(&self, group: usize, key: &IdKey) -> std::result::Result<NodeId, String> {
         let found = match (&self.ids[group], key) {
-            (IdMap::Str(m), IdKey::Str(s)) => m.get(s.as_str()).copied(),
+            (IdMap::Str(m), IdKey::Str(s)) => m.get(&StrKey::new(s)).copied(),
             (IdMap::Int(m), IdKey::Int(i)) => m.get(i).copied(),
             _ => None,
         };
         found.ok_or_else(|| format!("no node has id {key}{}", self.in_group(group)))
+    }
+
+    /// [`Importer::lookup`] of an id as written in a CSV field (without allocating).
+    fn lookup_text(&self, group: usize, text: &str) -> std::result::Result<NodeId, String> {
+        let found = match &self.ids[group] {
+            IdMap::Str(m) => m.get(&StrKey::new(text)).copied(),
+            IdMap::Int(m) => {
+                let i: i64 = text.trim().parse().map_err(|_| self.id_key(text).unwrap_err())?;
+                m.get(&i).copied()
+            }
+        };
+        found.ok_or_else(|| {
+            format!(
+                "no node has id {}{}",
+                self.id_key(text).expect("valid"),
+                self.in_group(group)
+            )
+        })
     }
 
     fn in_group(&self, group: usize) -> String {
@@ -721,9 +816,8 @@ impl Importer<'_> {
                     if f.is_missing() {
                         return Err(format!("the {} id (field {}) is empty", end_name(col), i + 1));
                     }
-                    let key = self.id_key(&f.text)?;
                     let node = self
-                        .lookup(*group, &key)
+                        .lookup_text(*group, &f.text)
                         .map_err(|m| format!("{} (the {} of this relationship)", m, end_name(col)))?;
                     if matches!(col, Column::StartId { .. }) {
                         start = Some(node);
@@ -995,6 +1089,23 @@ mod tests {
             InputGroup::file("dir/x=y.csv")
         );
         assert!(InputGroup::parse("Person=").is_err());
+    }
+
+    #[test]
+    fn string_keys_compare_by_content() {
+        use std::hash::BuildHasher;
+        let long = "an id much longer than twenty-two bytes";
+        assert!(StrKey::new(long) == StrKey::new(long));
+        assert!(StrKey::new("a") != StrKey::new("a\0"));
+        assert!(StrKey::new("") != StrKey::new("\0"));
+        assert_eq!(
+            FastHash.hash_one(StrKey::new("x1")),
+            FastHash.hash_one(StrKey::new("x1"))
+        );
+        assert_ne!(
+            FastHash.hash_one(StrKey::new("x1")),
+            FastHash.hash_one(StrKey::new("x2"))
+        );
     }
 
     #[test]

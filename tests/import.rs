@@ -725,3 +725,29 @@ fn the_import_subcommand_needs_a_database_file() {
         );
     }
 }
+
+#[test]
+fn imported_nodes_are_indexed_and_a_rollback_unindexes_them() {
+    let f = Files::new();
+    let good = f.add("good.csv", "id:ID,name\na,Ada\nb,Alan\n");
+    let bad = f.add("bad.csv", "id:ID,name\nc,Grace\nc,Again\n");
+    let mut db = Database::in_memory();
+    run(&mut db, "CREATE INDEX FOR (p:Person) ON (p.name)");
+    let group = |p: &PathBuf| InputGroup::file(p).with_names(["Person"]);
+    db.import(&spec(vec![group(&bad)], vec![])).unwrap_err();
+    db.import(&spec(vec![group(&good)], vec![])).unwrap();
+    let r = run(&mut db, "PROFILE MATCH (p:Person {name: 'Alan'}) RETURN p.id");
+    assert!(
+        r.plan.as_deref().unwrap_or("").contains("NodeIndexSeek"),
+        "{:?}",
+        r.plan
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person {name: 'Alan'}) RETURN p.id"),
+        vec!["'b'"]
+    );
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person {name: 'Grace'}) RETURN p.id"),
+        Vec::<String>::new()
+    );
+}

@@ -6,6 +6,7 @@
 //! journalled so that a failed statement (or a rolled-back transaction) can be
 //! undone exactly, ids included.
 
+mod image;
 mod intern;
 mod journal;
 
@@ -15,6 +16,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
+pub use image::{ApplyError, Changes, Image, ImageRef, NodeState, RelState};
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;
 use journal::Undo;

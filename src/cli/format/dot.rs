@@ -34,12 +34,22 @@ pub fn render(r: &QueryResult) -> String {
             None => format!("#{}", id.0),
         };
         let labels = n.labels.join(":");
-        let text = if labels.is_empty() { name } else { format!("{name}\n:{labels}") };
+        let text = if labels.is_empty() {
+            name
+        } else {
+            format!("{name}\n:{labels}")
+        };
         let _ = writeln!(out, "  n{} [label={}];", id.0, quote(&text));
     }
     for id in &rels {
         let Some(rel) = r.relationship(*id) else { continue };
-        let _ = writeln!(out, "  n{} -> n{} [label={}];", rel.start.0, rel.end.0, quote(&rel.rel_type));
+        let _ = writeln!(
+            out,
+            "  n{} -> n{} [label={}];",
+            rel.start.0,
+            rel.end.0,
+            quote(&rel.rel_type)
+        );
     }
     out.push_str("}\n");
     out
@@ -95,7 +105,10 @@ mod tests {
         let r = db.execute("MATCH (a)-[r]->(b) RETURN r", &Params::new()).unwrap();
         let dot = render(&r);
         assert!(dot.starts_with("digraph quiver {"), "{dot}");
-        assert!(dot.contains("n0 [label=\"Mike \\\"the\\\" Waltz\\n:Person\"];"), "{dot}");
+        assert!(
+            dot.contains("n0 [label=\"Mike \\\"the\\\" Waltz\\n:Person\"];"),
+            "{dot}"
+        );
         assert!(dot.contains("n1 [label=\"Palestinian diplomats\\n:Group\"];"), "{dot}");
         assert!(dot.contains("n0 -> n1 [label=\"MET\"];"), "{dot}");
         assert!(dot.trim_end().ends_with('}'));
@@ -107,6 +120,9 @@ mod tests {
         let r = db.execute("RETURN 1 AS x", &Params::new()).unwrap();
         let dot = render(&r);
         assert!(!dot.contains("->"));
-        assert!(!dot.lines().any(|l| l.starts_with("  n") && !l.starts_with("  node")), "{dot}");
+        assert!(
+            !dot.lines().any(|l| l.starts_with("  n") && !l.starts_with("  node")),
+            "{dot}"
+        );
     }
 }

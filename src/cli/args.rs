@@ -104,6 +104,10 @@ pub struct Args {
     #[arg(long, requires = "database")]
     pub read_only: bool,
 
+    /// Checkpoint once the log holds more than BYTES (and more than the snapshot); for tests
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub checkpoint_after: Option<u64>,
+
     #[command(subcommand)]
     pub tool: Option<Tool>,
 }

@@ -29,10 +29,13 @@ pub fn main() -> i32 {
     }
     let db = match &args.database {
         Some(path) => {
-            let options = quiver::OpenOptions {
+            let mut options = quiver::OpenOptions {
                 read_only: args.read_only,
                 ..quiver::OpenOptions::default()
             };
+            if let Some(bytes) = args.checkpoint_after {
+                options.checkpoint_min_bytes = bytes;
+            }
             match Database::open_with(path, &options) {
                 Ok(db) => db,
                 Err(e) => {

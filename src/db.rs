@@ -36,6 +36,7 @@ pub type Params = BTreeMap<String, Value>;
 /// ```
 pub struct Database {
     graph: Graph,
+    plan_options: plan::PlanOptions,
     procedures: BTreeMap<String, Procedure>,
     interrupt: Arc<AtomicBool>,
     /// The database file, when there is one (see `persist.rs`).
@@ -61,6 +62,7 @@ impl Database {
     pub fn in_memory() -> Database {
         let mut db = Database {
             graph: Graph::new(),
+            plan_options: Default::default(),
             procedures: BTreeMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             storage: None,
@@ -91,12 +93,12 @@ impl Database {
         crate::semantic::check(&statement).map_err(|e| e.into_error(query))?;
         let procedures = &self.procedures;
         let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
-        let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup).map_err(|e| e.into_error(query))?;
-        let explain = plan::explain(&plan, &self.graph);
+        let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup, self.plan_options)
+            .map_err(|e| e.into_error(query))?;
         if statement.mode == Mode::Explain {
             // The plan is the answer: no columns, no rows.
             return Ok(QueryResult {
-                plan: Some(explain),
+                plan: Some(plan::explain(&plan, &self.graph)),
                 ..QueryResult::default()
             });
         }
@@ -109,6 +111,7 @@ impl Database {
             interrupt: &self.interrupt,
             procedures: &lookup,
             stats: Default::default(),
+            profile: (statement.mode == Mode::Profile).then(Vec::new),
         };
         let outcome = exec::run_query(&plan, &mut ctx);
         crate::value::temporal::set_statement_clock(None);
@@ -120,11 +123,12 @@ impl Database {
             }
         };
         let stats = ctx.stats;
+        let profile = ctx.profile.take();
         let mut result = QueryResult {
             columns: plan.columns.clone(),
             rows: Vec::new(),
             stats,
-            plan: (statement.mode == Mode::Profile).then_some(explain),
+            plan: profile.map(|p| plan::profile(&plan, &self.graph, &p)),
             nodes: HashMap::new(),
             relationships: HashMap::new(),
         };
@@ -283,6 +287,13 @@ impl Database {
     /// Number of nodes and relationships.
     pub fn counts(&self) -> (usize, usize) {
         (self.graph.node_count(), self.graph.relationship_count())
+    }
+
+    /// Plans every pattern naively (first node first, written order): for
+    /// differential tests of the planner's choices.
+    #[doc(hidden)]
+    pub fn set_naive_planning(&mut self, naive: bool) {
+        self.plan_options.naive = naive;
     }
 
     /// A read-only evaluation context (used by tests of the executor).

@@ -23,7 +23,7 @@ pub fn render(r: &QueryResult) -> String {
         }
     }
     let mut out = String::from("digraph quiver {\n");
-    out.push_str("  graph [rankdir=LR, fontname=\"Helvetica\"];\n");
+    out.push_str("  graph [fontname=\"Helvetica\"];\n");
     out.push_str("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for id in &nodes {

@@ -594,6 +594,9 @@ mod roundtrip {
     /// it with the changes that transaction committed.
     fn build(spec: &Spec) -> (Graph, quiver::store::Changes) {
         let mut g = Graph::new();
+        // An index on one of the names, kept up to date through replay.
+        let (l, k) = (g.labels.intern("Person"), g.keys.intern("A"));
+        g.create_index("ix", l, k);
         let mut ids = Vec::new();
         for (labels, props) in &spec.nodes {
             let labels: Vec<u32> = labels.iter().map(|l| g.labels.intern(l)).collect();
@@ -609,7 +612,8 @@ mod roundtrip {
         for d in &spec.deletes {
             let _ = g.delete_node(ids[d % ids.len()], true);
         }
-        let changes = g.pending_changes();
+        let mut changes = g.pending_changes();
+        changes.indexes = Some(g.index_defs());
         g.commit();
         (g, changes)
     }
@@ -629,11 +633,14 @@ mod roundtrip {
             let image: Image = codec::decode_image(&bytes).unwrap();
             let back = Graph::from_image(image).unwrap();
             prop_assert_eq!(image_bytes(&back), bytes.clone());
+            prop_assert_eq!(back.verify_indexes(), Ok(()));
             // Log: the transaction's changes, replayed on an empty graph, give the same graph.
             let tx = codec::TxRecord { txid: 1, changes };
             let tx = codec::round_trip(&tx).unwrap();
             let mut replayed = Graph::new();
             replayed.apply_changes(&tx.changes).unwrap();
+            prop_assert_eq!(replayed.verify_indexes(), Ok(()));
+            prop_assert_eq!(replayed.index_defs(), g.index_defs());
             let mut a = Vec::new();
             let mut b = Vec::new();
             quiver::storage::dump::write(&g, &mut a).unwrap();
@@ -669,4 +676,41 @@ mod roundtrip {
             prop_assert_eq!(dump_text(&db), first);
         }
     }
+}
+
+#[test]
+fn indexes_survive_the_log_and_checkpoints_and_stay_correct() {
+    let (_d, path) = tmp();
+    let mut db = Database::open(&path).unwrap();
+    run(&mut db, "CREATE INDEX by_name FOR (p:P) ON (p.name)");
+    run(
+        &mut db,
+        "UNWIND range(1, 50) AS i CREATE (:P {name: 'p' + toString(i)})",
+    );
+    run(&mut db, "MATCH (p:P {name: 'p7'}) SET p.name = 'seven'");
+    run(&mut db, "MATCH (p:P {name: 'p8'}) DELETE p");
+    run(&mut db, "MATCH (p:P {name: 'p9'}) REMOVE p:P");
+    db.abandon();
+    for round in 0..2 {
+        let mut db = Database::open(&path).unwrap();
+        let rows = run(&mut db, "SHOW INDEXES");
+        assert_eq!(rows.len(), 1, "round {round}");
+        let plan = db
+            .execute("EXPLAIN MATCH (p:P {name: 'seven'}) RETURN p", &Params::new())
+            .unwrap();
+        assert!(plan.plan.unwrap().contains("NodeIndexSeek"));
+        assert_eq!(count(&mut db, "MATCH (p:P {name: 'seven'}) RETURN count(p)"), 1);
+        assert_eq!(count(&mut db, "MATCH (p:P {name: 'p8'}) RETURN count(p)"), 0);
+        assert_eq!(count(&mut db, "MATCH (p:P {name: 'p9'}) RETURN count(p)"), 0);
+        let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path);
+        assert!(report.is_err(), "check is refused while a writer has the file");
+        db.close().unwrap(); // the second round reads it from the snapshot
+        let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap();
+        assert_eq!(report.indexes, vec!["by_name on :P(name)"]);
+    }
+    let mut db = Database::open(&path).unwrap();
+    run(&mut db, "DROP INDEX by_name");
+    db.abandon();
+    let mut db = Database::open(&path).unwrap();
+    assert!(run(&mut db, "SHOW INDEXES").is_empty());
 }

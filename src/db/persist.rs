@@ -68,6 +68,7 @@ impl Database {
     /// After a successful statement: refuse it on a read-only database, and
     /// outside a transaction commit it (durably, with a file).
     pub(super) fn end_statement(&mut self, mark: Mark) -> Result<()> {
+        // (An index created on a read-only database lasts for the session.)
         if self.is_read_only() && self.graph.changed_since(mark) {
             self.graph.rollback(mark);
             let path = self.path().map(|p| p.display().to_string()).unwrap_or_default();
@@ -88,8 +89,10 @@ impl Database {
     /// back to if it cannot be made durable).
     fn commit_since(&mut self, mark: Mark) -> Result<()> {
         if let Some(storage) = self.storage.as_mut() {
-            if self.graph.changed_since(mark) {
-                let changes = self.graph.pending_changes();
+            let indexes = storage.changed_indexes(&self.graph);
+            if self.graph.changed_since(mark) || indexes.is_some() {
+                let mut changes = self.graph.pending_changes();
+                changes.indexes = indexes;
                 if let Err(e) = storage.commit(changes) {
                     self.graph.rollback(mark);
                     return Err(e);

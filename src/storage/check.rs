@@ -31,6 +31,8 @@ pub struct Report {
     pub types: Vec<(String, usize)>,
     pub next_node: u64,
     pub next_rel: u64,
+    /// `name on :Label(key)`.
+    pub indexes: Vec<String>,
 }
 
 impl fmt::Display for Report {
@@ -56,6 +58,9 @@ impl fmt::Display for Report {
             "  graph: {} nodes, {} relationships (last transaction {}; next ids: node {}, relationship {})",
             self.nodes, self.rels, self.last_txid, self.next_node, self.next_rel
         )?;
+        if !self.indexes.is_empty() {
+            writeln!(f, "  indexes: {}", self.indexes.join(", "))?;
+        }
         for (title, list) in [("labels", &self.labels), ("relationship types", &self.types)] {
             if !list.is_empty() {
                 let items: Vec<String> = list.iter().map(|(n, c)| format!("{n} ({c})")).collect();
@@ -175,6 +180,14 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
             }
         }
     };
+    graph
+        .verify_indexes()
+        .map_err(|e| corrupt(path, 0, &format!("rebuilt indexes are inconsistent: {e}")))?;
+    report.indexes = graph
+        .index_defs()
+        .into_iter()
+        .map(|d| format!("{} on :{}({})", d.name, d.label, d.key))
+        .collect();
     report.nodes = graph.node_count();
     report.rels = graph.relationship_count();
     (report.next_node, report.next_rel) = graph.counters();

@@ -7,6 +7,10 @@
 //! MATCH (n:`__QuiverDump`) REMOVE n:`__QuiverDump`, n.`__quiver_id`;
 //! ```
 //!
+//! The graph's own indexes come first (`CREATE INDEX name FOR (n:L) ON
+//! (n.k)`); a temporary index on the dump key makes each relationship's
+//! MATCH a lookup, and is dropped before the temporary label and key.
+//!
 //! Nodes are numbered in id order from 0 (the rebuilt graph's ids are its
 //! own), labels and keys are written in name order, so a dump of a graph
 //! loaded from a dump is the same text. Only portable syntax is used:
@@ -21,6 +25,7 @@ use crate::value::{format_float, quote_string, NodeId, Value};
 
 pub const DUMP_LABEL: &str = "__QuiverDump";
 pub const DUMP_KEY: &str = "__quiver_id";
+pub const DUMP_INDEX: &str = "__quiver_dump";
 
 fn name(n: &str) -> String {
     format!("`{}`", n.replace('`', "``"))
@@ -76,6 +81,26 @@ pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
         nodes.len(),
         rels.len()
     )?;
+    for def in graph.index_defs() {
+        writeln!(
+            out,
+            "CREATE INDEX {} FOR (n:{}) ON (n.{});",
+            name(&def.name),
+            name(&def.label),
+            name(&def.key)
+        )?;
+    }
+    // Finds the nodes a relationship joins without a scan (quiver and others).
+    let temporary_index = !nodes.is_empty() && !rels.is_empty();
+    if temporary_index {
+        writeln!(
+            out,
+            "CREATE INDEX {} FOR (n:{}) ON (n.{});",
+            name(DUMP_INDEX),
+            name(DUMP_LABEL),
+            name(DUMP_KEY)
+        )?;
+    }
     let mut number: HashMap<NodeId, usize> = HashMap::with_capacity(nodes.len());
     for (i, id) in nodes.iter().enumerate() {
         number.insert(*id, i);
@@ -103,6 +128,9 @@ pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
                 "MATCH (a:{l} {{{k}: {s}}}), (b:{l} {{{k}: {e}}}) CREATE (a)-[:{t}{props}]->(b);"
             )?;
         }
+    }
+    if temporary_index {
+        writeln!(out, "DROP INDEX {};", name(DUMP_INDEX))?;
     }
     if !nodes.is_empty() {
         writeln!(

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Phase};
-use crate::store::{Changes, Graph};
+use crate::store::{Changes, Graph, IndexDef};
 use codec::TxRecord;
 use file::{FileHandle, Fs, RealFs};
 use format::Header;
@@ -85,6 +85,9 @@ pub struct Storage {
     /// Set after a failure that leaves the files in an unknown state: no
     /// more writes from this process.
     poisoned: Option<String>,
+    /// The indexes as last committed (index changes are not journalled, so
+    /// commits compare against this).
+    index_defs: Vec<IndexDef>,
     /// Things worth telling the user (a torn tail cut, a failed automatic
     /// checkpoint); drained by [`Storage::take_warnings`].
     warnings: Vec<String>,
@@ -278,6 +281,7 @@ impl Storage {
                 snapshot_bytes: size,
                 checkpoint_min_bytes: opts.checkpoint_min_bytes,
                 poisoned: None,
+                index_defs: Vec::new(),
                 warnings,
             };
             return Ok((storage, Graph::new()));
@@ -359,6 +363,7 @@ impl Storage {
             snapshot_bytes,
             checkpoint_min_bytes: opts.checkpoint_min_bytes,
             poisoned: None,
+            index_defs: graph.index_defs(),
             warnings,
         };
         if opts.read_only {
@@ -424,9 +429,16 @@ impl Storage {
         Ok(())
     }
 
+    /// The graph's indexes when they differ from the last committed ones.
+    pub fn changed_indexes(&self, graph: &Graph) -> Option<Vec<IndexDef>> {
+        let defs = graph.index_defs();
+        (defs != self.index_defs).then_some(defs)
+    }
+
     /// Makes one transaction durable: returns once its log record is fsync'd.
     pub fn commit(&mut self, changes: Changes) -> Result<(), Error> {
         self.check_writable()?;
+        let indexes = changes.indexes.clone();
         let tx = TxRecord {
             txid: self.last_txid + 1,
             changes,
@@ -435,6 +447,9 @@ impl Storage {
         match wal.append(&tx) {
             Ok(()) => {
                 self.last_txid = tx.txid;
+                if let Some(defs) = indexes {
+                    self.index_defs = defs;
+                }
                 Ok(())
             }
             Err(e) => {

@@ -35,6 +35,14 @@ pub struct RelState {
     pub props: Vec<(Arc<str>, Value)>,
 }
 
+/// A property index, by names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexDef {
+    pub name: String,
+    pub label: String,
+    pub key: String,
+}
+
 /// The net effect of a committed transaction: applied in field order
 /// (relationship deletes, node deletes, node upserts, relationship upserts),
 /// it turns the graph before the transaction into the graph after it.
@@ -48,12 +56,18 @@ pub struct Changes {
     pub deleted_nodes: Vec<u64>,
     pub nodes: Vec<NodeState>,
     pub rels: Vec<RelState>,
+    /// Every index after the transaction, when it created or dropped one.
+    pub indexes: Option<Vec<IndexDef>>,
 }
 
 impl Changes {
     /// No entity changed (the counters may still have moved).
     pub fn is_empty(&self) -> bool {
-        self.deleted_rels.is_empty() && self.deleted_nodes.is_empty() && self.nodes.is_empty() && self.rels.is_empty()
+        self.deleted_rels.is_empty()
+            && self.deleted_nodes.is_empty()
+            && self.nodes.is_empty()
+            && self.rels.is_empty()
+            && self.indexes.is_none()
     }
 }
 
@@ -89,6 +103,7 @@ pub struct Image {
     pub keys: Vec<Arc<str>>,
     pub nodes: Vec<ImageNode>,
     pub rels: Vec<ImageRel>,
+    pub indexes: Vec<IndexDef>,
 }
 
 /// Borrowed twin of [`ImageNode`] (serializes identically).
@@ -120,6 +135,7 @@ pub struct ImageRef<'a> {
     pub keys: Vec<Arc<str>>,
     pub nodes: Vec<ImageNodeRef<'a>>,
     pub rels: Vec<ImageRelRef<'a>>,
+    pub indexes: Vec<IndexDef>,
 }
 
 impl Graph {
@@ -131,6 +147,34 @@ impl Graph {
     /// Whether anything changed since `mark` (an entity or an id counter).
     pub fn changed_since(&self, mark: super::Mark) -> bool {
         self.journal.len() > mark.journal_len || self.next_node != mark.next_node || self.next_rel != mark.next_rel
+    }
+
+    /// The property indexes, by names, in creation order.
+    pub fn index_defs(&self) -> Vec<IndexDef> {
+        self.indexes
+            .iter()
+            .map(|i| IndexDef {
+                name: i.name.clone(),
+                label: self.labels.name(i.label).to_string(),
+                key: self.keys.name(i.key).to_string(),
+            })
+            .collect()
+    }
+
+    /// Makes the indexes exactly `defs` (dropping others, building missing ones).
+    fn set_indexes(&mut self, defs: &[IndexDef]) {
+        let wanted: Vec<(String, u32, u32)> = defs
+            .iter()
+            .map(|d| (d.name.clone(), self.labels.intern(&d.label), self.keys.intern(&d.key)))
+            .collect();
+        self.indexes.retain(|i| {
+            wanted
+                .iter()
+                .any(|(n, l, k)| *n == i.name && *l == i.label && *k == i.key)
+        });
+        for (name, label, key) in wanted {
+            self.create_index(&name, label, key);
+        }
     }
 
     /// The net changes recorded in the journal since the last commit.
@@ -223,6 +267,7 @@ impl Graph {
             if self.g.neighbors_undirected(ix).next().is_some() {
                 return Err(ApplyError(format!("deletes node {id}, which still has relationships")));
             }
+            self.index_node(NodeId(id), false);
             self.nodes.remove(&NodeId(id));
             if let Some(rec) = self.g.remove_node(ix) {
                 for l in &rec.labels {
@@ -241,6 +286,7 @@ impl Graph {
             let props = normalise_props(props);
             match self.nodes.get(&id) {
                 Some(&ix) => {
+                    self.index_node(id, false);
                     let old = std::mem::take(&mut self.g[ix].labels);
                     for l in &old {
                         if let Some(s) = self.label_index.get_mut(l) {
@@ -262,6 +308,7 @@ impl Graph {
             for l in labels {
                 self.label_index.entry(l).or_default().insert(id);
             }
+            self.index_node(id, true);
         }
         for r in &changes.rels {
             let id = RelId(r.id);
@@ -280,6 +327,9 @@ impl Graph {
                     *self.type_counts.entry(rel_type).or_default() += 1;
                 }
             }
+        }
+        if let Some(defs) = &changes.indexes {
+            self.set_indexes(defs);
         }
         self.next_node = self.next_node.max(changes.next_node);
         self.next_rel = self.next_rel.max(changes.next_rel);
@@ -323,6 +373,7 @@ impl Graph {
             keys: names(&self.keys),
             nodes,
             rels,
+            indexes: self.index_defs(),
         }
     }
 
@@ -390,6 +441,7 @@ impl Graph {
         }
         g.next_node = image.next_node;
         g.next_rel = image.next_rel;
+        g.set_indexes(&image.indexes);
         Ok(g)
     }
 }

@@ -17,7 +17,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
-pub use image::{ApplyError, Changes, Image, ImageRef, NodeState, RelState};
+pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
 pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;

@@ -66,14 +66,21 @@ fn main() {
         let path = dir.path().join(format!("bulk{round}.qv"));
         let mut db = Database::open(&path).unwrap();
         let t = Instant::now();
-        run(&mut db, "UNWIND range(1, 100000) AS i CREATE (:N {i: i, name: 'node ' + toString(i)})");
+        run(
+            &mut db,
+            "UNWIND range(1, 100000) AS i CREATE (:N {i: i, name: 'node ' + toString(i)})",
+        );
         one.push(t.elapsed());
         let t = Instant::now();
         db.begin().unwrap();
         for b in 0..100 {
             run(
                 &mut db,
-                &format!("UNWIND range({}, {}) AS i CREATE (:M {{i: i, name: 'node ' + toString(i)}})", b * 1000, b * 1000 + 999),
+                &format!(
+                    "UNWIND range({}, {}) AS i CREATE (:M {{i: i, name: 'node ' + toString(i)}})",
+                    b * 1000,
+                    b * 1000 + 999
+                ),
             );
         }
         db.commit().unwrap();
@@ -94,11 +101,22 @@ fn main() {
     // 3. A graph of `rels` relationships: 10 per node.
     let nodes = rels / 10;
     let path = dir.path().join("big.qv");
-    let mut db = Database::open(&path).unwrap();
+    // No automatic checkpoint: the open below replays the whole log.
+    let keep_log = quiver::OpenOptions {
+        checkpoint_min_bytes: u64::MAX,
+        ..quiver::OpenOptions::default()
+    };
+    let mut db = Database::open_with(&path, &keep_log).unwrap();
     let t = Instant::now();
     db.begin().unwrap();
     run(&mut db, "CREATE INDEX by_i FOR (n:N) ON (n.i)");
-    run(&mut db, &format!("UNWIND range(0, {}) AS i CREATE (:N {{i: i, name: 'node ' + toString(i)}})", nodes - 1));
+    run(
+        &mut db,
+        &format!(
+            "UNWIND range(0, {}) AS i CREATE (:N {{i: i, name: 'node ' + toString(i)}})",
+            nodes - 1
+        ),
+    );
     run(
         &mut db,
         &format!(
@@ -117,9 +135,13 @@ fn main() {
     db.abandon();
     let mut opens = Vec::new();
     let t = Instant::now();
-    let db = Database::open(&path).unwrap();
+    let db = Database::open_with(&path, &keep_log).unwrap();
     opens.push(t.elapsed());
-    println!("open replaying the log (one {:.1} MB record): {:?}", log_size as f64 / 1e6, opens[0]);
+    println!(
+        "open replaying the log (one {:.1} MB record): {:?}",
+        log_size as f64 / 1e6,
+        opens[0]
+    );
     let t = Instant::now();
     db.close().unwrap();
     println!("checkpoint on close: {:?}", t.elapsed());

@@ -33,6 +33,7 @@ pub type Params = BTreeMap<String, Value>;
 /// ```
 pub struct Database {
     graph: Graph,
+    plan_options: plan::PlanOptions,
     procedures: BTreeMap<String, Procedure>,
     interrupt: Arc<AtomicBool>,
 }
@@ -54,6 +55,7 @@ impl Database {
     pub fn in_memory() -> Database {
         let mut db = Database {
             graph: Graph::new(),
+            plan_options: Default::default(),
             procedures: BTreeMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
         };
@@ -82,11 +84,12 @@ impl Database {
         crate::semantic::check(&statement).map_err(|e| e.into_error(query))?;
         let procedures = &self.procedures;
         let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
-        let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup).map_err(|e| e.into_error(query))?;
+        let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup, self.plan_options)
+            .map_err(|e| e.into_error(query))?;
         let explain = plan::explain(&plan, &self.graph);
         if statement.mode == Mode::Explain {
+            // The plan is the answer: no columns, no rows.
             return Ok(QueryResult {
-                columns: plan.columns.clone(),
                 plan: Some(explain),
                 ..QueryResult::default()
             });
@@ -272,6 +275,13 @@ impl Database {
     /// Number of nodes and relationships.
     pub fn counts(&self) -> (usize, usize) {
         (self.graph.node_count(), self.graph.relationship_count())
+    }
+
+    /// Plans every pattern naively (first node first, written order): for
+    /// differential tests of the planner's choices.
+    #[doc(hidden)]
+    pub fn set_naive_planning(&mut self, naive: bool) {
+        self.plan_options.naive = naive;
     }
 
     /// A read-only evaluation context (used by tests of the executor).

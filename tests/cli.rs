@@ -611,3 +611,20 @@ fn the_shell_runs_statements() {
     let (code, _) = sh.quit();
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn dot_draws_the_entities_of_a_result() {
+    let o = quiver(&[
+        "--format",
+        "dot",
+        "-c",
+        "CREATE (:Person {name: 'Mike Waltz'})-[:PARTICIPATED_IN]->(:Event {name: 'Meeting'})",
+        "-c",
+        "MATCH (p)-[r]->(e) RETURN p, r, e",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("n0 [label=\"Mike Waltz\\n:Person\"];"), "{out}");
+    assert!(out.contains("n1 [label=\"Meeting\\n:Event\"];"), "{out}");
+    assert!(out.contains("n0 -> n1 [label=\"PARTICIPATED_IN\"];"), "{out}");
+}

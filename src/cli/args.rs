@@ -14,6 +14,8 @@ pub enum Format {
     Csv,
     /// One JSON object per statement, one per line.
     Json,
+    /// A Graphviz digraph of the nodes and relationships each result mentions.
+    Dot,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
             Format::Table => "table",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Dot => "dot",
         }
     }
 

@@ -198,14 +198,14 @@ impl<E: Engine> Session<E> {
             "\
 Type a statement ending with ';' to run it; it may span several lines.
 Commands:
-  :help                    this help
-  :schema                  labels, relationship types and property keys, with counts
-  :param NAME => VALUE     set parameter $NAME to a literal, e.g. :param name => 'Ada'
-  :params                  list the parameters
-  :format table|csv|json   how results are written (now: {})
-  :timing                  show or hide the elapsed time in table footers
-  :read FILE               run the statements of a script file
-  :quit, :exit             leave (so does Ctrl-D)
+  :help                       this help
+  :schema                     labels, relationship types and property keys, with counts
+  :param NAME => VALUE        set parameter $NAME to a literal, e.g. :param name => 'Ada'
+  :params                     list the parameters
+  :format table|csv|json|dot  how results are written (now: {})
+  :timing                     show or hide the elapsed time in table footers
+  :read FILE                  run the statements of a script file
+  :quit, :exit                leave (so does Ctrl-D)
 Ctrl-C cancels a running statement, or clears the statement being typed.
 Tab completes keywords, labels and relationship types (after ':') and
 property keys (after '.').

@@ -191,6 +191,7 @@ impl<E: Engine> Runner<E> {
             Format::Csv => {
                 text = String::from_utf8(format::csv::render(r)).expect("csv of UTF-8 is UTF-8");
             }
+            Format::Dot => text = format::dot::render(r),
             Format::Table => {
                 if let Some(plan) = &r.plan {
                     text.push_str(plan.trim_end());

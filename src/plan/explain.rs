@@ -32,7 +32,7 @@ impl Explain<'_> {
                 Op::Match(m) => self.matching(f, m, &pad, "")?,
                 Op::Optional { plan } => self.matching(f, plan, &pad, "Optional ")?,
                 Op::Filter(_) => writeln!(f, "{pad}Filter")?,
-                Op::Unwind { slot, .. } => writeln!(f, "{pad}Unwind -> #{slot}")?,
+                Op::Unwind { .. } => writeln!(f, "{pad}Unwind")?,
                 Op::Project { exprs, .. } => writeln!(f, "{pad}Projection ({} columns)", exprs.len())?,
                 Op::Aggregate { keys, aggregates } => {
                     let names: Vec<&str> = aggregates.iter().map(|a| &*a.name).collect();
@@ -75,7 +75,7 @@ impl Explain<'_> {
         for part in &m.parts {
             let start = &part.start;
             let scan = if start.bound {
-                "Argument".to_string()
+                format!("Argument {}", self.node(start, None))
             } else if let Some(l) = start.labels.first() {
                 format!("NodeByLabelScan {}", self.node(start, Some(*l)))
             } else {
@@ -100,7 +100,7 @@ impl Explain<'_> {
     }
 
     fn node(&self, n: &NodeStep, scan_label: Option<u32>) -> String {
-        let mut s = format!("(#{}", n.slot);
+        let mut s = format!("({}", n.name);
         for l in &n.labels {
             let _ = write!(s, ":{}", self.graph.labels.name(*l));
         }
@@ -114,7 +114,7 @@ impl Explain<'_> {
 
     fn expand(&self, e: &ExpandStep) -> String {
         let (l, r) = direction_arrow(e.direction);
-        let mut rel = format!("#{}", e.rel_slot);
+        let mut rel = e.rel_name.to_string();
         for (i, t) in e.types.iter().enumerate() {
             rel.push(if i == 0 { ':' } else { '|' });
             rel.push_str(self.graph.types.name(*t));
@@ -122,6 +122,6 @@ impl Explain<'_> {
         if let Some((min, max)) = e.var_length {
             let _ = write!(rel, "*{min}..{}", max.map_or(String::new(), |m| m.to_string()));
         }
-        format!("(#{}){l}[{rel}]{r}{}", e.from, self.node(&e.to, None))
+        format!("({}){l}[{rel}]{r}{}", e.from_name, self.node(&e.to, None))
     }
 }

@@ -20,7 +20,7 @@ use crate::ast::Direction;
 use crate::store::{KeyId, LabelId, TypeId};
 
 pub use expr::Expr;
-pub use planner::{plan_query, PlanError};
+pub use planner::{plan_query, PlanError, PlanOptions};
 pub use scope::Scope;
 
 #[derive(Clone, Debug)]
@@ -123,6 +123,8 @@ pub enum ShortestKind {
 #[derive(Clone, Debug)]
 pub struct NodeStep {
     pub slot: usize,
+    /// The variable as written (empty when anonymous), for EXPLAIN.
+    pub name: Arc<str>,
     /// Already bound when the step runs: check it rather than scan.
     pub bound: bool,
     pub labels: Vec<LabelId>,
@@ -134,7 +136,11 @@ pub struct NodeStep {
 #[derive(Clone, Debug)]
 pub struct ExpandStep {
     pub from: usize,
+    /// The start node's variable as written, for EXPLAIN.
+    pub from_name: Arc<str>,
     pub rel_slot: usize,
+    /// The relationship variable as written (empty when anonymous), for EXPLAIN.
+    pub rel_name: Arc<str>,
     pub rel_bound: bool,
     pub direction: Direction,
     pub types: Vec<TypeId>,

@@ -207,7 +207,7 @@ impl<'a> Planner<'a> {
             steps.push(self.expand_step(
                 rels[i],
                 slots.rels[i],
-                slots.nodes[i].0,
+                (slots.nodes[i].0, var_name(&nodes[i].variable)),
                 nodes[i + 1],
                 slots.nodes[i + 1].0,
                 false,
@@ -219,7 +219,7 @@ impl<'a> Planner<'a> {
             steps.push(self.expand_step(
                 rels[i],
                 slots.rels[i],
-                slots.nodes[i + 1].0,
+                (slots.nodes[i + 1].0, var_name(&nodes[i + 1].variable)),
                 nodes[i],
                 slots.nodes[i].0,
                 true,
@@ -250,6 +250,9 @@ impl<'a> Planner<'a> {
     /// The cheapest node to start from: a bound one, else the one with the
     /// rarest label, else the first.
     fn choose_start(&self, nodes: &[&ast::NodePattern], slots: &PartSlots, bound: &[usize]) -> usize {
+        if self.options.naive {
+            return 0;
+        }
         if let Some(i) = slots.nodes.iter().position(|(s, _)| bound.contains(s)) {
             return i;
         }
@@ -290,6 +293,7 @@ impl<'a> Planner<'a> {
         let (props, props_param) = self.property_constraints(n.properties.as_deref(), scope)?;
         Ok(NodeStep {
             slot,
+            name: var_name(&n.variable),
             bound: is_bound,
             labels: n.labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
             props,
@@ -302,7 +306,7 @@ impl<'a> Planner<'a> {
         &mut self,
         r: &ast::RelPattern,
         (rel_slot, _): (usize, bool),
-        from: usize,
+        (from, from_name): (usize, Arc<str>),
         to: &ast::NodePattern,
         to_slot: usize,
         reversed: bool,
@@ -327,7 +331,9 @@ impl<'a> Planner<'a> {
         let to = self.node_step(to, to_slot, bound, scope)?;
         Ok(ExpandStep {
             from,
+            from_name,
             rel_slot,
+            rel_name: var_name(&r.variable),
             rel_bound,
             direction,
             types: r.types.iter().map(|t| self.graph.types.intern(&t.name)).collect(),
@@ -556,6 +562,10 @@ impl<'a> Planner<'a> {
             on_match,
         })
     }
+}
+
+fn var_name(v: &Option<ast::Ident>) -> Arc<str> {
+    v.as_ref().map_or_else(|| Arc::from(""), |i| Arc::from(i.name.as_str()))
 }
 
 fn kind_name(k: VarKind) -> &'static str {

@@ -55,10 +55,12 @@ pub fn plan_query(
     query: &ast::Query,
     graph: &mut Graph,
     procedures: &dyn Fn(&str) -> Option<Procedure>,
+    options: PlanOptions,
 ) -> PResult<QueryPlan> {
     let mut planner = Planner {
         graph,
         procedures,
+        options,
         writes: false,
     };
     let (first, columns) = planner.plan_single(&query.first, Scope::new())?;
@@ -98,7 +100,17 @@ pub fn plan_query(
 pub(super) struct Planner<'a> {
     pub graph: &'a mut Graph,
     pub procedures: &'a dyn Fn(&str) -> Option<Procedure>,
+    pub options: PlanOptions,
     pub writes: bool,
+}
+
+/// Choices that change how a query runs but never what it returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Match every pattern from its first node, in written order, ignoring
+    /// bound variables and label counts: the reference the differential
+    /// tests compare the planner's choices against.
+    pub naive: bool,
 }
 
 /// Whether a function name (lower-cased, with namespace) is an aggregate.

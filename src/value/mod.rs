@@ -307,3 +307,6 @@ impl fmt::Display for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

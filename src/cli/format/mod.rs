@@ -1,6 +1,7 @@
-//! Writing results: [`table`], [`csv`] and [`json`].
+//! Writing results: [`table`], [`csv`], [`json`] and [`dot`].
 
 pub mod csv;
+pub mod dot;
 pub mod json;
 pub mod table;
 

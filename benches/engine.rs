@@ -53,16 +53,16 @@ fn social_graph() -> Database {
         let a = (PERSONS as f64 * rng.unit().powi(3)) as i64;
         let b = (rng.next() % PERSONS as u64) as i64;
         if a != b {
-            pairs.push(Value::List(vec![
-                Value::Integer(a),
-                Value::Integer(b),
-                Value::Integer(2000 + (rng.next() % 26) as i64),
+            pairs.push(Value::list(vec![
+                Value::Int(a),
+                Value::Int(b),
+                Value::Int(2000 + (rng.next() % 26) as i64),
             ]));
         }
     }
     for chunk in pairs.chunks(100_000) {
         let mut params = Params::new();
-        params.insert("pairs".into(), Value::List(chunk.to_vec()));
+        params.insert("pairs".into(), Value::list(chunk.to_vec()));
         db.execute(
             "MATCH (p:Person) WITH p ORDER BY p.id WITH collect(p) AS ps \
              UNWIND $pairs AS r WITH ps[r[0]] AS a, ps[r[1]] AS b, r[2] AS s \
@@ -76,14 +76,16 @@ fn social_graph() -> Database {
 
 fn count(db: &mut Database, q: &str) -> i64 {
     match &db.execute(q, &Params::new()).unwrap().rows[0][0] {
-        Value::Integer(n) => *n,
+        Value::Int(n) => *n,
         v => panic!("expected a count, got {v:?}"),
     }
 }
 
 fn bench_parse_plan(c: &mut Criterion) {
     let mut g = c.benchmark_group("compile");
-    g.bench_function("parse W4", |b| b.iter(|| quiver::parser::parse_statement(black_box(W4)).unwrap()));
+    g.bench_function("parse W4", |b| {
+        b.iter(|| quiver::parser::parse_statement(black_box(W4)).unwrap())
+    });
     g.bench_function("parse long query", |b| {
         b.iter(|| quiver::parser::parse_statement(black_box(LONG)).unwrap())
     });
@@ -93,14 +95,14 @@ fn bench_parse_plan(c: &mut Criterion) {
     g.bench_function("plan W4", |b| {
         b.iter_batched_ref(
             quiver::store::Graph::new,
-            |graph| quiver::plan::plan_query(black_box(&w4.query), graph, &no_procs).unwrap(),
+            |graph| quiver::plan::plan_query(black_box(&w4.query), graph, &no_procs, Default::default()).unwrap(),
             BatchSize::SmallInput,
         )
     });
     g.bench_function("plan long query", |b| {
         b.iter_batched_ref(
             quiver::store::Graph::new,
-            |graph| quiver::plan::plan_query(black_box(&long.query), graph, &no_procs).unwrap(),
+            |graph| quiver::plan::plan_query(black_box(&long.query), graph, &no_procs, Default::default()).unwrap(),
             BatchSize::SmallInput,
         )
     });
@@ -112,8 +114,13 @@ fn bench_graph(c: &mut Criterion) {
     // the hub (id 0) and a low-degree person near the median
     let hub_deg = count(&mut db, "MATCH (p:Person {id: 0})-[:KNOWS]-(f) RETURN count(f)");
     let med = 50_000;
-    let med_deg = count(&mut db, &format!("MATCH (p:Person {{id: {med}}})-[:KNOWS]-(f) RETURN count(f)"));
-    eprintln!("engine bench graph: {PERSONS} persons, {KNOWS} knows; hub degree {hub_deg}, person {med} degree {med_deg}");
+    let med_deg = count(
+        &mut db,
+        &format!("MATCH (p:Person {{id: {med}}})-[:KNOWS]-(f) RETURN count(f)"),
+    );
+    eprintln!(
+        "engine bench graph: {PERSONS} persons, {KNOWS} knows; hub degree {hub_deg}, person {med} degree {med_deg}"
+    );
 
     let mut g = c.benchmark_group("expand");
     g.sample_size(10);
@@ -133,7 +140,9 @@ fn bench_graph(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("aggregate");
     g.sample_size(10);
-    g.bench_function("count 100k nodes", |b| b.iter(|| count(&mut db, "MATCH (p:Person) RETURN count(*)")));
+    g.bench_function("count 100k nodes", |b| {
+        b.iter(|| count(&mut db, "MATCH (p:Person) RETURN count(*)"))
+    });
     g.bench_function("group 100k nodes by country (50 groups)", |b| {
         b.iter(|| {
             db.execute(
@@ -144,12 +153,18 @@ fn bench_graph(c: &mut Criterion) {
         })
     });
     g.bench_function("avg over 100k nodes", |b| {
-        b.iter(|| db.execute("MATCH (p:Person) RETURN avg(p.age)", &Params::new()).unwrap())
+        b.iter(|| {
+            db.execute("MATCH (p:Person) RETURN avg(p.age)", &Params::new())
+                .unwrap()
+        })
     });
     g.bench_function("group 100k unwound rows (50 groups)", |b| {
         b.iter(|| {
-            db.execute("UNWIND range(1, 100000) AS i RETURN i % 50 AS k, count(*) AS n", &Params::new())
-                .unwrap()
+            db.execute(
+                "UNWIND range(1, 100000) AS i RETURN i % 50 AS k, count(*) AS n",
+                &Params::new(),
+            )
+            .unwrap()
         })
     });
     g.finish();

@@ -86,11 +86,10 @@ impl Database {
         let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
         let plan = plan::plan_query(&statement.query, &mut self.graph, &lookup, self.plan_options)
             .map_err(|e| e.into_error(query))?;
-        let explain = plan::explain(&plan, &self.graph);
         if statement.mode == Mode::Explain {
             // The plan is the answer: no columns, no rows.
             return Ok(QueryResult {
-                plan: Some(explain),
+                plan: Some(plan::explain(&plan, &self.graph)),
                 ..QueryResult::default()
             });
         }
@@ -103,6 +102,7 @@ impl Database {
             interrupt: &self.interrupt,
             procedures: &lookup,
             stats: Default::default(),
+            profile: (statement.mode == Mode::Profile).then(Vec::new),
         };
         let outcome = exec::run_query(&plan, &mut ctx);
         crate::value::temporal::set_statement_clock(None);
@@ -114,11 +114,12 @@ impl Database {
             }
         };
         let stats = ctx.stats;
+        let profile = ctx.profile.take();
         let mut result = QueryResult {
             columns: plan.columns.clone(),
             rows: Vec::new(),
             stats,
-            plan: (statement.mode == Mode::Profile).then_some(explain),
+            plan: profile.map(|p| plan::profile(&plan, &self.graph, &p)),
             nodes: HashMap::new(),
             relationships: HashMap::new(),
         };

@@ -78,14 +78,25 @@ fn query() -> impl Strategy<Value = String> {
         prop::collection::vec(hop(), 1..4),
         prop::collection::vec((0u8..3, prop::option::of(0i64..3)), 4),
         0u8..3,
+        prop::option::of((0usize..4, 0u8..6, 0i64..3)),
     )
-        .prop_map(|(hops, nodes, shape)| {
+        .prop_map(|(hops, nodes, shape, filter)| {
             let mut pattern = node_pattern(0, nodes[0].0, nodes[0].1);
             for (i, h) in hops.iter().enumerate() {
                 pattern.push_str(&rel_pattern(i, h));
                 pattern.push_str(&node_pattern(i + 1, nodes[i + 1].0, nodes[i + 1].1));
             }
             let last = hops.len();
+            // A property predicate an index may answer.
+            if let Some((v, op, k)) = filter {
+                let op = ["=", "<", "<=", ">", ">=", "IN"][op as usize];
+                let rhs = if op == "IN" {
+                    format!("[{k}, {}]", k + 1)
+                } else {
+                    k.to_string()
+                };
+                pattern.push_str(&format!(" WHERE v{}.x {op} {rhs}", v.min(last)));
+            }
             match shape {
                 // Plain projection of every node's id.
                 0 => format!(
@@ -119,9 +130,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
-    fn naive_and_planned_matching_agree(g in graph(), q in query()) {
+    fn naive_and_planned_matching_agree(g in graph(), q in query(), indexed in any::<bool>()) {
         let mut db = Database::in_memory();
         db.execute(&create(&g), &Params::new()).expect("the graph is created");
+        if indexed {
+            db.execute("CREATE INDEX FOR (n:A) ON (n.x)", &Params::new()).expect("the index is created");
+            db.execute("CREATE INDEX FOR (n:B) ON (n.x)", &Params::new()).expect("the index is created");
+        }
         let planned = sorted_rows(&mut db, &q);
         db.set_naive_planning(true);
         let naive = sorted_rows(&mut db, &q);

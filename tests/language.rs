@@ -429,3 +429,64 @@ fn call_builtin_procedures() {
         vec!["'KNOWS'"]
     );
 }
+
+#[test]
+fn indexes_answer_equality_in_and_ranges() {
+    let mut db = Database::in_memory();
+    run(
+        &mut db,
+        "UNWIND range(1, 100) AS i CREATE (:P {id: i, even: i % 2 = 0})",
+    );
+    run(&mut db, "CREATE INDEX person_id FOR (p:P) ON (p.id)");
+    assert_eq!(rows(&mut db, "SHOW INDEXES"), vec!["'person_id' | 'P' | 'id' | 100"]);
+    let plan = run(&mut db, "EXPLAIN MATCH (p:P {id: 7}) RETURN p")
+        .plan
+        .unwrap_or_default();
+    assert!(plan.contains("NodeIndexSeek (p:P {..}) ON :P(id) ="), "{plan}");
+    assert_eq!(rows(&mut db, "MATCH (p:P {id: 7}) RETURN p.id"), vec!["7"]);
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH (p:P) WHERE p.id IN [3, 5, 500] RETURN p.id ORDER BY p.id"
+        ),
+        vec!["3", "5"]
+    );
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH (p:P) WHERE p.id > 97 AND p.even RETURN p.id ORDER BY p.id"
+        ),
+        vec!["98", "100"]
+    );
+    assert_eq!(rows(&mut db, "MATCH (p:P) WHERE 3 >= p.id RETURN count(*)"), vec!["3"]);
+    // The index follows writes, and rolls back with a failed statement.
+    run(&mut db, "MATCH (p:P {id: 7}) SET p.id = 700");
+    assert_eq!(rows(&mut db, "MATCH (p:P {id: 700}) RETURN count(*)"), vec!["1"]);
+    assert!(db
+        .execute("MATCH (p:P {id: 700}) SET p.id = 7 WITH p RETURN 1 / 0", &Params::new())
+        .is_err());
+    assert_eq!(rows(&mut db, "MATCH (p:P {id: 7}) RETURN count(*)"), vec!["0"]);
+    run(&mut db, "MATCH (p:P {id: 700}) REMOVE p:P");
+    assert_eq!(rows(&mut db, "MATCH (p:P {id: 700}) RETURN count(*)"), vec!["0"]);
+    let e = err(&mut db, "CREATE INDEX FOR (q:P) ON (q.id)");
+    assert_eq!(e.code, "IndexAlreadyExists");
+    run(&mut db, "CREATE INDEX IF NOT EXISTS FOR (q:P) ON (q.id)");
+    run(&mut db, "DROP INDEX person_id");
+    assert!(rows(&mut db, "SHOW INDEXES").is_empty());
+    assert_eq!(err(&mut db, "DROP INDEX person_id").code, "IndexNotFound");
+    run(&mut db, "DROP INDEX person_id IF EXISTS");
+    assert_eq!(rows(&mut db, "MATCH (p:P {id: 8}) RETURN p.even"), vec!["true"]);
+}
+
+#[test]
+fn profile_runs_and_counts_rows_per_operator() {
+    let mut db = social();
+    let r = run(
+        &mut db,
+        "PROFILE MATCH (p:Person) WHERE p.age > 40 RETURN p.name ORDER BY p.name",
+    );
+    assert_eq!(r.rows.len(), 2);
+    let plan = r.plan.expect("a profile");
+    assert!(plan.contains("NodeByLabelScan (p:Person)  [2 rows,"), "{plan}");
+    assert!(plan.contains("Sort (1 keys)  [2 rows,"), "{plan}");
+}

@@ -148,6 +148,31 @@ impl Display for SingleQuery {
 impl Display for Clause {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
+            Clause::Schema(s) => match &s.command {
+                SchemaCommand::CreateIndex {
+                    name,
+                    if_not_exists,
+                    label,
+                    key,
+                } => {
+                    f.write_str("CREATE INDEX ")?;
+                    if let Some(n) = name {
+                        write!(f, "{} ", Name(&n.name))?;
+                    }
+                    if *if_not_exists {
+                        f.write_str("IF NOT EXISTS ")?;
+                    }
+                    write!(f, "FOR (n:{}) ON (n.{})", Name(&label.name), Name(&key.name))
+                }
+                SchemaCommand::DropIndex { name, if_exists } => {
+                    write!(f, "DROP INDEX {}", Name(&name.name))?;
+                    if *if_exists {
+                        f.write_str(" IF EXISTS")?;
+                    }
+                    Ok(())
+                }
+                SchemaCommand::ShowIndexes => f.write_str("SHOW INDEXES"),
+            },
             Clause::Match(m) => {
                 f.write_str(if m.optional { "OPTIONAL MATCH " } else { "MATCH " })?;
                 m.pattern.fmt(f)?;

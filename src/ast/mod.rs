@@ -89,6 +89,8 @@ pub enum Clause {
     Remove(Remove),
     Delete(Delete),
     Call(Call),
+    /// Index definitions (`CREATE INDEX`, `DROP INDEX`, `SHOW INDEXES`): a statement on its own.
+    Schema(Schema),
 }
 
 impl Clause {
@@ -104,6 +106,7 @@ impl Clause {
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
+            Clause::Schema(c) => c.span,
         }
     }
 
@@ -122,6 +125,11 @@ impl Clause {
             Clause::Delete(d) if d.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
             Clause::Call(_) => "CALL",
+            Clause::Schema(s) => match s.command {
+                SchemaCommand::CreateIndex { .. } => "CREATE INDEX",
+                SchemaCommand::DropIndex { .. } => "DROP INDEX",
+                SchemaCommand::ShowIndexes => "SHOW INDEXES",
+            },
         }
     }
 }
@@ -247,6 +255,28 @@ pub struct Delete {
     pub detach: bool,
     pub exprs: Vec<Expr>,
     pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub command: SchemaCommand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaCommand {
+    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.key)`, or
+    /// the older `CREATE INDEX ON :Label(key)`.
+    CreateIndex {
+        name: Option<Ident>,
+        if_not_exists: bool,
+        label: Ident,
+        key: Ident,
+    },
+    /// `DROP INDEX name [IF EXISTS]`
+    DropIndex { name: Ident, if_exists: bool },
+    /// `SHOW INDEXES`
+    ShowIndexes,
 }
 
 /// `CALL ns.name(args) YIELD a, b AS c WHERE ...`

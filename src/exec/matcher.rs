@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::ast::Direction;
-use crate::plan::{ExpandStep, MatchPlan, NodeStep, ShortestKind};
+use crate::plan::{ExpandStep, IndexSeek, MatchPlan, NodeStep, SeekKind, ShortestKind};
 use crate::store::Dir;
 use crate::value::order::equals;
 use crate::value::{NodeId, RelId, Value};
@@ -66,9 +66,10 @@ impl Matcher<'_, '_> {
                 ))),
             };
         }
-        let candidates: Vec<NodeId> = match step.labels.first() {
-            Some(l) => g.nodes_with_label(*l).collect(),
-            None => g.node_ids(),
+        let candidates: Vec<NodeId> = match (&step.seek, step.labels.first()) {
+            (Some(seek), _) => self.seek(seek, row)?,
+            (None, Some(l)) => g.nodes_with_label(*l).collect(),
+            (None, None) => g.node_ids(),
         };
         let mut out = Vec::with_capacity(candidates.len());
         for n in candidates {
@@ -77,6 +78,48 @@ impl Matcher<'_, '_> {
             }
         }
         Ok(out)
+    }
+
+    /// The nodes an index gives for a seek (a superset of the matches: the
+    /// pattern's and WHERE's own checks still apply).
+    fn seek(&self, seek: &IndexSeek, row: &Row) -> XResult<Vec<NodeId>> {
+        let Some(index) = self.ev.graph.index_for(seek.label, seek.key) else {
+            // Dropped since planning: fall back to the label.
+            return Ok(self.ev.graph.nodes_with_label(seek.label).collect());
+        };
+        Ok(match &seek.kind {
+            SeekKind::Equal(e) => index.equal(&self.ev.eval(e, row)?),
+            SeekKind::In(e) => match self.ev.eval(e, row)? {
+                Value::List(items) => {
+                    let mut out: Vec<NodeId> = items.iter().flat_map(|v| index.equal(v)).collect();
+                    out.sort_unstable();
+                    out.dedup();
+                    out
+                }
+                // `IN null` matches nothing; other types fail in the WHERE check.
+                Value::Null => Vec::new(),
+                _ => self.ev.graph.nodes_with_label(seek.label).collect(),
+            },
+            SeekKind::Range { lower, upper } => {
+                let lo = match lower {
+                    Some((e, inc)) => Some((self.ev.eval(e, row)?, *inc)),
+                    None => None,
+                };
+                let hi = match upper {
+                    Some((e, inc)) => Some((self.ev.eval(e, row)?, *inc)),
+                    None => None,
+                };
+                let comparable = match (&lo, &hi) {
+                    (Some((a, _)), Some((b, _))) => crate::value::order::compare(a, b).is_some(),
+                    _ => true,
+                };
+                if comparable {
+                    index.range(lo.as_ref().map(|(v, i)| (v, *i)), hi.as_ref().map(|(v, i)| (v, *i)))
+                } else {
+                    Vec::new()
+                }
+            }
+        })
     }
 
     fn node_ok(&self, step: &NodeStep, n: NodeId, row: &Row) -> XResult<bool> {

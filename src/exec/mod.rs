@@ -106,6 +106,9 @@ pub struct Context<'g> {
     pub interrupt: &'g AtomicBool,
     pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
     pub stats: Stats,
+    /// When set (PROFILE), filled per branch and per operator with the rows
+    /// it produced and the time it took.
+    pub profile: Option<Vec<Vec<(usize, std::time::Duration)>>>,
 }
 
 /// Runs a whole query: every UNION branch, then the union's deduplication.
@@ -119,7 +122,15 @@ pub fn run_query(plan: &QueryPlan, ctx: &mut Context) -> XResult<Vec<Row>> {
             procedures: ctx.procedures,
             stats: &mut ctx.stats,
         };
-        let rows = run_pipeline(&mut w, branch, vec![Vec::new()])?;
+        let timings = ctx.profile.as_mut().map(|p| {
+            p.push(Vec::new());
+            p.len() - 1
+        });
+        let mut record = Vec::new();
+        let rows = run_pipeline(&mut w, branch, vec![Vec::new()], timings.map(|_| &mut record))?;
+        if let (Some(i), Some(p)) = (timings, ctx.profile.as_mut()) {
+            p[i] = record;
+        }
         all.extend(rows);
     }
     let distinct_union = plan.branches.len() > 1 && !plan.union_all.first().copied().unwrap_or(true);
@@ -130,8 +141,14 @@ pub fn run_query(plan: &QueryPlan, ctx: &mut Context) -> XResult<Vec<Row>> {
     Ok(all)
 }
 
-fn run_pipeline(w: &mut Writer, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec<Row>> {
+fn run_pipeline(
+    w: &mut Writer,
+    p: &Pipeline,
+    mut rows: Vec<Row>,
+    mut profile: Option<&mut Vec<(usize, std::time::Duration)>>,
+) -> XResult<Vec<Row>> {
     for op in &p.ops {
+        let started = std::time::Instant::now();
         rows = match op {
             Op::Create(parts) => w.create(parts, rows)?,
             Op::Merge(m) => w.merge(m, rows)?,
@@ -147,11 +164,15 @@ fn run_pipeline(w: &mut Writer, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec
                 w.delete(exprs, *detach, &rows)?;
                 rows
             }
+            Op::Schema(s) => w.schema(s)?,
             read => {
                 let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
                 run_read_op(&ev, read, rows)?
             }
         };
+        if let Some(p) = profile.as_deref_mut() {
+            p.push((rows.len(), started.elapsed()));
+        }
     }
     Ok(rows)
 }
@@ -240,7 +261,7 @@ fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
             .collect(),
         Op::Call(c) => project::call(ev, c, rows)?,
         Op::Produce(_) => rows,
-        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => {
+        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
             return Err(ExecError::new(
                 ErrorKind::SyntaxError,
                 "InvalidClauseComposition",

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
 use crate::db::Params;
-use crate::plan::{CreatePart, Expr, MergePlan, RemoveOp, SetOp};
+use crate::plan::{CreatePart, Expr, MergePlan, RemoveOp, SchemaOp, SetOp};
 use crate::procedure::Procedure;
 use crate::result::Stats;
 use crate::store::{Graph, KeyId, Props, StoreError};
@@ -321,6 +321,64 @@ impl Writer<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Creates, drops or lists indexes; the rows of `SHOW INDEXES`.
+    pub fn schema(&mut self, op: &SchemaOp) -> XResult<Vec<Row>> {
+        match op {
+            SchemaOp::CreateIndex {
+                name,
+                label,
+                key,
+                if_not_exists,
+            } => {
+                let clash = self
+                    .graph
+                    .indexes()
+                    .iter()
+                    .find(|i| i.name == *name || (i.label == *label && i.key == *key));
+                if let Some(existing) = clash {
+                    if *if_not_exists {
+                        return Ok(Vec::new());
+                    }
+                    return Err(ExecError::new(
+                        crate::ErrorKind::SemanticError,
+                        "IndexAlreadyExists",
+                        format!(
+                            "an index `{}` on :{}({}) exists already",
+                            existing.name,
+                            self.graph.labels.name(existing.label),
+                            self.graph.keys.name(existing.key)
+                        ),
+                    ));
+                }
+                self.graph.create_index(name, *label, *key);
+                Ok(Vec::new())
+            }
+            SchemaOp::DropIndex { name, if_exists } => {
+                if !self.graph.drop_index(name) && !*if_exists {
+                    return Err(ExecError::new(
+                        crate::ErrorKind::SemanticError,
+                        "IndexNotFound",
+                        format!("there is no index called `{name}` (SHOW INDEXES lists them)"),
+                    ));
+                }
+                Ok(Vec::new())
+            }
+            SchemaOp::ShowIndexes => Ok(self
+                .graph
+                .indexes()
+                .iter()
+                .map(|i| {
+                    vec![
+                        Value::from(i.name.as_str()),
+                        Value::String(self.graph.labels.name_arc(i.label)),
+                        Value::String(self.graph.keys.name_arc(i.key)),
+                        Value::Int(i.len() as i64),
+                    ]
+                })
+                .collect()),
+        }
     }
 
     /// Deletes everything the rows name: relationships first, then nodes, so

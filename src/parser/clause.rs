@@ -131,6 +131,9 @@ fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         "UNWIND" => unwind_clause(c, i),
         "WITH" => with_clause(c, i),
         "RETURN" => return_clause(c, i),
+        "CREATE" if next_word_is(c, i, "INDEX") => super::schema::create_index(c, i),
+        "DROP" => super::schema::drop_index(c, i),
+        "SHOW" => super::schema::show_indexes(c, i),
         "CREATE" => create_clause(c, i),
         "MERGE" => merge_clause(c, i),
         "SET" => set_clause(c, i),
@@ -143,6 +146,15 @@ fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
             }
             Err(nom::Err::Error(super::lexical::PErr::at(i)))
         }
+    }
+}
+
+/// Whether the word after the current one is `w` (case-insensitive).
+fn next_word_is<'a>(c: &Ctx<'a>, i: &'a str, w: &str) -> bool {
+    let first = c.peek_word(i).unwrap_or("");
+    match c.ws(i) {
+        Ok((r, _)) => c.peek_kw(&r[first.len()..], w),
+        Err(_) => false,
     }
 }
 

@@ -21,6 +21,7 @@ mod clause;
 mod expression;
 mod lexical;
 mod pattern;
+mod schema;
 
 #[cfg(test)]
 mod tck_roundtrip;

@@ -9,6 +9,17 @@ use crate::store::Graph;
 pub struct Explain<'a> {
     pub plan: &'a QueryPlan,
     pub graph: &'a Graph,
+    /// For PROFILE: per branch, per operator, the rows it produced and its time.
+    pub profile: Option<&'a [Vec<(usize, std::time::Duration)>]>,
+}
+
+/// One operator's lines.
+struct OpView<'a, 'b>(&'b Explain<'a>, &'b Op, &'b str);
+
+impl fmt::Display for OpView<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.op(f, self.1, self.2)
+    }
 }
 
 impl fmt::Display for Explain<'_> {
@@ -18,16 +29,35 @@ impl fmt::Display for Explain<'_> {
                 let all = self.plan.union_all.get(i - 1).copied().unwrap_or(false);
                 writeln!(f, "{}", if all { "UNION ALL" } else { "UNION" })?;
             }
-            self.pipeline(f, branch, 0)?;
+            self.pipeline(f, branch, i, 0)?;
         }
         Ok(())
     }
 }
 
 impl Explain<'_> {
-    fn pipeline(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, depth: usize) -> fmt::Result {
-        for op in &p.ops {
-            let pad = "  ".repeat(depth);
+    fn pipeline(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, branch: usize, depth: usize) -> fmt::Result {
+        let pad = "  ".repeat(depth);
+        for (i, op) in p.ops.iter().enumerate() {
+            let text = OpView(self, op, &pad).to_string();
+            let stats = self.profile.and_then(|p| p.get(branch)).and_then(|ops| ops.get(i));
+            for (n, line) in text.lines().enumerate() {
+                match (n, stats) {
+                    (0, Some((rows, time))) => writeln!(
+                        f,
+                        "{line}  [{rows} row{}, {:.3} ms]",
+                        if *rows == 1 { "" } else { "s" },
+                        time.as_secs_f64() * 1000.0
+                    )?,
+                    _ => writeln!(f, "{line}")?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn op(&self, f: &mut fmt::Formatter<'_>, op: &Op, pad: &str) -> fmt::Result {
+        {
             match op {
                 Op::Match(m) => self.matching(f, m, &pad, "")?,
                 Op::Optional { plan } => self.matching(f, plan, &pad, "Optional ")?,
@@ -65,6 +95,15 @@ impl Explain<'_> {
                     exprs.len()
                 )?,
                 Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::Schema(s) => writeln!(
+                    f,
+                    "{pad}{}",
+                    match s {
+                        super::SchemaOp::CreateIndex { .. } => "CreateIndex",
+                        super::SchemaOp::DropIndex { .. } => "DropIndex",
+                        super::SchemaOp::ShowIndexes => "ShowIndexes",
+                    }
+                )?,
                 Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
             }
         }
@@ -76,6 +115,18 @@ impl Explain<'_> {
             let start = &part.start;
             let scan = if start.bound {
                 format!("Argument {}", self.node(start, None))
+            } else if let Some(seek) = &start.seek {
+                let what = match &seek.kind {
+                    super::SeekKind::Equal(_) => "=",
+                    super::SeekKind::In(_) => "IN",
+                    super::SeekKind::Range { .. } => "range",
+                };
+                format!(
+                    "NodeIndexSeek {} ON :{}({}) {what}",
+                    self.node(start, None),
+                    self.graph.labels.name(seek.label),
+                    self.graph.keys.name(seek.key)
+                )
             } else if let Some(l) = start.labels.first() {
                 format!("NodeByLabelScan {}", self.node(start, Some(*l)))
             } else {

@@ -12,6 +12,7 @@ mod pattern;
 mod planner;
 mod projection;
 mod scope;
+mod seek;
 pub mod types;
 
 use std::sync::Arc;
@@ -81,6 +82,7 @@ pub enum Op {
         detach: bool,
     },
     Call(CallPlan),
+    Schema(SchemaOp),
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
 }
@@ -122,6 +124,8 @@ pub enum ShortestKind {
 
 #[derive(Clone, Debug)]
 pub struct NodeStep {
+    /// Where an index answers for the start node instead of a scan.
+    pub seek: Option<IndexSeek>,
     pub slot: usize,
     /// The variable as written (empty when anonymous), for EXPLAIN.
     pub name: Arc<str>,
@@ -131,6 +135,24 @@ pub struct NodeStep {
     pub props: Vec<(KeyId, Arc<str>, Expr)>,
     /// A `$param` map of properties to match.
     pub props_param: Option<Expr>,
+}
+
+/// Nodes found through the index of `key` on `label`.
+#[derive(Clone, Debug)]
+pub struct IndexSeek {
+    pub label: LabelId,
+    pub key: KeyId,
+    pub kind: SeekKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum SeekKind {
+    Equal(Expr),
+    In(Expr),
+    Range {
+        lower: Option<(Expr, bool)>,
+        upper: Option<(Expr, bool)>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -211,6 +233,22 @@ pub enum RemoveOp {
 }
 
 #[derive(Clone, Debug)]
+pub enum SchemaOp {
+    CreateIndex {
+        name: String,
+        label: LabelId,
+        key: KeyId,
+        if_not_exists: bool,
+    },
+    DropIndex {
+        name: String,
+        if_exists: bool,
+    },
+    /// Rows of `name`, `label`, `property`, `entries`.
+    ShowIndexes,
+}
+
+#[derive(Clone, Debug)]
 pub struct CallPlan {
     pub name: String,
     pub args: Vec<Expr>,
@@ -222,7 +260,22 @@ pub struct CallPlan {
 
 /// The plan as text, one operator a line (EXPLAIN).
 pub fn explain(plan: &QueryPlan, graph: &crate::store::Graph) -> String {
-    explain::Explain { plan, graph }.to_string()
+    explain::Explain {
+        plan,
+        graph,
+        profile: None,
+    }
+    .to_string()
+}
+
+/// The plan with what each operator did: rows produced and time (PROFILE).
+pub fn profile(plan: &QueryPlan, graph: &crate::store::Graph, stats: &[Vec<(usize, std::time::Duration)>]) -> String {
+    explain::Explain {
+        plan,
+        graph,
+        profile: Some(stats),
+    }
+    .to_string()
 }
 
 /// Slots and which are free, for one row layout; see `scope.rs`.

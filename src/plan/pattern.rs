@@ -8,9 +8,11 @@ use crate::ast::{self, Direction, PathKind};
 use super::expr::Expr;
 use super::planner::{ExprCtx, PResult, PlanError, Planner};
 use super::scope::{Scope, VarKind};
+use super::seek;
 use super::types::Ty;
 use super::{
-    CreateNode, CreatePart, CreateRel, ExpandStep, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild, ShortestKind,
+    CreateNode, CreatePart, CreateRel, ExpandStep, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
+    SeekKind, ShortestKind,
 };
 
 /// The slots of one pattern part, in pattern order.
@@ -142,6 +144,8 @@ impl<'a> Planner<'a> {
         _clause: bool,
     ) -> PResult<MatchPlan> {
         let before = scope.width;
+        let outer = scope.clone();
+        let seeks = seek::from_where(where_, &outer);
         let mut seen = Vec::new();
         let mut resolved = Vec::new();
         for part in &pattern.parts {
@@ -153,7 +157,7 @@ impl<'a> Planner<'a> {
         let mut unique_rels = Vec::new();
         for (part, slots) in pattern.parts.iter().zip(&resolved) {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
-            parts.push(self.plan_part(part, slots, scope, &mut bound)?);
+            parts.push(self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?);
         }
         let predicate = match where_ {
             Some(w) => Some(self.compile_predicate(
@@ -181,6 +185,8 @@ impl<'a> Planner<'a> {
         slots: &PartSlots,
         scope: &Scope,
         bound: &mut Vec<usize>,
+        seeks: &seek::Candidates,
+        outer: &Scope,
     ) -> PResult<PartPlan> {
         let nodes = part_nodes(&part.element);
         let rels: Vec<&ast::RelPattern> = part.element.chain.iter().map(|(r, _)| r).collect();
@@ -196,12 +202,15 @@ impl<'a> Planner<'a> {
                 part.span,
             ));
         }
-        let start = if shortest.is_some() {
-            0
+        let (start, chosen) = if shortest.is_some() {
+            (0, None)
         } else {
-            self.choose_start(&nodes, slots, bound)
+            self.choose_start(&nodes, slots, bound, seeks, outer)
         };
-        let start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
+        let mut start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
+        if let Some((label, key, ast_seek)) = chosen {
+            start_step.seek = Some(self.compile_seek(label, key, &ast_seek, scope)?);
+        }
         let mut steps = Vec::new();
         for i in start..rels.len() {
             steps.push(self.expand_step(
@@ -247,36 +256,87 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// The cheapest node to start from: a bound one, else the one with the
-    /// rarest label, else the first.
-    fn choose_start(&self, nodes: &[&ast::NodePattern], slots: &PartSlots, bound: &[usize]) -> usize {
+    /// The cheapest node to start from: a bound one, else one an index finds,
+    /// else the one with the rarest label, else the first. With an index, also
+    /// the `(label, key, predicate)` it answers.
+    #[allow(clippy::type_complexity)]
+    fn choose_start<'e>(
+        &mut self,
+        nodes: &[&'e ast::NodePattern],
+        slots: &PartSlots,
+        bound: &[usize],
+        seeks: &seek::Candidates<'e>,
+        outer: &Scope,
+    ) -> (usize, Option<(u32, u32, seek::SeekAst<'e>)>) {
         if self.options.naive {
-            return 0;
+            return (0, None);
         }
         if let Some(i) = slots.nodes.iter().position(|(s, _)| bound.contains(s)) {
-            return i;
+            return (i, None);
         }
-        let mut best = 0;
+        let mut best = (0, None);
         let mut best_cost = usize::MAX;
         for (i, n) in nodes.iter().enumerate() {
             let mut cost = self.graph.node_count();
+            let mut choice = None;
             for l in &n.labels {
-                let c = self
-                    .graph
-                    .labels
-                    .get(&l.name)
-                    .map_or(0, |id| self.graph.label_count(id));
-                cost = cost.min(c);
+                let Some(label) = self.graph.labels.get(&l.name) else {
+                    // A label nothing carries: nothing can match, start here.
+                    return (i, None);
+                };
+                let count = self.graph.label_count(label);
+                if count < cost {
+                    cost = count;
+                    choice = None;
+                }
+                let mut candidates = seek::from_properties(n.properties.as_deref(), outer);
+                if let Some(v) = &n.variable {
+                    candidates.extend(seeks.get(&v.name).into_iter().flatten().cloned());
+                }
+                for (key, pred) in candidates {
+                    let Some(key_id) = self.graph.keys.get(&key) else {
+                        continue;
+                    };
+                    if let Some(index) = self.graph.index_for(label, key_id) {
+                        let c = pred.estimate(index.len(), index.distinct_values());
+                        if c < cost {
+                            cost = c;
+                            choice = Some((label, key_id, pred));
+                        }
+                    }
+                }
             }
-            if n.properties.is_some() {
+            if choice.is_none() && n.properties.is_some() {
                 cost /= 2;
             }
             if cost < best_cost {
-                best = i;
+                best = (i, choice);
                 best_cost = cost;
             }
         }
         best
+    }
+
+    fn compile_seek(&mut self, label: u32, key: u32, s: &seek::SeekAst, scope: &Scope) -> PResult<IndexSeek> {
+        let ctx = &mut ExprCtx {
+            place: "a pattern",
+            ..Default::default()
+        };
+        let kind = match s {
+            seek::SeekAst::Equal(e) => SeekKind::Equal(self.compile(e, scope, ctx)?),
+            seek::SeekAst::In(e) => SeekKind::In(self.compile(e, scope, ctx)?),
+            seek::SeekAst::Range { lower, upper } => SeekKind::Range {
+                lower: match lower {
+                    Some((e, inc)) => Some((self.compile(e, scope, ctx)?, *inc)),
+                    None => None,
+                },
+                upper: match upper {
+                    Some((e, inc)) => Some((self.compile(e, scope, ctx)?, *inc)),
+                    None => None,
+                },
+            },
+        };
+        Ok(IndexSeek { label, key, kind })
     }
 
     fn node_step(
@@ -292,6 +352,7 @@ impl<'a> Planner<'a> {
         }
         let (props, props_param) = self.property_constraints(n.properties.as_deref(), scope)?;
         Ok(NodeStep {
+            seek: None,
             slot,
             name: var_name(&n.variable),
             bound: is_bound,
@@ -536,7 +597,8 @@ impl<'a> Planner<'a> {
         let mut seen = Vec::new();
         let slots = self.resolve_part(&m.part, scope, &mut seen)?;
         let mut bound: Vec<usize> = (0..before).collect();
-        let part_plan = self.plan_part(&m.part, &slots, scope, &mut bound)?;
+        let outer = scope.clone();
+        let part_plan = self.plan_part(&m.part, &slots, scope, &mut bound, &Default::default(), &outer)?;
         let create = self.create_part(&m.part, &slots, scope)?;
         let unique_rels = slots.rels.iter().map(|(s, _)| *s).collect();
         let pattern = MatchPlan {

@@ -275,6 +275,19 @@ impl<'a> Planner<'a> {
                 .with_hint("use WITH to pass values on to further clauses"));
             }
             match clause {
+                Clause::Schema(schema) => {
+                    if n != 1 {
+                        return Err(PlanError::syntax(
+                            "InvalidClauseComposition",
+                            format!("{} must be a statement on its own", clause.name()),
+                            schema.span,
+                        ));
+                    }
+                    self.writes = true;
+                    let (op, cols) = self.plan_schema(schema);
+                    ops.push(op);
+                    columns = cols;
+                }
                 Clause::Match(m) => {
                     if m.optional {
                         let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
@@ -396,6 +409,7 @@ impl<'a> Planner<'a> {
                     | Clause::Remove(_)
                     | Clause::Delete(_)
                     | Clause::Call(_)
+                    | Clause::Schema(_)
             );
             if !ok_last {
                 return Err(PlanError::syntax(
@@ -408,6 +422,39 @@ impl<'a> Planner<'a> {
         }
         let width = scope.width;
         Ok((Pipeline { ops, width }, columns))
+    }
+
+    fn plan_schema(&mut self, schema: &ast::Schema) -> (Op, Vec<String>) {
+        match &schema.command {
+            ast::SchemaCommand::CreateIndex {
+                name,
+                if_not_exists,
+                label,
+                key,
+            } => {
+                let name = name
+                    .as_ref()
+                    .map_or_else(|| format!("{}_{}", label.name, key.name), |n| n.name.clone());
+                let op = super::SchemaOp::CreateIndex {
+                    name,
+                    label: self.graph.labels.intern(&label.name),
+                    key: self.graph.keys.intern(&key.name),
+                    if_not_exists: *if_not_exists,
+                };
+                (Op::Schema(op), Vec::new())
+            }
+            ast::SchemaCommand::DropIndex { name, if_exists } => (
+                Op::Schema(super::SchemaOp::DropIndex {
+                    name: name.name.clone(),
+                    if_exists: *if_exists,
+                }),
+                Vec::new(),
+            ),
+            ast::SchemaCommand::ShowIndexes => (
+                Op::Schema(super::SchemaOp::ShowIndexes),
+                ["name", "label", "property", "entries"].map(String::from).to_vec(),
+            ),
+        }
     }
 
     /// Binds a variable that must be new here.

@@ -6,6 +6,7 @@
 //! journalled so that a failed statement (or a rolled-back transaction) can be
 //! undone exactly, ids included.
 
+mod index;
 mod intern;
 mod journal;
 
@@ -15,6 +16,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
+pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;
 use journal::Undo;
@@ -68,6 +70,7 @@ pub struct Graph {
     pub keys: Interner,
     label_index: HashMap<LabelId, BTreeSet<NodeId>>,
     type_counts: HashMap<TypeId, usize>,
+    indexes: Vec<PropertyIndex>,
     journal: Vec<Undo>,
 }
 
@@ -232,6 +235,7 @@ impl Graph {
         let props = normalise_props(props);
         let ix = self.g.add_node(NodeRecord { id, labels, props });
         self.nodes.insert(id, ix);
+        self.index_node(id, true);
         self.journal.push(Undo::CreatedNode(id));
         id
     }
@@ -285,6 +289,7 @@ impl Graph {
         for r in &rels {
             self.delete_relationship(*r)?;
         }
+        self.index_node(id, false);
         self.nodes.remove(&id);
         let rec = self.g.remove_node(ix).ok_or(StoreError::NoSuchNode(id.0))?;
         for l in &rec.labels {
@@ -299,7 +304,9 @@ impl Graph {
     /// Sets a node property (`Null` removes it); returns the previous value.
     pub fn set_node_property(&mut self, id: NodeId, key: KeyId, value: Value) -> Result<Option<Value>, StoreError> {
         let ix = *self.nodes.get(&id).ok_or(StoreError::NoSuchNode(id.0))?;
+        self.index_node(id, false);
         let old = put_prop(&mut self.g[ix].props, key, value);
+        self.index_node(id, true);
         self.journal.push(Undo::NodeProp {
             id,
             key,
@@ -331,7 +338,9 @@ impl Graph {
         match labels.binary_search(&label) {
             Ok(_) => Ok(false),
             Err(i) => {
-                labels.insert(i, label);
+                self.index_node(id, false);
+                self.g[ix].labels.insert(i, label);
+                self.index_node(id, true);
                 self.label_index.entry(label).or_default().insert(id);
                 self.journal.push(Undo::AddedLabel { id, label });
                 Ok(true)
@@ -346,7 +355,9 @@ impl Graph {
         match labels.binary_search(&label) {
             Err(_) => Ok(false),
             Ok(i) => {
-                labels.remove(i);
+                self.index_node(id, false);
+                self.g[ix].labels.remove(i);
+                self.index_node(id, true);
                 if let Some(s) = self.label_index.get_mut(&label) {
                     s.remove(&id);
                 }
@@ -354,6 +365,82 @@ impl Graph {
                 Ok(true)
             }
         }
+    }
+
+    // ---- indexes -------------------------------------------------------
+
+    /// Adds (`true`) or removes (`false`) a node's entries in the indexes of its labels.
+    fn index_node(&mut self, id: NodeId, add: bool) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        let Some(&ix) = self.nodes.get(&id) else { return };
+        let rec = &self.g[ix];
+        for index in &mut self.indexes {
+            if !rec.labels.contains(&index.label) {
+                continue;
+            }
+            if let Some(v) = get_prop(&rec.props, index.key) {
+                if add {
+                    index.insert(v, id);
+                } else {
+                    index.remove(v, id);
+                }
+            }
+        }
+    }
+
+    /// Creates an index of `key` on nodes labelled `label`; `false` if one with
+    /// that name or on that label and key exists already.
+    pub fn create_index(&mut self, name: &str, label: LabelId, key: KeyId) -> bool {
+        if self
+            .indexes
+            .iter()
+            .any(|i| i.name == name || (i.label == label && i.key == key))
+        {
+            return false;
+        }
+        let mut index = PropertyIndex::new(name.to_string(), label, key);
+        for id in self.nodes_with_label(label).collect::<Vec<_>>() {
+            if let Some(v) = self.node_property(id, key) {
+                index.insert(v, id);
+            }
+        }
+        self.indexes.push(index);
+        true
+    }
+
+    /// Drops the index called `name`; `false` if there is none.
+    pub fn drop_index(&mut self, name: &str) -> bool {
+        let before = self.indexes.len();
+        self.indexes.retain(|i| i.name != name);
+        self.indexes.len() != before
+    }
+
+    /// Checks every index against a scan of its label: `Err` names the first
+    /// difference (for tests and `quiver check`).
+    pub fn verify_indexes(&self) -> Result<(), String> {
+        for index in &self.indexes {
+            let mut expected = PropertyIndex::new(index.name.clone(), index.label, index.key);
+            for id in self.nodes_with_label(index.label) {
+                if let Some(v) = self.node_property(id, index.key) {
+                    expected.insert(v, id);
+                }
+            }
+            if !expected.same_entries(index) {
+                return Err(format!("index `{}` does not match the nodes it covers", index.name));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn indexes(&self) -> &[PropertyIndex] {
+        &self.indexes
+    }
+
+    /// The index of `key` on `label`, if there is one.
+    pub fn index_for(&self, label: LabelId, key: KeyId) -> Option<&PropertyIndex> {
+        self.indexes.iter().find(|i| i.label == label && i.key == key)
     }
 
     // ---- undo ----------------------------------------------------------
@@ -385,6 +472,7 @@ impl Graph {
     fn undo(&mut self, undo: Undo) {
         match undo {
             Undo::CreatedNode(id) => {
+                self.index_node(id, false);
                 if let Some(ix) = self.nodes.remove(&id) {
                     if let Some(rec) = self.g.remove_node(ix) {
                         for l in &rec.labels {
@@ -411,6 +499,7 @@ impl Graph {
                 }
                 let ix = self.g.add_node(rec);
                 self.nodes.insert(id, ix);
+                self.index_node(id, true);
             }
             Undo::DeletedRel { rec, start, end } => {
                 if let (Some(&a), Some(&b)) = (self.nodes.get(&start), self.nodes.get(&end)) {
@@ -422,7 +511,9 @@ impl Graph {
             }
             Undo::NodeProp { id, key, old } => {
                 if let Some(&ix) = self.nodes.get(&id) {
+                    self.index_node(id, false);
                     put_prop(&mut self.g[ix].props, key, old.unwrap_or(Value::Null));
+                    self.index_node(id, true);
                 }
             }
             Undo::RelProp { id, key, old } => {
@@ -432,7 +523,9 @@ impl Graph {
             }
             Undo::AddedLabel { id, label } => {
                 if let Some(&ix) = self.nodes.get(&id) {
+                    self.index_node(id, false);
                     self.g[ix].labels.retain(|l| *l != label);
+                    self.index_node(id, true);
                 }
                 if let Some(s) = self.label_index.get_mut(&label) {
                     s.remove(&id);
@@ -440,10 +533,12 @@ impl Graph {
             }
             Undo::RemovedLabel { id, label } => {
                 if let Some(&ix) = self.nodes.get(&id) {
+                    self.index_node(id, false);
                     let labels = &mut self.g[ix].labels;
                     if let Err(i) = labels.binary_search(&label) {
                         labels.insert(i, label);
                     }
+                    self.index_node(id, true);
                 }
                 self.label_index.entry(label).or_default().insert(id);
             }

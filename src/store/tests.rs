@@ -82,3 +82,82 @@ fn null_properties_are_not_stored() {
     let n = g.create_node(&[], p);
     assert_eq!(g.node(n).unwrap().props.len(), 1);
 }
+
+mod random_operations {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Create(bool, i64),
+        Set(usize, Option<i64>),
+        AddLabel(usize),
+        RemoveLabel(usize),
+        Delete(usize),
+        Rollback,
+        Commit,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (any::<bool>(), 0i64..4).prop_map(|(l, v)| Op::Create(l, v)),
+            (0usize..8, prop::option::of(0i64..4)).prop_map(|(n, v)| Op::Set(n, v)),
+            (0usize..8).prop_map(Op::AddLabel),
+            (0usize..8).prop_map(Op::RemoveLabel),
+            (0usize..8).prop_map(Op::Delete),
+            Just(Op::Rollback),
+            Just(Op::Commit),
+        ]
+    }
+
+    proptest! {
+        /// Indexes and the label index agree with the nodes after any mix of
+        /// writes and rollbacks.
+        #[test]
+        fn indexes_follow_writes_and_rollbacks(ops in prop::collection::vec(op(), 1..40)) {
+            let mut g = Graph::new();
+            let l = g.labels.intern("L");
+            let k = g.keys.intern("k");
+            g.create_index("i", l, k);
+            let mut mark = g.mark();
+            for op in ops {
+                let ids = g.node_ids();
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied();
+                match op {
+                    Op::Create(labelled, v) => {
+                        let labels = if labelled { vec![l] } else { vec![] };
+                        g.create_node(&labels, vec![(k, Value::Int(v))]);
+                    }
+                    Op::Set(n, v) => {
+                        if let Some(id) = pick(n) {
+                            g.set_node_property(id, k, v.map_or(Value::Null, Value::Int)).unwrap();
+                        }
+                    }
+                    Op::AddLabel(n) => {
+                        if let Some(id) = pick(n) {
+                            g.add_label(id, l).unwrap();
+                        }
+                    }
+                    Op::RemoveLabel(n) => {
+                        if let Some(id) = pick(n) {
+                            g.remove_label(id, l).unwrap();
+                        }
+                    }
+                    Op::Delete(n) => {
+                        if let Some(id) = pick(n) {
+                            g.delete_node(id, true).unwrap();
+                        }
+                    }
+                    Op::Rollback => g.rollback(mark),
+                    Op::Commit => {
+                        g.commit();
+                        mark = g.mark();
+                    }
+                }
+                prop_assert_eq!(g.verify_indexes(), Ok(()));
+                let labelled: Vec<NodeId> = g.node_ids().into_iter().filter(|n| g.has_label(*n, l)).collect();
+                prop_assert_eq!(g.nodes_with_label(l).collect::<Vec<_>>(), labelled);
+            }
+        }
+    }
+}

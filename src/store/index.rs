@@ -1,0 +1,214 @@
+//! Property indexes: for one label and one key, the nodes by value, in the
+//! order ORDER BY uses, so equality, `IN` and range predicates find their
+//! nodes without a scan.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use crate::value::order::order;
+use crate::value::{NodeId, Value};
+
+use super::{KeyId, LabelId};
+
+/// A value ordered as ORDER BY orders it (1 and 1.0 are one key).
+#[derive(Clone, Debug)]
+pub struct IndexKey(pub Value);
+
+impl PartialEq for IndexKey {
+    fn eq(&self, other: &Self) -> bool {
+        order(&self.0, &other.0) == Ordering::Equal
+    }
+}
+impl Eq for IndexKey {}
+impl PartialOrd for IndexKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for IndexKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        order(&self.0, &other.0)
+    }
+}
+
+/// Which values belong together in a range: numbers with numbers, strings with strings...
+fn class(v: &Value) -> u8 {
+    match v {
+        Value::Int(_) | Value::Float(_) => 0,
+        Value::String(_) => 1,
+        Value::Bool(_) => 2,
+        Value::Date(_) => 3,
+        Value::LocalTime(_) => 4,
+        Value::Time(_) => 5,
+        Value::LocalDateTime(_) => 6,
+        Value::DateTime(_) => 7,
+        Value::Duration(_) => 8,
+        Value::List(_) => 9,
+        _ => 10,
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PropertyIndex {
+    pub name: String,
+    pub label: LabelId,
+    pub key: KeyId,
+    entries: BTreeMap<IndexKey, BTreeSet<NodeId>>,
+}
+
+impl PropertyIndex {
+    pub fn new(name: String, label: LabelId, key: KeyId) -> PropertyIndex {
+        PropertyIndex {
+            name,
+            label,
+            key,
+            entries: BTreeMap::new(),
+        }
+    }
+
+    pub fn insert(&mut self, value: &Value, node: NodeId) {
+        if !value.is_null() {
+            self.entries.entry(IndexKey(value.clone())).or_default().insert(node);
+        }
+    }
+
+    pub fn remove(&mut self, value: &Value, node: NodeId) {
+        let key = IndexKey(value.clone());
+        if let Some(set) = self.entries.get_mut(&key) {
+            set.remove(&node);
+            if set.is_empty() {
+                self.entries.remove(&key);
+            }
+        }
+    }
+
+    /// Nodes whose value is equal (in the ORDER BY sense) to `value`.
+    pub fn equal(&self, value: &Value) -> Vec<NodeId> {
+        if value.is_null() {
+            return Vec::new();
+        }
+        self.entries
+            .get(&IndexKey(value.clone()))
+            .map_or_else(Vec::new, |s| s.iter().copied().collect())
+    }
+
+    /// Nodes whose value lies between the bounds, within the bounds' type
+    /// (numbers with numbers, strings with strings); `None` bounds are open.
+    pub fn range(&self, lower: Option<(&Value, bool)>, upper: Option<(&Value, bool)>) -> Vec<NodeId> {
+        let Some(anchor) = lower.or(upper).map(|(v, _)| v) else {
+            return Vec::new();
+        };
+        if anchor.is_null() || lower.is_some_and(|(v, _)| v.is_null()) || upper.is_some_and(|(v, _)| v.is_null()) {
+            return Vec::new();
+        }
+        let c = class(anchor);
+        let bound = |b: Option<(&Value, bool)>| match b {
+            None => Bound::Unbounded,
+            Some((v, true)) => Bound::Included(IndexKey(v.clone())),
+            Some((v, false)) => Bound::Excluded(IndexKey(v.clone())),
+        };
+        let (lo, hi) = (bound(lower), bound(upper));
+        if let (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) = (&lo, &hi) {
+            if a > b || (a == b && !(matches!(lo, Bound::Included(_)) && matches!(hi, Bound::Included(_)))) {
+                return Vec::new();
+            }
+        }
+        let mut out = Vec::new();
+        let iter: Box<dyn Iterator<Item = (&IndexKey, &BTreeSet<NodeId>)>> = match (&lo, &hi) {
+            // An open lower end starts at the first value of the bound's type.
+            (Bound::Unbounded, _) => Box::new(
+                self.entries
+                    .range((Bound::Unbounded, hi.clone()))
+                    .skip_while(move |(k, _)| class(&k.0) != c),
+            ),
+            _ => Box::new(self.entries.range((lo.clone(), hi.clone()))),
+        };
+        for (k, nodes) in iter {
+            if class(&k.0) != c {
+                if matches!(lo, Bound::Unbounded) {
+                    continue;
+                }
+                break;
+            }
+            out.extend(nodes.iter().copied());
+        }
+        out
+    }
+
+    /// Whether both hold the same nodes under the same values.
+    pub fn same_entries(&self, other: &PropertyIndex) -> bool {
+        self.entries.len() == other.entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(&other.entries)
+                .all(|((k1, n1), (k2, n2))| crate::value::order::group_eq(&k1.0, &k2.0) && n1 == n2)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.values().map(|s| s.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Number of distinct values (for the planner's estimates).
+    pub fn distinct_values(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx() -> PropertyIndex {
+        let mut i = PropertyIndex::new("i".into(), 0, 0);
+        for (n, v) in [
+            (0, Value::Int(1)),
+            (1, Value::Float(1.0)),
+            (2, Value::Int(5)),
+            (3, Value::from("a")),
+            (4, Value::from("b")),
+            (5, Value::Float(7.5)),
+            (6, Value::Bool(true)),
+        ] {
+            i.insert(&v, NodeId(n));
+        }
+        i
+    }
+
+    #[test]
+    fn equality_joins_integers_and_floats() {
+        assert_eq!(idx().equal(&Value::Int(1)), vec![NodeId(0), NodeId(1)]);
+        assert!(idx().equal(&Value::Null).is_empty());
+    }
+
+    #[test]
+    fn ranges_stay_within_their_type() {
+        let i = idx();
+        assert_eq!(i.range(Some((&Value::Int(1), false)), None), vec![NodeId(2), NodeId(5)]);
+        assert_eq!(
+            i.range(None, Some((&Value::Int(5), true))),
+            vec![NodeId(0), NodeId(1), NodeId(2)]
+        );
+        assert_eq!(i.range(None, Some((&Value::from("b"), false))), vec![NodeId(3)]);
+        assert_eq!(
+            i.range(Some((&Value::from("a"), true)), None),
+            vec![NodeId(3), NodeId(4)]
+        );
+        assert!(i
+            .range(Some((&Value::Int(9), true)), Some((&Value::Int(2), true)))
+            .is_empty());
+    }
+
+    #[test]
+    fn removing_the_last_node_drops_the_value() {
+        let mut i = idx();
+        i.remove(&Value::Int(5), NodeId(2));
+        assert_eq!(i.distinct_values(), 5);
+        assert!(i.equal(&Value::Int(5)).is_empty());
+    }
+}

@@ -819,6 +819,8 @@ def main():
         "quiver_file_db": any(e.name == "quiver" and e.file_db for e in engines),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "command": "bash benches/compare " + " ".join(sys.argv[1:]),
+        "commit": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
+                                 text=True).stdout.strip(),
     }
     md = render(meta, exp, results, rss, disk, failures, notes, [e.name for e in engines])
     os.makedirs(a.out, exist_ok=True)
@@ -859,7 +861,8 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
     L.append(f"# quiver side-by-side benchmark: {meta['size']} "
              f"({meta['persons']:,} persons, {meta['knows']:,} KNOWS)")
     L.append("")
-    L.append(f"{meta['date']}, seed {meta['seed']}, {meta['machine']}. Command: `{meta['command']}`")
+    L.append(f"{meta['date']}, quiver at {meta['commit']}, seed {meta['seed']}, {meta['machine']}. "
+             f"Command: `{meta['command']}`")
     L.append("")
     L.append("Medians of " + str(meta["reps"]) + " timed runs after one warm-up (W1: one run). "
              "In a peer's cell, the number in brackets is quiver's median divided by the peer's: "

@@ -4,9 +4,13 @@
     python3 benches/gen.py --size 10k [--seed 42] [--out benches/data]
 
 writes, under OUT/SIZE-sSEED/:
-  persons.csv   id,name,age,country        (header row; id is 0..N-1)
-  knows.csv     src,dst,since              (header row; src/dst are person ids)
+  persons.csv   id:ID,name,age:int,country     (id is 0..N-1)
+  knows.csv     :START_ID,:END_ID,since:int    (start/end are person ids)
   expected.json the workloads' answers, computed here from the same data
+
+The headers are the typed ones of `quiver import` (as neo4j-admin's): Kùzu's
+and LadybugDB's COPY FROM take the columns by position and skip the header, and
+the Python loaders skip it too.
 
 Sizes: tiny = 1k persons / 10k knows, 10k = 10k / 100k, 100k = 100k / 1M,
 1m = 1M / 10M.  Pure Python (no numpy), deterministic for a given seed and
@@ -38,6 +42,8 @@ SIZES = {
     "1m": (1_000_000, 10_000_000),
 }
 ALPHA = 0.5
+PERSONS_HEADER = "id:ID,name,age:int,country"
+KNOWS_HEADER = ":START_ID,:END_ID,since:int"
 AGE_THRESHOLD = 30  # W5: persons per country with age > 30
 
 COUNTRIES = [
@@ -167,7 +173,8 @@ def dataset_dir(out, size, seed):
 def generate(size, seed, out, force=False):
     d = dataset_dir(out, size, seed)
     exp_path = os.path.join(d, "expected.json")
-    if os.path.exists(exp_path) and not force:
+    fresh = os.path.exists(exp_path) and open(os.path.join(d, "persons.csv")).readline().strip() == PERSONS_HEADER
+    if fresh and not force:
         log(f"{d} exists (use --force to remake)")
         return d
     os.makedirs(d, exist_ok=True)
@@ -178,8 +185,8 @@ def generate(size, seed, out, force=False):
     knows = make_knows(rng, n, m)
     log(f"{size}: {n} persons, {len(knows)} knows drawn in {time.time() - t0:.1f}s")
     # names hold no comma or quote, so plain CSV needs no quoting for any loader
-    write_csv(os.path.join(d, "persons.csv"), "id,name,age,country", persons)
-    write_csv(os.path.join(d, "knows.csv"), "src,dst,since", knows)
+    write_csv(os.path.join(d, "persons.csv"), PERSONS_HEADER, persons)
+    write_csv(os.path.join(d, "knows.csv"), KNOWS_HEADER, knows)
     exp = expected_answers(persons, knows, size, seed)
     with open(exp_path + ".tmp", "w") as f:
         json.dump(exp, f, indent=1)

@@ -825,6 +825,10 @@ def main():
             notes.append(f"quiver import (its own process) peaked at {fmt_bytes(e.import_peak)} RSS; "
                          "the table's peak RSS is the warm process that opened the file")
         e.stop()
+    # size on disk once every process has closed its database (checkpoints and saves done)
+    for e in alive:
+        if getattr(e, "db_path", None) and disk.get(e.name) is not None:
+            disk[e.name] = max(disk[e.name], file_bytes(glob.glob(e.db_path + "*")))
 
     # -- W8: cold start, a new process per run, engines taking turns
     w2 = WORKLOADS[0][2] % params

@@ -693,6 +693,200 @@ fn the_cli_reports_bad_rows_and_stops() {
     );
 }
 
+/// The bytes of every file in `dir`, by name.
+fn files_in(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_import_subcommand_loads_into_a_new_database_file() {
+    let f = Files::new();
+    f.add("persons.csv", PERSONS);
+    f.add("knows.csv", KNOWS);
+    let o = quiver(
+        &[
+            "import",
+            "--nodes",
+            "persons.csv",
+            "--relationships",
+            "MET=knows.csv",
+            "graph.qv",
+        ],
+        f.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("imported 3 nodes, 2 relationships and "),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = quiver(
+        &[
+            "graph.qv",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (a:Person)-[r]->(b) RETURN a.name, type(r), r.since, b.name ORDER BY a.name",
+        ],
+        f.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout).replace("\r\n", "\n"),
+        "a.name,type(r),r.since,b.name\nAda,KNOWS,1840,Alan\nAlan,MET,1936,\"Hopper, Grace\"\n"
+    );
+    let o = quiver(&["check", "graph.qv"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // A second import adds to what is there.
+    f.add("more.csv", "id:ID,name\nq1,Edsger\n");
+    let o = quiver(&["import", "--nodes=Person", "more.csv", "graph.qv"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = quiver(
+        &[
+            "graph.qv",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (p:Person) RETURN count(p) AS n",
+        ],
+        f.path(),
+    );
+    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "n\n4\n");
+}
+
+#[test]
+fn a_bad_row_leaves_the_database_file_as_it_was() {
+    let f = Files::new();
+    f.add("good.csv", "id:ID,name\n1,Ada\n");
+    f.add("bad.csv", "id:ID,n:int\n2,3\n3,three\n");
+    let o = quiver(&["graph.qv", "-c", "CREATE (:Old {k: 1})"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = quiver(&["import", "--nodes", "good.csv", "graph.qv"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let before = files_in(f.path());
+    let o = quiver(
+        &["import", "--nodes", "good.csv", "--nodes", "bad.csv", "graph.qv"],
+        f.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        "DataError (InvalidImportData): bad.csv:3: field 2 (n): 'three' is not a valid int\n"
+    );
+    assert_eq!(files_in(f.path()), before, "the failed import changed a file");
+    let o = quiver(
+        &[
+            "graph.qv",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN labels(n) AS l, n.name ORDER BY l",
+        ],
+        f.path(),
+    );
+    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "l,n.name\n[],Ada\n['Old'],\n");
+    // Into a file that did not exist, a failed import leaves none behind.
+    let o = quiver(&["import", "--nodes", "bad.csv", "new.qv"], f.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(files_in(f.path()), before);
+}
+
+#[test]
+fn the_import_subcommand_is_refused_while_another_process_has_the_file() {
+    let f = Files::new();
+    f.add("p.csv", "id:ID\n1\n");
+    let path = f.path().join("graph.qv");
+    let holder = Database::open(&path).unwrap();
+    let o = quiver(&["import", "--nodes", "p.csv", "graph.qv"], f.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("graph.qv is locked: another quiver process has it open"),
+        "{}",
+        text(&o.stderr)
+    );
+    holder.close().unwrap();
+    let o = quiver(&["import", "--nodes", "p.csv", "graph.qv"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn an_import_in_a_script_transaction_is_undone_by_rollback() {
+    let f = Files::new();
+    f.add("p.csv", "id:ID,name\n1,Ada\n2,Alan\n");
+    f.add(
+        "s.cypher",
+        "CREATE (:Old);\n:begin\n:import --nodes=Person p.csv\nMATCH (n) RETURN count(n) AS inside;\n:rollback\n",
+    );
+    let o = quiver(&["graph.qv", "--format", "csv", "-f", "s.cypher"], f.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("inside\n3\n"), "{}", text(&o.stdout));
+    let o = quiver(
+        &["graph.qv", "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"],
+        f.path(),
+    );
+    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "n\n1\n");
+    // Committed, it stays; a bad :import line names the script and line.
+    f.add(
+        "c.cypher",
+        ":begin\n:import --nodes=Person p.csv\n:commit\n:import --nodes\n",
+    );
+    let o = quiver(&["graph.qv", "-f", "c.cypher"], f.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).starts_with("c.cypher:4: "), "{}", text(&o.stderr));
+    let o = quiver(
+        &[
+            "graph.qv",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (p:Person) RETURN count(p) AS n",
+        ],
+        f.path(),
+    );
+    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "n\n2\n");
+}
+
+#[test]
+fn an_import_reaches_the_log_and_a_transaction_rollback_undoes_it() {
+    let f = Files::new();
+    let p = f.add("p.csv", "id:ID,name\n1,Ada\n2,Alan\n");
+    let path = f.path().join("graph.qv");
+    let group = || spec(vec![InputGroup::file(&p).with_names(["Person"])], vec![]);
+    let mut db = Database::open(&path).unwrap();
+    db.begin().unwrap();
+    db.import(&group()).unwrap();
+    assert_eq!(db.counts(), (2, 0));
+    db.rollback().unwrap();
+    assert_eq!(db.counts(), (0, 0));
+    db.import(&group()).unwrap();
+    // Killed without a checkpoint: the import is in the log.
+    db.abandon();
+    let mut db = Database::open(&path).unwrap();
+    assert_eq!(
+        rows(&mut db, "MATCH (p:Person) RETURN p.name ORDER BY p.name"),
+        vec!["'Ada'", "'Alan'"]
+    );
+    // Read-only: refused, nothing loaded.
+    db.close().unwrap();
+    let options = quiver::OpenOptions {
+        read_only: true,
+        ..quiver::OpenOptions::default()
+    };
+    let mut db = Database::open_with(&path, &options).unwrap();
+    let e = db.import(&group()).unwrap_err();
+    assert_eq!(e.code, "ReadOnly", "{e}");
+    assert_eq!(db.counts(), (2, 0));
+}
+
 #[test]
 fn the_import_subcommand_needs_a_database_file() {
     let f = Files::new();

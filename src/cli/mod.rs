@@ -179,27 +179,35 @@ fn import_command(import: &ImportArgs) -> i32 {
              session instead, run quiver --load-nodes FILE --load-relationships FILE -c '...'",
         );
     };
-    // Where persistence plugs in: open (or create) FILE, import into it, and
-    // save it when the import succeeded.
-    let db = match open_database(file) {
+    // Open (or create) FILE: another process holding it gets DatabaseLocked
+    // at once. The import is one commit, written to the log only when every
+    // row loaded; closing checkpoints it into the file.
+    let existed = file.exists();
+    let db = match Database::open(file) {
         Ok(db) => db,
-        Err(m) => import_usage_error(&m),
+        Err(e) => {
+            eprintln!("quiver: {e}");
+            return 1;
+        }
     };
     let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
     install_interrupt_handler(runner.db.interrupt_flag(), runner.running.clone(), false);
-    if runner.run_import(&spec, false).is_err() {
+    let failed = runner.run_import(&spec, false).is_err();
+    runner.warnings();
+    let Runner { db, .. } = runner;
+    if let Err(e) = db.close() {
+        eprintln!("quiver: closing the database: {e}");
+        return 1;
+    }
+    if failed {
+        if !existed {
+            // Nothing was loaded: leave no empty database behind either.
+            let _ = std::fs::remove_file(quiver::storage::wal_path(file));
+            let _ = std::fs::remove_file(file);
+        }
         return 1;
     }
     0
-}
-
-/// The database stored in `file` (created if missing).
-fn open_database(file: &std::path::Path) -> Result<Database, String> {
-    Err(format!(
-        "opening a database file ('{}') is not supported yet: quiver keeps its graph in memory; \
-         load files into an in-memory session with quiver --load-nodes FILE --load-relationships FILE -c '...'",
-        file.display()
-    ))
 }
 
 fn import_usage_error(msg: &str) -> ! {

@@ -212,6 +212,28 @@ impl<E: Engine> Runner<E> {
     /// `:checkpoint`); says what it did unless `quiet`.
     pub fn run_command(&mut self, command: &str, origin: Origin, line: usize, quiet: bool) -> Result<(), Stop> {
         let name = command.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let st = Statement {
+            text: command.to_string(),
+            offset: 0,
+            line,
+            column: 1,
+        };
+        if name == ":import" {
+            // `:import` is ASCII, so the first word is 7 bytes long.
+            let rest = &command.trim_start()[name.len()..];
+            return match crate::cli::args::parse_import_command(rest) {
+                Ok(spec) => self.run_import_at(&spec, quiet, origin, Some(&st)),
+                Err(m) => {
+                    let e = Error::new(
+                        ErrorKind::ArgumentError,
+                        "InvalidImportCommand",
+                        Phase::Compile,
+                        m.trim_end(),
+                    );
+                    self.fail(Failure::Query(e), origin, Some(&st))
+                }
+            };
+        }
         let db = &mut self.db;
         let outcome = match name.as_str() {
             ":begin" => guarded(|| db.begin()).map(|_| "transaction open"),
@@ -222,7 +244,9 @@ impl<E: Engine> Runner<E> {
                 quiver::ErrorKind::SyntaxError,
                 "UnknownCommand",
                 quiver::Phase::Compile,
-                format!("unknown command '{name}' (a script may use :begin, :commit, :rollback and :checkpoint)"),
+                format!(
+                    "unknown command '{name}' (a script may use :begin, :commit, :rollback, :checkpoint and :import)"
+                ),
             ))),
         };
         self.warnings();
@@ -233,15 +257,7 @@ impl<E: Engine> Runner<E> {
                 }
                 Ok(())
             }
-            Err(f) => {
-                let st = Statement {
-                    text: command.to_string(),
-                    offset: 0,
-                    line,
-                    column: 1,
-                };
-                self.fail(f, origin, Some(&st))
-            }
+            Err(f) => self.fail(f, origin, Some(&st)),
         }
     }
 
@@ -322,6 +338,18 @@ impl<E: Engine> Runner<E> {
     /// Runs a bulk import, with a progress bar on a terminal; writes what it
     /// loaded unless `quiet` (errors are always reported).
     pub fn run_import(&mut self, spec: &ImportSpec, quiet: bool) -> Result<(), Stop> {
+        self.run_import_at(spec, quiet, Origin::Command, None)
+    }
+
+    /// [`Runner::run_import`] for a `:import` at `st` of a script (errors
+    /// name the script and line).
+    fn run_import_at(
+        &mut self,
+        spec: &ImportSpec,
+        quiet: bool,
+        origin: Origin,
+        st: Option<&Statement>,
+    ) -> Result<(), Stop> {
         let mut bar = crate::cli::progress::Bar::on_stderr();
         self.running.store(true, Ordering::SeqCst);
         let db = &mut self.db;
@@ -339,7 +367,7 @@ impl<E: Engine> Runner<E> {
                 }
                 Ok(())
             }
-            Err(f) => self.fail(f, Origin::Command, None),
+            Err(f) => self.fail(f, origin, st),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Database files: persistence, transactions, locking, corruption, faults,
 //! dumps, and serialization round trips.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -416,7 +418,7 @@ fn faulty_run(faults: Faults, seed: u64) -> Faults {
                 }
                 db.take_warnings();
             }
-            if seed % 2 == 0 {
+            if seed.is_multiple_of(2) {
                 drop(db); // closes: a checkpoint that may fail, too
             } else {
                 db.abandon();
@@ -573,10 +575,12 @@ mod roundtrip {
         .prop_map(String::from)
     }
 
+    type Props = Vec<(String, Value)>;
+
     #[derive(Clone, Debug)]
     struct Spec {
-        nodes: Vec<(Vec<String>, Vec<(String, Value)>)>,
-        rels: Vec<(usize, usize, String, Vec<(String, Value)>)>,
+        nodes: Vec<(Vec<String>, Props)>,
+        rels: Vec<(usize, usize, String, Props)>,
         deletes: Vec<usize>,
     }
 

@@ -22,7 +22,7 @@ pub trait Fs: Send + Sync {
 
 /// One open file.
 pub trait FileHandle: Send {
-    fn len(&mut self) -> io::Result<u64>;
+    fn size(&mut self) -> io::Result<u64>;
     /// Reads `buf.len()` bytes at `offset`.
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
     /// Writes all of `buf` at `offset`.
@@ -73,7 +73,7 @@ impl Fs for RealFs {
 }
 
 impl FileHandle for RealFile {
-    fn len(&mut self) -> io::Result<u64> {
+    fn size(&mut self) -> io::Result<u64> {
         Ok(self.0.metadata()?.len())
     }
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -191,8 +191,8 @@ impl Fs for FaultyFs {
 }
 
 impl FileHandle for FaultyFile {
-    fn len(&mut self) -> io::Result<u64> {
-        self.inner.len()
+    fn size(&mut self) -> io::Result<u64> {
+        self.inner.size()
     }
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         self.inner.read_at(offset, buf)

@@ -14,12 +14,20 @@ use super::{ExecError, Row, XResult};
 
 /// Appends to `out` every extension of `row` that matches `plan`.
 pub fn match_pattern(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Vec<Row>) -> XResult<()> {
-    Matcher { ev, plan }.parts(0, row, out)
+    // Rows are sized once for every slot this match binds, so extending them
+    // never reallocates.
+    let width = plan
+        .new_slots
+        .iter()
+        .max()
+        .map_or(row.len(), |m| (m + 1).max(row.len()));
+    Matcher { ev, plan, width }.parts(0, row, out)
 }
 
 struct Matcher<'a, 'g> {
     ev: &'a Eval<'g>,
     plan: &'a MatchPlan,
+    width: usize,
 }
 
 fn dir(d: Direction) -> Dir {
@@ -44,7 +52,7 @@ impl Matcher<'_, '_> {
         self.ev.check_interrupt()?;
         let part = &self.plan.parts[index];
         for start in self.start_candidates(&part.start, &row)? {
-            let mut r = row.clone();
+            let mut r = self.copy(&row);
             set(&mut r, part.start.slot, Value::Node(start));
             match part.shortest {
                 Some(kind) => self.shortest(index, kind, start, r, out)?,
@@ -52,6 +60,13 @@ impl Matcher<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// A copy of `row` with room for every slot of the match.
+    fn copy(&self, row: &Row) -> Row {
+        let mut r = Vec::with_capacity(self.width);
+        r.extend_from_slice(row);
+        r
     }
 
     fn start_candidates(&self, step: &NodeStep, row: &Row) -> XResult<Vec<NodeId>> {
@@ -65,6 +80,10 @@ impl Matcher<'_, '_> {
                     other.type_name()
                 ))),
             };
+        }
+        // A scan of one label with nothing else to check needs no per-node test.
+        if let ([label], true, None, None) = (&step.labels[..], step.props.is_empty(), &step.props_param, &step.seek) {
+            return Ok(g.nodes_with_label(*label).collect());
         }
         let candidates: Vec<NodeId> = match (&step.seek, step.labels.first()) {
             (Some(seek), _) => self.seek(seek, row)?,
@@ -240,7 +259,7 @@ impl Matcher<'_, '_> {
             if !self.node_ok(&step.to, other, &row)? {
                 continue;
             }
-            let mut r = row.clone();
+            let mut r = self.copy(&row);
             set(&mut r, step.rel_slot, Value::Relationship(rel));
             set(&mut r, step.to.slot, Value::Node(other));
             self.steps(part_index, step_index + 1, r, out)?;
@@ -287,7 +306,7 @@ impl Matcher<'_, '_> {
             let list = Value::list(rels);
             let bound_ok = !step.rel_bound || crate::value::order::group_eq(get(row, step.rel_slot), &list);
             if bound_ok {
-                let mut r = row.clone();
+                let mut r = self.copy(&row);
                 set(&mut r, step.rel_slot, list);
                 set(&mut r, step.to.slot, Value::Node(at));
                 self.steps(part_index, step_index + 1, r, out)?;
@@ -375,7 +394,7 @@ impl Matcher<'_, '_> {
             );
             for mut rels in routes {
                 rels.reverse();
-                let mut r = row.clone();
+                let mut r = self.copy(&row);
                 let rel_value = if step.var_length.is_some() {
                     Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
                 } else {

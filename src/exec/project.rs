@@ -49,27 +49,35 @@ fn new_acc(call: &AggregateCall) -> XResult<Acc> {
 pub fn aggregate(ev: &Eval, keys: &[Expr], calls: &[AggregateCall], rows: Vec<Row>) -> XResult<Vec<Row>> {
     let mut groups: Vec<(Vec<Value>, Vec<Acc>)> = Vec::new();
     let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+    let mut args = Vec::new();
     for row in &rows {
         ev.check_interrupt()?;
-        let mut kv = Vec::with_capacity(keys.len());
-        for k in keys {
-            kv.push(ev.eval(k, row)?);
-        }
-        let gk: Vec<GroupKey> = kv.iter().cloned().map(GroupKey).collect();
-        let gi = match index.get(&gk) {
-            Some(i) => *i,
-            None => {
-                let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
-                groups.push((kv, accs));
-                index.insert(gk, groups.len() - 1);
-                groups.len() - 1
+        // Without grouping keys there is one group: no hashing.
+        let gi = if keys.is_empty() {
+            if groups.is_empty() {
+                groups.push((Vec::new(), calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?));
+            }
+            0
+        } else {
+            let mut gk = Vec::with_capacity(keys.len());
+            for k in keys {
+                gk.push(GroupKey(ev.eval(k, row)?));
+            }
+            match index.get(&gk) {
+                Some(i) => *i,
+                None => {
+                    let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+                    groups.push((gk.iter().map(|k| k.0.clone()).collect(), accs));
+                    index.insert(gk, groups.len() - 1);
+                    groups.len() - 1
+                }
             }
         };
         for (acc, call) in groups[gi].1.iter_mut().zip(calls) {
             match acc {
                 Acc::CountStar(n) => *n += 1,
                 Acc::Fn(a) => {
-                    let mut args = Vec::with_capacity(call.args.len());
+                    args.clear();
                     for e in &call.args {
                         args.push(ev.eval(e, row)?);
                     }

@@ -55,6 +55,8 @@ pub struct PropertyIndex {
     pub label: LabelId,
     pub key: KeyId,
     entries: BTreeMap<IndexKey, BTreeSet<NodeId>>,
+    /// Number of (value, node) entries.
+    count: usize,
 }
 
 impl PropertyIndex {
@@ -64,19 +66,22 @@ impl PropertyIndex {
             label,
             key,
             entries: BTreeMap::new(),
+            count: 0,
         }
     }
 
     pub fn insert(&mut self, value: &Value, node: NodeId) {
-        if !value.is_null() {
-            self.entries.entry(IndexKey(value.clone())).or_default().insert(node);
+        if !value.is_null() && self.entries.entry(IndexKey(value.clone())).or_default().insert(node) {
+            self.count += 1;
         }
     }
 
     pub fn remove(&mut self, value: &Value, node: NodeId) {
         let key = IndexKey(value.clone());
         if let Some(set) = self.entries.get_mut(&key) {
-            set.remove(&node);
+            if set.remove(&node) {
+                self.count -= 1;
+            }
             if set.is_empty() {
                 self.entries.remove(&key);
             }
@@ -147,7 +152,7 @@ impl PropertyIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.values().map(|s| s.len()).sum()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {

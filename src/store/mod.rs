@@ -6,6 +6,7 @@
 //! journalled so that a failed statement (or a rolled-back transaction) can be
 //! undone exactly, ids included.
 
+mod idmap;
 mod image;
 mod index;
 mod intern;
@@ -17,6 +18,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
+use idmap::IdMap;
 pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
 pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
@@ -63,8 +65,8 @@ pub enum StoreError {
 #[derive(Default)]
 pub struct Graph {
     g: StableGraph<NodeRecord, RelRecord>,
-    nodes: HashMap<NodeId, NodeIndex>,
-    rels: HashMap<RelId, EdgeIndex>,
+    nodes: IdMap<NodeId, NodeIndex>,
+    rels: IdMap<RelId, EdgeIndex>,
     next_node: u64,
     next_rel: u64,
     pub labels: Interner,
@@ -139,16 +141,12 @@ impl Graph {
 
     /// Every node id, ascending.
     pub fn node_ids(&self) -> Vec<NodeId> {
-        let mut ids: Vec<NodeId> = self.nodes.keys().copied().collect();
-        ids.sort_unstable();
-        ids
+        self.nodes.ids().collect()
     }
 
     /// Every relationship id, ascending.
     pub fn relationship_ids(&self) -> Vec<RelId> {
-        let mut ids: Vec<RelId> = self.rels.keys().copied().collect();
-        ids.sort_unstable();
-        ids
+        self.rels.ids().collect()
     }
 
     /// Nodes carrying `label`, ascending by id.

@@ -118,9 +118,12 @@ pub struct Faults {
     pub sticky: bool,
     /// The Nth fsync fails.
     pub fail_sync: Option<u64>,
+    /// The Nth rename fails.
+    pub fail_rename: Option<u64>,
     /// Counters (read them after a run to pick the next fault).
     pub writes: u64,
     pub syncs: u64,
+    pub renames: u64,
     /// A fault has fired.
     pub fired: bool,
 }
@@ -173,6 +176,13 @@ impl Fs for FaultyFs {
         RealFs.exists(path)
     }
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        let mut f = self.faults.lock().map_err(|_| io::Error::other("poisoned"))?;
+        f.renames += 1;
+        if f.fail_rename == Some(f.renames) {
+            f.fired = true;
+            return Err(io::Error::other("injected rename failure"));
+        }
+        drop(f);
         RealFs.rename(from, to)
     }
     fn remove(&self, path: &Path) -> io::Result<()> {

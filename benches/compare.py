@@ -1,0 +1,1017 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: quiver against embedded graph peers.
+
+    bash benches/compare --size 10k            # the usual entry point (wrapper)
+    benches/.venv/bin/python benches/compare.py --size 10k [--reps 5] [--engines quiver,kuzu]
+
+Every engine runs in its own process.  quiver is driven through its stdin pipe
+with `--format json` (one JSON line back per `;`-terminated statement) and is
+timed around that round trip; each peer runs in a worker process
+(`compare.py --worker NAME`) that times the call of its Python API, fetching
+every row.  After W1 (bulk load) each query gets one warm-up and --reps timed
+runs, the engines taking turns run by run.  Every answer is checked against the
+generator's expected.json: a wrong answer is printed loudly, and left out of
+the table.  W8 (cold start) times a whole new process that opens the database
+file and answers W2.
+
+Writes benches/results/<date>-<size>.md (the table) and .json (raw timings).
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import math
+import os
+import platform
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+ALL_ENGINES = ["quiver", "kuzu", "ladybug", "falkordb", "networkx", "rustworkx", "igraph"]
+CYPHER_ENGINES = {"quiver", "kuzu", "ladybug", "falkordb"}
+LIB_ENGINES = {"networkx", "rustworkx", "igraph"}
+
+# ---------------------------------------------------------------------------
+# Workloads: one Cypher text for every engine, unless its dialect needs another.
+
+W6_STANDARD = (
+    "MATCH (a:Person {id: %(src)d}), (b:Person {id: %(dst)d}) "
+    "MATCH p = shortestPath((a)-[:KNOWS*]-(b)) RETURN length(p) AS len"
+)
+# Kùzu and LadybugDB have no shortestPath(); they spell it as a recursive
+# relationship with SHORTEST (upper bound 30, their default maximum).
+W6_KUZU = (
+    "MATCH p = (a:Person {id: %(src)d})-[:KNOWS* SHORTEST 1..30]-(b:Person {id: %(dst)d}) "
+    "RETURN length(p) AS len"
+)
+
+# FalkorDB takes shortestPath() only in WITH/RETURN and only directed; its
+# algo.SPpaths procedure walks both directions (each relationship costs 1).
+W6_FALKOR = (
+    "MATCH (a:Person {id: %(src)d}), (b:Person {id: %(dst)d}) "
+    "CALL algo.SPpaths({sourceNode: a, targetNode: b, relTypes: ['KNOWS'], relDirection: 'both', pathCount: 1}) "
+    "YIELD path RETURN length(path) AS len"
+)
+
+WORKLOADS = [
+    # id, title, cypher, overrides {engine: text}, library op
+    ("W2", "person by id", "MATCH (p:Person {id: %(w2)d}) RETURN p.name AS name, p.age AS age, p.country AS country", {}, None),
+    ("W3-hub", "friends of the hub", "MATCH (p:Person {id: %(hub)d})-[:KNOWS]-(f:Person) RETURN count(f) AS friends", {}, ("degree", "hub")),
+    ("W3-median", "friends of a median node", "MATCH (p:Person {id: %(median)d})-[:KNOWS]-(f:Person) RETURN count(f) AS friends", {}, ("degree", "median")),
+    ("W4-hub", "distinct friends-of-friends, hub",
+     "MATCH (p:Person {id: %(hub)d})-[:KNOWS]-(:Person)-[:KNOWS]-(fof:Person) WHERE fof <> p RETURN count(DISTINCT fof) AS fof", {}, ("fof", "hub")),
+    ("W4-median", "distinct friends-of-friends, median",
+     "MATCH (p:Person {id: %(median)d})-[:KNOWS]-(:Person)-[:KNOWS]-(fof:Person) WHERE fof <> p RETURN count(DISTINCT fof) AS fof", {}, ("fof", "median")),
+    ("W5", "persons per country, age > 30",
+     "MATCH (p:Person) WHERE p.age > 30 RETURN p.country AS country, count(*) AS n ORDER BY n DESC, country", {}, None),
+    ("W6", "shortest-path length", W6_STANDARD, {"kuzu": W6_KUZU, "ladybug": W6_KUZU, "falkordb": W6_FALKOR}, ("path", None)),
+    ("W7", "average age", "MATCH (p:Person) RETURN avg(p.age) AS avg_age", {}, None),
+]
+
+
+def workload_params(exp):
+    return {"w2": exp["w2"]["id"], "hub": exp["hub"]["id"], "median": exp["median"]["id"],
+            "src": exp["w6"]["src"], "dst": exp["w6"]["dst"]}
+
+
+def expected_rows(wid, exp):
+    if wid == "W2":
+        w = exp["w2"]
+        return [[w["name"], w["age"], w["country"]]]
+    if wid.startswith("W3"):
+        return [[exp[wid.split("-")[1]]["friends"]]]
+    if wid.startswith("W4"):
+        return [[exp[wid.split("-")[1]]["fof"]]]
+    if wid == "W5":
+        return exp["w5"]["rows"]
+    if wid == "W6":
+        return [[exp["w6"]["length"]]]
+    if wid == "W7":
+        return [[exp["w7"]]]
+    raise KeyError(wid)
+
+
+def same(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def short(v, n=160):
+    s = json.dumps(v, default=str)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Peers, inside a worker process.
+
+def read_csv_rows(path, ints):
+    """Rows of a generated CSV (no quoting in it); `ints` says which columns are integers."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            parts = line.rstrip("\n").split(",")
+            out.append([int(p) if i in ints else p for i, p in enumerate(parts)])
+    return out
+
+
+def file_bytes(paths):
+    total = 0
+    for p in paths:
+        if os.path.isdir(p):
+            for dp, _, fs in os.walk(p):
+                total += sum(os.path.getsize(os.path.join(dp, f)) for f in fs)
+        elif os.path.exists(p):
+            total += os.path.getsize(p)
+    return total
+
+
+class KuzuPeer:
+    """Kùzu 0.11.3 and LadybugDB (its fork): same API and dialect."""
+
+    def __init__(self, module):
+        import importlib
+        self.mod = importlib.import_module(module)
+        self.version = getattr(self.mod, "__version__", "?")
+        self.db = self.conn = None
+
+    def open(self, path):
+        self.path = path
+        self.db = self.mod.Database(path)
+        self.conn = self.mod.Connection(self.db)
+
+    def load(self, data):
+        c = self.conn
+        c.execute("CREATE NODE TABLE Person(id INT64, name STRING, age INT64, country STRING, PRIMARY KEY(id))")
+        c.execute("CREATE REL TABLE KNOWS(FROM Person TO Person, since INT64)")
+        c.execute(f"COPY Person FROM '{data}/persons.csv' (header=true)")
+        c.execute(f"COPY KNOWS FROM '{data}/knows.csv' (header=true)")
+        return "COPY FROM csv (id is the primary key)"
+
+    def query(self, text):
+        return [list(r) for r in self.conn.execute(text).get_all()]
+
+    def disk(self):
+        try:
+            self.conn.execute("CHECKPOINT")
+        except Exception:
+            pass
+        return file_bytes(glob.glob(self.path + "*"))
+
+    def close(self):
+        self.conn = None
+        self.db.close() if hasattr(self.db, "close") else None
+        self.db = None
+
+
+class FalkorPeer:
+    """FalkorDB embedded (falkordblite: a redis-server child process with the FalkorDB module)."""
+
+    BATCH = 10_000
+
+    def __init__(self):
+        from redislite.falkordb_client import FalkorDB  # noqa: F401
+        import importlib.metadata as md
+        self.version = md.version("falkordblite")
+
+    def open(self, path):
+        from redislite.falkordb_client import FalkorDB
+        self.path = path
+        self.db = FalkorDB(path)
+        self.g = self.db.select_graph("social")
+
+    def load(self, data):
+        persons = read_csv_rows(os.path.join(data, "persons.csv"), {0, 2})
+        knows = read_csv_rows(os.path.join(data, "knows.csv"), {0, 1, 2})
+        self.g.query("CREATE INDEX FOR (p:Person) ON (p.id)")
+        for i in range(0, len(persons), self.BATCH):
+            self.g.query("UNWIND $rows AS r CREATE (:Person {id: r[0], name: r[1], age: r[2], country: r[3]})",
+                         {"rows": persons[i:i + self.BATCH]})
+        for i in range(0, len(knows), self.BATCH):
+            self.g.query("UNWIND $rows AS r MATCH (a:Person {id: r[0]}), (b:Person {id: r[1]}) "
+                         "CREATE (a)-[:KNOWS {since: r[2]}]->(b)", {"rows": knows[i:i + self.BATCH]})
+        return f"index on :Person(id), then UNWIND $rows CREATE in batches of {self.BATCH}"
+
+    def query(self, text):
+        return [list(r) for r in self.g.query(text).result_set]
+
+    def server_pids(self):
+        # redislite daemonizes its redis-server: it is no child of this process
+        pid = getattr(self.db.client, "pid", None)
+        return [pid] if pid else []
+
+    def disk(self):
+        self.db.client.save()
+        return file_bytes(glob.glob(self.path + "*"))
+
+    def close(self):
+        try:
+            self.db.close() if hasattr(self.db, "close") else None
+        except Exception:
+            pass
+
+
+class LibPeer:
+    """networkx / rustworkx / igraph: only the hop and path workloads (W1, W3, W4, W6)."""
+
+    def __init__(self, name):
+        import importlib
+        self.name = name
+        mod = {"networkx": "networkx", "rustworkx": "rustworkx", "igraph": "igraph"}[name]
+        self.m = importlib.import_module(mod)
+        self.version = getattr(self.m, "__version__", "?")
+
+    def open(self, path):
+        pass
+
+    def load(self, data):
+        with open(os.path.join(data, "persons.csv")) as f:
+            n = sum(1 for _ in f) - 1
+        edges = [(r[0], r[1]) for r in read_csv_rows(os.path.join(data, "knows.csv"), {0, 1, 2})]
+        if self.name == "networkx":
+            g = self.m.Graph()
+            g.add_nodes_from(range(n))
+            g.add_edges_from(edges)
+        elif self.name == "rustworkx":
+            g = self.m.PyGraph(multigraph=False)
+            g.add_nodes_from(range(n))
+            g.add_edges_from_no_data(edges)
+        else:
+            g = self.m.Graph(n=n, edges=edges, directed=False)
+        self.g = g
+        return "edge list read from knows.csv (structure only)"
+
+    def op(self, kind, node, src=None, dst=None):
+        g, name = self.g, self.name
+        if kind == "degree":
+            return g.degree(node)
+        if kind == "fof":
+            s = set()
+            if name == "networkx":
+                for y in g[node]:
+                    s.update(g[y])
+            elif name == "rustworkx":
+                for y in g.neighbors(node):
+                    s.update(g.neighbors(y))
+            else:
+                for lst in g.neighborhood(g.neighbors(node), order=1, mindist=1):
+                    s.update(lst)
+            s.discard(node)
+            return len(s)
+        if kind == "path":
+            if name == "networkx":
+                return self.m.shortest_path_length(g, src, dst)
+            if name == "rustworkx":
+                paths = self.m.graph_dijkstra_shortest_paths(g, src, target=dst)
+                return len(paths[dst]) - 1
+            return int(g.distances(src, dst)[0][0])
+        raise ValueError(kind)
+
+    def disk(self):
+        return None
+
+    def close(self):
+        self.g = None
+
+
+def make_peer(name):
+    if name in ("kuzu", "ladybug"):
+        return KuzuPeer(name)
+    if name == "falkordb":
+        return FalkorPeer()
+    return LibPeer(name)
+
+
+def worker_main(name):
+    """Line protocol: one JSON request in, one JSON answer out."""
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing else may write to the protocol stream
+    peer = None
+
+    def reply(obj):
+        out.write(json.dumps(obj, default=str) + "\n")
+        out.flush()
+
+    try:
+        peer = make_peer(name)
+        reply({"ok": True, "version": peer.version})
+    except Exception as e:  # noqa: BLE001
+        reply({"ok": False, "error": f"{type(e).__name__}: {e}"})
+        return 1
+    for line in sys.stdin:
+        req = json.loads(line)
+        op = req["op"]
+        try:
+            t0 = time.perf_counter()
+            if op == "open":
+                peer.open(req["path"])
+                res = None
+            elif op == "load":
+                res = peer.load(req["data"])
+            elif op == "query":
+                res = peer.query(req["text"])
+            elif op == "lib":
+                res = [[peer.op(req["kind"], req.get("node"), req.get("src"), req.get("dst"))]]
+            elif op == "disk":
+                res = peer.disk()
+            elif op == "pids":
+                res = peer.server_pids() if hasattr(peer, "server_pids") else []
+            elif op == "close":
+                peer.close()
+                res = None
+            elif op == "quit":
+                reply({"ok": True})
+                return 0
+            else:
+                raise ValueError(op)
+            dt = time.perf_counter() - t0
+            reply({"ok": True, "result": res, "seconds": dt})
+        except Exception as e:  # noqa: BLE001
+            reply({"ok": False, "error": f"{type(e).__name__}: {e}"})
+    return 0
+
+
+def cold_main(name, path, text):
+    """W8 for a peer: open the existing database and answer one query, in this new process."""
+    peer = make_peer(name)
+    if not text:  # the baseline: interpreter start and import only
+        print("[]")
+        return 0
+    peer.open(path)
+    rows = peer.query(text)
+    print(json.dumps(rows, default=str))
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# The orchestrator's handles on engine processes.
+
+class Timeout(Exception):
+    pass
+
+
+class Proc:
+    """A child process whose stdout lines arrive on a queue (so reads can time out)."""
+
+    def __init__(self, argv, cwd=None):
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  cwd=cwd, text=True, encoding="utf-8", bufsize=1)
+        self.q = queue.Queue()
+        self.err = []
+        threading.Thread(target=self._pump, args=(self.p.stdout, self.q), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.p.stderr, None), daemon=True).start()
+
+    def _pump(self, stream, q):
+        for line in stream:
+            if q is None:
+                self.err.append(line)
+                del self.err[:-50]
+            else:
+                q.put(line)
+        if q is not None:
+            q.put(None)
+
+    def send(self, text):
+        self.p.stdin.write(text)
+        self.p.stdin.flush()
+
+    def recv(self, timeout):
+        try:
+            line = self.q.get(timeout=timeout)
+        except queue.Empty:
+            raise Timeout(f"no answer in {timeout:.0f}s")
+        if line is None:
+            raise RuntimeError("process ended: " + "".join(self.err[-5:]).strip())
+        return line
+
+    def peak_rss(self):
+        """Peak resident set (VmHWM) of the process and its descendants, in bytes."""
+        return sum(peak_of(pid) for pid in [self.p.pid] + descendants(self.p.pid))
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+
+
+def descendants(pid):
+    out = []
+    try:
+        kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return out
+    for k in kids:
+        out.append(int(k))
+        out.extend(descendants(int(k)))
+    return out
+
+
+def peak_of(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def cypher_literal(v):
+    if isinstance(v, str):
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return str(v)
+
+
+class QuiverEngine:
+    name = "quiver"
+    NODE_BATCH = 10_000
+    REL_BATCH = 50_000
+
+    def __init__(self, binary, workdir, method="auto"):
+        self.binary = binary
+        self.workdir = workdir
+        self.version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip().split()[-1]
+        self.file_db = quiver_supports_files(binary, workdir)
+        self.db_path = os.path.join(workdir, "quiver.db") if self.file_db else None
+        helps = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+        self.has_import = subprocess.run([binary, "import", "--help"], capture_output=True).returncode == 0
+        self.has_load_flags = "--load-nodes" in helps
+        self.method = method  # auto, import, load-flags, load-csv, unwind
+        self.proc = None
+        self.import_peak = None
+
+    def start(self):
+        pass  # the process starts in load(): how depends on the W1 method
+
+    def spawn(self, extra=()):
+        argv = [self.binary] + ([self.db_path] if self.db_path else []) + ["--format", "json", "--keep-going"]
+        self.proc = Proc(argv + list(extra))
+
+    def run(self, text, timeout):
+        t0 = time.perf_counter()
+        self.proc.send(text + ";\n")
+        line = self.proc.recv(timeout)
+        dt = time.perf_counter() - t0
+        obj = json.loads(line)
+        if "error" in obj:
+            raise RuntimeError(f"{obj['error'].get('code')}: {obj['error'].get('message')}")
+        return obj["rows"], dt
+
+    def id_is_integer(self, timeout):
+        rows, _ = self.run("MATCH (p:Person {id: 0}) RETURN count(p) AS c", timeout)
+        return rows == [[1]]
+
+    def load(self, data, timeout):
+        m = self.method
+        persons_csv, knows_csv = os.path.join(data, "persons.csv"), os.path.join(data, "knows.csv")
+        if m in ("auto", "import") and self.has_import and self.file_db:
+            # the bulk importer into the database file, then the warm process opens it and builds the index
+            t0 = time.perf_counter()
+            p = subprocess.run([self.binary, "import", "--id-type", "integer", "--nodes", f"Person={persons_csv}",
+                                "--relationships", f"KNOWS={knows_csv}", self.db_path],
+                               capture_output=True, text=True, timeout=timeout)
+            if p.returncode != 0:
+                raise RuntimeError(f"quiver import failed: {p.stderr.strip()[-300:]}")
+            t_import = time.perf_counter() - t0
+            import resource  # the importer is the only big child to have ended so far
+            self.import_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+            self.spawn()
+            self.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
+            if not self.id_is_integer(timeout):
+                raise RuntimeError("after quiver import --id-type integer, p.id is not the integer id")
+            return time.perf_counter() - t0, (
+                f"`quiver import --id-type integer` into the database file ({fmt_time(t_import)}), then "
+                "CREATE INDEX on :Person(id) in the warm process that opened it")
+        if m in ("auto", "load-flags") and self.has_load_flags and not self.file_db:
+            t0 = time.perf_counter()
+            self.spawn(["--load-nodes", f"Person={persons_csv}", "--load-relationships", f"KNOWS={knows_csv}"])
+            rows, _ = self.run("MATCH (p:Person) RETURN p.id AS id LIMIT 1", timeout)
+            fix = ""
+            if rows and isinstance(rows[0][0], str):
+                # --load-nodes keeps id:ID as a string (no --id-type for it): make it the integer it is
+                self.run("MATCH (p:Person) SET p.id = toInteger(p.id)", timeout)
+                fix = ", `SET p.id = toInteger(p.id)` (the in-memory loader keeps id:ID as a string)"
+            self.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
+            dt = time.perf_counter() - t0
+            if not self.id_is_integer(timeout):
+                raise RuntimeError("after --load-nodes, p.id is not the integer id")
+            return dt, ("`--load-nodes Person=persons.csv --load-relationships KNOWS=knows.csv` (the bulk "
+                        f"importer, into memory; timed from process start){fix}, then CREATE INDEX on :Person(id)")
+        self.spawn()
+        if m in ("auto", "load-csv"):
+            probe = quiver_load_csv_probe(self, data, timeout)
+            if probe:
+                return probe
+            if m == "load-csv":
+                raise RuntimeError("this quiver has no LOAD CSV")
+        t0 = time.perf_counter()
+        persons = read_csv_rows(os.path.join(data, "persons.csv"), {0, 2})
+        knows = read_csv_rows(os.path.join(data, "knows.csv"), {0, 1, 2})
+        self.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
+        for i in range(0, len(persons), self.NODE_BATCH):
+            rows = ",".join("[" + ",".join(cypher_literal(x) for x in r) + "]" for r in persons[i:i + self.NODE_BATCH])
+            self.run(f"UNWIND [{rows}] AS r CREATE (:Person {{id: r[0], name: r[1], age: r[2], country: r[3]}})",
+                     timeout)
+        for i in range(0, len(knows), self.REL_BATCH):
+            rows = ",".join(f"[{a},{b},{s}]" for a, b, s in knows[i:i + self.REL_BATCH])
+            self.run(f"UNWIND [{rows}] AS r MATCH (a:Person {{id: r[0]}}), (b:Person {{id: r[1]}}) "
+                     "CREATE (a)-[:KNOWS {since: r[2]}]->(b)", timeout)
+        return time.perf_counter() - t0, (
+            f"index on :Person(id), then CREATE via UNWIND over literal lists piped on stdin ({self.NODE_BATCH} "
+            f"nodes / {self.REL_BATCH} relationships a statement; the pipe takes no parameters); "
+            "includes reading the CSVs in Python")
+
+    def disk(self):
+        if not self.db_path:
+            return None
+        return file_bytes(glob.glob(self.db_path + "*"))
+
+    def peak_rss(self):
+        return self.proc.peak_rss()
+
+    def stop(self):
+        if self.proc:
+            try:
+                self.proc.p.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def cold_argv(self, text):
+        return [self.binary, self.db_path, "--format", "json", "-c", text]
+
+
+def quiver_supports_files(binary, workdir):
+    """True when `quiver FILE` keeps a database in FILE (file databases have landed)."""
+    probe = os.path.join(workdir, "probe.db")
+    r = subprocess.run([binary, probe, "--format", "json", "-c", "CREATE (:Probe {x: 1})"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return False
+    r = subprocess.run([binary, probe, "--format", "json", "-c", "MATCH (n:Probe) RETURN count(n) AS c"],
+                       capture_output=True, text=True)
+    ok = r.returncode == 0 and '"rows":[[1]]' in r.stdout
+    for p in glob.glob(probe + "*"):
+        shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+    return ok
+
+
+def quiver_load_csv_probe(engine, data, timeout):
+    """W1 through LOAD CSV when quiver has it: returns (seconds, method) or None."""
+    try:
+        engine.run("LOAD CSV WITH HEADERS FROM 'file://" + os.path.join(data, "persons.csv") +
+                   "' AS r WITH r LIMIT 0 RETURN count(*) AS c", timeout)
+    except RuntimeError:
+        return None
+    t0 = time.perf_counter()
+    engine.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
+    # the headers are typed for `quiver import` (id:ID, age:int, ...): LOAD CSV sees them as plain names
+    engine.run("LOAD CSV WITH HEADERS FROM 'file://" + os.path.join(data, "persons.csv") + "' AS r "
+               "CREATE (:Person {id: toInteger(r.`id:ID`), name: r.name, age: toInteger(r.`age:int`), "
+               "country: r.country})", timeout)
+    engine.run("LOAD CSV WITH HEADERS FROM 'file://" + os.path.join(data, "knows.csv") + "' AS r "
+               "MATCH (a:Person {id: toInteger(r.`:START_ID`)}), (b:Person {id: toInteger(r.`:END_ID`)}) "
+               "CREATE (a)-[:KNOWS {since: toInteger(r.`since:int`)}]->(b)", timeout)
+    return time.perf_counter() - t0, "index on :Person(id), then LOAD CSV WITH HEADERS ... CREATE (nodes, then relationships)"
+
+
+class PeerEngine:
+    def __init__(self, name, python, workdir):
+        self.name = name
+        self.python = python
+        self.workdir = workdir
+        self.proc = Proc([python, os.path.abspath(__file__), "--worker", name])
+        hello = json.loads(self.proc.recv(120))
+        if not hello["ok"]:
+            self.proc.kill()
+            raise RuntimeError(hello["error"])
+        self.version = hello["version"]
+        self.db_path = os.path.join(workdir, f"{name}.db") if name in ("kuzu", "ladybug", "falkordb") else None
+
+    def call(self, req, timeout):
+        self.proc.send(json.dumps(req) + "\n")
+        ans = json.loads(self.proc.recv(timeout))
+        if not ans["ok"]:
+            raise RuntimeError(ans["error"])
+        return ans.get("result"), ans.get("seconds")
+
+    def start(self):
+        self.call({"op": "open", "path": self.db_path}, 120)
+
+    def load(self, data, timeout):
+        method, dt = self.call({"op": "load", "data": data}, timeout)
+        return dt, method
+
+    def run(self, text, timeout):
+        return self.call({"op": "query", "text": text}, timeout)
+
+    def run_lib(self, kind, who, exp, timeout):
+        req = {"op": "lib", "kind": kind}
+        if kind == "path":
+            req["src"], req["dst"] = exp["w6"]["src"], exp["w6"]["dst"]
+        else:
+            req["node"] = exp[who]["id"]
+        return self.call(req, timeout)
+
+    def disk(self):
+        if not self.db_path:
+            return None
+        return self.call({"op": "disk"}, 600)[0]
+
+    def peak_rss(self):
+        extra = self.call({"op": "pids"}, 60)[0] or []
+        return self.proc.peak_rss() + sum(peak_of(p) for p in extra)
+
+    def stop(self):
+        try:
+            self.call({"op": "close"}, 120)
+            self.call({"op": "quit"}, 60)
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            self.proc.p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def cold_argv(self, text):
+        return [self.python, os.path.abspath(__file__), "--cold", self.name, self.db_path, text]
+
+
+# ---------------------------------------------------------------------------
+# The run.
+
+def fmt_time(s):
+    if s is None:
+        return "—"
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.3g} ms"
+    return f"{s * 1e6:.3g} µs"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return None
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if b < 1024 or unit == "GiB":
+            return f"{b:.0f} {unit}" if unit == "B" else f"{b:.1f} {unit}"
+        b /= 1024
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", default="10k", help="tiny, 10k, 100k or 1m (see gen.py)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--reps", type=int, default=5, help="timed runs per query, after one warm-up")
+    ap.add_argument("--engines", default=",".join(ALL_ENGINES))
+    ap.add_argument("--quiver", default=os.path.join(ROOT, "target", "release", "quiver"))
+    ap.add_argument("--timeout", type=float, default=600, help="seconds one query may take before its engine is dropped")
+    ap.add_argument("--slow", type=float, default=30,
+                    help="a query whose warm-up took longer than this many seconds is timed once, not --reps times")
+    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--keep", action="store_true", help="keep the database directory")
+    ap.add_argument("--quiver-load", default="auto", choices=["auto", "import", "load-flags", "load-csv", "unwind"],
+                    help="quiver's W1: auto takes the first that this quiver has of import (file database), "
+                         "load-flags (in memory), load-csv, unwind")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--cold", nargs=3, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.worker:
+        return worker_main(a.worker)
+    if a.cold:
+        return cold_main(*a.cold)
+
+    import gen
+    data = os.path.abspath(gen.generate(a.size, a.seed, os.path.join(HERE, "data")))
+    exp = json.load(open(os.path.join(data, "expected.json")))
+    params = workload_params(exp)
+    workdir = tempfile.mkdtemp(prefix=f"quiver-bench-{a.size}-")
+    notes, failures = [], []
+    skipped = {}
+
+    def say(msg):
+        print(msg, flush=True)
+
+    failed_peers = set()
+    ff = os.path.join(HERE, ".venv", "peers-failed.txt")
+    if os.path.exists(ff):
+        failed_peers = {l.split()[0] for l in open(ff) if l.strip()}
+
+    # -- start every engine
+    engines = []
+    for name in a.engines.split(","):
+        try:
+            if name == "quiver":
+                if not os.access(a.quiver, os.X_OK):
+                    raise RuntimeError(f"{a.quiver} missing: run `cargo build --release` first")
+                e = QuiverEngine(a.quiver, workdir, a.quiver_load)
+            else:
+                pkg = "falkordblite" if name == "falkordb" else name
+                if pkg in failed_peers:
+                    raise RuntimeError(f"benches/setup.sh could not install {pkg}")
+                e = PeerEngine(name, sys.executable, workdir)
+            e.start()
+            engines.append(e)
+            say(f"started {name} {e.version}")
+        except Exception as ex:  # noqa: BLE001
+            skipped[name] = str(ex).strip().splitlines()[-1][:200] if str(ex).strip() else type(ex).__name__
+            say(f"*** SKIPPING {name}: {skipped[name]}")
+
+    # -- W1: bulk load, one engine at a time
+    results = {e.name: {} for e in engines}  # engine -> wid -> {"times": [...], "rows":..., "error":...}
+    load_methods = {}
+    alive = []
+    for e in engines:
+        say(f"W1 {e.name}: loading {a.size} ...")
+        try:
+            dt, method = e.load(data, a.timeout * 4)
+            results[e.name]["W1"] = {"times": [dt]}
+            load_methods[e.name] = method
+            alive.append(e)
+            say(f"W1 {e.name}: {fmt_time(dt)} ({method})")
+        except Exception as ex:  # noqa: BLE001
+            results[e.name]["W1"] = {"error": str(ex)[:300]}
+            failures.append(f"{e.name} W1 failed: {str(ex)[:300]}")
+            say(f"*** {e.name} W1 FAILED: {ex}")
+            e.stop()
+
+    # -- queries, engines taking turns run by run
+    def run_one(e, wid, text, libop):
+        if e.name in LIB_ENGINES:
+            kind, who = libop
+            return e.run_lib(kind, who, exp, a.timeout)
+        return e.run(text, a.timeout)
+
+    for wid, title, cypher, overrides, libop in WORKLOADS:
+        want = expected_rows(wid, exp)
+        todo = []
+        for e in alive:
+            if e.name in LIB_ENGINES and libop is None:
+                continue
+            todo.append((e, overrides.get(e.name, cypher) % params))
+        reps = {e.name: a.reps for e, _ in todo}
+        for rep in range(a.reps + 1):
+            for e, text in todo:
+                r = results[e.name].setdefault(wid, {"times": []})
+                if "error" in r or rep > reps[e.name]:
+                    continue
+                try:
+                    rows, dt = run_one(e, wid, text, libop)
+                except Timeout as ex:
+                    r["error"] = f"timed out ({ex}); engine dropped"
+                    failures.append(f"{e.name} {wid}: {r['error']}")
+                    say(f"*** {e.name} {wid}: {r['error']}")
+                    e.proc.kill()
+                    alive.remove(e)
+                    continue
+                except Exception as ex:  # noqa: BLE001
+                    r["error"] = str(ex)[:300]
+                    failures.append(f"{e.name} {wid}: error: {r['error']}")
+                    say(f"*** {e.name} {wid} ERROR: {r['error']}")
+                    continue
+                if rep == 0:
+                    r["rows"] = rows
+                    if not same(rows, want):
+                        r["error"] = f"WRONG ANSWER {short(rows)}, expected {short(want)}"
+                        failures.append(f"{e.name} {wid}: {r['error']}")
+                        say(f"*** {e.name} {wid}: {r['error']}")
+                        continue
+                    if dt > a.slow:
+                        reps[e.name] = 1
+                        r["note"] = f"warm-up took {fmt_time(dt)}: timed once"
+                    r["warmup"] = dt
+                else:
+                    r["times"].append(dt)
+        todo_names = ", ".join(
+            f"{e.name} {fmt_time(median(results[e.name][wid].get('times')))}" for e, _ in todo
+            if "error" not in results[e.name].get(wid, {}))
+        say(f"{wid} ({title}): {todo_names}")
+
+    # -- peak memory and size on disk, then stop the warm processes
+    rss, disk = {}, {}
+    for e in alive:
+        rss[e.name] = e.peak_rss()
+        try:
+            disk[e.name] = e.disk()
+        except Exception as ex:  # noqa: BLE001
+            disk[e.name] = None
+            notes.append(f"{e.name}: size on disk unknown ({ex})")
+    for e in alive:
+        if getattr(e, "import_peak", None):
+            notes.append(f"quiver import (its own process) peaked at {fmt_bytes(e.import_peak)} RSS; "
+                         "the table's peak RSS is the warm process that opened the file")
+        e.stop()
+    # size on disk once every process has closed its database (checkpoints and saves done)
+    for e in alive:
+        if getattr(e, "db_path", None) and disk.get(e.name) is not None:
+            disk[e.name] = max(disk[e.name], file_bytes(glob.glob(e.db_path + "*")))
+
+    # -- W8: cold start, a new process per run, engines taking turns
+    w2 = WORKLOADS[0][2] % params
+    cold = [e for e in alive if getattr(e, "db_path", None) and not (e.name == "quiver" and not e.file_db)]
+    for rep in range(a.reps + 1):
+        for e in cold:
+            r = results[e.name].setdefault("W8", {"times": []})
+            if "error" in r:
+                continue
+            t0 = time.perf_counter()
+            p = subprocess.run(e.cold_argv(w2), capture_output=True, text=True, timeout=a.timeout)
+            dt = time.perf_counter() - t0
+            try:
+                out = p.stdout.strip().splitlines()[-1]
+                rows = json.loads(out)
+                rows = rows["rows"] if isinstance(rows, dict) else rows
+            except Exception:  # noqa: BLE001
+                rows = None
+            if p.returncode != 0 or not same(rows, expected_rows("W2", exp)):
+                r["error"] = f"cold start failed or wrong: rc={p.returncode} out={short(p.stdout)} err={short(p.stderr[-300:])}"
+                failures.append(f"{e.name} W8: {r['error']}")
+                say(f"*** {e.name} W8: {r['error']}")
+                continue
+            if rep > 0:
+                r["times"].append(dt)
+    # the part of a peer's W8 that is Python starting and importing its package
+    for rep in range(a.reps + 1):
+        for e in cold:
+            if e.name == "quiver":
+                continue
+            r = results[e.name].setdefault("W8-base", {"times": []})
+            t0 = time.perf_counter()
+            p = subprocess.run(e.cold_argv(""), capture_output=True, text=True, timeout=a.timeout)
+            if p.returncode == 0 and rep > 0:
+                r["times"].append(time.perf_counter() - t0)
+    if cold:
+        say("W8 (cold start): " + ", ".join(
+            f"{e.name} {fmt_time(median(results[e.name].get('W8', {}).get('times')))}" for e in cold))
+
+    # -- report
+    stamp = datetime.datetime.now()
+    meta = {
+        "date": stamp.isoformat(timespec="seconds"),
+        "size": a.size, "seed": a.seed, "persons": exp["persons"], "knows": exp["knows"],
+        "reps": a.reps, "versions": {e.name: e.version for e in engines},
+        "skipped": skipped, "load_methods": load_methods,
+        "quiver_file_db": any(e.name == "quiver" and e.file_db for e in engines),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "command": "bash benches/compare " + " ".join(sys.argv[1:]),
+        "commit": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
+                                 text=True).stdout.strip(),
+    }
+    md = render(meta, exp, results, rss, disk, failures, notes, [e.name for e in engines])
+    os.makedirs(a.out, exist_ok=True)
+    base = os.path.join(a.out, f"{stamp:%Y-%m-%d}-{a.size}")
+    with open(base + ".md", "w") as f:
+        f.write(md)
+    with open(base + ".json", "w") as f:
+        json.dump({"meta": meta, "expected": exp, "results": results, "peak_rss": rss, "disk": disk,
+                   "failures": failures}, f, indent=1, default=str)
+    print()
+    print(md)
+    print(f"wrote {base}.md and .json")
+    if not a.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        print(f"databases kept in {workdir}")
+    return 1 if failures else 0
+
+
+ROW_TITLES = {
+    "W1": "W1 bulk load",
+    "W2": "W2 person by id",
+    "W3-hub": "W3 friends count, hub",
+    "W3-median": "W3 friends count, median",
+    "W4-hub": "W4 distinct friends-of-friends, hub",
+    "W4-median": "W4 distinct friends-of-friends, median",
+    "W5": "W5 persons per country, age > 30",
+    "W6": "W6 shortest-path length",
+    "W7": "W7 average age",
+    "W8": "W8 cold start (new process, W2)",
+    "W8-base": "… of which Python start + import",
+}
+
+
+def render(meta, exp, results, rss, disk, failures, notes, names):
+    peers = [n for n in names if n != "quiver"]
+    L = []
+    L.append(f"# quiver side-by-side benchmark: {meta['size']} "
+             f"({meta['persons']:,} persons, {meta['knows']:,} KNOWS)")
+    L.append("")
+    L.append(f"{meta['date']}, quiver at {meta['commit']}, seed {meta['seed']}, {meta['machine']}. "
+             f"Command: `{meta['command']}`")
+    L.append("")
+    L.append("Medians of " + str(meta["reps"]) + " timed runs after one warm-up (W1: one run). "
+             "In a peer's cell, the number in brackets is quiver's median divided by the peer's: "
+             "**above 1 means quiver is slower**. quiver is timed around a round trip through its stdin pipe "
+             "(`--format json`), the peers around their Python API call, all rows fetched. "
+             "The machine has 2 cores shared with other builds and jobs that may have been running: "
+             "treat differences under ~2x with care.")
+    L.append("")
+    L.append("| workload | " + " | ".join(names) + " |")
+    L.append("|---|" + "---|" * len(names))
+    wids = ["W1"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"]
+    for wid in wids:
+        q = results.get("quiver", {}).get(wid, {})
+        qmed = median(q.get("times")) if "error" not in q else None
+        cells = []
+        for n in names:
+            r = results.get(n, {}).get(wid)
+            if r is None:
+                if wid == "W8" and n == "quiver" and not meta["quiver_file_db"]:
+                    cells.append("n/a (in-memory only)")
+                elif wid == "W8-base" and n == "quiver":
+                    cells.append("—")
+                elif wid.startswith("W8") and n in LIB_ENGINES:
+                    cells.append("n/a (in-memory)")
+                else:
+                    cells.append("—")
+                continue
+            if "error" in r:
+                cells.append("**WRONG**" if r["error"].startswith("WRONG") else "**failed**")
+                continue
+            m = median(r.get("times"))
+            c = fmt_time(m)
+            if n != "quiver" and qmed and m and wid != "W8-base":
+                c += f" ({qmed / m:.2g}×)" if qmed / m < 10 else f" ({qmed / m:.0f}×)"
+            if r.get("note"):
+                c += " †"
+            cells.append(c)
+        L.append(f"| {ROW_TITLES[wid]} | " + " | ".join(cells) + " |")
+    rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]
+    L.append("| peak RSS | " + " | ".join(rcells) + " |")
+    dcells = []
+    for n in names:
+        if n == "quiver" and not meta["quiver_file_db"]:
+            dcells.append("n/a (in-memory only)")
+        elif n in LIB_ENGINES:
+            dcells.append("n/a (in-memory)")
+        else:
+            dcells.append(fmt_bytes(disk.get(n)) or "—")
+    L.append("| database size on disk | " + " | ".join(dcells) + " |")
+    L.append("")
+    L.append("Versions: " + ", ".join(f"{n} {v}" for n, v in meta["versions"].items()) + ".")
+    if meta["skipped"]:
+        L.append("")
+        L.append("**Skipped peers:** " + "; ".join(f"{n}: {why}" for n, why in meta["skipped"].items()))
+    L.append("")
+    L.append("W1 methods:")
+    for n, m in meta["load_methods"].items():
+        L.append(f"- {n}: {m}")
+    L.append("")
+    L.append(f"Answers checked against expected.json: hub = person {exp['hub']['id']} "
+             f"({exp['hub']['friends']} friends, {exp['hub']['fof']} friends-of-friends), median node = person "
+             f"{exp['median']['id']} ({exp['median']['friends']} friends, {exp['median']['fof']} friends-of-friends), "
+             f"shortest path {exp['w6']['src']} → {exp['w6']['dst']} of length {exp['w6']['length']}.")
+    L.append("")
+    L.append("Notes:")
+    L.append("- Peak RSS is the process's VmHWM (plus its children's: FalkorDB's redis-server); "
+             "for peers it includes the Python interpreter and the loaded CSV rows where the loader reads them "
+             "in Python (FalkorDB, the graph libraries).")
+    L.append("- networkx, rustworkx and igraph are libraries, not databases: they run only W1 (building the "
+             "graph from the edge list), W3, W4 and W6, through their own calls rather than Cypher.")
+    L.append("- W6 is one text for quiver (`shortestPath((a)-[:KNOWS*]-(b))`); Kùzu and LadybugDB spell it "
+             "`-[:KNOWS* SHORTEST 1..30]-`, FalkorDB (no undirected shortestPath) calls `algo.SPpaths` with "
+             "relDirection 'both'. Every other workload is the same Cypher text on every database.")
+    L.append("- W2 uses an index on :Person(id) in every database (Kùzu/LadybugDB: the primary key; "
+             "quiver and FalkorDB: CREATE INDEX before loading).")
+    L.append("- W8 for peers includes starting the Python interpreter and importing the package: the row "
+             "below it times just that (`python -c 'import pkg'`), for comparison. FalkorDB's W8 also starts "
+             "and stops its redis-server (which saves the database on the way out).")
+    if any(r.get("note") for rr in results.values() for r in rr.values()):
+        L.append("- †: the warm-up took longer than --slow, so the query was timed once.")
+    for n in notes:
+        L.append(f"- {n}")
+    if failures:
+        L.append("")
+        L.append("## FAILURES (excluded from the table)")
+        for f in failures:
+            L.append(f"- {f}")
+    L.append("")
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::ast::Mode;
 use crate::error::{Error, ErrorKind, Phase, Result};
-use crate::exec::{self, Context, Eval};
+use crate::exec::{self, Context};
 use crate::plan;
 use crate::procedure::{Procedure, ValueType};
 use crate::result::{NodeSnapshot, QueryResult, RelSnapshot};
@@ -320,15 +320,6 @@ impl Database {
     #[doc(hidden)]
     pub fn set_naive_planning(&mut self, naive: bool) {
         self.plan_options.naive = naive;
-    }
-
-    /// A read-only evaluation context (used by tests of the executor).
-    #[doc(hidden)]
-    pub fn with_eval<T>(&self, params: &Params, f: impl FnOnce(&Eval) -> T) -> T {
-        let procedures = &self.procedures;
-        let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
-        let ev = Eval::new(&self.graph, params, &self.interrupt, &lookup);
-        f(&ev)
     }
 }
 

@@ -299,9 +299,6 @@ pub fn profile(plan: &QueryPlan, graph: &crate::store::Graph, stats: &[Vec<(usiz
     .to_string()
 }
 
-/// Slots and which are free, for one row layout; see `scope.rs`.
-pub type SlotNames = Vec<Option<String>>;
-
 pub(crate) fn direction_arrow(d: Direction) -> (&'static str, &'static str) {
     match d {
         Direction::Outgoing => ("-", "->"),

@@ -141,7 +141,6 @@ impl<'a> Planner<'a> {
         pattern: &ast::Pattern,
         where_: Option<&ast::Expr>,
         scope: &mut Scope,
-        _clause: bool,
     ) -> PResult<MatchPlan> {
         let before = scope.width;
         let outer = scope.clone();

@@ -298,10 +298,10 @@ impl<'a> Planner<'a> {
                 }
                 Clause::Match(m) => {
                     if m.optional {
-                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope)?;
                         ops.push(Op::Optional { plan });
                     } else {
-                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                        let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope)?;
                         ops.push(Op::Match(plan));
                     }
                 }
@@ -1007,12 +1007,7 @@ impl<'a> Planner<'a> {
                     element: pattern.clone(),
                     span: pattern.span,
                 };
-                let plan = self.plan_match(
-                    &ast::Pattern { parts: vec![part] },
-                    predicate.as_deref(),
-                    &mut inner,
-                    false,
-                )?;
+                let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, predicate.as_deref(), &mut inner)?;
                 let projection = Box::new(self.compile_local(projection, &inner, ctx)?);
                 Expr::PatternComprehension {
                     pattern: Box::new(plan),
@@ -1030,7 +1025,7 @@ impl<'a> Planner<'a> {
                     element: element.clone(),
                     span: element.span,
                 };
-                let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, None, &mut inner, false)?;
+                let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, None, &mut inner)?;
                 let path_slot = inner.lookup(&path_name).unwrap_or(0);
                 Expr::PatternList(Box::new(plan), path_slot)
             }
@@ -1107,12 +1102,6 @@ impl<'a> Planner<'a> {
             place: ctx.place,
             ..Default::default()
         };
-        if ctx.strict {
-            // Outer variables must still come through grouping keys.
-            for (x, _) in ctx.subst.iter() {
-                let _ = x;
-            }
-        }
         self.compile(e, scope, &mut inner)
     }
 
@@ -1254,7 +1243,7 @@ impl<'a> Planner<'a> {
         for clause in &q.clauses {
             match clause {
                 Clause::Match(m) => {
-                    let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, true)?;
+                    let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope)?;
                     ops.push(if m.optional {
                         Op::Optional { plan }
                     } else {

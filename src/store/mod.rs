@@ -198,17 +198,6 @@ impl Graph {
         out
     }
 
-    pub fn degree(&self, id: NodeId, dir: Dir) -> usize {
-        let Some(&ix) = self.nodes.get(&id) else {
-            return 0;
-        };
-        match dir {
-            Dir::Outgoing => self.g.edges_directed(ix, PgDirection::Outgoing).count(),
-            Dir::Incoming => self.g.edges_directed(ix, PgDirection::Incoming).count(),
-            Dir::Both => self.neighbours(id, Dir::Both).len(),
-        }
-    }
-
     /// Properties as a map of names (for `properties(n)`, results, `n = ...`).
     pub fn props_to_map(&self, props: &Props) -> Map {
         props

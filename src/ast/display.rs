@@ -10,55 +10,6 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use super::*;
 
-/// Words that must be quoted to be read as a variable.
-const RESERVED: &[&str] = &[
-    "ALL",
-    "AND",
-    "AS",
-    "ASC",
-    "ASCENDING",
-    "BY",
-    "CALL",
-    "CASE",
-    "CONTAINS",
-    "CREATE",
-    "DELETE",
-    "DESC",
-    "DESCENDING",
-    "DETACH",
-    "DISTINCT",
-    "ELSE",
-    "END",
-    "ENDS",
-    "EXISTS",
-    "FALSE",
-    "IN",
-    "IS",
-    "LIMIT",
-    "MATCH",
-    "MERGE",
-    "NOT",
-    "NULL",
-    "ON",
-    "OPTIONAL",
-    "OR",
-    "ORDER",
-    "REMOVE",
-    "RETURN",
-    "SET",
-    "SKIP",
-    "STARTS",
-    "THEN",
-    "TRUE",
-    "UNION",
-    "UNWIND",
-    "WHEN",
-    "WHERE",
-    "WITH",
-    "XOR",
-    "YIELD",
-];
-
 fn plain(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
@@ -82,7 +33,7 @@ struct Var<'n>(&'n str);
 
 impl Display for Var<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if plain(self.0) && !RESERVED.iter().any(|k| k.eq_ignore_ascii_case(self.0)) {
+        if plain(self.0) && !crate::parser::RESERVED.iter().any(|k| k.eq_ignore_ascii_case(self.0)) {
             f.write_str(self.0)
         } else {
             quoted(f, self.0)

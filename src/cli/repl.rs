@@ -280,55 +280,19 @@ pub fn schema_text(s: &Schema) -> String {
     out
 }
 
-const KEYWORDS: &[&str] = &[
-    "ALL",
-    "AND",
-    "AS",
-    "ASC",
-    "ASCENDING",
-    "BY",
-    "CALL",
-    "CASE",
-    "CONTAINS",
+/// Words completed besides the reserved ones.
+const MORE_KEYWORDS: &[&str] = &[
     "COUNT",
-    "CREATE",
-    "DELETE",
-    "DESC",
-    "DESCENDING",
-    "DETACH",
-    "DISTINCT",
-    "ELSE",
-    "END",
-    "ENDS",
-    "EXISTS",
+    "CSV",
+    "DROP",
     "EXPLAIN",
-    "FALSE",
-    "IN",
-    "IS",
-    "LIMIT",
-    "MATCH",
-    "MERGE",
-    "NOT",
-    "NULL",
-    "ON",
-    "OPTIONAL",
-    "OR",
-    "ORDER",
+    "FIELDTERMINATOR",
+    "HEADERS",
+    "INDEX",
+    "INDEXES",
+    "LOAD",
     "PROFILE",
-    "REMOVE",
-    "RETURN",
-    "SET",
-    "SKIP",
-    "STARTS",
-    "THEN",
-    "TRUE",
-    "UNION",
-    "UNWIND",
-    "WHEN",
-    "WHERE",
-    "WITH",
-    "XOR",
-    "YIELD",
+    "SHOW",
 ];
 
 const COMMANDS: &[&str] = &[
@@ -399,8 +363,9 @@ pub fn complete(line: &str, pos: usize, schema: &Schema, in_statement: bool) -> 
         _ if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) => (start, Vec::new()),
         _ => {
             let upper = word.to_ascii_uppercase();
-            let cands = KEYWORDS
+            let cands = quiver::parser::RESERVED
                 .iter()
+                .chain(MORE_KEYWORDS)
                 .filter(|k| k.starts_with(&upper))
                 .map(|k| {
                     if word.chars().all(|c| c.is_lowercase() || !c.is_alphabetic()) {

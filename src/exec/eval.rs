@@ -176,16 +176,8 @@ impl<'g> Eval<'g> {
                 predicate,
                 projection,
             } => {
-                let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => {
-                        return Err(ExecError::type_error(format!(
-                            "a list comprehension needs a list, got {}",
-                            other.type_name()
-                        )))
-                    }
+                let Some(items) = list_operand(self.eval(list, row)?, "a list comprehension needs a list")? else {
+                    return Ok(Value::Null);
                 };
                 let mut r = row.clone();
                 let mut out = Vec::new();
@@ -209,16 +201,8 @@ impl<'g> Eval<'g> {
                 list,
                 predicate,
             } => {
-                let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => {
-                        return Err(ExecError::type_error(format!(
-                            "a quantifier needs a list, got {}",
-                            other.type_name()
-                        )))
-                    }
+                let Some(items) = list_operand(self.eval(list, row)?, "a quantifier needs a list")? else {
+                    return Ok(Value::Null);
                 };
                 let mut r = row.clone();
                 let (mut trues, mut nulls, mut falses) = (0usize, 0usize, 0usize);
@@ -236,44 +220,19 @@ impl<'g> Eval<'g> {
                         }
                     }
                 }
-                let unknown = nulls > 0;
-                match quantifier {
-                    Quantifier::All => {
-                        if falses > 0 {
-                            Value::Bool(false)
-                        } else if unknown {
-                            Value::Null
-                        } else {
-                            Value::Bool(true)
-                        }
-                    }
-                    Quantifier::Any => {
-                        if trues > 0 {
-                            Value::Bool(true)
-                        } else if unknown {
-                            Value::Null
-                        } else {
-                            Value::Bool(false)
-                        }
-                    }
-                    Quantifier::None => {
-                        if trues > 0 {
-                            Value::Bool(false)
-                        } else if unknown {
-                            Value::Null
-                        } else {
-                            Value::Bool(true)
-                        }
-                    }
-                    Quantifier::Single => {
-                        if trues > 1 {
-                            Value::Bool(false)
-                        } else if unknown {
-                            Value::Null
-                        } else {
-                            Value::Bool(trues == 1)
-                        }
-                    }
+                // Whether the answer is settled by what was seen, and what it is then.
+                let (settled, settled_value, otherwise) = match quantifier {
+                    Quantifier::All => (falses > 0, false, true),
+                    Quantifier::Any => (trues > 0, true, false),
+                    Quantifier::None => (trues > 0, false, true),
+                    Quantifier::Single => (trues > 1, false, trues == 1),
+                };
+                if settled {
+                    Value::Bool(settled_value)
+                } else if nulls > 0 {
+                    Value::Null
+                } else {
+                    Value::Bool(otherwise)
                 }
             }
             Expr::Reduce {
@@ -284,16 +243,8 @@ impl<'g> Eval<'g> {
                 expr,
             } => {
                 let mut accv = self.eval(init, row)?;
-                let list = self.eval(list, row)?;
-                let items = match list {
-                    Value::Null => return Ok(Value::Null),
-                    Value::List(items) => items,
-                    other => {
-                        return Err(ExecError::type_error(format!(
-                            "reduce needs a list, got {}",
-                            other.type_name()
-                        )))
-                    }
+                let Some(items) = list_operand(self.eval(list, row)?, "reduce needs a list")? else {
+                    return Ok(Value::Null);
                 };
                 let mut r = row.clone();
                 for x in items.iter() {
@@ -648,6 +599,15 @@ fn check_depth(v: Value) -> XResult<Value> {
         ));
     }
     Ok(v)
+}
+
+/// The list a comprehension, quantifier or reduce walks; `None` for null.
+fn list_operand(v: Value, what: &str) -> XResult<Option<Arc<Vec<Value>>>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::List(items) => Ok(Some(items)),
+        other => Err(ExecError::type_error(format!("{what}, got {}", other.type_name()))),
+    }
 }
 
 fn is_nan_comparison(l: &Value, r: &Value) -> bool {

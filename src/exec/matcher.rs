@@ -155,19 +155,30 @@ impl Matcher<'_, '_> {
         if !step.labels.iter().all(|l| rec.labels.contains(l)) {
             return Ok(false);
         }
-        for (key, _, e) in &step.props {
+        self.props_match(&step.props, &step.props_param, &rec.props, &Value::Node(n), row)
+    }
+
+    /// Whether an entity's properties satisfy a pattern's `{key: value}` map
+    /// (or `$param` map).
+    fn props_match(
+        &self,
+        wanted: &[(u32, std::sync::Arc<str>, crate::plan::Expr)],
+        param: &Option<crate::plan::Expr>,
+        props: &crate::store::Props,
+        entity: &Value,
+        row: &Row,
+    ) -> XResult<bool> {
+        for (key, _, e) in wanted {
             let want = self.ev.eval(e, row)?;
-            let have = rec.props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            let have = props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
             if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
                 return Ok(false);
             }
         }
-        if let Some(p) = &step.props_param {
-            if !self.map_matches(p, row, &Value::Node(n))? {
-                return Ok(false);
-            }
+        match param {
+            Some(p) => self.map_matches(p, row, entity),
+            None => Ok(true),
         }
-        Ok(true)
     }
 
     /// Whether every entry of the map `e` evaluates to equals the entity's property.
@@ -192,19 +203,13 @@ impl Matcher<'_, '_> {
         if !step.types.is_empty() && !step.types.contains(&rec.rel_type) {
             return Ok(false);
         }
-        for (key, _, e) in &step.rel_props {
-            let want = self.ev.eval(e, row)?;
-            let have = rec.props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-            if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
-                return Ok(false);
-            }
-        }
-        if let Some(p) = &step.rel_props_param {
-            if !self.map_matches(p, row, &Value::Relationship(rel))? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        self.props_match(
+            &step.rel_props,
+            &step.rel_props_param,
+            &rec.props,
+            &Value::Relationship(rel),
+            row,
+        )
     }
 
     /// Whether `rel` is not already used by another relationship of this pattern.

@@ -98,7 +98,7 @@ impl Drop for DepthGuard<'_> {
 
 /// Words that cannot be variables unless quoted (they may still be labels,
 /// relationship types and property keys).
-pub(crate) const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "ALL",
     "AND",
     "AS",

@@ -20,6 +20,9 @@
 mod clause;
 mod expression;
 mod lexical;
+
+/// Words that must be quoted (`` `match` ``) to be used as a variable.
+pub use lexical::RESERVED;
 mod pattern;
 mod schema;
 

@@ -10,8 +10,11 @@ use crate::exec::{self, Context, Eval};
 use crate::plan;
 use crate::procedure::{Procedure, ValueType};
 use crate::result::{NodeSnapshot, QueryResult, RelSnapshot};
-use crate::store::Graph;
+use crate::store::{Graph, Mark};
 use crate::value::{NodeId, RelId, Value};
+
+mod persist;
+pub use persist::Transaction;
 
 /// Query parameters: `$name` -> value.
 pub type Params = BTreeMap<String, Value>;
@@ -36,6 +39,10 @@ pub struct Database {
     plan_options: plan::PlanOptions,
     procedures: BTreeMap<String, Procedure>,
     interrupt: Arc<AtomicBool>,
+    /// The database file, when there is one (see `persist.rs`).
+    storage: Option<crate::storage::Storage>,
+    /// The open explicit transaction: where to roll back to.
+    tx: Option<Mark>,
 }
 
 impl Default for Database {
@@ -58,6 +65,8 @@ impl Database {
             plan_options: Default::default(),
             procedures: BTreeMap::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
+            storage: None,
+            tx: None,
         };
         for (name, column) in BUILTINS {
             let proc_name = match *name {
@@ -134,7 +143,9 @@ impl Database {
                 .collect();
             self.snapshot_entities(&mut result);
         }
-        self.graph.commit();
+        // Outside an explicit transaction the statement commits now (and, with
+        // a file, is durable before this returns).
+        self.end_statement(mark)?;
         Ok(result)
     }
 

@@ -16,11 +16,13 @@ pub mod result;
 pub mod script;
 pub mod semantic;
 mod stack;
+pub mod storage;
 pub mod store;
 pub mod value;
 
-pub use db::{Database, Params, Schema};
+pub use db::{Database, Params, Schema, Transaction};
 pub use error::{Error, ErrorKind, Phase, Position};
 pub use procedure::{Procedure, ValueType};
 pub use result::{NodeSnapshot, QueryResult, RelSnapshot, Stats};
+pub use storage::OpenOptions;
 pub use value::{NodeId, Path, RelId, Value};

@@ -75,12 +75,159 @@ fn version() {
     assert_eq!(stdout(&o).trim(), format!("quiver {}", env!("CARGO_PKG_VERSION")));
 }
 
+// ---- database files ----
+
+fn db_path() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.qv").to_str().unwrap().to_string();
+    (dir, path)
+}
+
 #[test]
-fn a_database_file_is_not_supported_yet() {
-    let o = quiver(&["graph.db", "-c", "RETURN 1"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not supported yet"), "{}", stderr(&o));
-    assert!(o.stdout.is_empty());
+fn a_database_file_keeps_the_graph_between_runs() {
+    let (_dir, path) = db_path();
+    let o = quiver(&[&path, "-c", "CREATE (:P {name: 'Ada'})"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // FILE after the options works too, and -c runs on the file's graph.
+    let o = quiver(&["--format", "json", "-c", "MATCH (p:P) RETURN p.name AS name", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_lines(&o)[0]["rows"], serde_json::json!([["Ada"]]));
+    // Piped statements too.
+    let o = quiver_with_stdin(&[&path, "--format", "csv"], "MATCH (p:P) RETURN count(p) AS n;\n");
+    assert_eq!(stdout(&o), "n\n1\n");
+}
+
+#[test]
+fn scripts_group_statements_with_begin_commit_rollback() {
+    let (_dir, path) = db_path();
+    let f = script(
+        "CREATE (:A);\n:begin\nCREATE (:B);\nCREATE (:B);\n:rollback\n:begin\nCREATE (:C); CREATE (:C);\n:commit\n",
+    );
+    let o = quiver(&[&path, "--format", "json", "-f", f.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        json_lines(&o).len(),
+        5,
+        "one JSON line per statement, none for commands"
+    );
+    let o = quiver(&[
+        &path,
+        "--format",
+        "csv",
+        "-c",
+        "MATCH (n) RETURN labels(n)[0] AS l, id(n) AS id ORDER BY id",
+    ]);
+    // Rolled-back ids are handed out again: the rollback restored the counter.
+    assert_eq!(stdout(&o), "l,id\nA,0\nC,1\nC,2\n");
+}
+
+#[test]
+fn an_unfinished_transaction_is_rolled_back_and_reported() {
+    let (_dir, path) = db_path();
+    let o = quiver_with_stdin(&[&path], ":begin\nCREATE (:A);\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("rolled back"), "{}", stderr(&o));
+    let o = quiver(&[&path, "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"]);
+    assert_eq!(stdout(&o), "n\n0\n");
+    let o = quiver(&[&path, "-c", ":commit"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no open transaction"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_and_dump_subcommands() {
+    let (_dir, path) = db_path();
+    quiver(&[&path, "-c", "CREATE (:P {name: 'Ada'})-[:KNOWS]->(:P {name: 'Alan'})"]);
+    let o = quiver(&["check", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("ok") && text.contains("2 nodes, 1 relationships"),
+        "{text}"
+    );
+    let o = quiver(&["dump", &path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dump = stdout(&o);
+    assert!(
+        dump.contains("CREATE (:`__QuiverDump`:`P` {`__quiver_id`: 0, `name`: 'Ada'});"),
+        "{dump}"
+    );
+    // The dump rebuilds the graph in memory and dumps to the same text.
+    let f = script(&dump);
+    let o = quiver(&[
+        "--format",
+        "csv",
+        "-f",
+        f.path().to_str().unwrap(),
+        "-c",
+        "MATCH (a)-[:KNOWS]->(b) RETURN a.name, b.name, labels(a)",
+    ]);
+    assert!(
+        stdout(&o).ends_with("a.name,b.name,labels(a)\nAda,Alan,['P']\n"),
+        "{}",
+        stdout(&o)
+    );
+    // A missing file is an error, not a new database.
+    let o = quiver(&["check", &format!("{path}.missing")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_second_writer_is_refused_at_once() {
+    let (_dir, path) = db_path();
+    let mut writer = Command::new(BIN)
+        .args([&path, "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = writer.stdin.take().unwrap();
+    let mut out = BufReader::new(writer.stdout.take().unwrap());
+    stdin.write_all(b"CREATE (:A);\n").unwrap();
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.contains("nodes_created"), "{line}");
+    let started = std::time::Instant::now();
+    let o = quiver(&[&path, "-c", "RETURN 1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is locked"), "{}", stderr(&o));
+    let o = quiver(&[&path, "--read-only", "-c", "RETURN 1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is locked"), "{}", stderr(&o));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "refused at once, not after a wait"
+    );
+    drop(stdin);
+    assert!(writer.wait().unwrap().success());
+    // Once the writer is gone, read-only opens work and refuse writes.
+    let o = quiver(&[
+        &path,
+        "--read-only",
+        "--format",
+        "csv",
+        "-c",
+        "MATCH (n) RETURN count(n) AS n",
+    ]);
+    assert_eq!(stdout(&o), "n\n1\n", "{}", stderr(&o));
+    let o = quiver(&[&path, "--read-only", "-c", "CREATE (:B)"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+}
+
+#[test]
+fn files_of_other_formats_are_refused() {
+    let (_dir, path) = db_path();
+    std::fs::write(&path, b"SQLite format 3\0 and then some bytes of a page").unwrap();
+    let o = quiver(&[&path, "-c", "RETURN 1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not a quiver database: it is an SQLite database"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// How results are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -39,7 +39,10 @@ it starts an interactive shell (type :help there), otherwise it runs each
 ;-terminated statement as soon as it arrives and writes its result at once,
 so another program can drive quiver through a pipe.
 
-Statements run in command-line order in one process, on one in-memory graph.
+Statements run in command-line order in one process, on one graph: in memory,
+or in the database file FILE (each statement is durable when quiver reports it
+done). In scripts, lines :begin, :commit and :rollback group statements into
+one transaction; see the README's \"Files and transactions\".
 At the first error quiver reports it and exits with status 1, unless
 --keep-going is given (then it exits 1 at the end if anything failed).
 Usage errors (a bad option, a bad --param literal) exit with status 2.
@@ -55,6 +58,9 @@ Examples:
          -c 'MATCH (p {name: $name}) WHERE p.age IN $ages RETURN p'
   echo 'UNWIND range(1, 3) AS i RETURN i;' | quiver --format json
   quiver -f - < script.cypher
+  quiver my.qv -c \"CREATE (:Person {name: 'Ada'})\"
+  quiver check my.qv
+  quiver dump my.qv > my.cypher
 
 With --format json each statement prints one line:
   {\"columns\":[...],\"rows\":[[...]],\"stats\":{\"nodes_created\":0,...}}
@@ -64,7 +70,7 @@ or, when it fails (also on standard output):
 /// quiver: an embedded property-graph database queried with a subset of the
 /// openCypher query language.
 #[derive(Debug, Parser)]
-#[command(name = "quiver", version, about, long_about = None, after_long_help = AFTER_LONG_HELP)]
+#[command(name = "quiver", version, about, long_about = None, after_long_help = AFTER_LONG_HELP, args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Run statement Q (repeatable; runs in order with -f, on one graph)
     #[arg(short = 'c', long = "command", value_name = "Q")]
@@ -90,9 +96,38 @@ pub struct Args {
     #[arg(long)]
     pub keep_going: bool,
 
-    /// Database file (not supported yet: quiver keeps its graph in memory)
+    /// Open the database file FILE instead of an in-memory graph (created if missing)
     #[arg(value_name = "FILE")]
     pub database: Option<PathBuf>,
+
+    /// Open FILE without writing (refused while a writer has it open)
+    #[arg(long, requires = "database")]
+    pub read_only: bool,
+
+    /// Checkpoint once the log holds more than BYTES (and more than the snapshot); for tests
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub checkpoint_after: Option<u64>,
+
+    #[command(subcommand)]
+    pub tool: Option<Tool>,
+}
+
+/// File tools: `quiver check FILE`, `quiver dump FILE`.
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+pub enum Tool {
+    /// Verify a database file and its log (every checksum) and say what it holds
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Write the whole graph as a Cypher script that rebuilds it (here or in another Cypher database)
+    Dump {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write the script to OUT instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// One `-c` or `-f`, in command-line order.

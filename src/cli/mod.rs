@@ -4,6 +4,7 @@
 pub mod args;
 pub mod batch;
 pub mod format;
+pub mod lines;
 pub mod repl;
 pub mod runner;
 #[cfg(test)]
@@ -23,13 +24,28 @@ use runner::Runner;
 /// (0 fine, 1 a statement failed, 2 a usage error).
 pub fn main() -> i32 {
     let (args, actions) = Args::parse_with_actions();
-    if let Some(file) = &args.database {
-        usage_error(&format!(
-            "opening a database file ('{}') is not supported yet: quiver keeps its graph in memory, so run it without FILE",
-            file.display()
-        ));
+    if let Some(tool) = &args.tool {
+        return run_tool(tool);
     }
-    let db = Database::in_memory();
+    let db = match &args.database {
+        Some(path) => {
+            let mut options = quiver::OpenOptions {
+                read_only: args.read_only,
+                ..quiver::OpenOptions::default()
+            };
+            if let Some(bytes) = args.checkpoint_after {
+                options.checkpoint_min_bytes = bytes;
+            }
+            match Database::open_with(path, &options) {
+                Ok(db) => db,
+                Err(e) => {
+                    eprintln!("quiver: {e}");
+                    return 1;
+                }
+            }
+        }
+        None => Database::in_memory(),
+    };
     let interrupt = db.interrupt_flag();
     let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
     runner.format = args.format.unwrap_or_default();
@@ -66,6 +82,7 @@ pub fn main() -> i32 {
         runner.fit_tables = io::stdout().is_terminal();
         return repl::run(runner);
     }
+    runner.warnings();
     if !stopped {
         let _ = if actions.is_empty() {
             batch::run_stdin(&mut runner)
@@ -73,10 +90,64 @@ pub fn main() -> i32 {
             batch::run_actions(&mut runner, &actions)
         };
     }
-    if runner.failed {
+    if runner::Engine::in_transaction(&runner.db) {
+        let _ = runner.db.rollback();
+        runner.err("quiver: a transaction was still open at the end: it was rolled back (:commit makes it stick)\n");
+        runner.failed = true;
+    }
+    let Runner { db, failed, .. } = runner;
+    if let Err(e) = db.close() {
+        eprintln!("quiver: closing the database: {e}");
+        return 1;
+    }
+    if failed {
         1
     } else {
         0
+    }
+}
+
+/// `quiver check FILE` and `quiver dump FILE`.
+fn run_tool(tool: &args::Tool) -> i32 {
+    match tool {
+        args::Tool::Check { file } => match quiver::storage::check::check(&quiver::storage::file::RealFs, file) {
+            Ok(report) => {
+                print!("{report}");
+                0
+            }
+            Err(e) => {
+                eprintln!("quiver: {e}");
+                1
+            }
+        },
+        args::Tool::Dump { file, output } => {
+            let options = quiver::OpenOptions {
+                read_only: true,
+                ..quiver::OpenOptions::default()
+            };
+            let db = match Database::open_with(file, &options) {
+                Ok(db) => db,
+                Err(e) => {
+                    eprintln!("quiver: {e}");
+                    return 1;
+                }
+            };
+            let written = match output {
+                Some(out) => std::fs::File::create(out).and_then(|mut f| {
+                    db.dump(&mut f)?;
+                    f.sync_all()
+                }),
+                None => db.dump(&mut io::stdout().lock()),
+            };
+            match written {
+                Ok(()) => 0,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("quiver: cannot write the dump: {e}");
+                    1
+                }
+            }
+        }
     }
 }
 

@@ -147,6 +147,10 @@ impl<E: Engine> Session<E> {
                 };
                 self.runner.out(s);
             }
+            ":begin" | ":commit" | ":rollback" | ":checkpoint" => {
+                let _ = self.runner.run_command(text, Origin::Command, 1, false);
+            }
+            ":dump" => self.dump(unquote(rest)),
             ":read" => {
                 let path = unquote(rest);
                 if path.is_empty() {
@@ -160,6 +164,23 @@ impl<E: Engine> Session<E> {
                 .err(&format!("unknown command '{name}' (type :help for the list)\n")),
         }
         Step::Continue
+    }
+
+    /// `:dump [FILE]`: the graph as a Cypher script, to FILE or the screen.
+    fn dump(&mut self, path: &str) {
+        let mut text = Vec::new();
+        if let Err(e) = self.runner.db.dump(&mut text) {
+            self.runner.err(&format!("cannot dump: {e}\n"));
+            return;
+        }
+        if path.is_empty() {
+            self.runner.out(&String::from_utf8_lossy(&text));
+            return;
+        }
+        match std::fs::write(path, &text) {
+            Ok(()) => self.runner.out(&format!("dump written to {path}\n")),
+            Err(e) => self.runner.err(&format!("cannot write {path}: {e}\n")),
+        }
     }
 
     fn set_param(&mut self, rest: &str) {
@@ -205,6 +226,9 @@ Commands:
   :format table|csv|json|dot  how results are written (now: {})
   :timing                     show or hide the elapsed time in table footers
   :read FILE                  run the statements of a script file
+  :begin, :commit, :rollback  group statements into one transaction
+  :checkpoint                 fold the database file's log into its snapshot
+  :dump [FILE]                write the graph as a Cypher script (to FILE)
   :quit, :exit                leave (so does Ctrl-D)
 Ctrl-C cancels a running statement, or clears the statement being typed.
 Tab completes keywords, labels and relationship types (after ':') and
@@ -302,7 +326,20 @@ const KEYWORDS: &[&str] = &[
 ];
 
 const COMMANDS: &[&str] = &[
-    ":help", ":schema", ":param", ":params", ":format", ":timing", ":read", ":quit", ":exit",
+    ":help",
+    ":schema",
+    ":param",
+    ":params",
+    ":format",
+    ":timing",
+    ":read",
+    ":begin",
+    ":commit",
+    ":rollback",
+    ":checkpoint",
+    ":dump",
+    ":quit",
+    ":exit",
 ];
 
 /// Completions for `line` with the cursor at byte `pos`: where the replaced
@@ -474,6 +511,12 @@ pub fn run(runner: Runner<Database>) -> i32 {
                 return 1;
             }
         }
+    }
+    if session.runner.db.in_transaction() {
+        let _ = session.runner.db.rollback();
+        session
+            .runner
+            .err("quiver: the open transaction was rolled back (:commit makes it stick)\n");
     }
     0
 }

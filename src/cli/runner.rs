@@ -7,17 +7,40 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quiver::script::{split, Splitter, Statement};
+use quiver::script::Statement;
 use quiver::{Database, Error, Params, QueryResult, Schema, Value};
 
 use crate::cli::args::Format;
 use crate::cli::format::{self, json};
+use crate::cli::lines::{self, Item, Lines};
 
 /// What the front end needs of a database (a trait so tests can use a fake).
 pub trait Engine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
     fn eval_literal(&mut self, text: &str) -> Result<Value, Error>;
     fn schema(&self) -> Schema;
+    /// Explicit transactions and files (a fake engine may leave them out).
+    fn begin(&mut self) -> Result<(), Error> {
+        Err(Error::io("transactions are not supported here"))
+    }
+    fn commit(&mut self) -> Result<(), Error> {
+        Err(Error::io("transactions are not supported here"))
+    }
+    fn rollback(&mut self) -> Result<(), Error> {
+        Err(Error::io("transactions are not supported here"))
+    }
+    fn in_transaction(&self) -> bool {
+        false
+    }
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn dump(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Err(io::Error::other("dump is not supported here"))
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl Engine for Database {
@@ -29,6 +52,27 @@ impl Engine for Database {
     }
     fn schema(&self) -> Schema {
         Database::schema(self)
+    }
+    fn begin(&mut self) -> Result<(), Error> {
+        Database::begin(self)
+    }
+    fn commit(&mut self) -> Result<(), Error> {
+        Database::commit(self)
+    }
+    fn rollback(&mut self) -> Result<(), Error> {
+        Database::rollback(self)
+    }
+    fn in_transaction(&self) -> bool {
+        Database::in_transaction(self)
+    }
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        Database::checkpoint(self)
+    }
+    fn dump(&self, out: &mut dyn Write) -> io::Result<()> {
+        Database::dump(self, out)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        Database::take_warnings(self)
     }
 }
 
@@ -131,6 +175,7 @@ impl<E: Engine> Runner<E> {
         let outcome = guarded(|| db.execute(&st.text, params));
         self.running.store(false, Ordering::SeqCst);
         let elapsed = started.elapsed();
+        self.warnings();
         match outcome {
             Ok(r) => {
                 if !quiet {
@@ -139,6 +184,57 @@ impl<E: Engine> Runner<E> {
                 Ok(())
             }
             Err(f) => self.fail(f, origin, Some(st)),
+        }
+    }
+
+    /// Writes the database's warnings to standard error.
+    pub fn warnings(&mut self) {
+        for w in self.db.take_warnings() {
+            self.err(&format!("quiver: warning: {w}\n"));
+        }
+    }
+
+    /// Runs a script's `:command` (`:begin`, `:commit`, `:rollback`,
+    /// `:checkpoint`); says what it did unless `quiet`.
+    pub fn run_command(&mut self, command: &str, origin: Origin, line: usize, quiet: bool) -> Result<(), Stop> {
+        let name = command.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let db = &mut self.db;
+        let outcome = match name.as_str() {
+            ":begin" => guarded(|| db.begin()).map(|_| "transaction open"),
+            ":commit" => guarded(|| db.commit()).map(|_| "transaction committed"),
+            ":rollback" => guarded(|| db.rollback()).map(|_| "transaction rolled back"),
+            ":checkpoint" => guarded(|| db.checkpoint()).map(|_| "checkpoint done"),
+            _ => Err(Failure::Query(Error::new(
+                quiver::ErrorKind::SyntaxError,
+                "UnknownCommand",
+                quiver::Phase::Compile,
+                format!("unknown command '{name}' (a script may use :begin, :commit, :rollback and :checkpoint)"),
+            ))),
+        };
+        self.warnings();
+        match outcome {
+            Ok(done) => {
+                if !quiet {
+                    self.out(&format!("{done}\n"));
+                }
+                Ok(())
+            }
+            Err(f) => {
+                let st = Statement {
+                    text: command.to_string(),
+                    offset: 0,
+                    line,
+                    column: 1,
+                };
+                self.fail(f, origin, Some(&st))
+            }
+        }
+    }
+
+    fn run_item(&mut self, item: Item, origin: Origin, quiet: bool) -> Result<(), Stop> {
+        match item {
+            Item::Statement(st) => self.run_statement(&st, origin, quiet),
+            Item::Command(c, line) => self.run_command(&c, origin, line, true),
         }
     }
 
@@ -211,8 +307,8 @@ impl<E: Engine> Runner<E> {
 
     /// Runs the statements of a whole text in order.
     pub fn run_text(&mut self, text: &str, origin: Origin, quiet: bool) -> Result<(), Stop> {
-        for st in split(text) {
-            self.run_statement(&st, origin, quiet)?;
+        for item in lines::split(text) {
+            self.run_item(item, origin, quiet)?;
         }
         Ok(())
     }
@@ -236,7 +332,7 @@ impl<E: Engine> Runner<E> {
     /// its line), writing its result before reading on, so a program can
     /// drive quiver through a pipe.
     pub fn run_stream(&mut self, mut input: impl BufRead, name: &str, quiet: bool) -> Result<(), Stop> {
-        let mut splitter = Splitter::new();
+        let mut splitter = Lines::new();
         // Bytes of a character split between two reads.
         let mut partial: Vec<u8> = Vec::new();
         loop {
@@ -253,8 +349,8 @@ impl<E: Engine> Runner<E> {
                 Err(e) => (e.valid_up_to(), e.error_len().is_some()),
             };
             let text = String::from_utf8(partial.drain(..valid).collect()).expect("checked UTF-8");
-            for st in splitter.push(&text) {
-                self.run_statement(&st, Origin::File(name), quiet)?;
+            for item in splitter.push(&text) {
+                self.run_item(item, Origin::File(name), quiet)?;
             }
             if bad {
                 return self.read_failure(name, "stream did not contain valid UTF-8");
@@ -263,10 +359,10 @@ impl<E: Engine> Runner<E> {
         if !partial.is_empty() {
             return self.read_failure(name, "stream did not contain valid UTF-8");
         }
-        match splitter.finish() {
-            Some(st) => self.run_statement(&st, Origin::File(name), quiet),
-            None => Ok(()),
+        for item in splitter.finish() {
+            self.run_item(item, Origin::File(name), quiet)?;
         }
+        Ok(())
     }
 
     fn read_failure(&mut self, name: &str, why: &str) -> Result<(), Stop> {

@@ -511,3 +511,35 @@ fn schema_text_says_none() {
         "Labels:\n  (none)\nRelationship types:\n  (none)\nProperty keys:\n  (none)\n"
     );
 }
+
+#[test]
+fn session_transactions_and_dump_on_a_real_database() {
+    let out = Buf::default();
+    let err = Buf::default();
+    let r = Runner::new(
+        quiver::Database::in_memory(),
+        Box::new(out.clone()),
+        Box::new(err.clone()),
+    );
+    let mut s = Session::new(r, None);
+    s.line(":begin");
+    assert_eq!(out.take(), "transaction open\n");
+    s.line("CREATE (:A {k: 'x'});");
+    s.line(":rollback");
+    assert!(out.take().ends_with("transaction rolled back\n"));
+    s.line(":begin");
+    s.line("CREATE (:B {k: 'y'});");
+    s.line(":commit");
+    assert!(out.take().ends_with("transaction committed\n"));
+    s.line(":commit");
+    assert!(err.take().contains("no open transaction"));
+    s.line(":dump");
+    let dump = out.take();
+    assert!(
+        dump.contains("CREATE (:`__QuiverDump`:`B` {`__quiver_id`: 0, `k`: 'y'});"),
+        "{dump}"
+    );
+    assert!(!dump.contains(":`A`"), "{dump}");
+    s.line(":checkpoint");
+    assert_eq!(out.take(), "checkpoint done\n");
+}

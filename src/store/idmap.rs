@@ -73,6 +73,11 @@ impl<K: DenseId, V: Copy> IdMap<K, V> {
         old
     }
 
+    /// Makes room for `additional` more ids past the current highest.
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

@@ -7,6 +7,7 @@
 //! undone exactly, ids included.
 
 mod idmap;
+mod image;
 mod index;
 mod intern;
 mod journal;
@@ -18,6 +19,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
 use idmap::IdMap;
+pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
 pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;

@@ -1,0 +1,232 @@
+//! The file layer: the few operations storage needs (open, read, append,
+//! truncate, fsync, rename, directory fsync, lock) behind a trait, so tests
+//! can swap in [`FaultyFs`], which fails the Nth write or fsync, writes short,
+//! or reports a full disk.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// A file system.
+pub trait Fs: Send + Sync {
+    /// Opens a file for reading (and writing unless `read_only`); creates it
+    /// when `create`.
+    fn open(&self, path: &Path, read_only: bool, create: bool) -> io::Result<Box<dyn FileHandle>>;
+    fn exists(&self, path: &Path) -> bool;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn remove(&self, path: &Path) -> io::Result<()>;
+    /// Makes a rename or a creation in `dir` durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// One open file.
+pub trait FileHandle: Send {
+    fn len(&mut self) -> io::Result<u64>;
+    /// Reads `buf.len()` bytes at `offset`.
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+    /// Writes all of `buf` at `offset`.
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()>;
+    fn set_len(&mut self, len: u64) -> io::Result<()>;
+    /// fsync (data and metadata).
+    fn sync(&mut self) -> io::Result<()>;
+    /// Takes the OS lock without waiting: `Ok(false)` when another holds it.
+    fn try_lock(&mut self, exclusive: bool) -> io::Result<bool>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RealFs;
+
+struct RealFile(File);
+
+impl Fs for RealFs {
+    fn open(&self, path: &Path, read_only: bool, create: bool) -> io::Result<Box<dyn FileHandle>> {
+        let f = OpenOptions::new()
+            .read(true)
+            .write(!read_only)
+            .create(create && !read_only)
+            .truncate(false)
+            .open(path)?;
+        Ok(Box::new(RealFile(f)))
+    }
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            File::open(dir)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(())
+        }
+    }
+}
+
+impl FileHandle for RealFile {
+    fn len(&mut self) -> io::Result<u64> {
+        Ok(self.0.metadata()?.len())
+    }
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.0.seek(SeekFrom::Start(offset))?;
+        self.0.read_exact(buf)
+    }
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()> {
+        self.0.seek(SeekFrom::Start(offset))?;
+        self.0.write_all(buf)
+    }
+    fn set_len(&mut self, len: u64) -> io::Result<()> {
+        self.0.set_len(len)
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        self.0.sync_all()
+    }
+    fn try_lock(&mut self, exclusive: bool) -> io::Result<bool> {
+        let r = if exclusive {
+            self.0.try_lock()
+        } else {
+            self.0.try_lock_shared()
+        };
+        match r {
+            Ok(()) => Ok(true),
+            Err(TryLockError::WouldBlock) => Ok(false),
+            Err(TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+/// Which faults a [`FaultyFs`] injects. Writes and fsyncs are counted from 1
+/// across all files.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// The Nth write fails.
+    pub fail_write: Option<u64>,
+    /// The failing write first writes half its bytes (a short write).
+    pub short_write: bool,
+    /// The failing write reports a full disk (ENOSPC) rather than EIO.
+    pub disk_full: bool,
+    /// Once failed, every later write fails too (a disk that stays full).
+    pub sticky: bool,
+    /// The Nth fsync fails.
+    pub fail_sync: Option<u64>,
+    /// Counters (read them after a run to pick the next fault).
+    pub writes: u64,
+    pub syncs: u64,
+    /// A fault has fired.
+    pub fired: bool,
+}
+
+/// A file system that injects [`Faults`] into the real one.
+#[derive(Clone, Debug, Default)]
+pub struct FaultyFs {
+    pub faults: Arc<Mutex<Faults>>,
+}
+
+impl FaultyFs {
+    pub fn new(faults: Faults) -> FaultyFs {
+        FaultyFs {
+            faults: Arc::new(Mutex::new(faults)),
+        }
+    }
+
+    pub fn state(&self) -> Faults {
+        self.faults.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+}
+
+struct FaultyFile {
+    inner: RealFile,
+    faults: Arc<Mutex<Faults>>,
+}
+
+fn injected(disk_full: bool) -> io::Error {
+    if disk_full {
+        io::Error::from_raw_os_error(28) // ENOSPC
+    } else {
+        io::Error::other("injected I/O error")
+    }
+}
+
+impl Fs for FaultyFs {
+    fn open(&self, path: &Path, read_only: bool, create: bool) -> io::Result<Box<dyn FileHandle>> {
+        let f = OpenOptions::new()
+            .read(true)
+            .write(!read_only)
+            .create(create && !read_only)
+            .truncate(false)
+            .open(path)?;
+        Ok(Box::new(FaultyFile {
+            inner: RealFile(f),
+            faults: self.faults.clone(),
+        }))
+    }
+    fn exists(&self, path: &Path) -> bool {
+        RealFs.exists(path)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        RealFs.rename(from, to)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        RealFs.remove(path)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        let mut f = self.faults.lock().map_err(|_| io::Error::other("poisoned"))?;
+        f.syncs += 1;
+        if f.fail_sync == Some(f.syncs) {
+            f.fired = true;
+            return Err(io::Error::other("injected fsync failure"));
+        }
+        drop(f);
+        RealFs.sync_dir(dir)
+    }
+}
+
+impl FileHandle for FaultyFile {
+    fn len(&mut self) -> io::Result<u64> {
+        self.inner.len()
+    }
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.inner.read_at(offset, buf)
+    }
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()> {
+        let mut f = self.faults.lock().map_err(|_| io::Error::other("poisoned"))?;
+        f.writes += 1;
+        let fail = f.fail_write == Some(f.writes) || (f.sticky && f.fired && f.fail_write.is_some());
+        if fail {
+            f.fired = true;
+            let (short, full) = (f.short_write, f.disk_full);
+            drop(f);
+            if short && buf.len() > 1 {
+                self.inner.write_at(offset, &buf[..buf.len() / 2])?;
+            }
+            return Err(injected(full));
+        }
+        drop(f);
+        self.inner.write_at(offset, buf)
+    }
+    fn set_len(&mut self, len: u64) -> io::Result<()> {
+        self.inner.set_len(len)
+    }
+    fn sync(&mut self) -> io::Result<()> {
+        let mut f = self.faults.lock().map_err(|_| io::Error::other("poisoned"))?;
+        f.syncs += 1;
+        if f.fail_sync == Some(f.syncs) {
+            f.fired = true;
+            return Err(io::Error::other("injected fsync failure"));
+        }
+        drop(f);
+        self.inner.sync()
+    }
+    fn try_lock(&mut self, exclusive: bool) -> io::Result<bool> {
+        self.inner.try_lock(exclusive)
+    }
+}

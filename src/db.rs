@@ -149,6 +149,32 @@ impl Database {
         Ok(result)
     }
 
+    /// Bulk-loads node and relationship files straight into the store (see
+    /// [`crate::import`]): all of them, or, when any row is bad, nothing.
+    /// Outside an explicit transaction the import is one commit (with a
+    /// file, durable when this returns); inside one, it is part of it.
+    pub fn import(&mut self, spec: &crate::import::ImportSpec) -> Result<crate::import::ImportSummary> {
+        self.import_with_progress(spec, &mut ())
+    }
+
+    /// [`Database::import`], telling `progress` how many bytes have been read.
+    /// The [`Database::interrupt_flag`] cancels it.
+    pub fn import_with_progress(
+        &mut self,
+        spec: &crate::import::ImportSpec,
+        progress: &mut dyn crate::import::Progress,
+    ) -> Result<crate::import::ImportSummary> {
+        self.interrupt.store(false, Ordering::Relaxed);
+        let mark = self.graph.mark();
+        // On a bad row the import has already rolled the graph back to `mark`.
+        let summary = crate::import::run(&mut self.graph, spec, progress, &self.interrupt)?;
+        // Like a statement: refused on a read-only file; inside an explicit
+        // transaction it waits for its commit (a rollback undoes it);
+        // otherwise it commits now, as one commit, durably with a file.
+        self.end_statement(mark)?;
+        Ok(summary)
+    }
+
     /// Records the labels and properties of every entity the rows mention.
     fn snapshot_entities(&self, result: &mut QueryResult) {
         let mut nodes = Vec::new();

@@ -21,6 +21,8 @@ pub enum ErrorKind {
     Interrupted,
     /// Input/output failure (files given to the CLI, persistence).
     IoError,
+    /// Malformed data in a file being loaded (`LOAD CSV`, bulk import).
+    DataError,
 }
 
 impl ErrorKind {
@@ -36,6 +38,7 @@ impl ErrorKind {
             ErrorKind::ProcedureError => "ProcedureError",
             ErrorKind::Interrupted => "Interrupted",
             ErrorKind::IoError => "IoError",
+            ErrorKind::DataError => "DataError",
         }
     }
 }

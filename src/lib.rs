@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod exec;
 pub mod functions;
+pub mod import;
 pub mod parser;
 pub mod plan;
 pub mod procedure;

@@ -210,6 +210,19 @@ impl Display for Clause {
                 sep(f, &d.exprs, ", ", |f, e| e.fmt(f))
             }
             Clause::Call(c) => c.fmt(f),
+            Clause::LoadCsv(l) => {
+                f.write_str(if l.with_headers {
+                    "LOAD CSV WITH HEADERS FROM "
+                } else {
+                    "LOAD CSV FROM "
+                })?;
+                write!(f, "{} AS {}", l.url, Var(&l.variable.name))?;
+                if let Some(t) = &l.field_terminator {
+                    f.write_str(" FIELDTERMINATOR ")?;
+                    write_string(f, t)?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -89,6 +89,7 @@ pub enum Clause {
     Remove(Remove),
     Delete(Delete),
     Call(Call),
+    LoadCsv(LoadCsv),
     /// Index definitions (`CREATE INDEX`, `DROP INDEX`, `SHOW INDEXES`): a statement on its own.
     Schema(Schema),
 }
@@ -106,6 +107,7 @@ impl Clause {
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
+            Clause::LoadCsv(c) => c.span,
             Clause::Schema(c) => c.span,
         }
     }
@@ -125,6 +127,7 @@ impl Clause {
             Clause::Delete(d) if d.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
             Clause::Call(_) => "CALL",
+            Clause::LoadCsv(_) => "LOAD CSV",
             Clause::Schema(s) => match s.command {
                 SchemaCommand::CreateIndex { .. } => "CREATE INDEX",
                 SchemaCommand::DropIndex { .. } => "DROP INDEX",
@@ -146,6 +149,19 @@ pub struct Match {
 pub struct Unwind {
     pub expr: Expr,
     pub variable: Ident,
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS variable [FIELDTERMINATOR 'c']`
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadCsv {
+    /// The first line names the fields: rows are maps, not lists.
+    pub with_headers: bool,
+    /// The file: `file:///abs/path.csv` or a plain path.
+    pub url: Expr,
+    pub variable: Ident,
+    /// The field terminator as written (one character); `None` for `,`.
+    pub field_terminator: Option<String>,
     pub span: Span,
 }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use quiver::import::{IdType, ImportSpec, InputGroup};
 
 /// How results are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -58,6 +59,8 @@ Examples:
          -c 'MATCH (p {name: $name}) WHERE p.age IN $ages RETURN p'
   echo 'UNWIND range(1, 3) AS i RETURN i;' | quiver --format json
   quiver -f - < script.cypher
+  quiver --load-nodes Person=persons.csv --load-relationships knows.csv \\
+         -c 'MATCH (a:Person)-[:KNOWS]->(b) RETURN a.name, b.name'
   quiver my.qv -c \"CREATE (:Person {name: 'Ada'})\"
   quiver check my.qv
   quiver dump my.qv > my.cypher
@@ -92,6 +95,18 @@ pub struct Args {
     #[arg(long = "load", value_name = "F")]
     pub load: Vec<PathBuf>,
 
+    /// Bulk-load node file(s) before anything else, as `quiver import --nodes` does (repeatable)
+    #[arg(long = "load-nodes", value_name = "[LABELS=]FILES")]
+    pub load_nodes: Vec<String>,
+
+    /// Bulk-load relationship file(s) after the --load-nodes files (repeatable)
+    #[arg(long = "load-relationships", value_name = "[TYPE=]FILES")]
+    pub load_relationships: Vec<String>,
+
+    /// The field delimiter of --load-nodes and --load-relationships CSV files
+    #[arg(long = "load-delimiter", value_name = "C", default_value = ",")]
+    pub load_delimiter: String,
+
     /// On error, report it and run the following statements (exit status 1 at the end)
     #[arg(long)]
     pub keep_going: bool,
@@ -112,7 +127,7 @@ pub struct Args {
     pub tool: Option<Tool>,
 }
 
-/// File tools: `quiver check FILE`, `quiver dump FILE`.
+/// Subcommands: `quiver check FILE`, `quiver dump FILE`, `quiver import ... FILE`.
 #[derive(Debug, Subcommand, PartialEq, Eq)]
 pub enum Tool {
     /// Verify a database file and its log (every checksum) and say what it holds
@@ -128,6 +143,188 @@ pub enum Tool {
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
     },
+    /// Bulk-load node and relationship files (CSV with typed headers, or JSON lines) into a database file
+    #[command(after_long_help = IMPORT_HELP)]
+    Import(ImportArgs),
+}
+
+const IMPORT_HELP: &str = "\
+CSV headers name the columns: id:ID (or :ID, or id:ID(Group) for an id group),
+:LABEL (labels separated by ;), :START_ID, :END_ID, :TYPE, :IGNORE, and
+properties as name or name:type, where type is string, int, float, boolean,
+date, localtime, time, localdatetime, datetime, duration, or an array such as
+int[] (elements separated by ;). An empty field sets no property.
+
+Files ending in .jsonl, .ndjson or .json hold one JSON object a line:
+  {\"id\": 1, \"labels\": [\"Person\"], \"properties\": {\"name\": \"Ada\"}}
+  {\"start\": 1, \"end\": 2, \"type\": \"KNOWS\", \"properties\": {\"since\": 1833}}
+
+The import is all or nothing: a bad row is reported as FILE:LINE and nothing
+is loaded.
+
+Examples:
+  quiver import --nodes Person=persons.csv --relationships KNOWS=knows.csv graph.db
+  quiver import --nodes=Person persons.csv --nodes movies.jsonl --relationships acted.csv graph.db";
+
+/// `quiver import`'s options (also what the shell's `:import` takes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args)]
+pub struct ImportArgs {
+    /// Node file(s), with labels every row gets: [LABEL[:LABEL...]=]FILE[,FILE...] (repeatable)
+    #[arg(long = "nodes", value_name = "[LABELS=]FILES")]
+    pub nodes: Vec<String>,
+
+    /// Relationship file(s), with the type of rows that name none: [TYPE=]FILE[,FILE...] (repeatable)
+    #[arg(long = "relationships", value_name = "[TYPE=]FILES")]
+    pub relationships: Vec<String>,
+
+    /// The CSV field delimiter (one character; \\t for a tab)
+    #[arg(long, value_name = "C", default_value = ",")]
+    pub delimiter: String,
+
+    /// What separates array elements and labels inside a field
+    #[arg(long, value_name = "C", default_value = ";")]
+    pub array_delimiter: String,
+
+    /// Whether ids are compared (and stored) as strings or integers
+    #[arg(long, value_enum, value_name = "TYPE", default_value = "string")]
+    pub id_type: IdTypeArg,
+
+    /// The database file to import into
+    #[arg(value_name = "FILE")]
+    pub database: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum IdTypeArg {
+    #[default]
+    String,
+    Integer,
+}
+
+/// One delimiter character given on the command line (`\t` or `tab` for a tab).
+pub fn delimiter(s: &str, what: &str) -> Result<u8, String> {
+    let c = match s {
+        "\\t" | "tab" | "TAB" => "\t",
+        other => other,
+    };
+    match c.as_bytes() {
+        [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Ok(*b),
+        _ => Err(format!(
+            "invalid {what} '{s}': it must be one ASCII character other than a quote or a line end"
+        )),
+    }
+}
+
+impl ImportArgs {
+    /// The library's spec for these options.
+    pub fn spec(&self) -> Result<ImportSpec, String> {
+        let groups = |args: &[String]| -> Result<Vec<InputGroup>, String> {
+            args.iter().map(|a| InputGroup::parse(a)).collect()
+        };
+        let spec = ImportSpec {
+            nodes: groups(&self.nodes)?,
+            relationships: groups(&self.relationships)?,
+            delimiter: delimiter(&self.delimiter, "--delimiter")?,
+            array_delimiter: delimiter(&self.array_delimiter, "--array-delimiter")?,
+            id_type: match self.id_type {
+                IdTypeArg::String => IdType::String,
+                IdTypeArg::Integer => IdType::Integer,
+            },
+        };
+        if spec.is_empty() {
+            return Err("nothing to import: give --nodes FILE (and --relationships FILE)".into());
+        }
+        Ok(spec)
+    }
+}
+
+/// The shell's `:import` line, in the words of `quiver import` (without FILE).
+#[derive(Debug, Parser)]
+#[command(name = ":import", no_binary_name = true, disable_version_flag = true)]
+struct ImportCommand {
+    #[command(flatten)]
+    args: ImportArgs,
+}
+
+/// Reads the arguments of `:import` (quoted with '...' or "..." where they hold spaces).
+pub fn parse_import_command(line: &str) -> Result<ImportSpec, String> {
+    let words = shell_words(line)?;
+    let words = join_group_values(words.into_iter().map(Into::into).collect());
+    let cmd = ImportCommand::try_parse_from(words).map_err(|e| e.render().to_string())?;
+    if let Some(f) = &cmd.args.database {
+        return Err(format!(
+            ":import loads into the graph of this session; it takes no database FILE ('{}')",
+            f.display()
+        ));
+    }
+    cmd.args.spec()
+}
+
+/// Splits a line into words; quotes group words and are removed.
+fn shell_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err("unterminated quote".into());
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// The option names whose value may be written `--nodes=Label FILE`.
+const GROUP_OPTIONS: &[&str] = &["--nodes", "--relationships", "--load-nodes", "--load-relationships"];
+
+/// Rewrites `--nodes=Label FILE` (labels attached, the file as the next
+/// argument) to `--nodes Label=FILE`; other arguments are kept as they are.
+pub fn join_group_values(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        let joined = a.to_str().and_then(|s| {
+            let (opt, value) = s.split_once('=')?;
+            if !GROUP_OPTIONS.contains(&opt) || value.contains(['=', '/', '\\', '.', ',']) || value.is_empty() {
+                return None;
+            }
+            let next = it.peek()?.to_str()?;
+            if next.starts_with('-') {
+                return None;
+            }
+            Some((opt.to_string(), format!("{value}={next}")))
+        });
+        match joined {
+            Some((opt, value)) => {
+                it.next();
+                out.push(opt.into());
+                out.push(value.into());
+            }
+            None => out.push(a),
+        }
+    }
+    out
 }
 
 /// One `-c` or `-f`, in command-line order.
@@ -140,7 +337,8 @@ pub enum Action {
 impl Args {
     /// Parses the process's arguments (exits with status 2 on a usage error).
     pub fn parse_with_actions() -> (Args, Vec<Action>) {
-        Self::from_matches(Args::command().get_matches())
+        let args = join_group_values(std::env::args_os().collect());
+        Self::from_matches(Args::command().get_matches_from(args))
     }
 
     #[cfg(test)]
@@ -149,6 +347,7 @@ impl Args {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
+        let args = join_group_values(args.into_iter().map(Into::into).collect());
         Ok(Self::from_matches(Args::command().try_get_matches_from(args)?))
     }
 
@@ -236,6 +435,63 @@ mod tests {
         assert!(args.keep_going);
         assert_eq!(args.database.unwrap().to_str(), Some("graph.db"));
         assert!(Args::try_parse_from_with_actions(["quiver", "--format", "xml"]).is_err());
+    }
+
+    #[test]
+    fn the_import_subcommand_parses() {
+        let (args, _) = Args::try_parse_from_with_actions([
+            "quiver",
+            "import",
+            "--nodes=Person",
+            "persons.csv",
+            "--nodes",
+            "Film:Movie=films.csv,more.csv",
+            "--relationships=KNOWS=knows.csv",
+            "--delimiter",
+            "\\t",
+            "--id-type",
+            "integer",
+            "graph.db",
+        ])
+        .unwrap();
+        let Some(Tool::Import(imp)) = args.tool else {
+            panic!("no import subcommand: {args:?}")
+        };
+        assert_eq!(imp.database.as_deref().and_then(|p| p.to_str()), Some("graph.db"));
+        let spec = imp.spec().unwrap();
+        assert_eq!(spec.nodes[0], InputGroup::file("persons.csv").with_names(["Person"]));
+        assert_eq!(spec.nodes[1].names, vec!["Film", "Movie"]);
+        assert_eq!(spec.nodes[1].files.len(), 2);
+        assert_eq!(
+            spec.relationships[0],
+            InputGroup::file("knows.csv").with_names(["KNOWS"])
+        );
+        assert_eq!(spec.delimiter, b'\t');
+        assert_eq!(spec.id_type, IdType::Integer);
+        // Labels attached with '=' and the file next; a path with '=' is left alone.
+        assert_eq!(
+            join_group_values(vec!["--nodes=./a=b.csv".into(), "x".into()]),
+            vec![std::ffi::OsString::from("--nodes=./a=b.csv"), "x".into()]
+        );
+        let (args, _) =
+            Args::try_parse_from_with_actions(["quiver", "--load-nodes", "p.csv", "-c", "RETURN 1"]).unwrap();
+        assert_eq!(args.load_nodes, vec!["p.csv"]);
+        assert!(args.tool.is_none());
+        assert!(delimiter("ab", "--delimiter").is_err());
+        assert!(ImportArgs::default().spec().is_err());
+    }
+
+    #[test]
+    fn the_shell_import_command_parses() {
+        let spec = parse_import_command("--nodes 'Person=my files/p.csv' --relationships=KNOWS k.csv").unwrap();
+        assert_eq!(spec.nodes[0], InputGroup::file("my files/p.csv").with_names(["Person"]));
+        assert_eq!(spec.relationships[0], InputGroup::file("k.csv").with_names(["KNOWS"]));
+        assert!(parse_import_command("--nodes p.csv graph.db")
+            .unwrap_err()
+            .contains("no database FILE"));
+        assert!(parse_import_command("--bogus").unwrap_err().contains("--bogus"));
+        assert!(parse_import_command("").unwrap_err().contains("nothing to import"));
+        assert!(parse_import_command("--nodes 'p.csv").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Scripts with `:commands`: a line whose first non-blank character is `:`,
 //! outside any statement, is a command (`:begin`, `:commit`, `:rollback`,
-//! `:checkpoint`); everything else is split into `;`-separated statements.
+//! `:checkpoint`, `:import`); everything else is split into `;`-separated statements.
 //! Text is taken piece by piece, and a statement is handed out as soon as
 //! its `;` arrives; a command once its line ends (or the input does).
 

@@ -5,6 +5,7 @@ pub mod args;
 pub mod batch;
 pub mod format;
 pub mod lines;
+pub mod progress;
 pub mod repl;
 pub mod runner;
 #[cfg(test)]
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use clap::CommandFactory;
 use quiver::Database;
 
-use args::{split_param, Args};
+use args::{split_param, Args, ImportArgs};
 use runner::Runner;
 
 /// Runs quiver as the command line asks; returns the exit status
@@ -71,11 +72,28 @@ pub fn main() -> i32 {
         install_interrupt_handler(interrupt, runner.running.clone(), false);
     }
 
+    let load_spec = (!args.load_nodes.is_empty() || !args.load_relationships.is_empty()).then(|| {
+        ImportArgs {
+            nodes: args.load_nodes.clone(),
+            relationships: args.load_relationships.clone(),
+            delimiter: args.load_delimiter.clone(),
+            array_delimiter: ";".into(),
+            ..ImportArgs::default()
+        }
+        .spec()
+        .unwrap_or_else(|m| usage_error(&m))
+    });
     let mut stopped = false;
-    for f in &args.load {
-        if batch::run_load(&mut runner, &f.to_string_lossy()).is_err() {
-            stopped = true;
-            break;
+    if let Some(spec) = &load_spec {
+        // Quiet, like --load: the statements that follow show what was loaded.
+        stopped = runner.run_import(spec, true).is_err();
+    }
+    if !stopped {
+        for f in &args.load {
+            if batch::run_load(&mut runner, &f.to_string_lossy()).is_err() {
+                stopped = true;
+                break;
+            }
         }
     }
     if interactive {
@@ -107,9 +125,10 @@ pub fn main() -> i32 {
     }
 }
 
-/// `quiver check FILE` and `quiver dump FILE`.
+/// `quiver check FILE`, `quiver dump FILE` and `quiver import ... FILE`.
 fn run_tool(tool: &args::Tool) -> i32 {
     match tool {
+        args::Tool::Import(import) => import_command(import),
         args::Tool::Check { file } => match quiver::storage::check::check(&quiver::storage::file::RealFs, file) {
             Ok(report) => {
                 print!("{report}");
@@ -149,6 +168,57 @@ fn run_tool(tool: &args::Tool) -> i32 {
             }
         }
     }
+}
+
+/// `quiver import ... FILE`: bulk-loads files into the database FILE.
+fn import_command(import: &ImportArgs) -> i32 {
+    let spec = import.spec().unwrap_or_else(|m| import_usage_error(&m));
+    let Some(file) = &import.database else {
+        import_usage_error(
+            "quiver import needs the database FILE to import into; to load files into an in-memory \
+             session instead, run quiver --load-nodes FILE --load-relationships FILE -c '...'",
+        );
+    };
+    // Open (or create) FILE: another process holding it gets DatabaseLocked
+    // at once. The import is one commit, written to the log only when every
+    // row loaded; closing checkpoints it into the file.
+    let existed = file.exists();
+    let db = match Database::open(file) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("quiver: {e}");
+            return 1;
+        }
+    };
+    let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
+    install_interrupt_handler(runner.db.interrupt_flag(), runner.running.clone(), false);
+    let failed = runner.run_import(&spec, false).is_err();
+    runner.warnings();
+    let Runner { db, .. } = runner;
+    if let Err(e) = db.close() {
+        eprintln!("quiver: closing the database: {e}");
+        return 1;
+    }
+    if failed {
+        if !existed {
+            // Nothing was loaded: leave no empty database behind either.
+            let _ = std::fs::remove_file(quiver::storage::wal_path(file));
+            let _ = std::fs::remove_file(file);
+        }
+        return 1;
+    }
+    0
+}
+
+fn import_usage_error(msg: &str) -> ! {
+    let mut cmd = Args::command();
+    let sub = cmd
+        .find_subcommand_mut("import")
+        .expect("import is a subcommand")
+        .clone();
+    sub.bin_name("quiver import")
+        .error(clap::error::ErrorKind::ValueValidation, msg)
+        .exit()
 }
 
 /// Reports a usage error the way clap does and exits with status 2.

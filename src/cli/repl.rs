@@ -147,6 +147,12 @@ impl<E: Engine> Session<E> {
                 };
                 self.runner.out(s);
             }
+            ":import" => match crate::cli::args::parse_import_command(rest) {
+                Ok(spec) => {
+                    let _ = self.runner.run_import(&spec, false);
+                }
+                Err(m) => self.runner.err(&format!("{}\n{IMPORT_USAGE}\n", m.trim_end())),
+            },
             ":begin" | ":commit" | ":rollback" | ":checkpoint" => {
                 let _ = self.runner.run_command(text, Origin::Command, 1, false);
             }
@@ -333,6 +339,7 @@ const COMMANDS: &[&str] = &[
     ":format",
     ":timing",
     ":read",
+    ":import",
     ":begin",
     ":commit",
     ":rollback",
@@ -341,6 +348,9 @@ const COMMANDS: &[&str] = &[
     ":quit",
     ":exit",
 ];
+
+const IMPORT_USAGE: &str = "usage: :import --nodes [LABELS=]FILE[,FILE...] ... [--relationships [TYPE=]FILE ...] \
+                            [--delimiter C] [--array-delimiter C] [--id-type string|integer]";
 
 /// Completions for `line` with the cursor at byte `pos`: where the replaced
 /// word starts, and the candidates.

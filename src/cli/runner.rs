@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use quiver::import::{ImportSpec, ImportSummary, Progress};
 use quiver::script::Statement;
-use quiver::{Database, Error, Params, QueryResult, Schema, Value};
+use quiver::{Database, Error, ErrorKind, Params, Phase, QueryResult, Schema, Value};
 
 use crate::cli::args::Format;
 use crate::cli::format::{self, json};
@@ -19,6 +20,16 @@ pub trait Engine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
     fn eval_literal(&mut self, text: &str) -> Result<Value, Error>;
     fn schema(&self) -> Schema;
+    /// Bulk-loads files (see `quiver::import`).
+    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
+        let _ = (spec, progress);
+        Err(Error::new(
+            ErrorKind::ArgumentError,
+            "NotSupported",
+            Phase::Compile,
+            "this engine cannot import files",
+        ))
+    }
     /// Explicit transactions and files (a fake engine may leave them out).
     fn begin(&mut self) -> Result<(), Error> {
         Err(Error::io("transactions are not supported here"))
@@ -52,6 +63,9 @@ impl Engine for Database {
     }
     fn schema(&self) -> Schema {
         Database::schema(self)
+    }
+    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
+        Database::import_with_progress(self, spec, progress)
     }
     fn begin(&mut self) -> Result<(), Error> {
         Database::begin(self)
@@ -198,6 +212,28 @@ impl<E: Engine> Runner<E> {
     /// `:checkpoint`); says what it did unless `quiet`.
     pub fn run_command(&mut self, command: &str, origin: Origin, line: usize, quiet: bool) -> Result<(), Stop> {
         let name = command.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let st = Statement {
+            text: command.to_string(),
+            offset: 0,
+            line,
+            column: 1,
+        };
+        if name == ":import" {
+            // `:import` is ASCII, so the first word is 7 bytes long.
+            let rest = &command.trim_start()[name.len()..];
+            return match crate::cli::args::parse_import_command(rest) {
+                Ok(spec) => self.run_import_at(&spec, quiet, origin, Some(&st)),
+                Err(m) => {
+                    let e = Error::new(
+                        ErrorKind::ArgumentError,
+                        "InvalidImportCommand",
+                        Phase::Compile,
+                        m.trim_end(),
+                    );
+                    self.fail(Failure::Query(e), origin, Some(&st))
+                }
+            };
+        }
         let db = &mut self.db;
         let outcome = match name.as_str() {
             ":begin" => guarded(|| db.begin()).map(|_| "transaction open"),
@@ -208,7 +244,9 @@ impl<E: Engine> Runner<E> {
                 quiver::ErrorKind::SyntaxError,
                 "UnknownCommand",
                 quiver::Phase::Compile,
-                format!("unknown command '{name}' (a script may use :begin, :commit, :rollback and :checkpoint)"),
+                format!(
+                    "unknown command '{name}' (a script may use :begin, :commit, :rollback, :checkpoint and :import)"
+                ),
             ))),
         };
         self.warnings();
@@ -219,15 +257,7 @@ impl<E: Engine> Runner<E> {
                 }
                 Ok(())
             }
-            Err(f) => {
-                let st = Statement {
-                    text: command.to_string(),
-                    offset: 0,
-                    line,
-                    column: 1,
-                };
-                self.fail(f, origin, Some(&st))
-            }
+            Err(f) => self.fail(f, origin, Some(&st)),
         }
     }
 
@@ -303,6 +333,42 @@ impl<E: Engine> Runner<E> {
             }
         }
         self.out(&text);
+    }
+
+    /// Runs a bulk import, with a progress bar on a terminal; writes what it
+    /// loaded unless `quiet` (errors are always reported).
+    pub fn run_import(&mut self, spec: &ImportSpec, quiet: bool) -> Result<(), Stop> {
+        self.run_import_at(spec, quiet, Origin::Command, None)
+    }
+
+    /// [`Runner::run_import`] for a `:import` at `st` of a script (errors
+    /// name the script and line).
+    fn run_import_at(
+        &mut self,
+        spec: &ImportSpec,
+        quiet: bool,
+        origin: Origin,
+        st: Option<&Statement>,
+    ) -> Result<(), Stop> {
+        let mut bar = crate::cli::progress::Bar::on_stderr();
+        self.running.store(true, Ordering::SeqCst);
+        let db = &mut self.db;
+        let outcome = guarded(|| db.import(spec, &mut bar));
+        self.running.store(false, Ordering::SeqCst);
+        bar.end();
+        match outcome {
+            Ok(s) => {
+                if !quiet {
+                    let text = match self.format {
+                        Format::Json => json::import_line(&s),
+                        _ => s.to_string(),
+                    };
+                    self.out(&format!("{text}\n"));
+                }
+                Ok(())
+            }
+            Err(f) => self.fail(f, origin, st),
+        }
     }
 
     /// Runs the statements of a whole text in order.

@@ -513,6 +513,48 @@ fn schema_text_says_none() {
 }
 
 #[test]
+fn session_imports_files_into_its_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.csv");
+    let k = dir.path().join("k.jsonl");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&p, "id:ID,name\n1,Ada\n2,Alan\n").unwrap();
+    std::fs::write(&k, "{\"start\": 1, \"end\": 2}\n").unwrap();
+    std::fs::write(&bad, "id:ID,n:int\n3,x\n").unwrap();
+    let (out, err) = (Buf::default(), Buf::default());
+    let mut r = Runner::new(
+        quiver::Database::in_memory(),
+        Box::new(out.clone()),
+        Box::new(err.clone()),
+    );
+    r.timing = false;
+    let mut s = Session::new(r, None);
+    s.line(&format!(
+        ":import --nodes=Person '{}' --relationships KNOWS={}",
+        p.display(),
+        k.display()
+    ));
+    assert!(
+        out.take()
+            .starts_with("imported 2 nodes, 1 relationship and 4 properties from 2 files in "),
+        "{}",
+        err.take()
+    );
+    s.line("MATCH (a:Person)-[:KNOWS]->(b) RETURN a.name, b.name;");
+    assert!(out.take().contains("'Ada'  ┆ 'Alan'"));
+    s.line(&format!(":import --nodes {}", bad.display()));
+    let e = err.take();
+    assert!(e.contains("bad.csv:2: field 2 (n): 'x' is not a valid int"), "{e}");
+    assert_eq!(s.runner.db.counts(), (2, 1));
+    s.line(":import");
+    assert!(err.take().contains("usage: :import --nodes"));
+    s.line(":format json");
+    out.take();
+    s.line(&format!(":import --nodes {}", p.display()));
+    assert!(out.take().starts_with("{\"import\":{"));
+}
+
+#[test]
 fn session_transactions_and_dump_on_a_real_database() {
     let out = Buf::default();
     let err = Buf::default();

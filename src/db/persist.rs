@@ -3,6 +3,9 @@
 //! changes the in-memory graph; at commit the store's net changes go to the
 //! storage layer, which makes them durable before the commit returns.
 
+// The library's `Error` is large by design (position, source line, hint).
+#![allow(clippy::result_large_err)]
+
 use std::io::Write;
 use std::path::Path;
 

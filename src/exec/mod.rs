@@ -8,6 +8,7 @@
 mod arith;
 mod eval;
 mod functions;
+mod load_csv;
 mod matcher;
 mod project;
 mod write;
@@ -260,6 +261,7 @@ fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
             })
             .collect(),
         Op::Call(c) => project::call(ev, c, rows)?,
+        Op::LoadCsv(p) => load_csv::load_csv(ev, p, rows)?,
         Op::Produce(_) => rows,
         Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
             return Err(ExecError::new(

@@ -1,7 +1,7 @@
 //! Statements (`EXPLAIN` / `PROFILE`), `UNION`, and the clauses, one
 //! function each: `match_clause`, `unwind_clause`, `with_clause`,
 //! `return_clause`, `create_clause`, `merge_clause`, `set_clause`,
-//! `remove_clause`, `delete_clause`, `call_clause`.
+//! `remove_clause`, `delete_clause`, `call_clause`, `load_csv_clause`.
 
 use super::expression::{expr, expr_list, postfix};
 use super::lexical::{Ctx, PResult};
@@ -10,6 +10,7 @@ use crate::ast::*;
 
 const CLAUSE_KEYWORDS: &[&str] = &[
     "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
+    "LOAD",
 ];
 
 /// `[EXPLAIN | PROFILE] query [;]`
@@ -140,6 +141,7 @@ fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         "REMOVE" => remove_clause(c, i),
         "DELETE" | "DETACH" => delete_clause(c, i),
         "CALL" => call_clause(c, i),
+        "LOAD" => load_csv_clause(c, i),
         _ => {
             for k in CLAUSE_KEYWORDS {
                 c.expect(i, k);
@@ -204,6 +206,45 @@ fn unwind_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         Clause::Unwind(Unwind {
             expr: e,
             variable,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM expr AS variable [FIELDTERMINATOR 'c']`
+fn load_csv_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kws(i, &["LOAD", "CSV"])?;
+    let (i, with_headers) = match c.kws(i, &["WITH", "HEADERS"]) {
+        Ok((r, _)) => (r, true),
+        Err(_) => (i, false),
+    };
+    let (i, _) = c.kw(i, "FROM")?;
+    let (i, url) = expr(c, i)?;
+    let (i, _) = c.kw(i, "AS")?;
+    let (i, variable) = c.variable(i)?;
+    let (i, field_terminator) = match c.kw(i, "FIELDTERMINATOR") {
+        Ok((r, _)) => {
+            let (r2, (t, span)) = c.string(r)?;
+            if t.chars().count() != 1 {
+                return c.failure_hint(
+                    &c.src[span.start..],
+                    "UnexpectedSyntax",
+                    format!("FIELDTERMINATOR takes one character, not {}", t.chars().count()),
+                    "for example FIELDTERMINATOR ';' or FIELDTERMINATOR '\\t'",
+                );
+            }
+            (r2, Some(t))
+        }
+        Err(_) => (i, None),
+    };
+    Ok((
+        i,
+        Clause::LoadCsv(LoadCsv {
+            with_headers,
+            url,
+            variable,
+            field_terminator,
             span: c.span(start, i),
         }),
     ))

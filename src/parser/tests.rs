@@ -966,6 +966,19 @@ mod roundtrip {
                 ],
                 span: sp()
             })),
+            (
+                any::<bool>(),
+                expr(),
+                name(),
+                prop::option::of(prop::sample::select(vec![";", "\t", "|", "'"]))
+            )
+                .prop_map(|(with_headers, url, v, t)| Clause::LoadCsv(LoadCsv {
+                    with_headers,
+                    url,
+                    variable: id(&v),
+                    field_terminator: t.map(String::from),
+                    span: sp()
+                })),
             (name(), name()).prop_map(|(v, k)| Clause::Remove(Remove {
                 items: vec![
                     RemoveItem::Property {
@@ -1023,6 +1036,31 @@ mod roundtrip {
             prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&s), "printed as {}", printed);
         }
     }
+}
+
+#[test]
+fn load_csv_clauses() {
+    let s = st("LOAD CSV WITH HEADERS FROM 'file:///a.csv' AS row FIELDTERMINATOR ';' CREATE (:P {name: row.name})");
+    let Clause::LoadCsv(l) = &s.query.first.clauses[0] else {
+        panic!("not LOAD CSV: {s:?}")
+    };
+    assert!(l.with_headers);
+    assert_eq!(l.variable.name, "row");
+    assert_eq!(l.field_terminator.as_deref(), Some(";"));
+    assert_eq!(
+        reprint("load csv from $url as r fieldterminator '\\t' return r"),
+        "LOAD CSV FROM $url AS r FIELDTERMINATOR '\\t' RETURN r"
+    );
+    assert_eq!(
+        reprint("MATCH (n) LOAD CSV FROM n.file AS line WITH line RETURN line[0]"),
+        "MATCH (n) LOAD CSV FROM n.file AS line WITH line RETURN line[0]"
+    );
+    assert_eq!(
+        code("LOAD CSV FROM 'a.csv' AS r FIELDTERMINATOR ';;' RETURN r"),
+        "UnexpectedSyntax"
+    );
+    assert_eq!(code("LOAD CSV 'a.csv' AS r RETURN r"), "UnexpectedSyntax");
+    assert_eq!(code("LOAD CSV FROM 'a.csv' RETURN 1"), "UnexpectedSyntax");
 }
 
 #[test]

@@ -95,6 +95,12 @@ impl Explain<'_> {
                     exprs.len()
                 )?,
                 Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::LoadCsv(l) => writeln!(
+                    f,
+                    "{pad}LoadCSV{} -> #{}",
+                    if l.headers { " (with headers)" } else { "" },
+                    l.slot
+                )?,
                 Op::Schema(s) => writeln!(
                     f,
                     "{pad}{}",

@@ -82,6 +82,8 @@ pub enum Op {
         detach: bool,
     },
     Call(CallPlan),
+    /// `LOAD CSV`: one row per record of the file, for each incoming row.
+    LoadCsv(LoadCsvPlan),
     Schema(SchemaOp),
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
@@ -257,6 +259,25 @@ pub struct CallPlan {
     /// A standalone CALL without YIELD: the result is the procedure's output as is.
     pub standalone: bool,
 }
+
+#[derive(Clone, Debug)]
+pub struct LoadCsvPlan {
+    /// The file's URL or path.
+    pub url: Expr,
+    /// The first record names the fields: rows are maps.
+    pub headers: bool,
+    pub terminator: u8,
+    /// Where the row (a list or a map of strings) goes.
+    pub slot: usize,
+    /// Where `linenumber()` and `file()` read the record's line and the file's path.
+    pub line_slot: usize,
+    pub file_slot: usize,
+}
+
+/// The hidden variables `linenumber()` and `file()` read (a name with a
+/// space cannot be written in a query).
+pub const LINENUMBER_VAR: &str = " linenumber";
+pub const FILE_VAR: &str = " file";
 
 /// The plan as text, one operator a line (EXPLAIN).
 pub fn explain(plan: &QueryPlan, graph: &crate::store::Graph) -> String {

@@ -13,7 +13,7 @@ use crate::value::Value;
 use super::expr::{Expr, MapProjectionItem};
 use super::scope::{Scope, VarKind};
 use super::types::{self, Ty};
-use super::{CallPlan, Op, Pipeline, QueryPlan, RemoveOp, SetOp};
+use super::{CallPlan, LoadCsvPlan, Op, Pipeline, QueryPlan, RemoveOp, SetOp, FILE_VAR, LINENUMBER_VAR};
 
 /// A compile-time error found while planning.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,6 +134,14 @@ pub(super) fn is_aggregate_expr(e: &ast::Expr) -> bool {
         ExprKind::FunctionCall { name, .. } => is_aggregate_name(&function_name(name)),
         _ => false,
     }
+}
+
+/// `linenumber()` and `file()`: they read the record LOAD CSV is on.
+fn is_load_csv_function(parts: &[ast::Ident]) -> bool {
+    parts.len() == 1
+        && ["linenumber", "file"]
+            .iter()
+            .any(|f| parts[0].name.eq_ignore_ascii_case(f))
 }
 
 pub(super) fn function_name(parts: &[ast::Ident]) -> String {
@@ -389,6 +397,10 @@ impl<'a> Planner<'a> {
                         detach: d.detach,
                     });
                 }
+                Clause::LoadCsv(l) => {
+                    let plan = self.plan_load_csv(l, &mut scope)?;
+                    ops.push(Op::LoadCsv(plan));
+                }
                 Clause::Call(c) => {
                     let standalone = n == 1;
                     let (call_ops, cols) = self.plan_call(c, &mut scope, standalone)?;
@@ -422,6 +434,48 @@ impl<'a> Planner<'a> {
         }
         let width = scope.width;
         Ok((Pipeline { ops, width }, columns))
+    }
+
+    fn plan_load_csv(&mut self, l: &ast::LoadCsv, scope: &mut Scope) -> PResult<LoadCsvPlan> {
+        let ty = types::infer(&l.url, scope);
+        if !matches!(ty, Ty::Any | Ty::String) {
+            return Err(PlanError::syntax(
+                "InvalidArgumentType",
+                format!("LOAD CSV FROM takes a string (a file URL or path), not a {}", ty.name()),
+                l.url.span,
+            ));
+        }
+        let url = self.compile(
+            &l.url,
+            scope,
+            &mut ExprCtx {
+                place: "LOAD CSV",
+                ..Default::default()
+            },
+        )?;
+        let terminator = match &l.field_terminator {
+            None => b',',
+            Some(t) if t.len() == 1 && t.is_ascii() && t != "\"" && t != "\n" && t != "\r" => t.as_bytes()[0],
+            Some(t) => {
+                return Err(PlanError::syntax(
+                    "InvalidArgumentValue",
+                    format!("FIELDTERMINATOR must be one ASCII character other than a quote or a line end, not {t:?}"),
+                    l.span,
+                ))
+            }
+        };
+        let kind = VarKind::Value(if l.with_headers { Ty::Map } else { Ty::List });
+        let slot = self.bind_new(scope, &l.variable, kind)?;
+        let line_slot = scope.bind(LINENUMBER_VAR, VarKind::Value(Ty::Int));
+        let file_slot = scope.bind(FILE_VAR, VarKind::Value(Ty::String));
+        Ok(LoadCsvPlan {
+            url,
+            headers: l.with_headers,
+            terminator,
+            slot,
+            line_slot,
+            file_slot,
+        })
     }
 
     fn plan_schema(&mut self, schema: &ast::Schema) -> (Op, Vec<String>) {
@@ -800,6 +854,25 @@ impl<'a> Planner<'a> {
                 return self.compile_aggregate(e, scope, ctx);
             }
             ExprKind::CountStar => unreachable!("count(*) is an aggregate"),
+            ExprKind::FunctionCall { name, distinct, args } if is_load_csv_function(name) => {
+                if *distinct || !args.is_empty() {
+                    return Err(PlanError::syntax(
+                        "InvalidNumberOfArguments",
+                        format!("function `{}` takes no arguments", function_name(name)),
+                        e.span,
+                    ));
+                }
+                let var = if function_name(name) == "linenumber" {
+                    LINENUMBER_VAR
+                } else {
+                    FILE_VAR
+                };
+                // Outside LOAD CSV (or after a WITH that drops its row), null.
+                match scope.lookup(var) {
+                    Some(slot) if !ctx.strict => Expr::Slot(slot),
+                    _ => Expr::Const(Value::Null),
+                }
+            }
             ExprKind::FunctionCall { name, distinct, args } => {
                 let fname = function_name(name);
                 if *distinct {

@@ -124,7 +124,7 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
     }
     let wal_bytes = match wal_file.as_mut() {
         Some(f) => {
-            let len = f.len().map_err(|e| super::io_error(&wal_path, None, "stat", &e))?;
+            let len = f.size().map_err(|e| super::io_error(&wal_path, None, "stat", &e))?;
             let mut buf = vec![0u8; len as usize];
             f.read_at(0, &mut buf)
                 .map_err(|e| super::io_error(&wal_path, Some(0), "read", &e))?;

@@ -132,7 +132,7 @@ pub fn read_all(fs: &dyn Fs, path: &Path) -> Result<Vec<u8>, Error> {
     let mut f = fs
         .open(path, true, false)
         .map_err(|e| io_error(path, None, "open", &e))?;
-    let len = f.len().map_err(|e| io_error(path, None, "stat", &e))?;
+    let len = f.size().map_err(|e| io_error(path, None, "stat", &e))?;
     let mut buf = vec![0u8; len as usize];
     f.read_at(0, &mut buf)
         .map_err(|e| io_error(path, Some(0), "read", &e))?;

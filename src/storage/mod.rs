@@ -15,6 +15,9 @@
 //! ([`crate::store::Changes`]); this module writes them. See `format.rs`,
 //! `wal.rs` for the bytes, `codec.rs` for the one place that serializes.
 
+// The library's `Error` is large by design (position, source line, hint).
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod codec;
 pub mod dump;
@@ -230,7 +233,7 @@ impl Storage {
             // A log without its main file: refuse, unless it holds no record
             // (a creation that was cut short).
             let len = match lock_file.as_mut() {
-                Some(f) => f.len().map_err(|e| io_error(&wal_path, None, "stat", &e))?,
+                Some(f) => f.size().map_err(|e| io_error(&wal_path, None, "stat", &e))?,
                 None => 0,
             };
             if len > wal::HEADER_LEN {
@@ -247,7 +250,7 @@ impl Storage {
         let main_empty = main_exists
             && fs
                 .open(&path, true, false)
-                .and_then(|mut f| f.len())
+                .and_then(|mut f| f.size())
                 .map_err(|e| io_error(&path, None, "open", &e))?
                 == 0;
         if !opts.read_only {
@@ -298,7 +301,7 @@ impl Storage {
         let mut last_txid = header.last_txid;
         let wal_bytes = match lock_file.as_mut() {
             Some(f) => {
-                let len = f.len().map_err(|e| io_error(&wal_path, None, "stat", &e))?;
+                let len = f.size().map_err(|e| io_error(&wal_path, None, "stat", &e))?;
                 let mut buf = vec![0u8; len as usize];
                 f.read_at(0, &mut buf)
                     .map_err(|e| io_error(&wal_path, Some(0), "read", &e))?;

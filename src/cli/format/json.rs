@@ -34,6 +34,22 @@ pub fn result_line(r: &QueryResult) -> String {
 }
 
 /// `{"error":{"kind":...,"code":...,"phase":...,"message":...,"line":...,"column":...}}`
+/// What a bulk import loaded, as one line:
+/// `{"import":{"nodes":3,"relationships":2,"properties":7,"files":2,"bytes":120,"ms":4}}`.
+pub fn import_line(s: &quiver::import::ImportSummary) -> String {
+    serde_json::json!({
+        "import": {
+            "nodes": s.nodes,
+            "relationships": s.relationships,
+            "properties": s.properties,
+            "files": s.files,
+            "bytes": s.bytes,
+            "ms": s.elapsed.as_millis() as u64,
+        }
+    })
+    .to_string()
+}
+
 pub fn error_line(f: &Failure) -> String {
     #[derive(Serialize)]
     struct Line<'a> {

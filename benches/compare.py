@@ -450,11 +450,13 @@ class QuiverEngine:
         self.file_db = quiver_supports_files(binary, workdir)
         self.db_path = os.path.join(workdir, "quiver.db") if self.file_db else None
         helps = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
-        self.has_import = subprocess.run([binary, "import", "--help"], capture_output=True).returncode == 0
+        # `quiver import --help` alone proves nothing: without the subcommand, "import" is taken as FILE
+        self.has_import = any(l.split()[:1] == ["import"] for l in helps.splitlines() if l.startswith("  "))
         self.has_load_flags = "--load-nodes" in helps
         self.method = method  # auto, import, load-flags, load-csv, unwind
         self.proc = None
         self.import_peak = None
+        self.w1_kind = None
 
     def start(self):
         pass  # the process starts in load(): how depends on the W1 method
@@ -495,6 +497,7 @@ class QuiverEngine:
             self.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
             if not self.id_is_integer(timeout):
                 raise RuntimeError("after quiver import --id-type integer, p.id is not the integer id")
+            self.w1_kind = "import"
             return time.perf_counter() - t0, (
                 f"`quiver import --id-type integer` into the database file ({fmt_time(t_import)}), then "
                 "CREATE INDEX on :Person(id) in the warm process that opened it")
@@ -511,6 +514,7 @@ class QuiverEngine:
             dt = time.perf_counter() - t0
             if not self.id_is_integer(timeout):
                 raise RuntimeError("after --load-nodes, p.id is not the integer id")
+            self.w1_kind = "load-nodes"
             return dt, ("`--load-nodes Person=persons.csv --load-relationships KNOWS=knows.csv` (the bulk "
                         f"importer, into memory; timed from process start){fix}, then CREATE INDEX on :Person(id)")
         self.spawn()
@@ -530,9 +534,11 @@ class QuiverEngine:
                      timeout)
         for i in range(0, len(knows), self.REL_BATCH):
             rows = ",".join(f"[{a},{b},{s}]" for a, b, s in knows[i:i + self.REL_BATCH])
+            self.w1_kind = "UNWIND"
             self.run(f"UNWIND [{rows}] AS r MATCH (a:Person {{id: r[0]}}), (b:Person {{id: r[1]}}) "
                      "CREATE (a)-[:KNOWS {since: r[2]}]->(b)", timeout)
         return time.perf_counter() - t0, (
+            ("into the database file: " if self.db_path else "in memory: ") +
             f"index on :Person(id), then CREATE via UNWIND over literal lists piped on stdin ({self.NODE_BATCH} "
             f"nodes / {self.REL_BATCH} relationships a statement; the pipe takes no parameters); "
             "includes reading the CSVs in Python")
@@ -588,10 +594,13 @@ def quiver_load_csv_probe(engine, data, timeout):
     engine.run("LOAD CSV WITH HEADERS FROM 'file://" + os.path.join(data, "persons.csv") + "' AS r "
                "CREATE (:Person {id: toInteger(r.`id:ID`), name: r.name, age: toInteger(r.`age:int`), "
                "country: r.country})", timeout)
+    engine.w1_kind = "LOAD CSV"
     engine.run("LOAD CSV WITH HEADERS FROM 'file://" + os.path.join(data, "knows.csv") + "' AS r "
                "MATCH (a:Person {id: toInteger(r.`:START_ID`)}), (b:Person {id: toInteger(r.`:END_ID`)}) "
                "CREATE (a)-[:KNOWS {since: toInteger(r.`since:int`)}]->(b)", timeout)
-    return time.perf_counter() - t0, "index on :Person(id), then LOAD CSV WITH HEADERS ... CREATE (nodes, then relationships)"
+    return time.perf_counter() - t0, (("into the database file: " if engine.db_path else "in memory: ") +
+                                      "index on :Person(id), then LOAD CSV WITH HEADERS ... CREATE (nodes, then "
+                                      "relationships)")
 
 
 class PeerEngine:
@@ -876,6 +885,7 @@ def main():
         "reps": a.reps, "versions": {e.name: e.version for e in engines},
         "skipped": skipped, "load_methods": load_methods,
         "quiver_file_db": any(e.name == "quiver" and e.file_db for e in engines),
+        "quiver_w1": next((e.w1_kind for e in engines if e.name == "quiver"), None),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "command": "bash benches/compare " + " ".join(sys.argv[1:]),
         "commit": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
@@ -958,6 +968,8 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
                 c += f" ({qmed / m:.2g}×)" if qmed / m < 10 else f" ({qmed / m:.0f}×)"
             if r.get("note"):
                 c += " †"
+            if wid == "W1" and n == "quiver" and meta.get("quiver_w1"):
+                c += f" ({meta['quiver_w1']})"
             cells.append(c)
         L.append(f"| {ROW_TITLES[wid]} | " + " | ".join(cells) + " |")
     rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]

@@ -48,7 +48,6 @@ FAILED="$VENV/peers-failed.txt"
 
 # name  pip-spec  import-check
 PEERS=(
-    "psutil|psutil|import psutil"
     "kuzu|kuzu==0.11.3|import kuzu; assert kuzu.__version__.startswith('0.11.3'), kuzu.__version__"
     "ladybug|ladybug==0.22.0|import ladybug; assert ladybug.__version__.startswith('0.22'), ladybug.__version__"
     "networkx|networkx|import networkx"

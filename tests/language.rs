@@ -487,6 +487,6 @@ fn profile_runs_and_counts_rows_per_operator() {
     );
     assert_eq!(r.rows.len(), 2);
     let plan = r.plan.expect("a profile");
-    assert!(plan.contains("NodeByLabelScan (p:Person)  [2 rows,"), "{plan}");
+    assert!(plan.contains("NodeByLabelScan (p:Person)\nFilter  [2 rows,"), "{plan}");
     assert!(plan.contains("Sort (1 keys)  [2 rows,"), "{plan}");
 }

@@ -41,9 +41,12 @@ impl Explain<'_> {
         for (i, op) in p.ops.iter().enumerate() {
             let text = OpView(self, op, &pad).to_string();
             let stats = self.profile.and_then(|p| p.get(branch)).and_then(|ops| ops.get(i));
+            // A pattern prints as several lines but runs as one operator: its
+            // figures go on its last line, where its rows come out.
+            let last = text.lines().count().saturating_sub(1);
             for (n, line) in text.lines().enumerate() {
-                match (n, stats) {
-                    (0, Some((rows, time))) => writeln!(
+                match (n == last, stats) {
+                    (true, Some((rows, time))) => writeln!(
                         f,
                         "{line}  [{rows} row{}, {:.3} ms]",
                         if *rows == 1 { "" } else { "s" },

@@ -14,6 +14,17 @@ use super::{ExecError, Row, XResult};
 
 /// Appends to `out` every extension of `row` that matches `plan`.
 pub fn match_pattern(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    match_each(ev, plan, row, &mut |r| {
+        out.push(r);
+        Ok(())
+    })
+}
+
+/// Where matched rows go, one at a time.
+pub type Sink<'s> = dyn FnMut(Row) -> XResult<()> + 's;
+
+/// Hands every extension of `row` that matches `plan` to `out`, as it is found.
+pub fn match_each(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Sink) -> XResult<()> {
     // Rows are sized once for every slot this match binds, so extending them
     // never reallocates.
     let width = plan
@@ -39,15 +50,14 @@ fn dir(d: Direction) -> Dir {
 }
 
 impl Matcher<'_, '_> {
-    fn parts(&self, index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    fn parts(&self, index: usize, row: Row, out: &mut Sink) -> XResult<()> {
         if index == self.plan.parts.len() {
             if let Some(p) = &self.plan.predicate {
                 if !self.ev.truthy(p, &row)? {
                     return Ok(());
                 }
             }
-            out.push(row);
-            return Ok(());
+            return out(row);
         }
         self.ev.check_interrupt()?;
         let part = &self.plan.parts[index];
@@ -225,11 +235,11 @@ impl Matcher<'_, '_> {
             })
     }
 
-    fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Sink) -> XResult<()> {
         crate::stack::guarded(|| self.steps_inner(part_index, step_index, row, out))
     }
 
-    fn steps_inner(&self, part_index: usize, step_index: usize, row: Row, out: &mut Vec<Row>) -> XResult<()> {
+    fn steps_inner(&self, part_index: usize, step_index: usize, row: Row, out: &mut Sink) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         if step_index == part.steps.len() {
             let mut row = row;
@@ -283,7 +293,7 @@ impl Matcher<'_, '_> {
         max: Option<u64>,
         path: &mut Vec<RelId>,
         row: &Row,
-        out: &mut Vec<Row>,
+        out: &mut Sink,
     ) -> XResult<()> {
         crate::stack::guarded(|| self.var_expand_inner(part_index, step_index, step, at, min, max, path, row, out))
     }
@@ -299,7 +309,7 @@ impl Matcher<'_, '_> {
         max: Option<u64>,
         path: &mut Vec<RelId>,
         row: &Row,
-        out: &mut Vec<Row>,
+        out: &mut Sink,
     ) -> XResult<()> {
         self.ev.check_interrupt()?;
         let depth = path.len() as u64;
@@ -333,14 +343,7 @@ impl Matcher<'_, '_> {
 
     /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
     /// every predecessor on a shortest route.
-    fn shortest(
-        &self,
-        part_index: usize,
-        kind: ShortestKind,
-        start: NodeId,
-        row: Row,
-        out: &mut Vec<Row>,
-    ) -> XResult<()> {
+    fn shortest(&self, part_index: usize, kind: ShortestKind, start: NodeId, row: Row, out: &mut Sink) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         let step = &part.steps[0];
         let (min, max) = step.var_length.unwrap_or((1, Some(1)));

@@ -148,7 +148,22 @@ fn run_pipeline(
     mut rows: Vec<Row>,
     mut profile: Option<&mut Vec<(usize, std::time::Duration)>>,
 ) -> XResult<Vec<Row>> {
-    for op in &p.ops {
+    let mut i = 0;
+    while i < p.ops.len() {
+        // Reading operators that look at one row at a time pass rows straight
+        // on (and into an aggregation) instead of collecting each step's rows.
+        // PROFILE runs operator by operator to time each.
+        if profile.is_none() {
+            let end = streaming_run(&p.ops[i..]) + i;
+            if end > i + 1 || (end > i && matches!(p.ops.get(end), Some(Op::Aggregate { .. }))) {
+                let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
+                let (out, consumed) = run_streaming(&ev, &p.ops[i..end], p.ops.get(end), rows)?;
+                rows = out;
+                i = end + usize::from(consumed);
+                continue;
+            }
+        }
+        let op = &p.ops[i];
         let started = std::time::Instant::now();
         rows = match op {
             Op::Create(parts) => w.create(parts, rows)?,
@@ -174,8 +189,107 @@ fn run_pipeline(
         if let Some(p) = profile.as_deref_mut() {
             p.push((rows.len(), started.elapsed()));
         }
+        i += 1;
     }
     Ok(rows)
+}
+
+/// How many operators at the start of `ops` handle one row at a time.
+fn streaming_run(ops: &[Op]) -> usize {
+    ops.iter()
+        .take_while(|op| {
+            matches!(
+                op,
+                Op::Match(_) | Op::Optional { .. } | Op::Filter(_) | Op::Unwind { .. } | Op::Project { .. }
+            )
+        })
+        .count()
+}
+
+/// Runs one-row-at-a-time operators over `rows`, feeding what comes out into
+/// `next` when it is an aggregation (returning `true`: it was consumed), else
+/// collecting it.
+fn run_streaming(ev: &Eval, ops: &[Op], next: Option<&Op>, rows: Vec<Row>) -> XResult<(Vec<Row>, bool)> {
+    if let Some(Op::Aggregate { keys, aggregates }) = next {
+        let mut agg = project::Aggregator::new(keys, aggregates);
+        for row in rows {
+            stream(ev, ops, row, &mut |r| agg.push(ev, &r))?;
+        }
+        return Ok((agg.finish()?, true));
+    }
+    let mut out = Vec::new();
+    for row in rows {
+        stream(ev, ops, row, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+    }
+    Ok((out, false))
+}
+
+/// Passes one row through `ops`, handing each row that comes out to `sink`.
+fn stream(ev: &Eval, ops: &[Op], row: Row, sink: &mut matcher::Sink) -> XResult<()> {
+    let Some((op, rest)) = ops.split_first() else {
+        return sink(row);
+    };
+    match op {
+        Op::Match(m) => matcher::match_each(ev, m, row, &mut |r| stream(ev, rest, r, sink)),
+        Op::Optional { plan } => {
+            let mut matched = false;
+            matcher::match_each(ev, plan, row.clone(), &mut |r| {
+                matched = true;
+                stream(ev, rest, r, sink)
+            })?;
+            if matched {
+                return Ok(());
+            }
+            let mut row = row;
+            for s in &plan.new_slots {
+                eval::set(&mut row, *s, Value::Null);
+            }
+            stream(ev, rest, row, sink)
+        }
+        Op::Filter(e) => {
+            if ev.truthy(e, &row)? {
+                stream(ev, rest, row, sink)
+            } else {
+                Ok(())
+            }
+        }
+        Op::Unwind { expr, slot } => match ev.eval(expr, &row)? {
+            Value::Null => Ok(()),
+            Value::List(items) => {
+                for x in items.iter() {
+                    let mut r = row.clone();
+                    eval::set(&mut r, *slot, x.clone());
+                    stream(ev, rest, r, sink)?;
+                }
+                Ok(())
+            }
+            other => {
+                let mut r = row;
+                eval::set(&mut r, *slot, other);
+                stream(ev, rest, r, sink)
+            }
+        },
+        Op::Project { exprs, keep } => {
+            let mut r = Vec::with_capacity(exprs.len() + if *keep { row.len() } else { 0 });
+            for e in exprs {
+                r.push(ev.eval(e, &row)?);
+            }
+            if *keep {
+                r.extend(row);
+            }
+            stream(ev, rest, r, sink)
+        }
+        other => {
+            let rows = run_read_op(ev, other, vec![row])?;
+            for r in rows {
+                stream(ev, rest, r, sink)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Runs a pipeline of reading operators (EXISTS subqueries).

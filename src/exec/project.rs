@@ -25,7 +25,7 @@ pub fn project(ev: &Eval, exprs: &[Expr], keep: bool, rows: Vec<Row>) -> XResult
     Ok(out)
 }
 
-enum Acc {
+pub(super) enum Acc {
     CountStar(i64),
     Fn(Box<dyn crate::functions::aggregate::Accumulator>),
 }
@@ -47,60 +47,89 @@ fn new_acc(call: &AggregateCall) -> XResult<Acc> {
 /// Groups rows by `keys` and computes each aggregate per group; the output
 /// row is the keys followed by the aggregates.
 pub fn aggregate(ev: &Eval, keys: &[Expr], calls: &[AggregateCall], rows: Vec<Row>) -> XResult<Vec<Row>> {
-    let mut groups: Vec<(Vec<Value>, Vec<Acc>)> = Vec::new();
-    let mut index: HashMap<Vec<GroupKey>, usize> = HashMap::new();
-    let mut args = Vec::new();
+    let mut agg = Aggregator::new(keys, calls);
     for row in &rows {
+        agg.push(ev, row)?;
+    }
+    agg.finish()
+}
+
+/// Aggregation fed one row at a time (so rows need not be kept).
+pub struct Aggregator<'p> {
+    keys: &'p [Expr],
+    calls: &'p [AggregateCall],
+    groups: Vec<(Vec<Value>, Vec<Acc>)>,
+    index: HashMap<Vec<GroupKey>, usize>,
+    args: Vec<Value>,
+}
+
+impl<'p> Aggregator<'p> {
+    pub fn new(keys: &'p [Expr], calls: &'p [AggregateCall]) -> Aggregator<'p> {
+        Aggregator {
+            keys,
+            calls,
+            groups: Vec::new(),
+            index: HashMap::new(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, ev: &Eval, row: &Row) -> XResult<()> {
         ev.check_interrupt()?;
         // Without grouping keys there is one group: no hashing.
-        let gi = if keys.is_empty() {
-            if groups.is_empty() {
-                groups.push((Vec::new(), calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?));
+        let gi = if self.keys.is_empty() {
+            if self.groups.is_empty() {
+                self.groups
+                    .push((Vec::new(), self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?));
             }
             0
         } else {
-            let mut gk = Vec::with_capacity(keys.len());
-            for k in keys {
+            let mut gk = Vec::with_capacity(self.keys.len());
+            for k in self.keys {
                 gk.push(GroupKey(ev.eval(k, row)?));
             }
-            match index.get(&gk) {
+            match self.index.get(&gk) {
                 Some(i) => *i,
                 None => {
-                    let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
-                    groups.push((gk.iter().map(|k| k.0.clone()).collect(), accs));
-                    index.insert(gk, groups.len() - 1);
-                    groups.len() - 1
+                    let accs = self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+                    self.groups.push((gk.iter().map(|k| k.0.clone()).collect(), accs));
+                    self.index.insert(gk, self.groups.len() - 1);
+                    self.groups.len() - 1
                 }
             }
         };
-        for (acc, call) in groups[gi].1.iter_mut().zip(calls) {
+        for (acc, call) in self.groups[gi].1.iter_mut().zip(self.calls) {
             match acc {
                 Acc::CountStar(n) => *n += 1,
                 Acc::Fn(a) => {
-                    args.clear();
+                    self.args.clear();
                     for e in &call.args {
-                        args.push(ev.eval(e, row)?);
+                        self.args.push(ev.eval(e, row)?);
                     }
-                    a.update(&args).map_err(ExecError::from_function)?;
+                    a.update(&self.args).map_err(ExecError::from_function)?;
                 }
             }
         }
+        Ok(())
     }
-    if groups.is_empty() && keys.is_empty() {
-        let accs = calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
-        groups.push((Vec::new(), accs));
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (mut kv, accs) in groups {
-        for acc in accs {
-            kv.push(match acc {
-                Acc::CountStar(n) => Value::Int(n),
-                Acc::Fn(mut a) => a.finish().map_err(ExecError::from_function)?,
-            });
+
+    pub fn finish(mut self) -> XResult<Vec<Row>> {
+        if self.groups.is_empty() && self.keys.is_empty() {
+            let accs = self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+            self.groups.push((Vec::new(), accs));
         }
-        out.push(kv);
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (mut kv, accs) in self.groups {
+            for acc in accs {
+                kv.push(match acc {
+                    Acc::CountStar(n) => Value::Int(n),
+                    Acc::Fn(mut a) => a.finish().map_err(ExecError::from_function)?,
+                });
+            }
+            out.push(kv);
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 pub fn distinct(width: usize, rows: Vec<Row>) -> Vec<Row> {

@@ -9,36 +9,46 @@ use crate::store::Dir;
 use crate::value::order::equals;
 use crate::value::{NodeId, RelId, Value};
 
-use super::eval::{get, set, Eval};
+use super::eval::{get, Eval};
 use super::{ExecError, Row, XResult};
 
 /// Appends to `out` every extension of `row` that matches `plan`.
 pub fn match_pattern(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Vec<Row>) -> XResult<()> {
     match_each(ev, plan, row, &mut |r| {
-        out.push(r);
+        out.push(r.clone());
         Ok(())
     })
 }
 
-/// Where matched rows go, one at a time.
-pub type Sink<'s> = dyn FnMut(Row) -> XResult<()> + 's;
+/// Where matched rows go, one at a time (borrowed: a sink that keeps one copies it).
+pub type Sink<'s> = dyn FnMut(&Row) -> XResult<()> + 's;
 
 /// Hands every extension of `row` that matches `plan` to `out`, as it is found.
+/// One working row is bound and unbound in place as the search goes.
 pub fn match_each(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Sink) -> XResult<()> {
-    // Rows are sized once for every slot this match binds, so extending them
-    // never reallocates.
-    let width = plan
-        .new_slots
-        .iter()
-        .max()
-        .map_or(row.len(), |m| (m + 1).max(row.len()));
-    Matcher { ev, plan, width }.parts(0, row, out)
+    let mut row = row;
+    if let Some(m) = plan.new_slots.iter().max() {
+        if row.len() <= *m {
+            row.resize(m + 1, Value::Null);
+        }
+    }
+    Matcher { ev, plan }.parts(0, &mut row, out)
 }
 
 struct Matcher<'a, 'g> {
     ev: &'a Eval<'g>,
     plan: &'a MatchPlan,
-    width: usize,
+}
+
+/// Binds `slot` to `v` for as long as `f` runs, then puts back what was there.
+fn bound<T>(row: &mut Row, slot: usize, v: Value, f: impl FnOnce(&mut Row) -> T) -> T {
+    if row.len() <= slot {
+        row.resize(slot + 1, Value::Null);
+    }
+    let old = std::mem::replace(&mut row[slot], v);
+    let result = f(row);
+    row[slot] = old;
+    result
 }
 
 fn dir(d: Direction) -> Dir {
@@ -50,10 +60,10 @@ fn dir(d: Direction) -> Dir {
 }
 
 impl Matcher<'_, '_> {
-    fn parts(&self, index: usize, row: Row, out: &mut Sink) -> XResult<()> {
+    fn parts(&self, index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
         if index == self.plan.parts.len() {
             if let Some(p) = &self.plan.predicate {
-                if !self.ev.truthy(p, &row)? {
+                if !self.ev.truthy(p, row)? {
                     return Ok(());
                 }
             }
@@ -61,22 +71,13 @@ impl Matcher<'_, '_> {
         }
         self.ev.check_interrupt()?;
         let part = &self.plan.parts[index];
-        for start in self.start_candidates(&part.start, &row)? {
-            let mut r = self.copy(&row);
-            set(&mut r, part.start.slot, Value::Node(start));
-            match part.shortest {
-                Some(kind) => self.shortest(index, kind, start, r, out)?,
-                None => self.steps(index, 0, r, out)?,
-            }
+        for start in self.start_candidates(&part.start, row)? {
+            bound(row, part.start.slot, Value::Node(start), |r| match part.shortest {
+                Some(kind) => self.shortest(index, kind, start, r, out),
+                None => self.steps(index, 0, r, out),
+            })?;
         }
         Ok(())
-    }
-
-    /// A copy of `row` with room for every slot of the match.
-    fn copy(&self, row: &Row) -> Row {
-        let mut r = Vec::with_capacity(self.width);
-        r.extend_from_slice(row);
-        r
     }
 
     fn start_candidates(&self, step: &NodeStep, row: &Row) -> XResult<Vec<NodeId>> {
@@ -235,22 +236,21 @@ impl Matcher<'_, '_> {
             })
     }
 
-    fn steps(&self, part_index: usize, step_index: usize, row: Row, out: &mut Sink) -> XResult<()> {
+    fn steps(&self, part_index: usize, step_index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
         crate::stack::guarded(|| self.steps_inner(part_index, step_index, row, out))
     }
 
-    fn steps_inner(&self, part_index: usize, step_index: usize, row: Row, out: &mut Sink) -> XResult<()> {
+    fn steps_inner(&self, part_index: usize, step_index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         if step_index == part.steps.len() {
-            let mut row = row;
             if let Some(pb) = &part.path {
-                let p = self.ev.build_path(&row, pb.start, &pb.steps)?;
-                set(&mut row, pb.slot, p);
+                let p = self.ev.build_path(row, pb.start, &pb.steps)?;
+                return bound(row, pb.slot, p, |r| self.parts(part_index + 1, r, out));
             }
             return self.parts(part_index + 1, row, out);
         }
         let step = &part.steps[step_index];
-        let from = match get(&row, step.from) {
+        let from = match get(row, step.from) {
             Value::Node(n) => *n,
             Value::Null => return Ok(()),
             other => {
@@ -262,22 +262,23 @@ impl Matcher<'_, '_> {
         };
         if let Some((min, max)) = step.var_length {
             let mut path = Vec::new();
-            return self.var_expand(part_index, step_index, step, from, min, max, &mut path, &row, out);
+            return self.var_expand(part_index, step_index, step, from, min, max, &mut path, row, out);
         }
         for (rel, other) in self.ev.graph.neighbours(from, dir(step.direction)) {
-            if step.rel_bound && !matches!(get(&row, step.rel_slot), Value::Relationship(r) if *r == rel) {
+            if step.rel_bound && !matches!(get(row, step.rel_slot), Value::Relationship(r) if *r == rel) {
                 continue;
             }
-            if !self.unique(rel, step.rel_slot, &row) || !self.rel_ok(step, rel, &row)? {
+            if !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
                 continue;
             }
-            if !self.node_ok(&step.to, other, &row)? {
+            if !self.node_ok(&step.to, other, row)? {
                 continue;
             }
-            let mut r = self.copy(&row);
-            set(&mut r, step.rel_slot, Value::Relationship(rel));
-            set(&mut r, step.to.slot, Value::Node(other));
-            self.steps(part_index, step_index + 1, r, out)?;
+            bound(row, step.rel_slot, Value::Relationship(rel), |r| {
+                bound(r, step.to.slot, Value::Node(other), |r| {
+                    self.steps(part_index, step_index + 1, r, out)
+                })
+            })?;
         }
         Ok(())
     }
@@ -292,7 +293,7 @@ impl Matcher<'_, '_> {
         min: u64,
         max: Option<u64>,
         path: &mut Vec<RelId>,
-        row: &Row,
+        row: &mut Row,
         out: &mut Sink,
     ) -> XResult<()> {
         crate::stack::guarded(|| self.var_expand_inner(part_index, step_index, step, at, min, max, path, row, out))
@@ -308,7 +309,7 @@ impl Matcher<'_, '_> {
         min: u64,
         max: Option<u64>,
         path: &mut Vec<RelId>,
-        row: &Row,
+        row: &mut Row,
         out: &mut Sink,
     ) -> XResult<()> {
         self.ev.check_interrupt()?;
@@ -321,10 +322,11 @@ impl Matcher<'_, '_> {
             let list = Value::list(rels);
             let bound_ok = !step.rel_bound || crate::value::order::group_eq(get(row, step.rel_slot), &list);
             if bound_ok {
-                let mut r = self.copy(&row);
-                set(&mut r, step.rel_slot, list);
-                set(&mut r, step.to.slot, Value::Node(at));
-                self.steps(part_index, step_index + 1, r, out)?;
+                bound(row, step.rel_slot, list, |r| {
+                    bound(r, step.to.slot, Value::Node(at), |r| {
+                        self.steps(part_index, step_index + 1, r, out)
+                    })
+                })?;
             }
         }
         if max.is_some_and(|m| depth >= m) {
@@ -343,11 +345,18 @@ impl Matcher<'_, '_> {
 
     /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
     /// every predecessor on a shortest route.
-    fn shortest(&self, part_index: usize, kind: ShortestKind, start: NodeId, row: Row, out: &mut Sink) -> XResult<()> {
+    fn shortest(
+        &self,
+        part_index: usize,
+        kind: ShortestKind,
+        start: NodeId,
+        row: &mut Row,
+        out: &mut Sink,
+    ) -> XResult<()> {
         let part = &self.plan.parts[part_index];
         let step = &part.steps[0];
         let (min, max) = step.var_length.unwrap_or((1, Some(1)));
-        let target_bound = match (step.to.bound, get(&row, step.to.slot)) {
+        let target_bound = match (step.to.bound, get(row, step.to.slot)) {
             (true, Value::Node(n)) => Some(*n),
             (true, _) => return Ok(()),
             _ => None,
@@ -402,7 +411,6 @@ impl Matcher<'_, '_> {
             );
             for mut rels in routes {
                 rels.reverse();
-                let mut r = self.copy(&row);
                 let rel_value = if step.var_length.is_some() {
                     Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
                 } else {
@@ -411,9 +419,9 @@ impl Matcher<'_, '_> {
                         None => continue,
                     }
                 };
-                set(&mut r, step.rel_slot, rel_value);
-                set(&mut r, step.to.slot, Value::Node(end));
-                self.steps(part_index, 1, r, out)?;
+                bound(row, step.rel_slot, rel_value, |r| {
+                    bound(r, step.to.slot, Value::Node(end), |r| self.steps(part_index, 1, r, out))
+                })?;
             }
         }
         Ok(())

@@ -212,15 +212,15 @@ fn streaming_run(ops: &[Op]) -> usize {
 fn run_streaming(ev: &Eval, ops: &[Op], next: Option<&Op>, rows: Vec<Row>) -> XResult<(Vec<Row>, bool)> {
     if let Some(Op::Aggregate { keys, aggregates }) = next {
         let mut agg = project::Aggregator::new(keys, aggregates);
-        for row in rows {
-            stream(ev, ops, row, &mut |r| agg.push(ev, &r))?;
+        for row in &rows {
+            stream(ev, ops, row, &mut |r| agg.push(ev, r))?;
         }
         return Ok((agg.finish()?, true));
     }
     let mut out = Vec::new();
-    for row in rows {
+    for row in &rows {
         stream(ev, ops, row, &mut |r| {
-            out.push(r);
+            out.push(r.clone());
             Ok(())
         })?;
     }
@@ -228,12 +228,12 @@ fn run_streaming(ev: &Eval, ops: &[Op], next: Option<&Op>, rows: Vec<Row>) -> XR
 }
 
 /// Passes one row through `ops`, handing each row that comes out to `sink`.
-fn stream(ev: &Eval, ops: &[Op], row: Row, sink: &mut matcher::Sink) -> XResult<()> {
+fn stream(ev: &Eval, ops: &[Op], row: &Row, sink: &mut matcher::Sink) -> XResult<()> {
     let Some((op, rest)) = ops.split_first() else {
         return sink(row);
     };
     match op {
-        Op::Match(m) => matcher::match_each(ev, m, row, &mut |r| stream(ev, rest, r, sink)),
+        Op::Match(m) => matcher::match_each(ev, m, row.clone(), &mut |r| stream(ev, rest, r, sink)),
         Op::Optional { plan } => {
             let mut matched = false;
             matcher::match_each(ev, plan, row.clone(), &mut |r| {
@@ -243,49 +243,48 @@ fn stream(ev: &Eval, ops: &[Op], row: Row, sink: &mut matcher::Sink) -> XResult<
             if matched {
                 return Ok(());
             }
-            let mut row = row;
+            let mut row = row.clone();
             for s in &plan.new_slots {
                 eval::set(&mut row, *s, Value::Null);
             }
-            stream(ev, rest, row, sink)
+            stream(ev, rest, &row, sink)
         }
         Op::Filter(e) => {
-            if ev.truthy(e, &row)? {
+            if ev.truthy(e, row)? {
                 stream(ev, rest, row, sink)
             } else {
                 Ok(())
             }
         }
-        Op::Unwind { expr, slot } => match ev.eval(expr, &row)? {
+        Op::Unwind { expr, slot } => match ev.eval(expr, row)? {
             Value::Null => Ok(()),
             Value::List(items) => {
+                let mut r = row.clone();
                 for x in items.iter() {
-                    let mut r = row.clone();
                     eval::set(&mut r, *slot, x.clone());
-                    stream(ev, rest, r, sink)?;
+                    stream(ev, rest, &r, sink)?;
                 }
                 Ok(())
             }
             other => {
-                let mut r = row;
+                let mut r = row.clone();
                 eval::set(&mut r, *slot, other);
-                stream(ev, rest, r, sink)
+                stream(ev, rest, &r, sink)
             }
         },
         Op::Project { exprs, keep } => {
             let mut r = Vec::with_capacity(exprs.len() + if *keep { row.len() } else { 0 });
             for e in exprs {
-                r.push(ev.eval(e, &row)?);
+                r.push(ev.eval(e, row)?);
             }
             if *keep {
-                r.extend(row);
+                r.extend(row.iter().cloned());
             }
-            stream(ev, rest, r, sink)
+            stream(ev, rest, &r, sink)
         }
         other => {
-            let rows = run_read_op(ev, other, vec![row])?;
-            for r in rows {
-                stream(ev, rest, r, sink)?;
+            for r in run_read_op(ev, other, vec![row.clone()])? {
+                stream(ev, rest, &r, sink)?;
             }
             Ok(())
         }

@@ -12,10 +12,14 @@ struct Graph {
 }
 
 fn graph() -> impl Strategy<Value = Graph> {
-    (1usize..7).prop_flat_map(|n| {
+    graph_of(7, 12)
+}
+
+fn graph_of(max_nodes: usize, max_rels: usize) -> impl Strategy<Value = Graph> {
+    (1usize..max_nodes).prop_flat_map(move |n| {
         (
             prop::collection::vec((any::<bool>(), any::<bool>(), 0i64..3), n),
-            prop::collection::vec((0..n, 0..n, any::<bool>()), 0..12),
+            prop::collection::vec((0..n, 0..n, any::<bool>()), 0..max_rels),
         )
             .prop_map(|(nodes, rels)| Graph { nodes, rels })
     })
@@ -141,5 +145,29 @@ proptest! {
         db.set_naive_planning(true);
         let naive = sorted_rows(&mut db, &q);
         prop_assert_eq!(planned, naive, "query: {}", q);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// shortestPath between two bound nodes (searched from both ends) is as
+    /// long as the shortest of all the paths a variable-length match finds.
+    #[test]
+    fn shortest_path_is_the_shortest(g in graph_of(12, 18), x in 0usize..12, y in 0usize..12, dir in 0u8..3, typed in any::<bool>()) {
+        let n = g.nodes.len();
+        let (x, y) = (x % n, y % n);
+        prop_assume!(x != y);
+        let mut db = Database::in_memory();
+        db.execute(&create(&g), &Params::new()).expect("the graph is created");
+        let t = if typed { ":R" } else { "" };
+        let (l, r) = match dir { 0 => ("-", "->"), 1 => ("<-", "-"), _ => ("-", "-") };
+        let shortest = format!(
+            "MATCH (a {{i: {x}}}), (b {{i: {y}}}) OPTIONAL MATCH p = shortestPath((a){l}[{t}*..5]{r}(b)) RETURN length(p)"
+        );
+        let all = format!(
+            "MATCH (a {{i: {x}}}), (b {{i: {y}}}) OPTIONAL MATCH p = (a){l}[{t}*..5]{r}(b) RETURN min(length(p))"
+        );
+        prop_assert_eq!(sorted_rows(&mut db, &shortest), sorted_rows(&mut db, &all), "{}", shortest);
     }
 }

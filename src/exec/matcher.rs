@@ -361,6 +361,27 @@ impl Matcher<'_, '_> {
             (true, _) => return Ok(()),
             _ => None,
         };
+        // One shortest path between two known ends: search from both ends at once.
+        if let (ShortestKind::One, Some(target), 1) = (kind, target_bound, min) {
+            if target != start {
+                if !self.node_ok(&step.to, target, row)? {
+                    return Ok(());
+                }
+                let Some(rels) = self.meet_in_the_middle(step, start, target, max, row)? else {
+                    return Ok(());
+                };
+                let rel_value = if step.var_length.is_some() {
+                    Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
+                } else {
+                    Value::Relationship(rels[0])
+                };
+                return bound(row, step.rel_slot, rel_value, |r| {
+                    bound(r, step.to.slot, Value::Node(target), |r| {
+                        self.steps(part_index, 1, r, out)
+                    })
+                });
+            }
+        }
         let mut depth: HashMap<NodeId, u64> = HashMap::new();
         let mut preds: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
         depth.insert(start, 0);
@@ -425,6 +446,88 @@ impl Matcher<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Matcher<'_, '_> {
+    /// A shortest route from `start` to `target` (relationships in order),
+    /// searching breadth-first from both ends and always growing the smaller
+    /// frontier; `None` if there is none within `max` hops.
+    fn meet_in_the_middle(
+        &self,
+        step: &ExpandStep,
+        start: NodeId,
+        target: NodeId,
+        max: Option<u64>,
+        row: &Row,
+    ) -> XResult<Option<Vec<RelId>>> {
+        let forward = dir(step.direction);
+        let backward = match forward {
+            Dir::Outgoing => Dir::Incoming,
+            Dir::Incoming => Dir::Outgoing,
+            Dir::Both => Dir::Both,
+        };
+        // node -> (relationship, the node it was reached from); `None` for the roots.
+        let mut from_start: HashMap<NodeId, Option<(RelId, NodeId)>> = HashMap::from([(start, None)]);
+        let mut from_target: HashMap<NodeId, Option<(RelId, NodeId)>> = HashMap::from([(target, None)]);
+        let mut front_s = vec![start];
+        let mut front_t = vec![target];
+        let mut hops = 0u64;
+        while !front_s.is_empty() && !front_t.is_empty() && max.is_none_or(|m| hops < m) {
+            self.ev.check_interrupt()?;
+            hops += 1;
+            let grow_start = front_s.len() <= front_t.len();
+            let (front, seen, other, d) = if grow_start {
+                (&mut front_s, &mut from_start, &from_target, forward)
+            } else {
+                (&mut front_t, &mut from_target, &from_start, backward)
+            };
+            let mut next = Vec::new();
+            // Every meeting of this level is a candidate: the shortest is the one
+            // closest to the other end.
+            let mut meets = Vec::new();
+            for &node in front.iter() {
+                for (rel, nb) in self.ev.graph.neighbours(node, d) {
+                    if seen.contains_key(&nb) || !self.rel_ok(step, rel, row)? || !self.unique(rel, step.rel_slot, row)
+                    {
+                        continue;
+                    }
+                    seen.insert(nb, Some((rel, node)));
+                    if other.contains_key(&nb) {
+                        meets.push(nb);
+                    }
+                    next.push(nb);
+                }
+            }
+            let depth_in = |map: &HashMap<NodeId, Option<(RelId, NodeId)>>, mut at: NodeId| {
+                let mut n = 0usize;
+                while let Some(Some((_, prev))) = map.get(&at) {
+                    n += 1;
+                    at = *prev;
+                }
+                n
+            };
+            if let Some(m) = meets.into_iter().min_by_key(|m| depth_in(other, *m)) {
+                let mut rels = Vec::new();
+                let mut at = m;
+                while let Some(Some((rel, prev))) = from_start.get(&at) {
+                    rels.push(*rel);
+                    at = *prev;
+                }
+                rels.reverse();
+                let mut at = m;
+                while let Some(Some((rel, next))) = from_target.get(&at) {
+                    rels.push(*rel);
+                    at = *next;
+                }
+                if max.is_some_and(|m| rels.len() as u64 > m) {
+                    return Ok(None);
+                }
+                return Ok(Some(rels));
+            }
+            *front = next;
+        }
+        Ok(None)
     }
 }
 

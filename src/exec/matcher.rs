@@ -153,6 +153,10 @@ impl Matcher<'_, '_> {
     }
 
     fn node_ok(&self, step: &NodeStep, n: NodeId, row: &Row) -> XResult<bool> {
+        // A node reached over a relationship exists; with nothing to check, it matches.
+        if !step.bound && step.labels.is_empty() && step.props.is_empty() && step.props_param.is_none() {
+            return Ok(self.ev.graph.contains_node(n));
+        }
         let Some(rec) = self.ev.graph.node(n) else {
             return Ok(false);
         };
@@ -207,6 +211,10 @@ impl Matcher<'_, '_> {
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
+        // Types are already filtered by `neighbours_typed`.
+        if step.rel_props.is_empty() && step.rel_props_param.is_none() {
+            return Ok(true);
+        }
         let g = self.ev.graph;
         let Some(rec) = g.relationship(rel) else {
             return Ok(false);
@@ -264,7 +272,7 @@ impl Matcher<'_, '_> {
             let mut path = Vec::new();
             return self.var_expand(part_index, step_index, step, from, min, max, &mut path, row, out);
         }
-        for (rel, other) in self.ev.graph.neighbours(from, dir(step.direction)) {
+        for (rel, other) in self.ev.graph.neighbours_typed(from, dir(step.direction), &step.types) {
             if step.rel_bound && !matches!(get(row, step.rel_slot), Value::Relationship(r) if *r == rel) {
                 continue;
             }
@@ -332,7 +340,7 @@ impl Matcher<'_, '_> {
         if max.is_some_and(|m| depth >= m) {
             return Ok(());
         }
-        for (rel, other) in self.ev.graph.neighbours(at, dir(step.direction)) {
+        for (rel, other) in self.ev.graph.neighbours_typed(at, dir(step.direction), &step.types) {
             if path.contains(&rel) || !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
                 continue;
             }
@@ -399,7 +407,7 @@ impl Matcher<'_, '_> {
             level += 1;
             let mut next = VecDeque::new();
             for node in frontier {
-                for (rel, other) in self.ev.graph.neighbours(node, dir(step.direction)) {
+                for (rel, other) in self.ev.graph.neighbours_typed(node, dir(step.direction), &step.types) {
                     if !self.rel_ok(step, rel, &row)? || !self.unique(rel, step.rel_slot, &row) {
                         continue;
                     }
@@ -487,7 +495,7 @@ impl Matcher<'_, '_> {
             // closest to the other end.
             let mut meets = Vec::new();
             for &node in front.iter() {
-                for (rel, nb) in self.ev.graph.neighbours(node, d) {
+                for (rel, nb) in self.ev.graph.neighbours_typed(node, d, &step.types) {
                     if seen.contains_key(&nb) || !self.rel_ok(step, rel, row)? || !self.unique(rel, step.rel_slot, row)
                     {
                         continue;

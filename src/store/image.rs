@@ -322,7 +322,18 @@ impl Graph {
                         |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
                     let a = *self.nodes.get(&NodeId(r.start)).ok_or_else(|| missing(r.start))?;
                     let b = *self.nodes.get(&NodeId(r.end)).ok_or_else(|| missing(r.end))?;
-                    let ix = self.g.add_edge(a, b, RelRecord { id, rel_type, props });
+                    let (start, end) = (NodeId(r.start), NodeId(r.end));
+                    let ix = self.g.add_edge(
+                        a,
+                        b,
+                        RelRecord {
+                            id,
+                            rel_type,
+                            props,
+                            start,
+                            end,
+                        },
+                    );
                     self.rels.insert(id, ix);
                     *self.type_counts.entry(rel_type).or_default() += 1;
                 }
@@ -433,6 +444,8 @@ impl Graph {
                     id,
                     rel_type: r.rel_type,
                     props: r.props,
+                    start: NodeId(r.start),
+                    end: NodeId(r.end),
                 },
             );
             if g.rels.insert(id, ix).is_some() {

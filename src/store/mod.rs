@@ -15,7 +15,6 @@ mod journal;
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
-use petgraph::visit::EdgeRef;
 use petgraph::Direction as PgDirection;
 
 use idmap::IdMap;
@@ -42,6 +41,10 @@ pub struct RelRecord {
     pub id: RelId,
     pub rel_type: TypeId,
     pub props: Props,
+    /// The end points' ids, kept here so that following a relationship does
+    /// not have to visit the node records.
+    pub start: NodeId,
+    pub end: NodeId,
 }
 
 /// Which relationships of a node to follow.
@@ -180,18 +183,37 @@ impl Graph {
         let Some(&ix) = self.nodes.get(&id) else {
             return Vec::new();
         };
+        self.neighbours_of_types(ix, dir, &[])
+    }
+
+    /// The relationships at a node of one of `types` (any type when empty):
+    /// `(relationship, other end)`, by relationship id. With `Both`, a
+    /// self-loop is reported once.
+    pub fn neighbours_typed(&self, id: NodeId, dir: Dir, types: &[TypeId]) -> Vec<(RelId, NodeId)> {
+        match self.nodes.get(&id) {
+            Some(&ix) => self.neighbours_of_types(ix, dir, types),
+            None => Vec::new(),
+        }
+    }
+
+    fn neighbours_of_types(&self, ix: NodeIndex, dir: Dir, types: &[TypeId]) -> Vec<(RelId, NodeId)> {
+        let wanted = |r: &RelRecord| types.is_empty() || types.contains(&r.rel_type);
         let mut out = Vec::new();
         if matches!(dir, Dir::Outgoing | Dir::Both) {
             for e in self.g.edges_directed(ix, PgDirection::Outgoing) {
-                out.push((e.weight().id, self.g[e.target()].id));
+                let r = e.weight();
+                if wanted(r) {
+                    out.push((r.id, r.end));
+                }
             }
         }
         if matches!(dir, Dir::Incoming | Dir::Both) {
             for e in self.g.edges_directed(ix, PgDirection::Incoming) {
-                if dir == Dir::Both && e.source() == e.target() {
+                let r = e.weight();
+                if (dir == Dir::Both && r.start == r.end) || !wanted(r) {
                     continue;
                 }
-                out.push((e.weight().id, self.g[e.source()].id));
+                out.push((r.id, r.start));
             }
         }
         out.sort_unstable_by_key(|(r, _)| *r);
@@ -241,7 +263,17 @@ impl Graph {
         let id = RelId(self.next_rel);
         self.next_rel += 1;
         let props = normalise_props(props);
-        let ix = self.g.add_edge(a, b, RelRecord { id, rel_type, props });
+        let ix = self.g.add_edge(
+            a,
+            b,
+            RelRecord {
+                id,
+                rel_type,
+                props,
+                start,
+                end,
+            },
+        );
         self.rels.insert(id, ix);
         *self.type_counts.entry(rel_type).or_default() += 1;
         self.journal.push(Undo::CreatedRel(id));

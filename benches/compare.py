@@ -668,6 +668,14 @@ class PeerEngine:
 # ---------------------------------------------------------------------------
 # The run.
 
+def quiver_commit():
+    """HEAD, with "-dirty" only when quiver's own sources differ from it (not benches/)."""
+    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock"],
+                           capture_output=True, text=True).stdout.strip()
+    return head.stdout.strip() + ("-dirty" if dirty else "")
+
+
 def fmt_time(s):
     if s is None:
         return "—"
@@ -888,8 +896,7 @@ def main():
         "quiver_w1": next((e.w1_kind for e in engines if e.name == "quiver"), None),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "command": "bash benches/compare " + " ".join(sys.argv[1:]),
-        "commit": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
-                                 text=True).stdout.strip(),
+        "commit": quiver_commit(),
     }
     md = render(meta, exp, results, rss, disk, failures, notes, [e.name for e in engines])
     os.makedirs(a.out, exist_ok=True)

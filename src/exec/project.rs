@@ -1,7 +1,7 @@
 //! Row-shaping operators: projection, aggregation, DISTINCT, ORDER BY,
 //! SKIP/LIMIT counts, and procedure calls.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::plan::{AggregateCall, CallPlan, Expr};
 use crate::value::order::{order, GroupKey};
@@ -69,7 +69,7 @@ impl<'p> Aggregator<'p> {
             keys,
             calls,
             groups: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             args: Vec::new(),
         }
     }
@@ -133,7 +133,7 @@ impl<'p> Aggregator<'p> {
 }
 
 pub fn distinct(width: usize, rows: Vec<Row>) -> Vec<Row> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     rows.into_iter()
         .filter(|r| seen.insert(r.iter().take(width).cloned().map(GroupKey).collect::<Vec<_>>()))
         .collect()

@@ -6,7 +6,7 @@
 //! every function; with DISTINCT, values are deduplicated with grouping
 //! equality (`1` and `1.0` are the same value).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::FunctionError;
 use crate::error::ErrorKind;
@@ -66,7 +66,7 @@ pub fn new_accumulator(name: &str, distinct: bool) -> Option<Box<dyn Accumulator
     };
     Some(if distinct {
         Box::new(Distinct {
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             inner,
         })
     } else {

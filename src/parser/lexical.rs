@@ -814,26 +814,11 @@ fn keyword_hint(rest: &str, expected: &[&'static str]) -> Option<String> {
     let upper = w.to_ascii_uppercase();
     let mut best: Option<(usize, &str)> = None;
     for e in expected.iter().filter(|e| e.chars().all(|c| c.is_ascii_uppercase())) {
-        let d = edit_distance(&upper, e);
+        let d = crate::error::edit_distance(&upper, e);
         let limit = if e.len() <= 3 { 1 } else { 2 };
         if d > 0 && d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, e));
         }
     }
     best.map(|(_, k)| format!("did you mean {k}?"))
-}
-
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

@@ -931,14 +931,8 @@ impl<'a> Planner<'a> {
                 let list = Box::new(self.compile(list, scope, ctx)?);
                 let mut inner = scope.clone();
                 let slot = inner.bind(&variable.name, VarKind::Value(elem));
-                let predicate = match predicate {
-                    Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
-                    None => None,
-                };
-                let projection = match projection {
-                    Some(p) => Some(Box::new(self.compile_local(p, &inner, ctx)?)),
-                    None => None,
-                };
+                let predicate = self.compile_local_opt(predicate.as_deref(), &inner, ctx)?;
+                let projection = self.compile_local_opt(projection.as_deref(), &inner, ctx)?;
                 Expr::ListComprehension {
                     slot,
                     list,
@@ -1084,6 +1078,18 @@ impl<'a> Planner<'a> {
         match self.compile(e, scope, ctx)? {
             Expr::PatternList(plan, _) if matches!(e.kind, ExprKind::Pattern(_)) => Ok(Expr::PatternExists(plan)),
             other => Ok(other),
+        }
+    }
+
+    fn compile_local_opt(
+        &mut self,
+        e: Option<&ast::Expr>,
+        scope: &Scope,
+        ctx: &mut ExprCtx,
+    ) -> PResult<Option<Box<Expr>>> {
+        match e {
+            Some(e) => Ok(Some(Box::new(self.compile_local(e, scope, ctx)?))),
+            None => Ok(None),
         }
     }
 
@@ -1288,8 +1294,8 @@ impl<'a> Planner<'a> {
 pub(super) fn undefined(name: &str, span: Span, scope: &Scope) -> PlanError {
     let mut e = PlanError::syntax("UndefinedVariable", format!("variable `{name}` is not defined"), span);
     let names = scope.names();
-    if let Some(best) = names.iter().min_by_key(|n| edit_distance(n, name)) {
-        if edit_distance(best, name) <= 2 {
+    if let Some(best) = names.iter().min_by_key(|n| crate::error::edit_distance(n, name)) {
+        if crate::error::edit_distance(best, name) <= 2 {
             e.hint = Some(format!("did you mean `{best}`?"));
         }
     }
@@ -1297,21 +1303,6 @@ pub(super) fn undefined(name: &str, span: Span, scope: &Scope) -> PlanError {
         e.hint = Some(format!("variables in scope here: {}", names.join(", ")));
     }
     e
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Folds a list or map of constants into one constant.

@@ -320,22 +320,18 @@ impl Graph {
                     let rel_type = self.types.intern(&r.rel_type);
                     let missing =
                         |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
-                    let a = *self.nodes.get(&NodeId(r.start)).ok_or_else(|| missing(r.start))?;
-                    let b = *self.nodes.get(&NodeId(r.end)).ok_or_else(|| missing(r.end))?;
                     let (start, end) = (NodeId(r.start), NodeId(r.end));
-                    let ix = self.g.add_edge(
-                        a,
-                        b,
-                        RelRecord {
-                            id,
-                            rel_type,
-                            props,
-                            start,
-                            end,
-                        },
-                    );
-                    self.rels.insert(id, ix);
-                    *self.type_counts.entry(rel_type).or_default() += 1;
+                    self.attach(RelRecord {
+                        id,
+                        rel_type,
+                        props,
+                        start,
+                        end,
+                    })
+                    .map_err(|e| match e {
+                        super::StoreError::NoSuchNode(n) => missing(n),
+                        other => ApplyError(other.to_string()),
+                    })?;
                 }
             }
         }

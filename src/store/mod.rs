@@ -258,26 +258,34 @@ impl Graph {
         rel_type: TypeId,
         props: Props,
     ) -> Result<RelId, StoreError> {
-        let a = *self.nodes.get(&start).ok_or(StoreError::NoSuchNode(start.0))?;
-        let b = *self.nodes.get(&end).ok_or(StoreError::NoSuchNode(end.0))?;
+        for n in [start, end] {
+            if !self.nodes.contains_key(&n) {
+                return Err(StoreError::NoSuchNode(n.0));
+            }
+        }
         let id = RelId(self.next_rel);
         self.next_rel += 1;
         let props = normalise_props(props);
-        let ix = self.g.add_edge(
-            a,
-            b,
-            RelRecord {
-                id,
-                rel_type,
-                props,
-                start,
-                end,
-            },
-        );
-        self.rels.insert(id, ix);
-        *self.type_counts.entry(rel_type).or_default() += 1;
+        self.attach(RelRecord {
+            id,
+            rel_type,
+            props,
+            start,
+            end,
+        })?;
         self.journal.push(Undo::CreatedRel(id));
         Ok(id)
+    }
+
+    /// Puts a relationship record into the graph between its end nodes.
+    fn attach(&mut self, rec: RelRecord) -> Result<EdgeIndex, StoreError> {
+        let a = *self.nodes.get(&rec.start).ok_or(StoreError::NoSuchNode(rec.start.0))?;
+        let b = *self.nodes.get(&rec.end).ok_or(StoreError::NoSuchNode(rec.end.0))?;
+        let (id, rel_type) = (rec.id, rec.rel_type);
+        let ix = self.g.add_edge(a, b, rec);
+        self.rels.insert(id, ix);
+        *self.type_counts.entry(rel_type).or_default() += 1;
+        Ok(ix)
     }
 
     pub fn delete_relationship(&mut self, id: RelId) -> Result<(), StoreError> {
@@ -522,13 +530,9 @@ impl Graph {
                 self.nodes.insert(id, ix);
                 self.index_node(id, true);
             }
-            Undo::DeletedRel { rec, start, end } => {
-                if let (Some(&a), Some(&b)) = (self.nodes.get(&start), self.nodes.get(&end)) {
-                    let id = rec.id;
-                    *self.type_counts.entry(rec.rel_type).or_default() += 1;
-                    let ix = self.g.add_edge(a, b, rec);
-                    self.rels.insert(id, ix);
-                }
+            Undo::DeletedRel { rec, .. } => {
+                // Undo runs newest first, so both end nodes are back already.
+                let _ = self.attach(rec);
             }
             Undo::NodeProp { id, key, old } => {
                 if let Some(&ix) = self.nodes.get(&id) {

@@ -10,20 +10,15 @@ use quiver::{Database, ErrorKind, Params, QueryResult, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quiver");
 
-fn run(db: &mut Database, q: &str) -> QueryResult {
-    match db.execute(q, &Params::new()) {
-        Ok(r) => r,
-        Err(e) => panic!("query failed: {q}\n{e}"),
-    }
-}
+mod common;
 
-/// Rows rendered as Cypher literals.
-fn rows(db: &mut Database, q: &str) -> Vec<String> {
-    let r = run(db, q);
-    r.rows
-        .iter()
-        .map(|row| row.iter().map(|v| r.render(v)).collect::<Vec<_>>().join(" | "))
-        .collect()
+use common::{rows, run};
+
+/// `count(p)` of `:Person` in `graph.qv`, as quiver's CSV output.
+fn persons_in_graph_file(f: &Files) -> String {
+    let q = "MATCH (p:Person) RETURN count(p) AS n";
+    let o = quiver(&["graph.qv", "--format", "csv", "-c", q], f.path());
+    text(&o.stdout).replace("\r\n", "\n")
 }
 
 /// A directory of test files that goes away with the test.
@@ -750,17 +745,7 @@ fn the_import_subcommand_loads_into_a_new_database_file() {
     f.add("more.csv", "id:ID,name\nq1,Edsger\n");
     let o = quiver(&["import", "--nodes=Person", "more.csv", "graph.qv"], f.path());
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = quiver(
-        &[
-            "graph.qv",
-            "--format",
-            "csv",
-            "-c",
-            "MATCH (p:Person) RETURN count(p) AS n",
-        ],
-        f.path(),
-    );
-    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "n\n4\n");
+    assert_eq!(persons_in_graph_file(&f), "n\n4\n");
 }
 
 #[test]
@@ -842,17 +827,7 @@ fn an_import_in_a_script_transaction_is_undone_by_rollback() {
     let o = quiver(&["graph.qv", "-f", "c.cypher"], f.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).starts_with("c.cypher:4: "), "{}", text(&o.stderr));
-    let o = quiver(
-        &[
-            "graph.qv",
-            "--format",
-            "csv",
-            "-c",
-            "MATCH (p:Person) RETURN count(p) AS n",
-        ],
-        f.path(),
-    );
-    assert_eq!(text(&o.stdout).replace("\r\n", "\n"), "n\n2\n");
+    assert_eq!(persons_in_graph_file(&f), "n\n2\n");
 }
 
 #[test]

@@ -1,23 +1,11 @@
 //! End-to-end tests of the language through the embedding API: one test per
 //! clause or feature, each asserting rows, columns and change counts.
 
-use quiver::{Database, ErrorKind, Params, Phase, QueryResult, Value};
+use quiver::{Database, ErrorKind, Params, Phase, Value};
 
-fn run(db: &mut Database, q: &str) -> QueryResult {
-    match db.execute(q, &Params::new()) {
-        Ok(r) => r,
-        Err(e) => panic!("query failed: {q}\n{e}"),
-    }
-}
+mod common;
 
-/// Rows rendered as Cypher literals, for compact assertions.
-fn rows(db: &mut Database, q: &str) -> Vec<String> {
-    let r = run(db, q);
-    r.rows
-        .iter()
-        .map(|row| row.iter().map(|v| r.render(v)).collect::<Vec<_>>().join(" | "))
-        .collect()
-}
+use common::{rows, run};
 
 fn err(db: &mut Database, q: &str) -> quiver::Error {
     match db.execute(q, &Params::new()) {

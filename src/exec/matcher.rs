@@ -153,13 +153,7 @@ impl Matcher<'_, '_> {
     }
 
     fn node_ok(&self, step: &NodeStep, n: NodeId, row: &Row) -> XResult<bool> {
-        // A node reached over a relationship exists; with nothing to check, it matches.
-        if !step.bound && step.labels.is_empty() && step.props.is_empty() && step.props_param.is_none() {
-            return Ok(self.ev.graph.contains_node(n));
-        }
-        let Some(rec) = self.ev.graph.node(n) else {
-            return Ok(false);
-        };
+        let g = self.ev.graph;
         if step.bound {
             if let Value::Node(b) = get(row, step.slot) {
                 if *b != n {
@@ -167,9 +161,20 @@ impl Matcher<'_, '_> {
                 }
             }
         }
-        if !step.labels.iter().all(|l| rec.labels.contains(l)) {
+        // Labels come from the label sets, so a node's record is read only for properties.
+        let exists = match &step.labels[..] {
+            [] => g.contains_node(n),
+            labels => labels.iter().all(|l| g.has_label(n, *l)),
+        };
+        if !exists {
             return Ok(false);
         }
+        if step.props.is_empty() && step.props_param.is_none() {
+            return Ok(true);
+        }
+        let Some(rec) = g.node(n) else {
+            return Ok(false);
+        };
         self.props_match(&step.props, &step.props_param, &rec.props, &Value::Node(n), row)
     }
 

@@ -271,8 +271,8 @@ impl Graph {
             self.nodes.remove(&NodeId(id));
             if let Some(rec) = self.g.remove_node(ix) {
                 for l in &rec.labels {
-                    if let Some(s) = self.label_index.get_mut(l) {
-                        s.remove(&rec.id);
+                    if let Some(s) = self.label_index.get_mut(*l as usize) {
+                        s.remove(rec.id);
                     }
                 }
             }
@@ -289,8 +289,8 @@ impl Graph {
                     self.index_node(id, false);
                     let old = std::mem::take(&mut self.g[ix].labels);
                     for l in &old {
-                        if let Some(s) = self.label_index.get_mut(l) {
-                            s.remove(&id);
+                        if let Some(s) = self.label_index.get_mut(*l as usize) {
+                            s.remove(id);
                         }
                     }
                     self.g[ix].props = props;
@@ -306,7 +306,7 @@ impl Graph {
                 }
             }
             for l in labels {
-                self.label_index.entry(l).or_default().insert(id);
+                self.label_set_mut(l).insert(id);
             }
             self.index_node(id, true);
         }
@@ -411,7 +411,7 @@ impl Graph {
             }
             let id = NodeId(n.id);
             for l in &n.labels {
-                g.label_index.entry(*l).or_default().insert(id);
+                g.label_set_mut(*l).insert(id);
             }
             let ix = g.g.add_node(NodeRecord {
                 id,

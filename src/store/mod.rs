@@ -11,8 +11,11 @@ mod image;
 mod index;
 mod intern;
 mod journal;
+mod labelset;
 
 use std::collections::{BTreeSet, HashMap};
+
+use labelset::LabelSet;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::Direction as PgDirection;
@@ -75,7 +78,8 @@ pub struct Graph {
     pub labels: Interner,
     pub types: Interner,
     pub keys: Interner,
-    label_index: HashMap<LabelId, BTreeSet<NodeId>>,
+    /// Indexed by label id.
+    label_index: Vec<LabelSet>,
     type_counts: HashMap<TypeId, usize>,
     indexes: Vec<PropertyIndex>,
     journal: Vec<Undo>,
@@ -107,6 +111,14 @@ fn put_prop(props: &mut Props, key: KeyId, value: Value) -> Option<Value> {
 impl Graph {
     pub fn new() -> Graph {
         Graph::default()
+    }
+
+    fn label_set_mut(&mut self, label: LabelId) -> &mut LabelSet {
+        let i = label as usize;
+        if self.label_index.len() <= i {
+            self.label_index.resize_with(i + 1, LabelSet::default);
+        }
+        &mut self.label_index[i]
     }
 
     pub fn node_count(&self) -> usize {
@@ -154,19 +166,21 @@ impl Graph {
 
     /// Nodes carrying `label`, ascending by id.
     pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
-        self.label_index.get(&label).into_iter().flat_map(|s| s.iter().copied())
+        self.label_index.get(label as usize).into_iter().flat_map(|s| s.iter())
     }
 
     pub fn label_count(&self, label: LabelId) -> usize {
-        self.label_index.get(&label).map_or(0, |s| s.len())
+        self.label_index.get(label as usize).map_or(0, |s| s.len())
     }
 
     pub fn type_count(&self, t: TypeId) -> usize {
         self.type_counts.get(&t).copied().unwrap_or(0)
     }
 
+    /// Whether node `id` exists and carries `label`.
+    #[inline]
     pub fn has_label(&self, id: NodeId, label: LabelId) -> bool {
-        self.node(id).is_some_and(|n| n.labels.contains(&label))
+        self.label_index.get(label as usize).is_some_and(|s| s.contains(id))
     }
 
     pub fn node_property(&self, id: NodeId, key: KeyId) -> Option<&Value> {
@@ -241,7 +255,7 @@ impl Graph {
         labels.sort_unstable();
         labels.dedup();
         for l in &labels {
-            self.label_index.entry(*l).or_default().insert(id);
+            self.label_set_mut(*l).insert(id);
         }
         let props = normalise_props(props);
         let ix = self.g.add_node(NodeRecord { id, labels, props });
@@ -322,8 +336,8 @@ impl Graph {
         self.nodes.remove(&id);
         let rec = self.g.remove_node(ix).ok_or(StoreError::NoSuchNode(id.0))?;
         for l in &rec.labels {
-            if let Some(s) = self.label_index.get_mut(l) {
-                s.remove(&id);
+            if let Some(s) = self.label_index.get_mut(*l as usize) {
+                s.remove(id);
             }
         }
         self.journal.push(Undo::DeletedNode(rec));
@@ -370,7 +384,7 @@ impl Graph {
                 self.index_node(id, false);
                 self.g[ix].labels.insert(i, label);
                 self.index_node(id, true);
-                self.label_index.entry(label).or_default().insert(id);
+                self.label_set_mut(label).insert(id);
                 self.journal.push(Undo::AddedLabel { id, label });
                 Ok(true)
             }
@@ -387,8 +401,8 @@ impl Graph {
                 self.index_node(id, false);
                 self.g[ix].labels.remove(i);
                 self.index_node(id, true);
-                if let Some(s) = self.label_index.get_mut(&label) {
-                    s.remove(&id);
+                if let Some(s) = self.label_index.get_mut(label as usize) {
+                    s.remove(id);
                 }
                 self.journal.push(Undo::RemovedLabel { id, label });
                 Ok(true)
@@ -505,8 +519,8 @@ impl Graph {
                 if let Some(ix) = self.nodes.remove(&id) {
                     if let Some(rec) = self.g.remove_node(ix) {
                         for l in &rec.labels {
-                            if let Some(s) = self.label_index.get_mut(l) {
-                                s.remove(&id);
+                            if let Some(s) = self.label_index.get_mut(*l as usize) {
+                                s.remove(id);
                             }
                         }
                     }
@@ -524,7 +538,7 @@ impl Graph {
             Undo::DeletedNode(rec) => {
                 let id = rec.id;
                 for l in &rec.labels {
-                    self.label_index.entry(*l).or_default().insert(id);
+                    self.label_set_mut(*l).insert(id);
                 }
                 let ix = self.g.add_node(rec);
                 self.nodes.insert(id, ix);
@@ -552,8 +566,8 @@ impl Graph {
                     self.g[ix].labels.retain(|l| *l != label);
                     self.index_node(id, true);
                 }
-                if let Some(s) = self.label_index.get_mut(&label) {
-                    s.remove(&id);
+                if let Some(s) = self.label_index.get_mut(label as usize) {
+                    s.remove(id);
                 }
             }
             Undo::RemovedLabel { id, label } => {
@@ -565,7 +579,7 @@ impl Graph {
                     }
                     self.index_node(id, true);
                 }
-                self.label_index.entry(label).or_default().insert(id);
+                self.label_set_mut(label).insert(id);
             }
         }
     }

@@ -623,7 +623,7 @@ fn ternary(b: Option<bool>) -> Value {
     }
 }
 
-fn as_ternary(v: &Value, op: &str) -> XResult<Option<bool>> {
+pub(super) fn as_ternary(v: &Value, op: &str) -> XResult<Option<bool>> {
     match v {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Null => Ok(None),
@@ -641,7 +641,7 @@ fn string_pred(l: &Value, r: &Value, f: impl Fn(&str, &str) -> bool) -> Value {
     }
 }
 
-fn unary(op: UnaryOp, v: Value) -> XResult<Value> {
+pub(super) fn unary(op: UnaryOp, v: Value) -> XResult<Value> {
     Ok(match (op, v) {
         (_, Value::Null) => Value::Null,
         (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),

@@ -216,7 +216,7 @@ impl Matcher<'_, '_> {
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
-        // Types are already filtered by `neighbours_typed`.
+        // Types are already filtered by the neighbour walk.
         if step.rel_props.is_empty() && step.rel_props_param.is_none() {
             return Ok(true);
         }
@@ -277,7 +277,7 @@ impl Matcher<'_, '_> {
             let mut path = Vec::new();
             return self.var_expand(part_index, step_index, step, from, min, max, &mut path, row, out);
         }
-        for (rel, other) in self.ev.graph.neighbours_typed(from, dir(step.direction), &step.types) {
+        for (rel, other) in self.ev.graph.neighbours_iter(from, dir(step.direction), &step.types) {
             if step.rel_bound && !matches!(get(row, step.rel_slot), Value::Relationship(r) if *r == rel) {
                 continue;
             }
@@ -345,7 +345,7 @@ impl Matcher<'_, '_> {
         if max.is_some_and(|m| depth >= m) {
             return Ok(());
         }
-        for (rel, other) in self.ev.graph.neighbours_typed(at, dir(step.direction), &step.types) {
+        for (rel, other) in self.ev.graph.neighbours_iter(at, dir(step.direction), &step.types) {
             if path.contains(&rel) || !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
                 continue;
             }

@@ -11,6 +11,7 @@ mod functions;
 mod load_csv;
 mod matcher;
 mod project;
+mod scan_aggregate;
 mod write;
 
 use std::sync::atomic::AtomicBool;
@@ -356,6 +357,7 @@ fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
         }
         Op::Project { exprs, keep } => project::project(ev, exprs, *keep, rows)?,
         Op::Aggregate { keys, aggregates } => project::aggregate(ev, keys, aggregates, rows)?,
+        Op::ScanAggregate(p) => scan_aggregate::run(ev, p, rows)?,
         Op::Distinct { width } => project::distinct(*width, rows),
         Op::Sort(keys) => project::sort(ev, keys, rows)?,
         Op::Skip(e) => {

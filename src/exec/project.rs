@@ -57,64 +57,100 @@ pub fn aggregate(ev: &Eval, keys: &[Expr], calls: &[AggregateCall], rows: Vec<Ro
 /// Aggregation fed one row at a time (so rows need not be kept).
 pub struct Aggregator<'p> {
     keys: &'p [Expr],
+    /// Whether rows are grouped (by `keys`, or by keys the caller evaluates).
+    grouped: bool,
     calls: &'p [AggregateCall],
     groups: Vec<(Vec<Value>, Vec<Acc>)>,
     index: HashMap<Vec<GroupKey>, usize>,
     args: Vec<Value>,
+    /// The current row's key, reused so that a row of a known group allocates nothing.
+    key: Vec<GroupKey>,
 }
 
 impl<'p> Aggregator<'p> {
     pub fn new(keys: &'p [Expr], calls: &'p [AggregateCall]) -> Aggregator<'p> {
         Aggregator {
             keys,
+            grouped: !keys.is_empty(),
             calls,
             groups: Vec::new(),
             index: HashMap::default(),
             args: Vec::new(),
+            key: Vec::new(),
         }
     }
 
     pub fn push(&mut self, ev: &Eval, row: &Row) -> XResult<()> {
         ev.check_interrupt()?;
-        // Without grouping keys there is one group: no hashing.
-        let gi = if self.keys.is_empty() {
-            if self.groups.is_empty() {
-                self.groups
-                    .push((Vec::new(), self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?));
-            }
-            0
-        } else {
-            let mut gk = Vec::with_capacity(self.keys.len());
-            for k in self.keys {
-                gk.push(GroupKey(ev.eval(k, row)?));
-            }
-            match self.index.get(&gk) {
-                Some(i) => *i,
-                None => {
-                    let accs = self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
-                    self.groups.push((gk.iter().map(|k| k.0.clone()).collect(), accs));
-                    self.index.insert(gk, self.groups.len() - 1);
-                    self.groups.len() - 1
+        self.key.clear();
+        for k in self.keys {
+            self.key.push(GroupKey(ev.eval(k, row)?));
+        }
+        let gi = self.group()?;
+        for (ci, call) in self.calls.iter().enumerate() {
+            if let Acc::Fn(_) = &self.groups[gi].1[ci] {
+                let mut args = std::mem::take(&mut self.args);
+                args.clear();
+                for e in &call.args {
+                    args.push(ev.eval(e, row)?);
                 }
-            }
-        };
-        for (acc, call) in self.groups[gi].1.iter_mut().zip(self.calls) {
-            match acc {
-                Acc::CountStar(n) => *n += 1,
-                Acc::Fn(a) => {
-                    self.args.clear();
-                    for e in &call.args {
-                        self.args.push(ev.eval(e, row)?);
-                    }
-                    a.update(&self.args).map_err(ExecError::from_function)?;
-                }
+                let done = self.update(gi, ci, &args);
+                self.args = args;
+                done?;
+            } else {
+                self.update(gi, ci, &[])?;
             }
         }
         Ok(())
     }
 
+    /// An aggregator whose caller evaluates the grouping keys (`key_mut`, `group`, `update`).
+    pub(super) fn with_own_keys(grouped: bool, calls: &'p [AggregateCall]) -> Aggregator<'p> {
+        let mut a = Aggregator::new(&[], calls);
+        a.grouped = grouped;
+        a
+    }
+
+    /// Where the caller puts the current row's grouping key before `group`.
+    pub(super) fn key_mut(&mut self) -> &mut Vec<GroupKey> {
+        &mut self.key
+    }
+
+    /// The group of the key in `key_mut`, made on first sight.
+    pub(super) fn group(&mut self) -> XResult<usize> {
+        // Without grouping keys there is one group: no hashing.
+        if !self.grouped {
+            if self.groups.is_empty() {
+                self.groups
+                    .push((Vec::new(), self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?));
+            }
+            return Ok(0);
+        }
+        if let Some(i) = self.index.get(&self.key[..]) {
+            return Ok(*i);
+        }
+        let accs = self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
+        self.groups.push((self.key.iter().map(|k| k.0.clone()).collect(), accs));
+        self.index.insert(self.key.clone(), self.groups.len() - 1);
+        Ok(self.groups.len() - 1)
+    }
+
+    /// Whether aggregate `call` of every group needs its arguments (not `count(*)`).
+    pub(super) fn needs_args(&self, call: usize) -> bool {
+        &*self.calls[call].name != "count(*)"
+    }
+
+    /// Feeds one row's arguments to aggregate `call` of group `group`.
+    pub(super) fn update(&mut self, group: usize, call: usize, args: &[Value]) -> XResult<()> {
+        match &mut self.groups[group].1[call] {
+            Acc::CountStar(n) => *n += 1,
+            Acc::Fn(a) => a.update(args).map_err(ExecError::from_function)?,
+        }
+        Ok(())
+    }
+
     pub fn finish(mut self) -> XResult<Vec<Row>> {
-        if self.groups.is_empty() && self.keys.is_empty() {
+        if self.groups.is_empty() && !self.grouped {
             let accs = self.calls.iter().map(new_acc).collect::<XResult<Vec<_>>>()?;
             self.groups.push((Vec::new(), accs));
         }

@@ -76,6 +76,18 @@ impl Explain<'_> {
                         names.join(", ")
                     )?
                 }
+                Op::ScanAggregate(p) => {
+                    let labels: String = p.labels.iter().map(|l| format!(":{}", self.graph.labels.name(*l))).collect();
+                    let names: Vec<&str> = p.aggregates.iter().map(|a| &*a.name).collect();
+                    writeln!(
+                        f,
+                        "{pad}NodeScanAggregation ({}{labels}{}, group by {} keys: {})",
+                        p.name,
+                        if !p.filters.is_empty() { " WHERE ..." } else { "" },
+                        p.keys.len(),
+                        names.join(", ")
+                    )?
+                }
                 Op::Distinct { .. } => writeln!(f, "{pad}Distinct")?,
                 Op::Sort(keys) => writeln!(f, "{pad}Sort ({} keys)", keys.len())?,
                 Op::Skip(_) => writeln!(f, "{pad}Skip")?,

@@ -11,6 +11,7 @@ pub mod expr;
 mod pattern;
 mod planner;
 mod projection;
+mod scan_aggregate;
 mod scope;
 mod seek;
 pub mod types;
@@ -22,6 +23,7 @@ use crate::store::{KeyId, LabelId, TypeId};
 
 pub use expr::Expr;
 pub use planner::{plan_query, PlanError, PlanOptions};
+pub use scan_aggregate::{NodeExpr, ScanAggregatePlan};
 pub use scope::Scope;
 
 #[derive(Clone, Debug)]
@@ -64,6 +66,8 @@ pub enum Op {
         keys: Vec<Expr>,
         aggregates: Vec<AggregateCall>,
     },
+    /// A label scan and the aggregation after it, in one (see `scan_aggregate.rs`).
+    ScanAggregate(Box<ScanAggregatePlan>),
     Distinct {
         /// Only the first `width` slots decide distinctness.
         width: usize,

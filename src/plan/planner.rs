@@ -432,6 +432,9 @@ impl<'a> Planner<'a> {
                 .with_hint("end it with RETURN, or with a clause that writes"));
             }
         }
+        if !self.options.naive {
+            super::scan_aggregate::rewrite(&mut ops);
+        }
         let width = scope.width;
         Ok((Pipeline { ops, width }, columns))
     }

@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn a_common_label_becomes_a_bitmap_and_a_rare_one_stays_a_set() {
         let mut common = LabelSet::default();
-        for i in 0..1000 {
+        for i in 0..10_000 {
             common.insert(NodeId(i));
         }
         assert!(matches!(common, LabelSet::Dense { .. }));
@@ -173,7 +173,7 @@ mod tests {
             rare.insert(NodeId(i * 1000));
         }
         assert!(matches!(rare, LabelSet::Sparse(_)));
-        for i in 0..990 {
+        for i in 0..9_990 {
             common.remove(NodeId(i));
         }
         assert!(matches!(common, LabelSet::Sparse(_)));

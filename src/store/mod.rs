@@ -6,6 +6,7 @@
 //! journalled so that a failed statement (or a rolled-back transaction) can be
 //! undone exactly, ids included.
 
+mod adjacency;
 mod idmap;
 mod image;
 mod index;
@@ -15,6 +16,7 @@ mod labelset;
 
 use std::collections::{BTreeSet, HashMap};
 
+use adjacency::Adjacency;
 use labelset::LabelSet;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -81,6 +83,7 @@ pub struct Graph {
     /// Indexed by label id.
     label_index: Vec<LabelSet>,
     type_counts: HashMap<TypeId, usize>,
+    adj: Adjacency,
     indexes: Vec<PropertyIndex>,
     journal: Vec<Undo>,
 }
@@ -211,27 +214,21 @@ impl Graph {
     }
 
     fn neighbours_of_types(&self, ix: NodeIndex, dir: Dir, types: &[TypeId]) -> Vec<(RelId, NodeId)> {
-        let wanted = |r: &RelRecord| types.is_empty() || types.contains(&r.rel_type);
-        let mut out = Vec::new();
-        if matches!(dir, Dir::Outgoing | Dir::Both) {
-            for e in self.g.edges_directed(ix, PgDirection::Outgoing) {
-                let r = e.weight();
-                if wanted(r) {
-                    out.push((r.id, r.end));
-                }
-            }
-        }
-        if matches!(dir, Dir::Incoming | Dir::Both) {
-            for e in self.g.edges_directed(ix, PgDirection::Incoming) {
-                let r = e.weight();
-                if (dir == Dir::Both && r.start == r.end) || !wanted(r) {
-                    continue;
-                }
-                out.push((r.id, r.start));
-            }
-        }
-        out.sort_unstable_by_key(|(r, _)| *r);
-        out
+        self.neighbours_iter(self.g[ix].id, dir, types).collect()
+    }
+
+    /// The relationships at a node of one of `types` (any type when empty):
+    /// `(relationship, other end)`, by relationship id, without allocating.
+    /// With `Both`, a self-loop is reported once.
+    pub fn neighbours_iter<'a>(&'a self, id: NodeId, dir: Dir, types: &'a [TypeId]) -> adjacency::Neighbours<'a> {
+        // A filter that every relationship in the graph passes is no filter.
+        let filter = !types.is_empty() && self.type_counts.iter().any(|(t, c)| *c > 0 && !types.contains(t));
+        self.adj.neighbours(id, dir, filter.then_some(types))
+    }
+
+    /// How many relationships a node has in `dir`, of any type.
+    pub fn degree(&self, id: NodeId, dir: Dir) -> usize {
+        self.adj.degree(id, dir)
     }
 
     /// Properties as a map of names (for `properties(n)`, results, `n = ...`).
@@ -296,20 +293,38 @@ impl Graph {
         let a = *self.nodes.get(&rec.start).ok_or(StoreError::NoSuchNode(rec.start.0))?;
         let b = *self.nodes.get(&rec.end).ok_or(StoreError::NoSuchNode(rec.end.0))?;
         let (id, rel_type) = (rec.id, rec.rel_type);
+        self.adj.add(id, rel_type, rec.start, rec.end);
         let ix = self.g.add_edge(a, b, rec);
         self.rels.insert(id, ix);
         *self.type_counts.entry(rel_type).or_default() += 1;
         Ok(ix)
     }
 
+    /// Builds the adjacency arrays from the relationship records (after a bulk load).
+    fn build_adjacency(&mut self) {
+        let rels: Vec<_> = self
+            .g
+            .edge_weights()
+            .map(|r| (r.id, r.rel_type, r.start, r.end))
+            .collect();
+        self.adj = Adjacency::build(self.next_node as usize, &rels);
+    }
+
+    /// Takes a relationship record out of the graph (the id map is the caller's).
+    fn detach(&mut self, ix: EdgeIndex) -> Option<RelRecord> {
+        let rec = self.g.remove_edge(ix)?;
+        if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
+            *c -= 1;
+        }
+        self.adj.remove(rec.id, rec.start, rec.end);
+        Some(rec)
+    }
+
     pub fn delete_relationship(&mut self, id: RelId) -> Result<(), StoreError> {
         let ix = self.rels.remove(&id).ok_or(StoreError::NoSuchRelationship(id.0))?;
         let (a, b) = self.g.edge_endpoints(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
         let (start, end) = (self.g[a].id, self.g[b].id);
-        let rec = self.g.remove_edge(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
-        if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
-            *c -= 1;
-        }
+        let rec = self.detach(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
         self.journal.push(Undo::DeletedRel { rec, start, end });
         Ok(())
     }
@@ -528,11 +543,7 @@ impl Graph {
             }
             Undo::CreatedRel(id) => {
                 if let Some(ix) = self.rels.remove(&id) {
-                    if let Some(rec) = self.g.remove_edge(ix) {
-                        if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
-                            *c -= 1;
-                        }
-                    }
+                    self.detach(ix);
                 }
             }
             Undo::DeletedNode(rec) => {

@@ -215,6 +215,12 @@ impl Hash for GroupKey {
 pub fn group_eq(a: &Value, b: &Value) -> bool {
     use Value::*;
     match (a, b) {
+        // The common keys first, without the general comparison.
+        (Node(x), Node(y)) => x == y,
+        (Relationship(x), Relationship(y)) => x == y,
+        (Int(x), Int(y)) => x == y,
+        (String(x), String(y)) => x == y,
+        (Bool(x), Bool(y)) => x == y,
         (Null, Null) => true,
         (Float(x), Float(y)) if x.is_nan() && y.is_nan() => true,
         (List(x), List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| group_eq(p, q)),

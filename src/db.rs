@@ -189,20 +189,23 @@ impl Database {
                 continue;
             }
             let snap = match (self.graph.relationship(r), self.graph.endpoints(r)) {
-                (Some(rec), Some((s, e))) => Some((rec, s, e)),
-                _ => self.graph.deleted_relationship(r),
+                (Some(rec), Some((s, e))) => Some((rec.rel_type, self.graph.relationship_props_map(r), s, e)),
+                _ => self
+                    .graph
+                    .deleted_relationship(r)
+                    .map(|(rec, props, s, e)| (rec.rel_type, self.graph.props_to_map(props), s, e)),
             };
-            if let Some((rec, start, end)) = snap {
+            if let Some((rel_type, properties, start, end)) = snap {
                 nodes.push(start);
                 nodes.push(end);
                 result.relationships.insert(
                     r,
                     RelSnapshot {
                         id: r,
-                        rel_type: self.graph.types.name(rec.rel_type).to_string(),
+                        rel_type: self.graph.types.name(rel_type).to_string(),
                         start,
                         end,
-                        properties: self.graph.props_to_map(&rec.props),
+                        properties,
                     },
                 );
             }
@@ -211,13 +214,20 @@ impl Database {
             if result.nodes.contains_key(&n) {
                 continue;
             }
-            if let Some(rec) = self.graph.node(n).or_else(|| self.graph.deleted_node(n)) {
+            let snap = match self.graph.node(n) {
+                Some(rec) => Some((&rec.labels, self.graph.node_props_map(n))),
+                None => self
+                    .graph
+                    .deleted_node(n)
+                    .map(|(rec, props)| (&rec.labels, self.graph.props_to_map(props))),
+            };
+            if let Some((labels, properties)) = snap {
                 result.nodes.insert(
                     n,
                     NodeSnapshot {
                         id: n,
-                        labels: self.graph.label_names(&rec.labels),
-                        properties: self.graph.props_to_map(&rec.props),
+                        labels: self.graph.label_names(labels),
+                        properties,
                     },
                 );
             }
@@ -283,21 +293,7 @@ impl Database {
             .filter(|(_, c)| *c > 0)
             .collect();
         relationship_types.sort();
-        let mut key_counts: HashMap<u32, usize> = HashMap::new();
-        for n in g.node_ids() {
-            if let Some(rec) = g.node(n) {
-                for (k, _) in &rec.props {
-                    *key_counts.entry(*k).or_default() += 1;
-                }
-            }
-        }
-        for r in g.relationship_ids() {
-            if let Some(rec) = g.relationship(r) {
-                for (k, _) in &rec.props {
-                    *key_counts.entry(*k).or_default() += 1;
-                }
-            }
-        }
+        let key_counts: HashMap<u32, usize> = g.property_key_counts().into_iter().collect();
         let mut property_keys: Vec<(String, usize)> = key_counts
             .into_iter()
             .map(|(k, c)| (g.keys.name(k).to_string(), c))
@@ -338,20 +334,11 @@ pub(crate) fn builtin_procedure(graph: &Graph, name: &str) -> Option<Vec<Vec<Val
             .filter(|(id, _)| graph.type_count(*id) > 0)
             .map(|(_, n)| n.to_string())
             .collect(),
-        "db.propertykeys" => {
-            let mut used = std::collections::BTreeSet::new();
-            for n in graph.node_ids() {
-                if let Some(rec) = graph.node(n) {
-                    used.extend(rec.props.iter().map(|(k, _)| *k));
-                }
-            }
-            for r in graph.relationship_ids() {
-                if let Some(rec) = graph.relationship(r) {
-                    used.extend(rec.props.iter().map(|(k, _)| *k));
-                }
-            }
-            used.into_iter().map(|k| graph.keys.name(k).to_string()).collect()
-        }
+        "db.propertykeys" => graph
+            .property_key_counts()
+            .into_iter()
+            .map(|(k, _)| graph.keys.name(k).to_string())
+            .collect(),
         _ => return None,
     };
     let mut names = names;

@@ -320,18 +320,20 @@ impl<'g> Eval<'g> {
     pub fn property(&self, base: &Value, key: u32, name: &str) -> XResult<Value> {
         Ok(match base {
             Value::Null => Value::Null,
-            Value::Node(id) => self
-                .node(*id)?
-                .props
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map_or(Value::Null, |(_, v)| v.clone()),
-            Value::Relationship(id) => self
-                .relationship(*id)?
-                .props
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map_or(Value::Null, |(_, v)| v.clone()),
+            Value::Node(id) => match self.graph.node_property(*id, key) {
+                Some(v) => v.clone(),
+                None => {
+                    self.node(*id)?;
+                    Value::Null
+                }
+            },
+            Value::Relationship(id) => match self.graph.relationship_property(*id, key) {
+                Some(v) => v.clone(),
+                None => {
+                    self.relationship(*id)?;
+                    Value::Null
+                }
+            },
             Value::Map(m) => m.get(name).cloned().unwrap_or(Value::Null),
             other => match temporal::property(other, name) {
                 Some(r) => r.map_err(ExecError::temporal)?,
@@ -347,8 +349,14 @@ impl<'g> Eval<'g> {
 
     pub fn all_properties(&self, v: &Value) -> XResult<Arc<Map>> {
         Ok(match v {
-            Value::Node(id) => Arc::new(self.graph.props_to_map(&self.node(*id)?.props)),
-            Value::Relationship(id) => Arc::new(self.graph.props_to_map(&self.relationship(*id)?.props)),
+            Value::Node(id) => {
+                self.node(*id)?;
+                Arc::new(self.graph.node_props_map(*id))
+            }
+            Value::Relationship(id) => {
+                self.relationship(*id)?;
+                Arc::new(self.graph.relationship_props_map(*id))
+            }
             Value::Map(m) => m.clone(),
             other => {
                 return Err(ExecError::type_error(format!(

@@ -59,7 +59,7 @@ fn dir(d: Direction) -> Dir {
     }
 }
 
-impl Matcher<'_, '_> {
+impl<'g> Matcher<'_, 'g> {
     fn parts(&self, index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
         if index == self.plan.parts.len() {
             if let Some(p) = &self.plan.predicate {
@@ -172,10 +172,13 @@ impl Matcher<'_, '_> {
         if step.props.is_empty() && step.props_param.is_none() {
             return Ok(true);
         }
-        let Some(rec) = g.node(n) else {
-            return Ok(false);
-        };
-        self.props_match(&step.props, &step.props_param, &rec.props, &Value::Node(n), row)
+        self.props_match(
+            &step.props,
+            &step.props_param,
+            &|k| g.node_property(n, k),
+            &Value::Node(n),
+            row,
+        )
     }
 
     /// Whether an entity's properties satisfy a pattern's `{key: value}` map
@@ -184,13 +187,13 @@ impl Matcher<'_, '_> {
         &self,
         wanted: &[(u32, std::sync::Arc<str>, crate::plan::Expr)],
         param: &Option<crate::plan::Expr>,
-        props: &crate::store::Props,
+        property: &dyn Fn(u32) -> Option<&'g Value>,
         entity: &Value,
         row: &Row,
     ) -> XResult<bool> {
         for (key, _, e) in wanted {
             let want = self.ev.eval(e, row)?;
-            let have = props.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            let have = property(*key);
             if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
                 return Ok(false);
             }
@@ -230,7 +233,7 @@ impl Matcher<'_, '_> {
         self.props_match(
             &step.rel_props,
             &step.rel_props_param,
-            &rec.props,
+            &|k| g.relationship_property(rel, k),
             &Value::Relationship(rel),
             row,
         )

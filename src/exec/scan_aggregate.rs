@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 use crate::ast::{BinaryOp, UnaryOp};
 use crate::plan::{NodeExpr, ScanAggregatePlan};
-use crate::store::Props;
+use crate::store::{Column, Graph};
+use rustc_hash::FxHashMap;
+
 use crate::value::order::GroupKey;
 use crate::value::{NodeId, Value};
 
@@ -24,11 +26,33 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
     // Parameters are looked up once, not per node.
     let filters: Vec<NodeExpr> = p.filters.iter().map(|f| resolve(ev, f)).collect();
     let keys: Vec<NodeExpr> = p.keys.iter().map(|k| resolve(ev, k)).collect();
-    let args: Vec<Vec<NodeExpr>> = p.args.iter().map(|a| a.iter().map(|e| resolve(ev, e)).collect()).collect();
+    let args: Vec<Vec<NodeExpr>> = p
+        .args
+        .iter()
+        .map(|a| a.iter().map(|e| resolve(ev, e)).collect())
+        .collect();
     let mut agg = Aggregator::with_own_keys(!keys.is_empty(), &p.aggregates);
     let needs_args: Vec<bool> = (0..p.aggregates.len()).map(|i| agg.needs_args(i)).collect();
     let g = ev.graph;
     let mut arg_values: Vec<Value> = Vec::new();
+    // A lone property argument (the usual case) is read from its column and
+    // handed over in place, without a copy.
+    let column = |e: &[NodeExpr]| match e {
+        [NodeExpr::Property(k)] => Some(g.node_column(*k)),
+        _ => None,
+    };
+    let arg_columns: Vec<Option<Option<&Column>>> = args.iter().map(|a| column(a)).collect();
+    let key_column = column(&keys);
+    // So is a lone `n.key <op> constant` filter.
+    let quick_filter = match &filters[..] {
+        [NodeExpr::Compare(op, a, b)] => match (&**a, &**b) {
+            (NodeExpr::Property(k), NodeExpr::Const(c)) => Some((*op, g.node_column(*k), c)),
+            _ => None,
+        },
+        _ => None,
+    };
+    // With one key, the group of each key value already seen, by identity.
+    let mut known: FxHashMap<(u8, u64), usize> = FxHashMap::default();
     // Each incoming row sees the whole scan (the pattern uses nothing from it).
     for _ in &rows {
         let Some((first, rest)) = p.labels.split_first() else {
@@ -41,22 +65,42 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
             if !rest.iter().all(|l| g.has_label(id, *l)) {
                 continue;
             }
-            let Some(rec) = g.node(id) else { continue };
-            let props = &rec.props;
-            if !passes(ev, &filters, id, props)? {
+            let passed = match &quick_filter {
+                Some((op, c, k)) => quick_compare(ev, *op, c.map_or(&NULL, |c| c.value(id.0)), k)?,
+                None => passes(ev, &filters, id, g)?,
+            };
+            if !passed {
                 continue;
             }
-            let key = agg.key_mut();
-            key.clear();
-            for k in &keys {
-                key.push(GroupKey(value(ev, k, id, props)?.into_owned()));
-            }
-            let gi = agg.group()?;
+            let gi = match &keys[..] {
+                [k] => {
+                    let v = match key_column {
+                        Some(c) => Cow::Borrowed(c.map_or(&NULL, |c| c.value(id.0))),
+                        None => value(ev, k, id, g)?,
+                    };
+                    match identity(&v) {
+                        Some(i) => match known.get(&i) {
+                            Some(gi) => *gi,
+                            None => {
+                                let gi = group_of(&mut agg, std::iter::once(Ok(v)))?;
+                                known.insert(i, gi);
+                                gi
+                            }
+                        },
+                        None => group_of(&mut agg, std::iter::once(Ok(v)))?,
+                    }
+                }
+                _ => group_of(&mut agg, keys.iter().map(|k| value(ev, k, id, g)))?,
+            };
             for (ci, call_args) in args.iter().enumerate() {
+                if let Some(c) = arg_columns[ci] {
+                    agg.update(gi, ci, std::slice::from_ref(c.map_or(&NULL, |c| c.value(id.0))))?;
+                    continue;
+                }
                 arg_values.clear();
                 if needs_args[ci] {
                     for a in call_args {
-                        arg_values.push(value(ev, a, id, props)?.into_owned());
+                        arg_values.push(value(ev, a, id, g)?.into_owned());
                     }
                 }
                 agg.update(gi, ci, &arg_values)?;
@@ -66,9 +110,50 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
     agg.finish()
 }
 
-fn passes(ev: &Eval, filters: &[NodeExpr], id: NodeId, props: &Props) -> XResult<bool> {
+/// The group of one row's key values, made on first sight.
+fn group_of<'a>(agg: &mut Aggregator, values: impl Iterator<Item = XResult<Cow<'a, Value>>>) -> XResult<usize> {
+    let key = agg.key_mut();
+    key.clear();
+    for v in values {
+        key.push(GroupKey(v?.into_owned()));
+    }
+    agg.group()
+}
+
+/// A cheap identity for a key value: equal identities mean equal values (not
+/// always the converse: the group lookup settles those). A string's identity
+/// is its allocation, which equal short strings of one property share (see
+/// `store/columns.rs`), so grouping by it reads neither the bytes nor the
+/// reference count.
+fn identity(v: &Value) -> Option<(u8, u64)> {
+    Some(match v {
+        Value::Null => (0, 0),
+        Value::Bool(b) => (1, *b as u64),
+        Value::Int(i) => (2, *i as u64),
+        Value::String(s) => (3, s.as_ptr() as u64),
+        _ => return None,
+    })
+}
+
+/// `v <op> c` is true (integers compared directly, the rest as the evaluator does).
+#[inline]
+fn quick_compare(ev: &Eval, op: BinaryOp, v: &Value, c: &Value) -> XResult<bool> {
+    if let (Value::Int(a), Value::Int(b)) = (v, c) {
+        return Ok(match op {
+            BinaryOp::Eq => a == b,
+            BinaryOp::Ne => a != b,
+            BinaryOp::Lt => a < b,
+            BinaryOp::Le => a <= b,
+            BinaryOp::Gt => a > b,
+            _ => a >= b,
+        });
+    }
+    Ok(matches!(ev.binary_values(op, v, c)?, Value::Bool(true)))
+}
+
+fn passes(ev: &Eval, filters: &[NodeExpr], id: NodeId, g: &Graph) -> XResult<bool> {
     for f in filters {
-        match &*value(ev, f, id, props)? {
+        match &*value(ev, f, id, g)? {
             Value::Bool(true) => {}
             Value::Bool(false) | Value::Null => return Ok(false),
             other => {
@@ -99,35 +184,31 @@ fn resolve(ev: &Eval, e: &NodeExpr) -> NodeExpr {
     }
 }
 
-fn value<'a>(ev: &Eval, e: &'a NodeExpr, id: NodeId, props: &'a Props) -> XResult<Cow<'a, Value>> {
+fn value<'a>(ev: &Eval, e: &'a NodeExpr, id: NodeId, g: &'a Graph) -> XResult<Cow<'a, Value>> {
     Ok(match e {
         NodeExpr::Const(v) => Cow::Borrowed(v),
         NodeExpr::Param(p) => return Err(ExecError::missing_parameter(p)),
         NodeExpr::Node => Cow::Owned(Value::Node(id)),
-        NodeExpr::Property(key) => Cow::Borrowed(
-            props
-                .binary_search_by_key(key, |(k, _)| *k)
-                .map_or(&NULL, |i| &props[i].1),
-        ),
+        NodeExpr::Property(key) => Cow::Borrowed(g.node_property(id, *key).unwrap_or(&NULL)),
         NodeExpr::Compare(op, a, b) => {
-            let l = value(ev, a, id, props)?;
-            let r = value(ev, b, id, props)?;
+            let l = value(ev, a, id, g)?;
+            let r = value(ev, b, id, g)?;
             Cow::Owned(ev.binary_values(*op, &l, &r)?)
         }
-        NodeExpr::Logic(op, a, b) => Cow::Owned(logic(ev, *op, a, b, id, props)?),
-        NodeExpr::Not(a) => Cow::Owned(unary(UnaryOp::Not, value(ev, a, id, props)?.into_owned())?),
-        NodeExpr::IsNull(a, negated) => Cow::Owned(Value::Bool(value(ev, a, id, props)?.is_null() != *negated)),
+        NodeExpr::Logic(op, a, b) => Cow::Owned(logic(ev, *op, a, b, id, g)?),
+        NodeExpr::Not(a) => Cow::Owned(unary(UnaryOp::Not, value(ev, a, id, g)?.into_owned())?),
+        NodeExpr::IsNull(a, negated) => Cow::Owned(Value::Bool(value(ev, a, id, g)?.is_null() != *negated)),
     })
 }
 
 /// AND / OR short-circuit as the general evaluator's do; XOR needs both sides.
-fn logic(ev: &Eval, op: BinaryOp, a: &NodeExpr, b: &NodeExpr, id: NodeId, props: &Props) -> XResult<Value> {
+fn logic(ev: &Eval, op: BinaryOp, a: &NodeExpr, b: &NodeExpr, id: NodeId, g: &Graph) -> XResult<Value> {
     let name = match op {
         BinaryOp::And => "AND",
         BinaryOp::Or => "OR",
         _ => "XOR",
     };
-    let l = as_ternary(&*value(ev, a, id, props)?, name)?;
+    let l = as_ternary(&*value(ev, a, id, g)?, name)?;
     let decided = match op {
         BinaryOp::And => l == Some(false),
         BinaryOp::Or => l == Some(true),
@@ -136,7 +217,7 @@ fn logic(ev: &Eval, op: BinaryOp, a: &NodeExpr, b: &NodeExpr, id: NodeId, props:
     if decided {
         return Ok(Value::Bool(l == Some(true)));
     }
-    let r = as_ternary(&*value(ev, b, id, props)?, name)?;
+    let r = as_ternary(&*value(ev, b, id, g)?, name)?;
     Ok(match (op, l, r) {
         (BinaryOp::And, _, Some(false)) => Value::Bool(false),
         (BinaryOp::And, Some(true), Some(true)) => Value::Bool(true),

@@ -257,8 +257,14 @@ impl Writer<'_> {
         };
         if replace {
             let existing: Vec<KeyId> = match target {
-                Value::Node(n) => self.eval().node(*n)?.props.iter().map(|(k, _)| *k).collect(),
-                Value::Relationship(r) => self.eval().relationship(*r)?.props.iter().map(|(k, _)| *k).collect(),
+                Value::Node(n) => {
+                    self.eval().node(*n)?;
+                    self.graph.node_props(*n).map(|(k, _)| k).collect()
+                }
+                Value::Relationship(r) => {
+                    self.eval().relationship(*r)?;
+                    self.graph.relationship_props(*r).map(|(k, _)| k).collect()
+                }
                 _ => Vec::new(),
             };
             for k in existing {

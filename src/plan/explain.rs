@@ -77,7 +77,11 @@ impl Explain<'_> {
                     )?
                 }
                 Op::ScanAggregate(p) => {
-                    let labels: String = p.labels.iter().map(|l| format!(":{}", self.graph.labels.name(*l))).collect();
+                    let labels: String = p
+                        .labels
+                        .iter()
+                        .map(|l| format!(":{}", self.graph.labels.name(*l)))
+                        .collect();
                     let names: Vec<&str> = p.aggregates.iter().map(|a| &*a.name).collect();
                     writeln!(
                         f,

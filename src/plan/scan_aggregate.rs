@@ -51,9 +51,11 @@ fn node_expr(e: &Expr, slot: usize) -> Option<NodeExpr> {
         Expr::Param(p) => NodeExpr::Param(p.clone()),
         Expr::Slot(s) if *s == slot => NodeExpr::Node,
         Expr::Property(base, key, _) if matches!(**base, Expr::Slot(s) if s == slot) => NodeExpr::Property(*key),
-        Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge), a, b) => {
-            NodeExpr::Compare(*op, sub(a)?, sub(b)?)
-        }
+        Expr::Binary(
+            op @ (BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge),
+            a,
+            b,
+        ) => NodeExpr::Compare(*op, sub(a)?, sub(b)?),
         Expr::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Xor), a, b) => {
             NodeExpr::Logic(*op, sub(a)?, sub(b)?)
         }

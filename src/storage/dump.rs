@@ -58,8 +58,12 @@ pub fn literal(v: &Value) -> String {
     }
 }
 
-fn props_text(graph: &Graph, props: &crate::store::Props, first: Option<String>) -> String {
-    let mut named: Vec<(&str, &Value)> = props.iter().map(|(k, v)| (graph.keys.name(*k), v)).collect();
+fn props_text<'a>(
+    graph: &'a Graph,
+    props: impl Iterator<Item = (crate::store::KeyId, &'a Value)>,
+    first: Option<String>,
+) -> String {
+    let mut named: Vec<(&str, &Value)> = props.map(|(k, v)| (graph.keys.name(k), v)).collect();
     named.sort_by(|a, b| a.0.cmp(b.0));
     let mut parts: Vec<String> = first.into_iter().collect();
     parts.extend(named.into_iter().map(|(k, v)| format!("{}: {}", name(k), literal(v))));
@@ -108,7 +112,7 @@ pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
         let mut labels: Vec<&str> = rec.labels.iter().map(|l| graph.labels.name(*l)).collect();
         labels.sort_unstable();
         let labels: String = labels.iter().map(|l| format!(":{}", name(l))).collect();
-        let props = props_text(graph, &rec.props, Some(format!("{}: {i}", name(DUMP_KEY))));
+        let props = props_text(graph, graph.node_props(*id), Some(format!("{}: {i}", name(DUMP_KEY))));
         writeln!(out, "CREATE (:{}{labels}{props});", name(DUMP_LABEL))?;
     }
     for id in rels {
@@ -116,7 +120,7 @@ pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
             continue;
         };
         let (s, e) = (number[&s], number[&e]);
-        let props = props_text(graph, &rec.props, None);
+        let props = props_text(graph, graph.relationship_props(id), None);
         let t = name(graph.types.name(rec.rel_type));
         let l = name(DUMP_LABEL);
         let k = name(DUMP_KEY);

@@ -111,7 +111,10 @@ impl Adjacency {
             Dir::Outgoing => len(&self.out),
             Dir::Incoming => len(&self.inc),
             Dir::Both => {
-                let loops = self.inc.get(n.0 as usize).map_or(0, |l| l.iter().filter(|e| e.1 == n).count());
+                let loops = self
+                    .inc
+                    .get(n.0 as usize)
+                    .map_or(0, |l| l.iter().filter(|e| e.1 == n).count());
                 len(&self.out) + len(&self.inc) - loops
             }
         }

@@ -111,17 +111,17 @@ pub struct Image {
 pub struct ImageNodeRef<'a> {
     pub id: u64,
     pub labels: &'a [u32],
-    pub props: &'a Props,
+    pub props: Props,
 }
 
 /// Borrowed twin of [`ImageRel`] (serializes identically).
 #[derive(Serialize)]
-pub struct ImageRelRef<'a> {
+pub struct ImageRelRef {
     pub id: u64,
     pub start: u64,
     pub end: u64,
     pub rel_type: u32,
-    pub props: &'a Props,
+    pub props: Props,
 }
 
 /// Borrowed twin of [`Image`] (serializes identically), so a snapshot does
@@ -134,7 +134,7 @@ pub struct ImageRef<'a> {
     pub types: Vec<Arc<str>>,
     pub keys: Vec<Arc<str>>,
     pub nodes: Vec<ImageNodeRef<'a>>,
-    pub rels: Vec<ImageRelRef<'a>>,
+    pub rels: Vec<ImageRelRef>,
     pub indexes: Vec<IndexDef>,
 }
 
@@ -193,7 +193,7 @@ impl Graph {
                     created_rels.insert(*id);
                     rels.insert(*id);
                 }
-                Undo::DeletedNode(rec) => {
+                Undo::DeletedNode(rec, _) => {
                     nodes.insert(rec.id);
                 }
                 Undo::DeletedRel { rec, .. } => {
@@ -221,7 +221,7 @@ impl Graph {
                         start: start.0,
                         end: end.0,
                         rel_type: self.types.name_arc(rec.rel_type),
-                        props: self.named_props(&rec.props),
+                        props: self.named_props(self.relationship_props(id)),
                     });
                 }
                 None if created_rels.contains(&id) => {}
@@ -233,7 +233,7 @@ impl Graph {
                 Some(rec) => out.nodes.push(NodeState {
                     id: id.0,
                     labels: rec.labels.iter().map(|l| self.labels.name_arc(*l)).collect(),
-                    props: self.named_props(&rec.props),
+                    props: self.named_props(self.node_props(id)),
                 }),
                 None if created_nodes.contains(&id) => {}
                 None => out.deleted_nodes.push(id.0),
@@ -242,8 +242,8 @@ impl Graph {
         out
     }
 
-    fn named_props(&self, props: &Props) -> Vec<(Arc<str>, Value)> {
-        props.iter().map(|(k, v)| (self.keys.name_arc(*k), v.clone())).collect()
+    fn named_props<'a>(&self, props: impl Iterator<Item = (super::KeyId, &'a Value)>) -> Vec<(Arc<str>, Value)> {
+        props.map(|(k, v)| (self.keys.name_arc(k), v.clone())).collect()
     }
 
     /// Applies committed changes (replaying a log). Nothing is journalled.
@@ -253,11 +253,7 @@ impl Graph {
                 .rels
                 .remove(&RelId(id))
                 .ok_or_else(|| ApplyError(format!("deletes relationship {id}, which does not exist")))?;
-            if let Some(rec) = self.g.remove_edge(ix) {
-                if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
-                    *c -= 1;
-                }
-            }
+            self.detach(ix);
         }
         for &id in &changes.deleted_nodes {
             let ix = *self
@@ -293,16 +289,17 @@ impl Graph {
                             s.remove(id);
                         }
                     }
-                    self.g[ix].props = props;
+                    self.node_props.take_all(id.0);
+                    self.node_props.put_all(id.0, props);
                     self.g[ix].labels = labels.clone();
                 }
                 None => {
                     let ix = self.g.add_node(NodeRecord {
                         id,
                         labels: labels.clone(),
-                        props,
                     });
                     self.nodes.insert(id, ix);
+                    self.node_props.put_all(id.0, props);
                 }
             }
             for l in labels {
@@ -315,19 +312,24 @@ impl Graph {
             let props: Props = r.props.iter().map(|(k, v)| (self.keys.intern(k), v.clone())).collect();
             let props = normalise_props(props);
             match self.rels.get(&id) {
-                Some(&ix) => self.g[ix].props = props,
+                Some(_) => {
+                    self.rel_props.take_all(id.0);
+                    self.rel_props.put_all(id.0, props);
+                }
                 None => {
                     let rel_type = self.types.intern(&r.rel_type);
                     let missing =
                         |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
                     let (start, end) = (NodeId(r.start), NodeId(r.end));
-                    self.attach(RelRecord {
-                        id,
-                        rel_type,
+                    self.attach(
+                        RelRecord {
+                            id,
+                            rel_type,
+                            start,
+                            end,
+                        },
                         props,
-                        start,
-                        end,
-                    })
+                    )
                     .map_err(|e| match e {
                         super::StoreError::NoSuchNode(n) => missing(n),
                         other => ApplyError(other.to_string()),
@@ -354,7 +356,7 @@ impl Graph {
             .map(|n| ImageNodeRef {
                 id: n.id.0,
                 labels: &n.labels,
-                props: &n.props,
+                props: self.node_props.props(n.id.0),
             })
             .collect();
         let rels = self
@@ -368,7 +370,7 @@ impl Graph {
                     start: s.0,
                     end: e.0,
                     rel_type: rec.rel_type,
-                    props: &rec.props,
+                    props: self.rel_props.props(id.0),
                 })
             })
             .collect();
@@ -413,14 +415,11 @@ impl Graph {
             for l in &n.labels {
                 g.label_set_mut(*l).insert(id);
             }
-            let ix = g.g.add_node(NodeRecord {
-                id,
-                labels: n.labels,
-                props: n.props,
-            });
+            let ix = g.g.add_node(NodeRecord { id, labels: n.labels });
             if g.nodes.insert(id, ix).is_some() {
                 return Err(ApplyError(format!("node {} appears twice", n.id)));
             }
+            g.node_props.put_all(n.id, n.props);
         }
         g.rels.reserve(image.rels.len());
         for r in image.rels {
@@ -439,7 +438,6 @@ impl Graph {
                 RelRecord {
                     id,
                     rel_type: r.rel_type,
-                    props: r.props,
                     start: NodeId(r.start),
                     end: NodeId(r.end),
                 },
@@ -447,9 +445,11 @@ impl Graph {
             if g.rels.insert(id, ix).is_some() {
                 return Err(ApplyError(format!("relationship {} appears twice", r.id)));
             }
+            g.rel_props.put_all(r.id, r.props);
         }
         g.next_node = image.next_node;
         g.next_rel = image.next_rel;
+        g.build_adjacency();
         g.set_indexes(&image.indexes);
         Ok(g)
     }

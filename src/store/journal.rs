@@ -1,18 +1,37 @@
 //! The undo journal: the inverse of every change since the last commit.
 
-use super::{KeyId, LabelId, NodeRecord, RelRecord};
+use super::{KeyId, LabelId, NodeRecord, Props, RelRecord};
 use crate::value::{NodeId, RelId, Value};
 
 #[derive(Debug)]
 pub(super) enum Undo {
     CreatedNode(NodeId),
     CreatedRel(RelId),
-    DeletedNode(NodeRecord),
-    DeletedRel { rec: RelRecord, start: NodeId, end: NodeId },
-    NodeProp { id: NodeId, key: KeyId, old: Option<Value> },
-    RelProp { id: RelId, key: KeyId, old: Option<Value> },
-    AddedLabel { id: NodeId, label: LabelId },
-    RemovedLabel { id: NodeId, label: LabelId },
+    DeletedNode(NodeRecord, Props),
+    DeletedRel {
+        rec: RelRecord,
+        props: Props,
+        start: NodeId,
+        end: NodeId,
+    },
+    NodeProp {
+        id: NodeId,
+        key: KeyId,
+        old: Option<Value>,
+    },
+    RelProp {
+        id: RelId,
+        key: KeyId,
+        old: Option<Value>,
+    },
+    AddedLabel {
+        id: NodeId,
+        label: LabelId,
+    },
+    RemovedLabel {
+        id: NodeId,
+        label: LabelId,
+    },
 }
 
 /// A point in the journal (and the id counters) that `Graph::rollback` returns to.

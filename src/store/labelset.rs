@@ -97,7 +97,11 @@ impl LabelSet {
     pub fn iter(&self) -> Box<dyn Iterator<Item = NodeId> + '_> {
         match self {
             LabelSet::Sparse(s) => Box::new(s.iter().copied()),
-            LabelSet::Dense { bits, .. } => Box::new(Bits { bits, word: 0, rest: bits.first().copied().unwrap_or(0) }),
+            LabelSet::Dense { bits, .. } => Box::new(Bits {
+                bits,
+                word: 0,
+                rest: bits.first().copied().unwrap_or(0),
+            }),
         }
     }
 }

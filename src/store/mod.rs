@@ -7,6 +7,7 @@
 //! undone exactly, ids included.
 
 mod adjacency;
+mod columns;
 mod idmap;
 mod image;
 mod index;
@@ -17,6 +18,8 @@ mod labelset;
 use std::collections::{BTreeSet, HashMap};
 
 use adjacency::Adjacency;
+pub use columns::Column;
+use columns::Columns;
 use labelset::LabelSet;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -38,14 +41,12 @@ pub type Props = Vec<(KeyId, Value)>;
 pub struct NodeRecord {
     pub id: NodeId,
     pub labels: Vec<LabelId>,
-    pub props: Props,
 }
 
 #[derive(Clone, Debug)]
 pub struct RelRecord {
     pub id: RelId,
     pub rel_type: TypeId,
-    pub props: Props,
     /// The end points' ids, kept here so that following a relationship does
     /// not have to visit the node records.
     pub start: NodeId,
@@ -84,31 +85,11 @@ pub struct Graph {
     label_index: Vec<LabelSet>,
     type_counts: HashMap<TypeId, usize>,
     adj: Adjacency,
+    /// Properties, by key then id (`columns.rs`).
+    node_props: Columns,
+    rel_props: Columns,
     indexes: Vec<PropertyIndex>,
     journal: Vec<Undo>,
-}
-
-fn get_prop(props: &Props, key: KeyId) -> Option<&Value> {
-    props.binary_search_by_key(&key, |(k, _)| *k).ok().map(|i| &props[i].1)
-}
-
-/// Sets (or with `Null`, removes) a property; returns the previous value.
-fn put_prop(props: &mut Props, key: KeyId, value: Value) -> Option<Value> {
-    match props.binary_search_by_key(&key, |(k, _)| *k) {
-        Ok(i) => {
-            if value.is_null() {
-                Some(props.remove(i).1)
-            } else {
-                Some(std::mem::replace(&mut props[i].1, value))
-            }
-        }
-        Err(i) => {
-            if !value.is_null() {
-                props.insert(i, (key, value));
-            }
-            None
-        }
-    }
 }
 
 impl Graph {
@@ -187,11 +168,11 @@ impl Graph {
     }
 
     pub fn node_property(&self, id: NodeId, key: KeyId) -> Option<&Value> {
-        self.node(id).and_then(|n| get_prop(&n.props, key))
+        self.node_props.get(id.0, key)
     }
 
     pub fn relationship_property(&self, id: RelId, key: KeyId) -> Option<&Value> {
-        self.relationship(id).and_then(|r| get_prop(&r.props, key))
+        self.rel_props.get(id.0, key)
     }
 
     /// The relationships at a node: `(relationship, other end)`. With `Both`, a
@@ -231,6 +212,45 @@ impl Graph {
         self.adj.degree(id, dir)
     }
 
+    /// A node's properties, by key (none for a node that does not exist).
+    pub fn node_props(&self, id: NodeId) -> impl Iterator<Item = (KeyId, &Value)> + '_ {
+        self.node_props.iter(id.0)
+    }
+
+    pub fn relationship_props(&self, id: RelId) -> impl Iterator<Item = (KeyId, &Value)> + '_ {
+        self.rel_props.iter(id.0)
+    }
+
+    /// How many nodes and relationships carry each property key (keys in use only).
+    pub fn property_key_counts(&self) -> Vec<(KeyId, usize)> {
+        self.keys
+            .iter()
+            .map(|(k, _)| {
+                let count = |c: &Columns| c.column(k).map_or(0, Column::len);
+                (k, count(&self.node_props) + count(&self.rel_props))
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// The column of a node property key, for scans.
+    pub fn node_column(&self, key: KeyId) -> Option<&Column> {
+        self.node_props.column(key)
+    }
+
+    /// A node's properties as a map of names.
+    pub fn node_props_map(&self, id: NodeId) -> Map {
+        self.node_props(id)
+            .map(|(k, v)| (self.keys.name(k).into(), v.clone()))
+            .collect()
+    }
+
+    pub fn relationship_props_map(&self, id: RelId) -> Map {
+        self.relationship_props(id)
+            .map(|(k, v)| (self.keys.name(k).into(), v.clone()))
+            .collect()
+    }
+
     /// Properties as a map of names (for `properties(n)`, results, `n = ...`).
     pub fn props_to_map(&self, props: &Props) -> Map {
         props
@@ -254,8 +274,8 @@ impl Graph {
         for l in &labels {
             self.label_set_mut(*l).insert(id);
         }
-        let props = normalise_props(props);
-        let ix = self.g.add_node(NodeRecord { id, labels, props });
+        self.node_props.put_all(id.0, normalise_props(props));
+        let ix = self.g.add_node(NodeRecord { id, labels });
         self.nodes.insert(id, ix);
         self.index_node(id, true);
         self.journal.push(Undo::CreatedNode(id));
@@ -276,24 +296,26 @@ impl Graph {
         }
         let id = RelId(self.next_rel);
         self.next_rel += 1;
-        let props = normalise_props(props);
-        self.attach(RelRecord {
-            id,
-            rel_type,
-            props,
-            start,
-            end,
-        })?;
+        self.attach(
+            RelRecord {
+                id,
+                rel_type,
+                start,
+                end,
+            },
+            normalise_props(props),
+        )?;
         self.journal.push(Undo::CreatedRel(id));
         Ok(id)
     }
 
     /// Puts a relationship record into the graph between its end nodes.
-    fn attach(&mut self, rec: RelRecord) -> Result<EdgeIndex, StoreError> {
+    fn attach(&mut self, rec: RelRecord, props: Props) -> Result<EdgeIndex, StoreError> {
         let a = *self.nodes.get(&rec.start).ok_or(StoreError::NoSuchNode(rec.start.0))?;
         let b = *self.nodes.get(&rec.end).ok_or(StoreError::NoSuchNode(rec.end.0))?;
         let (id, rel_type) = (rec.id, rec.rel_type);
         self.adj.add(id, rel_type, rec.start, rec.end);
+        self.rel_props.put_all(id.0, props);
         let ix = self.g.add_edge(a, b, rec);
         self.rels.insert(id, ix);
         *self.type_counts.entry(rel_type).or_default() += 1;
@@ -311,21 +333,22 @@ impl Graph {
     }
 
     /// Takes a relationship record out of the graph (the id map is the caller's).
-    fn detach(&mut self, ix: EdgeIndex) -> Option<RelRecord> {
+    fn detach(&mut self, ix: EdgeIndex) -> Option<(RelRecord, Props)> {
         let rec = self.g.remove_edge(ix)?;
         if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
             *c -= 1;
         }
         self.adj.remove(rec.id, rec.start, rec.end);
-        Some(rec)
+        let props = self.rel_props.take_all(rec.id.0);
+        Some((rec, props))
     }
 
     pub fn delete_relationship(&mut self, id: RelId) -> Result<(), StoreError> {
         let ix = self.rels.remove(&id).ok_or(StoreError::NoSuchRelationship(id.0))?;
         let (a, b) = self.g.edge_endpoints(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
         let (start, end) = (self.g[a].id, self.g[b].id);
-        let rec = self.detach(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
-        self.journal.push(Undo::DeletedRel { rec, start, end });
+        let (rec, props) = self.detach(ix).ok_or(StoreError::NoSuchRelationship(id.0))?;
+        self.journal.push(Undo::DeletedRel { rec, props, start, end });
         Ok(())
     }
 
@@ -350,20 +373,23 @@ impl Graph {
         self.index_node(id, false);
         self.nodes.remove(&id);
         let rec = self.g.remove_node(ix).ok_or(StoreError::NoSuchNode(id.0))?;
+        let props = self.node_props.take_all(id.0);
         for l in &rec.labels {
             if let Some(s) = self.label_index.get_mut(*l as usize) {
                 s.remove(id);
             }
         }
-        self.journal.push(Undo::DeletedNode(rec));
+        self.journal.push(Undo::DeletedNode(rec, props));
         Ok(rels.len())
     }
 
     /// Sets a node property (`Null` removes it); returns the previous value.
     pub fn set_node_property(&mut self, id: NodeId, key: KeyId, value: Value) -> Result<Option<Value>, StoreError> {
-        let ix = *self.nodes.get(&id).ok_or(StoreError::NoSuchNode(id.0))?;
+        if !self.nodes.contains_key(&id) {
+            return Err(StoreError::NoSuchNode(id.0));
+        }
         self.index_node(id, false);
-        let old = put_prop(&mut self.g[ix].props, key, value);
+        let old = self.node_props.set(id.0, key, value);
         self.index_node(id, true);
         self.journal.push(Undo::NodeProp {
             id,
@@ -379,8 +405,10 @@ impl Graph {
         key: KeyId,
         value: Value,
     ) -> Result<Option<Value>, StoreError> {
-        let ix = *self.rels.get(&id).ok_or(StoreError::NoSuchRelationship(id.0))?;
-        let old = put_prop(&mut self.g[ix].props, key, value);
+        if !self.rels.contains_key(&id) {
+            return Err(StoreError::NoSuchRelationship(id.0));
+        }
+        let old = self.rel_props.set(id.0, key, value);
         self.journal.push(Undo::RelProp {
             id,
             key,
@@ -438,7 +466,7 @@ impl Graph {
             if !rec.labels.contains(&index.label) {
                 continue;
             }
-            if let Some(v) = get_prop(&rec.props, index.key) {
+            if let Some(v) = self.node_props.get(id.0, index.key) {
                 if add {
                     index.insert(v, id);
                 } else {
@@ -539,6 +567,7 @@ impl Graph {
                             }
                         }
                     }
+                    self.node_props.take_all(id.0);
                 }
             }
             Undo::CreatedRel(id) => {
@@ -546,8 +575,9 @@ impl Graph {
                     self.detach(ix);
                 }
             }
-            Undo::DeletedNode(rec) => {
+            Undo::DeletedNode(rec, props) => {
                 let id = rec.id;
+                self.node_props.put_all(id.0, props);
                 for l in &rec.labels {
                     self.label_set_mut(*l).insert(id);
                 }
@@ -555,20 +585,20 @@ impl Graph {
                 self.nodes.insert(id, ix);
                 self.index_node(id, true);
             }
-            Undo::DeletedRel { rec, .. } => {
+            Undo::DeletedRel { rec, props, .. } => {
                 // Undo runs newest first, so both end nodes are back already.
-                let _ = self.attach(rec);
+                let _ = self.attach(rec, props);
             }
             Undo::NodeProp { id, key, old } => {
-                if let Some(&ix) = self.nodes.get(&id) {
+                if self.nodes.contains_key(&id) {
                     self.index_node(id, false);
-                    put_prop(&mut self.g[ix].props, key, old.unwrap_or(Value::Null));
+                    self.node_props.set(id.0, key, old.unwrap_or(Value::Null));
                     self.index_node(id, true);
                 }
             }
             Undo::RelProp { id, key, old } => {
-                if let Some(&ix) = self.rels.get(&id) {
-                    put_prop(&mut self.g[ix].props, key, old.unwrap_or(Value::Null));
+                if self.rels.contains_key(&id) {
+                    self.rel_props.set(id.0, key, old.unwrap_or(Value::Null));
                 }
             }
             Undo::AddedLabel { id, label } => {
@@ -597,17 +627,17 @@ impl Graph {
 
     /// A deleted node's last state, if it was deleted since the journal began
     /// (results may still mention it).
-    pub fn deleted_node(&self, id: NodeId) -> Option<&NodeRecord> {
+    pub fn deleted_node(&self, id: NodeId) -> Option<(&NodeRecord, &Props)> {
         self.journal.iter().rev().find_map(|u| match u {
-            Undo::DeletedNode(rec) if rec.id == id => Some(rec),
+            Undo::DeletedNode(rec, props) if rec.id == id => Some((rec, props)),
             _ => None,
         })
     }
 
     /// A deleted relationship's last state and endpoints, if deleted since the journal began.
-    pub fn deleted_relationship(&self, id: RelId) -> Option<(&RelRecord, NodeId, NodeId)> {
+    pub fn deleted_relationship(&self, id: RelId) -> Option<(&RelRecord, &Props, NodeId, NodeId)> {
         self.journal.iter().rev().find_map(|u| match u {
-            Undo::DeletedRel { rec, start, end } if rec.id == id => Some((rec, *start, *end)),
+            Undo::DeletedRel { rec, props, start, end } if rec.id == id => Some((rec, props, *start, *end)),
             _ => None,
         })
     }

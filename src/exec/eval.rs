@@ -443,6 +443,10 @@ impl<'g> Eval<'g> {
             }
             _ => {}
         }
+        // Two variables (`a <> b`) are compared where they are, not copied.
+        if let (Expr::Slot(x), Expr::Slot(y)) = (a, b) {
+            return self.binary_values(op, get(row, *x), get(row, *y));
+        }
         let l = self.eval(a, row)?;
         let r = self.eval(b, row)?;
         self.binary_values(op, &l, &r)

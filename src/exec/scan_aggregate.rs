@@ -53,6 +53,10 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
     };
     // With one key, the group of each key value already seen, by identity.
     let mut known: FxHashMap<(u8, u64), usize> = FxHashMap::default();
+    if keys.is_empty() {
+        // The one group, made now so the loop need not ask.
+        agg.group()?;
+    }
     // Each incoming row sees the whole scan (the pattern uses nothing from it).
     for _ in &rows {
         let Some((first, rest)) = p.labels.split_first() else {
@@ -73,6 +77,7 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
                 continue;
             }
             let gi = match &keys[..] {
+                [] => 0,
                 [k] => {
                     let v = match key_column {
                         Some(c) => Cow::Borrowed(c.map_or(&NULL, |c| c.value(id.0))),

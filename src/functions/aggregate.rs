@@ -67,6 +67,8 @@ pub fn new_accumulator(name: &str, distinct: bool) -> Option<Box<dyn Accumulator
     Some(if distinct {
         Box::new(Distinct {
             seen: HashSet::default(),
+            nodes: IdSet::default(),
+            rels: IdSet::default(),
             inner,
         })
     } else {
@@ -88,13 +90,21 @@ fn first(args: &[Value]) -> &Value {
 /// Passes on only the first occurrence of each non-null value.
 struct Distinct {
     seen: HashSet<GroupKey>,
+    /// Nodes and relationships, by id: equal exactly when their ids are.
+    nodes: IdSet,
+    rels: IdSet,
     inner: Box<dyn Accumulator>,
 }
 
 impl Accumulator for Distinct {
     fn update(&mut self, args: &[Value]) -> Res<()> {
-        let v = first(args);
-        if !v.is_null() && !self.seen.insert(GroupKey(v.clone())) {
+        let new = match first(args) {
+            Value::Null => true,
+            Value::Node(n) => self.nodes.insert(n.0),
+            Value::Relationship(r) => self.rels.insert(r.0),
+            v => self.seen.insert(GroupKey(v.clone())),
+        };
+        if !new {
             return Ok(());
         }
         self.inner.update(args)
@@ -102,6 +112,51 @@ impl Accumulator for Distinct {
 
     fn finish(&mut self) -> Res<Value> {
         self.inner.finish()
+    }
+}
+
+/// A set of ids: hashed while sparse, a bitmap once that is smaller.
+enum IdSet {
+    Hashed { set: HashSet<u64>, top: u64 },
+    Bits(Vec<u64>),
+}
+
+impl Default for IdSet {
+    fn default() -> Self {
+        IdSet::Hashed {
+            set: HashSet::default(),
+            top: 0,
+        }
+    }
+}
+
+impl IdSet {
+    /// Adds `id`; `false` if it was there.
+    fn insert(&mut self, id: u64) -> bool {
+        match self {
+            IdSet::Bits(bits) => {
+                let (w, b) = ((id / 64) as usize, id % 64);
+                if bits.len() <= w {
+                    bits.resize(w + 1, 0);
+                }
+                let new = bits[w] >> b & 1 == 0;
+                bits[w] |= 1 << b;
+                new
+            }
+            IdSet::Hashed { set, top } => {
+                let new = set.insert(id);
+                *top = (*top).max(id + 1);
+                // A hashed entry costs over 128 bits; a bitmap one bit per id below the top.
+                if new && set.len() >= 1024 && set.len() as u64 * 128 >= *top {
+                    let mut bits = vec![0u64; (*top as usize).div_ceil(64)];
+                    for i in set.iter() {
+                        bits[(i / 64) as usize] |= 1 << (i % 64);
+                    }
+                    *self = IdSet::Bits(bits);
+                }
+                new
+            }
+        }
     }
 }
 
@@ -150,6 +205,18 @@ enum Total {
 
 impl Total {
     fn add(&mut self, func: &str, v: &Value) -> Res<()> {
+        // The common steps in place.
+        match (&mut *self, v) {
+            (Total::Int(a), Value::Int(b)) => {
+                *a = a.checked_add(*b).ok_or_else(|| FunctionError::integer_overflow(func))?;
+                return Ok(());
+            }
+            (Total::Float(a), Value::Float(b)) => {
+                *a += b;
+                return Ok(());
+            }
+            _ => {}
+        }
         let next = match (&*self, v) {
             (_, Value::Null) => return Ok(()),
             (Total::Empty, Value::Int(i)) => Total::Int(*i),

@@ -94,10 +94,10 @@ impl LabelSet {
     }
 
     /// The members, ascending.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = NodeId> + '_> {
+    pub fn iter(&self) -> Members<'_> {
         match self {
-            LabelSet::Sparse(s) => Box::new(s.iter().copied()),
-            LabelSet::Dense { bits, .. } => Box::new(Bits {
+            LabelSet::Sparse(s) => Members::Sparse(s.iter()),
+            LabelSet::Dense { bits, .. } => Members::Dense(Bits {
                 bits,
                 word: 0,
                 rest: bits.first().copied().unwrap_or(0),
@@ -116,7 +116,27 @@ fn to_bits(s: &BTreeSet<NodeId>) -> Vec<u64> {
     bits
 }
 
-struct Bits<'a> {
+/// The members of a label set (or of none), ascending.
+pub enum Members<'a> {
+    Empty,
+    Sparse(std::collections::btree_set::Iter<'a, NodeId>),
+    Dense(Bits<'a>),
+}
+
+impl Iterator for Members<'_> {
+    type Item = NodeId;
+
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        match self {
+            Members::Empty => None,
+            Members::Sparse(s) => s.next().copied(),
+            Members::Dense(b) => b.next(),
+        }
+    }
+}
+
+pub struct Bits<'a> {
     bits: &'a [u64],
     word: usize,
     rest: u64,

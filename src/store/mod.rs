@@ -21,6 +21,7 @@ use adjacency::Adjacency;
 pub use columns::Column;
 use columns::Columns;
 use labelset::LabelSet;
+pub use labelset::Members;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::Direction as PgDirection;
@@ -149,8 +150,10 @@ impl Graph {
     }
 
     /// Nodes carrying `label`, ascending by id.
-    pub fn nodes_with_label(&self, label: LabelId) -> impl Iterator<Item = NodeId> + '_ {
-        self.label_index.get(label as usize).into_iter().flat_map(|s| s.iter())
+    pub fn nodes_with_label(&self, label: LabelId) -> Members<'_> {
+        self.label_index
+            .get(label as usize)
+            .map_or(Members::Empty, |s| s.iter())
     }
 
     pub fn label_count(&self, label: LabelId) -> usize {

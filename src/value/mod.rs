@@ -50,8 +50,10 @@ pub enum Value {
     LocalTime(LocalTime),
     Time(Time),
     LocalDateTime(LocalDateTime),
-    DateTime(DateTime),
-    Duration(Duration),
+    /// Boxed, as is `Duration`: the two largest variants would otherwise
+    /// double the size of every value.
+    DateTime(Arc<DateTime>),
+    Duration(Arc<Duration>),
 }
 
 impl Value {

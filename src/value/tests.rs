@@ -99,3 +99,10 @@ fn integers_and_floats_group_together() {
     assert_eq!(hash_of(&Value::Int(1)), hash_of(&Value::Float(1.0)));
     assert!(group_eq(&Value::Null, &Value::Null));
 }
+
+/// Every property slot of a column and every cell of a row is a `Value`:
+/// the large temporal variants are boxed so that it stays three words.
+#[test]
+fn a_value_is_three_words() {
+    assert_eq!(std::mem::size_of::<Value>(), 24);
+}

@@ -326,7 +326,7 @@ pub fn from_fields(kind: Kind, f: &Fields) -> Result<Value> {
             })
         }
         Kind::LocalDateTime => Value::LocalDateTime(LocalDateTime::new(need_date()?, local_time()?)),
-        Kind::DateTime => Value::DateTime(datetime_from_fields(f, need_date, local_time)?),
+        Kind::DateTime => Value::DateTime(datetime_from_fields(f, need_date, local_time)?.into()),
     })
 }
 
@@ -373,7 +373,7 @@ pub fn now(kind: Kind, zone: Option<Zone>, realtime: bool) -> Result<Value> {
         Kind::LocalTime => Value::LocalTime(dt.local().time()),
         Kind::Time => Value::Time(Time::new(dt.local().time(), dt.offset_seconds())),
         Kind::LocalDateTime => Value::LocalDateTime(dt.local()),
-        Kind::DateTime => Value::DateTime(dt),
+        Kind::DateTime => Value::DateTime(dt.into()),
     })
 }
 
@@ -399,14 +399,14 @@ pub fn from_string(kind: Kind, s: &str) -> Result<Value> {
                 (None, Some(o)) => Zone::offset(o)?,
                 (None, None) => Zone::UTC,
             };
-            Value::DateTime(DateTime::from_local(p.local, &zone, p.offset)?)
+            Value::DateTime(DateTime::from_local(p.local, &zone, p.offset)?.into())
         }
     })
 }
 
 pub fn from_epoch(seconds: i128, nanos: i128) -> Result<Value> {
     let instant = seconds * NANOS_PER_SECOND as i128 + nanos;
-    Ok(Value::DateTime(DateTime::from_instant(instant, &Zone::UTC)?))
+    Ok(Value::DateTime(DateTime::from_instant(instant, &Zone::UTC)?.into()))
 }
 
 // ---------------------------------------------------------------------------
@@ -508,6 +508,6 @@ pub fn truncate(kind: Kind, unit: &str, value: &Value, overrides: Option<&Map>) 
             Value::Time(Time::new(time, o))
         }
         Kind::LocalDateTime => Value::LocalDateTime(LocalDateTime::new(date, time)),
-        Kind::DateTime => Value::DateTime(DateTime::from_local(LocalDateTime::new(date, time), &zone, offset)?),
+        Kind::DateTime => Value::DateTime(DateTime::from_local(LocalDateTime::new(date, time), &zone, offset)?.into()),
     })
 }

@@ -129,7 +129,7 @@ fn duration_value(args: &[Value]) -> Result<Value> {
             }
             parts
         }
-        Value::Duration(d) => return Ok(Value::Duration(*d)),
+        Value::Duration(d) => return Ok(Value::Duration(d.clone())),
         other => {
             return Err(wrong_type(format!(
                 "Cannot construct a duration from {}",
@@ -137,7 +137,7 @@ fn duration_value(args: &[Value]) -> Result<Value> {
             )))
         }
     };
-    Ok(Value::Duration(duration::build(&parts)?))
+    Ok(Value::Duration(duration::build(&parts)?.into()))
 }
 
 fn number(v: &Value) -> Option<Num> {
@@ -156,11 +156,9 @@ fn between(args: &[Value], unit: BetweenUnit) -> Result<Value> {
     let parts = |v: &Value| {
         construct::parts_of(v)?.ok_or_else(|| wrong_type(format!("Expected a temporal value, got {}", v.type_name())))
     };
-    Ok(Value::Duration(duration::between(
-        parts(&args[0])?,
-        parts(&args[1])?,
-        unit,
-    )?))
+    Ok(Value::Duration(
+        duration::between(parts(&args[0])?, parts(&args[1])?, unit)?.into(),
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -287,18 +285,19 @@ pub fn arithmetic(op: char, a: &Value, b: &Value) -> Option<Result<Value>> {
         return Some(Ok(Value::Null));
     }
     Some(match (op, a, b) {
-        ('+', Value::Duration(x), Value::Duration(y)) => duration::add(x, y).map(Value::Duration),
-        ('-', Value::Duration(x), Value::Duration(y)) => {
-            y.negate().and_then(|y| duration::add(x, &y)).map(Value::Duration)
-        }
+        ('+', Value::Duration(x), Value::Duration(y)) => duration::add(x, y).map(|d| Value::Duration(d.into())),
+        ('-', Value::Duration(x), Value::Duration(y)) => y
+            .negate()
+            .and_then(|y| duration::add(x, &y))
+            .map(|d| Value::Duration(d.into())),
         ('+', t, Value::Duration(d)) | ('+', Value::Duration(d), t) => plus(t, d),
         ('-', t, Value::Duration(d)) => d.negate().and_then(|d| plus(t, &d)),
         ('*', Value::Duration(d), n) | ('*', n, Value::Duration(d)) => match number(n) {
-            Some(n) => duration::multiply(d, n).map(Value::Duration),
+            Some(n) => duration::multiply(d, n).map(|d| Value::Duration(d.into())),
             None => Err(unsupported(op, a, b)),
         },
         ('/', Value::Duration(d), n) => match number(n) {
-            Some(n) => duration::divide(d, n).map(Value::Duration),
+            Some(n) => duration::divide(d, n).map(|d| Value::Duration(d.into())),
             None => Err(unsupported(op, a, b)),
         },
         _ => Err(unsupported(op, a, b)),
@@ -315,7 +314,7 @@ fn plus(t: &Value, d: &Duration) -> Result<Value> {
         Value::LocalTime(x) => Value::LocalTime(duration::local_time_plus(*x, d)),
         Value::Time(x) => Value::Time(duration::time_plus(*x, d)),
         Value::LocalDateTime(x) => Value::LocalDateTime(duration::local_datetime_plus(*x, d)?),
-        Value::DateTime(x) => Value::DateTime(duration::datetime_plus(x, d)?),
+        Value::DateTime(x) => Value::DateTime(duration::datetime_plus(x, d)?.into()),
         other => return Err(wrong_type(format!("Cannot add a duration to {}", other.type_name()))),
     })
 }

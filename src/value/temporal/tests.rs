@@ -136,7 +136,7 @@ fn serde_round_trip() {
     let Value::DateTime(dt) = &v else { panic!() };
     let json = serde_json::to_string(dt).unwrap();
     let back: DateTime = serde_json::from_str(&json).unwrap();
-    assert_eq!(&back, dt);
+    assert_eq!(&back, &**dt);
 }
 
 /// Temporal5 and Temporal8 store values through CREATE/MATCH, which the

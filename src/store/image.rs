@@ -321,19 +321,11 @@ impl Graph {
                     let missing =
                         |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
                     let (start, end) = (NodeId(r.start), NodeId(r.end));
-                    self.attach(
-                        RelRecord {
-                            id,
-                            rel_type,
-                            start,
-                            end,
-                        },
-                        props,
-                    )
-                    .map_err(|e| match e {
-                        super::StoreError::NoSuchNode(n) => missing(n),
-                        other => ApplyError(other.to_string()),
-                    })?;
+                    self.attach(RelRecord { id, rel_type }, start, end, props)
+                        .map_err(|e| match e {
+                            super::StoreError::NoSuchNode(n) => missing(n),
+                            other => ApplyError(other.to_string()),
+                        })?;
                 }
             }
         }
@@ -438,8 +430,6 @@ impl Graph {
                 RelRecord {
                     id,
                     rel_type: r.rel_type,
-                    start: NodeId(r.start),
-                    end: NodeId(r.end),
                 },
             );
             if g.rels.insert(id, ix).is_some() {

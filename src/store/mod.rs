@@ -48,10 +48,6 @@ pub struct NodeRecord {
 pub struct RelRecord {
     pub id: RelId,
     pub rel_type: TypeId,
-    /// The end points' ids, kept here so that following a relationship does
-    /// not have to visit the node records.
-    pub start: NodeId,
-    pub end: NodeId,
 }
 
 /// Which relationships of a node to follow.
@@ -299,25 +295,17 @@ impl Graph {
         }
         let id = RelId(self.next_rel);
         self.next_rel += 1;
-        self.attach(
-            RelRecord {
-                id,
-                rel_type,
-                start,
-                end,
-            },
-            normalise_props(props),
-        )?;
+        self.attach(RelRecord { id, rel_type }, start, end, normalise_props(props))?;
         self.journal.push(Undo::CreatedRel(id));
         Ok(id)
     }
 
     /// Puts a relationship record into the graph between its end nodes.
-    fn attach(&mut self, rec: RelRecord, props: Props) -> Result<EdgeIndex, StoreError> {
-        let a = *self.nodes.get(&rec.start).ok_or(StoreError::NoSuchNode(rec.start.0))?;
-        let b = *self.nodes.get(&rec.end).ok_or(StoreError::NoSuchNode(rec.end.0))?;
+    fn attach(&mut self, rec: RelRecord, start: NodeId, end: NodeId, props: Props) -> Result<EdgeIndex, StoreError> {
+        let a = *self.nodes.get(&start).ok_or(StoreError::NoSuchNode(start.0))?;
+        let b = *self.nodes.get(&end).ok_or(StoreError::NoSuchNode(end.0))?;
         let (id, rel_type) = (rec.id, rec.rel_type);
-        self.adj.add(id, rel_type, rec.start, rec.end);
+        self.adj.add(id, rel_type, start, end);
         self.rel_props.put_all(id.0, props);
         let ix = self.g.add_edge(a, b, rec);
         self.rels.insert(id, ix);
@@ -329,19 +317,25 @@ impl Graph {
     fn build_adjacency(&mut self) {
         let rels: Vec<_> = self
             .g
-            .edge_weights()
-            .map(|r| (r.id, r.rel_type, r.start, r.end))
+            .edge_indices()
+            .filter_map(|e| {
+                let (a, b) = self.g.edge_endpoints(e)?;
+                let r = &self.g[e];
+                Some((r.id, r.rel_type, self.g[a].id, self.g[b].id))
+            })
             .collect();
         self.adj = Adjacency::build(self.next_node as usize, &rels);
     }
 
     /// Takes a relationship record out of the graph (the id map is the caller's).
     fn detach(&mut self, ix: EdgeIndex) -> Option<(RelRecord, Props)> {
+        let (a, b) = self.g.edge_endpoints(ix)?;
+        let (start, end) = (self.g[a].id, self.g[b].id);
         let rec = self.g.remove_edge(ix)?;
         if let Some(c) = self.type_counts.get_mut(&rec.rel_type) {
             *c -= 1;
         }
-        self.adj.remove(rec.id, rec.start, rec.end);
+        self.adj.remove(rec.id, start, end);
         let props = self.rel_props.take_all(rec.id.0);
         Some((rec, props))
     }
@@ -588,9 +582,9 @@ impl Graph {
                 self.nodes.insert(id, ix);
                 self.index_node(id, true);
             }
-            Undo::DeletedRel { rec, props, .. } => {
+            Undo::DeletedRel { rec, props, start, end } => {
                 // Undo runs newest first, so both end nodes are back already.
-                let _ = self.attach(rec, props);
+                let _ = self.attach(rec, start, end, props);
             }
             Undo::NodeProp { id, key, old } => {
                 if self.nodes.contains_key(&id) {

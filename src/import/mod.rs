@@ -201,11 +201,19 @@ pub fn import(db: &mut Database, spec: &ImportSpec) -> Result<ImportSummary> {
 /// the import when anything fails.
 /// Setting `interrupt` cancels the import (it fails with `Interrupted`, and
 /// the graph is rolled back).
+///
+/// With `journal` false the new entities are not recorded in the graph's
+/// undo journal (which would hold an entry per entity): the import only
+/// creates, so what it made is exactly the ids past the counters at its
+/// start, and [`Graph::discard_since`] removes them. The caller then cannot
+/// roll the import back through the journal, nor derive a log record from
+/// it: it commits by writing a snapshot.
 pub(crate) fn run(
     graph: &mut Graph,
     spec: &ImportSpec,
     progress: &mut dyn Progress,
     interrupt: &AtomicBool,
+    journal: bool,
 ) -> Result<ImportSummary> {
     let started = Instant::now();
     let mut total = 0;
@@ -224,6 +232,7 @@ pub(crate) fn run(
         done: 0,
         progress,
         interrupt,
+        journal,
     };
     let outcome = imp.run();
     let mut summary = std::mem::take(&mut imp.summary);
@@ -234,7 +243,11 @@ pub(crate) fn run(
             Ok(summary)
         }
         Err(e) => {
-            graph.rollback(mark);
+            if journal {
+                graph.rollback(mark);
+            } else {
+                graph.discard_since(mark);
+            }
             Err(e)
         }
     }
@@ -445,6 +458,8 @@ struct Importer<'a> {
     done: u64,
     progress: &'a mut dyn Progress,
     interrupt: &'a AtomicBool,
+    /// Whether new entities go in the undo journal (see [`run`]).
+    journal: bool,
 }
 
 /// How often (in rows) progress is reported.
@@ -792,7 +807,7 @@ impl Importer<'_> {
             }
         }
         self.summary.properties += props.len() as u64;
-        let node = self.graph.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props);
         self.summary.nodes += 1;
         for (group, id) in ids {
             self.remember(group, id, node)?;
@@ -852,6 +867,14 @@ impl Importer<'_> {
         self.create_relationship(start, end, rel_type, props)
     }
 
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> NodeId {
+        if self.journal {
+            self.graph.create_node(labels, props)
+        } else {
+            self.graph.create_node_unjournalled(labels, props)
+        }
+    }
+
     fn create_relationship(
         &mut self,
         start: NodeId,
@@ -860,9 +883,12 @@ impl Importer<'_> {
         props: Props,
     ) -> std::result::Result<(), String> {
         self.summary.properties += props.len() as u64;
-        self.graph
-            .create_relationship(start, end, rel_type, props)
-            .map_err(|e| e.to_string())?;
+        let created = if self.journal {
+            self.graph.create_relationship(start, end, rel_type, props)
+        } else {
+            self.graph.create_relationship_unjournalled(start, end, rel_type, props)
+        };
+        created.map_err(|e| e.to_string())?;
         self.summary.relationships += 1;
         Ok(())
     }
@@ -963,7 +989,7 @@ impl Importer<'_> {
             ));
         }
         self.summary.properties += props.len() as u64;
-        let node = self.graph.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props);
         self.summary.nodes += 1;
         if let Some(id) = id {
             self.remember(group, id, node)?;

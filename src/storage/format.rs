@@ -5,7 +5,8 @@
 //! offset  size  field
 //!      0     8  magic "QUIVERDB"
 //!      8     4  format version (little-endian u32; this quiver writes 1)
-//!     12     4  codec id (see codec.rs)
+//!     12     4  codec id of the payload (see codec.rs: 2 now, 1 from
+//!               earlier versions, still read)
 //!     16     8  generation: bumped by each checkpoint; the log names the
 //!               generation it continues
 //!     24     8  last transaction id folded into this snapshot
@@ -23,7 +24,7 @@ use super::codec;
 use super::file::Fs;
 use super::{corrupt, io_error, unsupported};
 use crate::error::Error;
-use crate::store::Image;
+use crate::store::Graph;
 
 pub const MAGIC: &[u8; 8] = b"QUIVERDB";
 pub const VERSION: u32 = 1;
@@ -92,10 +93,14 @@ impl Header {
             return Err(corrupt(file, 8, "format version 0"));
         }
         let codec = u32_at(12);
-        if codec != codec::CODEC {
+        if !codec::readable(codec) {
             return Err(unsupported(
                 file,
-                &format!("encoded with codec {codec}; this quiver reads codec {}", codec::CODEC),
+                &format!(
+                    "encoded with codec {codec}; this quiver reads codecs {} and {}",
+                    codec::CODEC_BINCODE,
+                    codec::CODEC
+                ),
             ));
         }
         let frame = u32_at(40);
@@ -125,6 +130,32 @@ pub fn file_bytes(header: &Header, payload: &[u8]) -> Vec<u8> {
         out.extend_from_slice(chunk);
     }
     out
+}
+
+/// The framed bytes of `payload` (after the header), `piece` bytes at a
+/// time, each piece but the last a whole number of frames: the main file is
+/// written from these without a second copy of the payload in memory.
+pub fn framed_pieces(
+    payload: &[u8],
+    piece: usize,
+    mut put: impl FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let per_piece = (piece / (FRAME + 4)).max(1);
+    let mut buf = Vec::with_capacity(per_piece * (FRAME + 4));
+    for group in payload.chunks(per_piece * FRAME) {
+        buf.clear();
+        for chunk in group.chunks(FRAME) {
+            buf.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
+            buf.extend_from_slice(chunk);
+        }
+        put(&buf)?;
+    }
+    Ok(())
+}
+
+/// The size of the main file for a payload of `payload_len` bytes.
+pub fn file_len(payload_len: usize) -> u64 {
+    (HEADER_LEN + payload_len + 4 * payload_len.div_ceil(FRAME)) as u64
 }
 
 /// Reads the whole main file.
@@ -187,16 +218,73 @@ fn header_total(h: &Header) -> u64 {
     HEADER_LEN as u64 + h.payload_len + 4 * frames
 }
 
-/// Reads, verifies and decodes a snapshot.
-pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Image, u64), Error> {
-    let bytes = read_all(fs, path)?;
-    let (header, payload) = verify(path, &bytes)?;
-    let image = codec::decode_image(&payload).map_err(|e| {
-        corrupt(
+/// [`verify`] without a second buffer: checks the file's bytes and moves
+/// the payload down over the frame checksums, leaving `bytes` holding just
+/// the payload.
+pub fn verify_in_place(file: &Path, bytes: &mut Vec<u8>) -> Result<Header, Error> {
+    let header = Header::decode(file, bytes)?;
+    let frame = header.frame as usize;
+    let total = bytes.len();
+    let mut pos = HEADER_LEN;
+    let mut out = 0;
+    let mut left = header.payload_len;
+    while left > 0 {
+        let n = left.min(frame as u64) as usize;
+        if pos + 4 + n > total {
+            return Err(corrupt(
+                file,
+                pos as u64,
+                &format!(
+                    "the snapshot is cut short: {} bytes of {} present",
+                    total,
+                    header_total(&header)
+                ),
+            ));
+        }
+        let crc = u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes"));
+        if crc32fast::hash(&bytes[pos + 4..pos + 4 + n]) != crc {
+            return Err(corrupt(
+                file,
+                pos as u64,
+                &format!("snapshot frame checksum mismatch (bytes {}..{})", pos, pos + 4 + n),
+            ));
+        }
+        bytes.copy_within(pos + 4..pos + 4 + n, out);
+        out += n;
+        pos += 4 + n;
+        left -= n as u64;
+    }
+    if pos != total {
+        return Err(corrupt(
+            file,
+            pos as u64,
+            &format!("{} unexpected bytes after the snapshot", total - pos),
+        ));
+    }
+    bytes.truncate(out);
+    Ok(header)
+}
+
+/// Decodes a verified payload into a graph.
+pub fn decode_payload(path: &Path, header: &Header, payload: &[u8]) -> Result<Graph, Error> {
+    codec::decode_snapshot(header.codec, payload).map_err(|e| match e {
+        codec::ReadError::Malformed(e) => corrupt(
             path,
             HEADER_LEN as u64,
             &format!("the snapshot's checksums match but it does not decode: {e}"),
-        )
-    })?;
-    Ok((header, image, bytes.len() as u64))
+        ),
+        codec::ReadError::Inconsistent(e) => {
+            corrupt(path, HEADER_LEN as u64, &format!("the snapshot is inconsistent: {e}"))
+        }
+    })
+}
+
+/// Reads, verifies and decodes a snapshot: its header, the graph, and the
+/// file's size.
+pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Graph, u64), Error> {
+    let mut bytes = read_all(fs, path)?;
+    let size = bytes.len() as u64;
+    let header = verify_in_place(path, &mut bytes)?;
+    let graph = decode_payload(path, &header, &bytes)?;
+    Ok((header, graph, size))
 }

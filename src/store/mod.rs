@@ -22,6 +22,7 @@ use petgraph::Direction as PgDirection;
 
 use idmap::IdMap;
 pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
+pub use image::{GraphBuilder, ImageNode, ImageRel};
 pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;

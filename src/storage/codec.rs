@@ -60,17 +60,27 @@ pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
 
 /// Reads a payload of codec [`CODEC`] as an image.
 pub fn decode_image(bytes: &[u8]) -> Result<Image, String> {
-    snapshot::decode_image(bytes).map_err(|e| match e {
+    snapshot::decode_image(&mut snapshot::Slice(bytes)).map_err(|e| match e {
         ReadError::Malformed(m) | ReadError::Inconsistent(m) => m,
+        ReadError::Source(e) => e.message,
     })
 }
 
 /// Reads a snapshot payload of codec `codec` into a graph.
 pub fn decode_snapshot(codec: u32, bytes: &[u8]) -> Result<Graph, ReadError> {
+    decode_snapshot_from(codec, &mut snapshot::Slice(bytes))
+}
+
+/// [`decode_snapshot`] from a source that hands the payload over a piece
+/// at a time (codec 2 reads it so; codec 1 needs it whole first).
+pub fn decode_snapshot_from(codec: u32, src: &mut dyn snapshot::Source) -> Result<Graph, ReadError> {
     match codec {
-        CODEC => snapshot::decode_graph(bytes),
+        CODEC => snapshot::decode_graph(src),
         CODEC_BINCODE => {
-            let image: Image = decode(bytes).map_err(ReadError::Malformed)?;
+            let mut bytes = Vec::new();
+            while src.more(&mut bytes)? {}
+            let image: Image = decode(&bytes).map_err(ReadError::Malformed)?;
+            drop(bytes);
             Graph::from_image(image).map_err(|e| ReadError::Inconsistent(e.0))
         }
         other => Err(ReadError::Malformed(format!("unknown codec {other}"))),

@@ -20,8 +20,9 @@
 
 use std::path::Path;
 
-use super::codec;
-use super::file::Fs;
+use super::codec::{self, ReadError};
+use super::file::{FileHandle, Fs};
+use super::snapshot::Source;
 use super::{corrupt, io_error, unsupported};
 use crate::error::Error;
 use crate::store::Graph;
@@ -218,56 +219,10 @@ fn header_total(h: &Header) -> u64 {
     HEADER_LEN as u64 + h.payload_len + 4 * frames
 }
 
-/// [`verify`] without a second buffer: checks the file's bytes and moves
-/// the payload down over the frame checksums, leaving `bytes` holding just
-/// the payload.
-pub fn verify_in_place(file: &Path, bytes: &mut Vec<u8>) -> Result<Header, Error> {
-    let header = Header::decode(file, bytes)?;
-    let frame = header.frame as usize;
-    let total = bytes.len();
-    let mut pos = HEADER_LEN;
-    let mut out = 0;
-    let mut left = header.payload_len;
-    while left > 0 {
-        let n = left.min(frame as u64) as usize;
-        if pos + 4 + n > total {
-            return Err(corrupt(
-                file,
-                pos as u64,
-                &format!(
-                    "the snapshot is cut short: {} bytes of {} present",
-                    total,
-                    header_total(&header)
-                ),
-            ));
-        }
-        let crc = u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes"));
-        if crc32fast::hash(&bytes[pos + 4..pos + 4 + n]) != crc {
-            return Err(corrupt(
-                file,
-                pos as u64,
-                &format!("snapshot frame checksum mismatch (bytes {}..{})", pos, pos + 4 + n),
-            ));
-        }
-        bytes.copy_within(pos + 4..pos + 4 + n, out);
-        out += n;
-        pos += 4 + n;
-        left -= n as u64;
-    }
-    if pos != total {
-        return Err(corrupt(
-            file,
-            pos as u64,
-            &format!("{} unexpected bytes after the snapshot", total - pos),
-        ));
-    }
-    bytes.truncate(out);
-    Ok(header)
-}
-
-/// Decodes a verified payload into a graph.
-pub fn decode_payload(path: &Path, header: &Header, payload: &[u8]) -> Result<Graph, Error> {
-    codec::decode_snapshot(header.codec, payload).map_err(|e| match e {
+/// Decodes a payload into a graph.
+pub fn decode_payload(path: &Path, header: &Header, src: &mut dyn Source) -> Result<Graph, Error> {
+    codec::decode_snapshot_from(header.codec, src).map_err(|e| match e {
+        codec::ReadError::Source(e) => *e,
         codec::ReadError::Malformed(e) => corrupt(
             path,
             HEADER_LEN as u64,
@@ -279,12 +234,114 @@ pub fn decode_payload(path: &Path, header: &Header, payload: &[u8]) -> Result<Gr
     })
 }
 
+/// The payload of a main file, read a few frames at a time, each checked
+/// against its checksum before it is handed over.
+struct Frames<'a> {
+    file: Box<dyn FileHandle>,
+    path: &'a Path,
+    frame: usize,
+    /// File offset of the next frame.
+    pos: u64,
+    /// Payload bytes in the frames not yet read.
+    left: u64,
+    /// Raw frames as read (reused).
+    raw: Vec<u8>,
+}
+
+/// Frames read at a time (about 1 MiB).
+const FRAMES_AT_ONCE: usize = 16;
+
+impl Source for Frames<'_> {
+    fn more(&mut self, buf: &mut Vec<u8>) -> Result<bool, ReadError> {
+        if self.left == 0 {
+            return Ok(false);
+        }
+        let frames = self.left.div_ceil(self.frame as u64).min(FRAMES_AT_ONCE as u64) as usize;
+        let payload = (frames as u64 * self.frame as u64).min(self.left) as usize;
+        let len = payload + 4 * frames;
+        self.raw.resize(len, 0);
+        self.file
+            .read_at(self.pos, &mut self.raw)
+            .map_err(|e| ReadError::Source(Box::new(io_error(self.path, Some(self.pos), "read", &e))))?;
+        let mut at = 0;
+        let mut left = payload;
+        while left > 0 {
+            let n = left.min(self.frame);
+            let crc = u32::from_le_bytes(self.raw[at..at + 4].try_into().expect("4 bytes"));
+            let data = &self.raw[at + 4..at + 4 + n];
+            if crc32fast::hash(data) != crc {
+                let pos = self.pos + at as u64;
+                return Err(ReadError::Source(Box::new(corrupt(
+                    self.path,
+                    pos,
+                    &format!(
+                        "snapshot frame checksum mismatch (bytes {}..{})",
+                        pos,
+                        pos + 4 + n as u64
+                    ),
+                ))));
+            }
+            buf.extend_from_slice(data);
+            at += 4 + n;
+            left -= n;
+        }
+        self.pos += len as u64;
+        self.left -= payload as u64;
+        Ok(true)
+    }
+
+    fn remaining(&self) -> u64 {
+        self.left
+    }
+}
+
 /// Reads, verifies and decodes a snapshot: its header, the graph, and the
-/// file's size.
+/// file's size. The payload is read and checked a piece at a time as it is
+/// decoded; the file's length is checked against the header first.
 pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Graph, u64), Error> {
-    let mut bytes = read_all(fs, path)?;
-    let size = bytes.len() as u64;
-    let header = verify_in_place(path, &mut bytes)?;
-    let graph = decode_payload(path, &header, &bytes)?;
+    let mut file = fs
+        .open(path, true, false)
+        .map_err(|e| io_error(path, None, "open", &e))?;
+    let size = file.size().map_err(|e| io_error(path, None, "stat", &e))?;
+    let mut head = vec![0u8; (size as usize).min(HEADER_LEN)];
+    file.read_at(0, &mut head)
+        .map_err(|e| io_error(path, Some(0), "read", &e))?;
+    let header = Header::decode(path, &head)?;
+    // Where the frames end, by the header; the file must end there too.
+    let frame = header.frame as u64;
+    let mut pos = HEADER_LEN as u64;
+    let mut left = header.payload_len;
+    while left > 0 {
+        let n = left.min(frame);
+        if pos + 4 + n > size {
+            return Err(corrupt(
+                path,
+                pos,
+                &format!(
+                    "the snapshot is cut short: {} bytes of {} present",
+                    size,
+                    header_total(&header)
+                ),
+            ));
+        }
+        pos += 4 + n;
+        left -= n;
+    }
+    if pos != size {
+        return Err(corrupt(
+            path,
+            pos,
+            &format!("{} unexpected bytes after the snapshot", size - pos),
+        ));
+    }
+    let mut frames = Frames {
+        file,
+        path,
+        frame: header.frame as usize,
+        pos: HEADER_LEN as u64,
+        left: header.payload_len,
+        raw: Vec::new(),
+    };
+    let graph = decode_payload(path, &header, &mut frames)?;
     Ok((header, graph, size))
 }

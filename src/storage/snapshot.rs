@@ -273,6 +273,33 @@ pub enum ReadError {
     Malformed(String),
     /// They are, but the graph they describe does not hold together.
     Inconsistent(String),
+    /// The bytes could not be had (an I/O error, a frame checksum mismatch).
+    Source(Box<crate::error::Error>),
+}
+
+/// Where a payload's bytes come from, a piece at a time.
+pub trait Source {
+    /// Appends the next piece of the payload to `buf`; `false` at its end.
+    fn more(&mut self, buf: &mut Vec<u8>) -> Result<bool, ReadError>;
+    /// Payload bytes not yet appended.
+    fn remaining(&self) -> u64;
+}
+
+/// A payload held in memory.
+pub struct Slice<'a>(pub &'a [u8]);
+
+impl Source for Slice<'_> {
+    fn more(&mut self, buf: &mut Vec<u8>) -> Result<bool, ReadError> {
+        if self.0.is_empty() {
+            return Ok(false);
+        }
+        buf.extend_from_slice(self.0);
+        self.0 = &[];
+        Ok(true)
+    }
+    fn remaining(&self) -> u64 {
+        self.0.len() as u64
+    }
 }
 
 impl From<ApplyError> for ReadError {
@@ -281,27 +308,57 @@ impl From<ApplyError> for ReadError {
     }
 }
 
+/// Reads a payload from a [`Source`] through a buffer that holds a piece of
+/// it at a time (the whole payload is never in memory at once).
 struct Reader<'a> {
-    b: &'a [u8],
+    buf: Vec<u8>,
     pos: usize,
+    /// Payload bytes dropped from the front of `buf`.
+    base: u64,
+    src: &'a mut dyn Source,
 }
 
 fn malformed(what: impl Into<String>) -> ReadError {
     ReadError::Malformed(what.into())
 }
 
-impl<'a> Reader<'a> {
-    fn left(&self) -> usize {
-        self.b.len() - self.pos
+impl Reader<'_> {
+    /// The payload offset of the next byte.
+    fn at(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Payload bytes not yet read.
+    fn left(&self) -> u64 {
+        (self.buf.len() - self.pos) as u64 + self.src.remaining()
     }
 
     fn cut(&self) -> ReadError {
-        malformed(format!("the payload ends early (at byte {})", self.pos))
+        malformed(format!("the payload ends early (at byte {})", self.at()))
+    }
+
+    /// Makes at least `n` unread bytes available in `buf`.
+    #[cold]
+    fn fill(&mut self, n: usize) -> Result<(), ReadError> {
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
+            self.pos = 0;
+        }
+        while self.buf.len() < n {
+            if !self.src.more(&mut self.buf)? {
+                return Err(self.cut());
+            }
+        }
+        Ok(())
     }
 
     #[inline]
     fn u8(&mut self) -> Result<u8, ReadError> {
-        let v = *self.b.get(self.pos).ok_or_else(|| self.cut())?;
+        if self.pos >= self.buf.len() {
+            self.fill(1)?;
+        }
+        let v = self.buf[self.pos];
         self.pos += 1;
         Ok(v)
     }
@@ -317,7 +374,7 @@ impl<'a> Reader<'a> {
         loop {
             let b = self.u8()?;
             if shift == 63 && b > 1 {
-                return Err(malformed(format!("an integer overflows at byte {}", self.pos - 1)));
+                return Err(malformed(format!("an integer overflows at byte {}", self.at() - 1)));
             }
             v |= ((b & 0x7f) as u64) << shift;
             if b < 0x80 {
@@ -325,7 +382,7 @@ impl<'a> Reader<'a> {
             }
             shift += 7;
             if shift > 63 {
-                return Err(malformed(format!("an integer overflows at byte {}", self.pos - 1)));
+                return Err(malformed(format!("an integer overflows at byte {}", self.at() - 1)));
             }
         }
     }
@@ -339,27 +396,29 @@ impl<'a> Reader<'a> {
     /// what is left (so that no damaged count makes a huge allocation).
     fn count(&mut self, what: &str, min_bytes: usize) -> Result<usize, ReadError> {
         let n = self.varint()?;
-        if n > (self.left() / min_bytes.max(1)) as u64 {
-            return Err(malformed(format!(
-                "{n} {what} cannot fit in the {} bytes left",
-                self.left()
-            )));
+        let left = self.left();
+        if n > left / min_bytes.max(1) as u64 {
+            return Err(malformed(format!("{n} {what} cannot fit in the {left} bytes left")));
         }
         Ok(n as usize)
     }
 
-    fn bytes(&mut self, n: usize) -> Result<&'a [u8], ReadError> {
-        if n > self.left() {
+    /// The next `n` bytes (checked against what is left before any buffering).
+    fn bytes(&mut self, n: usize) -> Result<&[u8], ReadError> {
+        if n as u64 > self.left() {
             return Err(self.cut());
         }
-        let s = &self.b[self.pos..self.pos + n];
+        if self.buf.len() - self.pos < n {
+            self.fill(n)?;
+        }
+        let s = &self.buf[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
     }
 
-    fn str(&mut self) -> Result<&'a str, ReadError> {
+    fn str(&mut self) -> Result<&str, ReadError> {
         let n = self.count("string bytes", 1)?;
-        let at = self.pos;
+        let at = self.at();
         std::str::from_utf8(self.bytes(n)?).map_err(|_| malformed(format!("the string at byte {at} is not UTF-8")))
     }
 
@@ -369,7 +428,7 @@ impl<'a> Reader<'a> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, ReadError> {
-        let at = self.pos;
+        let at = self.at();
         Ok(match self.u8()? {
             0 => Value::Null,
             1 => Value::Bool(false),
@@ -405,7 +464,7 @@ impl<'a> Reader<'a> {
         let mut props = Vec::with_capacity(n);
         let mut key = 0u64;
         for i in 0..n {
-            let at = self.pos;
+            let at = self.at();
             let gap = self.varint()?;
             if i > 0 && gap == 0 {
                 return Err(malformed(format!("a property list repeats a key at byte {at}")));
@@ -440,8 +499,13 @@ pub trait Sink {
     fn indexes(&mut self, defs: Vec<IndexDef>) -> Result<(), ReadError>;
 }
 
-fn read(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
-    let mut r = Reader { b: bytes, pos: 0 };
+fn read(src: &mut dyn Source, sink: &mut dyn Sink) -> Result<(), ReadError> {
+    let mut r = Reader {
+        buf: Vec::new(),
+        pos: 0,
+        base: 0,
+        src,
+    };
     let layout = r.u8()?;
     if layout != LAYOUT {
         return Err(malformed(format!(
@@ -464,7 +528,7 @@ fn read(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
     sink.begin(next_node, next_rel, labels, types, keys, nodes, rels)?;
     let mut expected = 0u64;
     for _ in 0..nodes {
-        let at = r.pos;
+        let at = r.at();
         let id = expected
             .checked_add(r.varint()?)
             .ok_or_else(|| malformed(format!("a node id overflows at byte {at}")))?;
@@ -485,7 +549,7 @@ fn read(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
     }
     let mut expected = 0u64;
     for _ in 0..rels {
-        let at = r.pos;
+        let at = r.at();
         let id = expected
             .checked_add(r.varint()?)
             .ok_or_else(|| malformed(format!("a relationship id overflows at byte {at}")))?;
@@ -517,7 +581,7 @@ fn read(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), ReadError> {
 }
 
 /// Reads a payload into a plain image (for tests and tools).
-pub fn decode_image(bytes: &[u8]) -> Result<Image, ReadError> {
+pub fn decode_image(src: &mut dyn Source) -> Result<Image, ReadError> {
     struct Collect(Image);
     impl Sink for Collect {
         fn begin(
@@ -562,12 +626,12 @@ pub fn decode_image(bytes: &[u8]) -> Result<Image, ReadError> {
         }
     }
     let mut c = Collect(Image::default());
-    read(bytes, &mut c)?;
+    read(src, &mut c)?;
     Ok(c.0)
 }
 
 /// Reads a payload straight into a graph.
-pub fn decode_graph(bytes: &[u8]) -> Result<Graph, ReadError> {
+pub fn decode_graph(src: &mut dyn Source) -> Result<Graph, ReadError> {
     struct Build(Option<GraphBuilder>, Option<Graph>);
     impl Build {
         fn b(&mut self) -> &mut GraphBuilder {
@@ -603,6 +667,6 @@ pub fn decode_graph(bytes: &[u8]) -> Result<Graph, ReadError> {
         }
     }
     let mut b = Build(None, None);
-    read(bytes, &mut b)?;
+    read(src, &mut b)?;
     Ok(b.1.expect("read to the end"))
 }

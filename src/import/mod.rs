@@ -233,6 +233,7 @@ pub(crate) fn run(
         progress,
         interrupt,
         journal,
+        pending: Vec::with_capacity(REL_BATCH),
     };
     let outcome = imp.run();
     let mut summary = std::mem::take(&mut imp.summary);
@@ -460,7 +461,15 @@ struct Importer<'a> {
     interrupt: &'a AtomicBool,
     /// Whether new entities go in the undo journal (see [`run`]).
     journal: bool,
+    /// Relationship rows read but not yet created, with their line numbers.
+    pending: Vec<(NodeId, NodeId, TypeId, Props, u64)>,
 }
+
+/// A relationship row, read: start, end, type, properties.
+type PendingRel = (NodeId, NodeId, TypeId, Props);
+
+/// Relationship rows created at a time.
+const REL_BATCH: usize = 64;
 
 /// How often (in rows) progress is reported.
 const PROGRESS_EVERY: u64 = 8192;
@@ -735,17 +744,44 @@ impl Importer<'_> {
                     ),
                 ));
             }
-            let r = match kind {
+            match kind {
                 Kind::Nodes => self.csv_node(&columns, rec.fields(), &labels),
-                Kind::Relationships => self.csv_relationship(&columns, rec.fields(), rel_type),
-            };
-            r.map_err(|m| bad_row(path, rec.line, m))?;
+                Kind::Relationships => self
+                    .csv_relationship(&columns, rec.fields(), rel_type)
+                    .map(|(start, end, t, props)| self.pending.push((start, end, t, props, rec.line))),
+            }
+            .map_err(|m| bad_row(path, rec.line, m))?;
+            if self.pending.len() == REL_BATCH {
+                self.create_pending(path)?;
+            }
             rows += 1;
             if rows % PROGRESS_EVERY == 0 {
                 self.tick(self.done + reader.bytes_read)?;
             }
         }
+        self.create_pending(path)?;
         Ok(reader.bytes_read)
+    }
+
+    /// Creates the relationships read but not yet created. Their end nodes
+    /// are looked at first, all together: the processor then fetches them
+    /// at once, where creating each relationship would wait for its own two
+    /// (most of the cost of adding one, with end nodes all over memory).
+    fn create_pending(&mut self, path: &Path) -> Result<()> {
+        let mut touch = 0u64;
+        for (start, end, ..) in &self.pending {
+            for n in [start, end] {
+                touch ^= self.graph.node(*n).map_or(0, |r| r.id.0);
+            }
+        }
+        std::hint::black_box(touch);
+        let mut pending = std::mem::take(&mut self.pending);
+        for (start, end, t, props, line) in pending.drain(..) {
+            self.create_relationship(start, end, t, props)
+                .map_err(|m| bad_row(path, line, m))?;
+        }
+        self.pending = pending;
+        Ok(())
     }
 
     fn field_value(&self, f: &Field, ty: PropType, array: bool) -> std::result::Result<Option<Value>, String> {
@@ -815,12 +851,13 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// A relationship row: its end nodes, type and properties.
     fn csv_relationship(
         &mut self,
         columns: &[Column],
         fields: &[Field],
         default_type: Option<TypeId>,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<PendingRel, String> {
         let mut start = None;
         let mut end = None;
         let mut rel_type = default_type;
@@ -864,7 +901,7 @@ impl Importer<'_> {
                 "no relationship type: fill the :TYPE field, or give the file one (--relationships TYPE=FILE)".into(),
             );
         };
-        self.create_relationship(start, end, rel_type, props)
+        Ok((start, end, rel_type, props))
     }
 
     fn create_node(&mut self, labels: &[LabelId], props: Props) -> NodeId {

@@ -492,7 +492,9 @@ pub struct GraphBuilder {
     /// Relationships checked but not yet in the graph: they go in a batch at
     /// a time, after the end nodes of the whole batch have been fetched into
     /// the cache (loading a random node is most of the cost of adding an edge).
-    pending: Vec<(NodeIndex, NodeIndex, RelRecord)>,
+    pending: Vec<RelRecord>,
+    /// The pending relationships' end nodes, as found (reused).
+    ends: Vec<(Option<NodeIndex>, Option<NodeIndex>)>,
 }
 
 /// Relationships added at a time.
@@ -535,6 +537,7 @@ impl GraphBuilder {
             nk: keys.len(),
             type_counts: vec![0; types.len()],
             pending: Vec::with_capacity(BATCH),
+            ends: Vec::with_capacity(BATCH),
         })
     }
 
@@ -571,21 +574,14 @@ impl GraphBuilder {
         if rel_type as usize >= self.nt || id >= self.g.next_rel {
             return Err(ApplyError(format!("relationship {id} is malformed")));
         }
-        let missing = |n: u64| ApplyError(format!("relationship {id} ends at node {n}, which does not exist"));
-        let a = *self.g.nodes.get(&NodeId(start)).ok_or_else(|| missing(start))?;
-        let b = *self.g.nodes.get(&NodeId(end)).ok_or_else(|| missing(end))?;
         self.type_counts[rel_type as usize] += 1;
-        self.pending.push((
-            a,
-            b,
-            RelRecord {
-                id: RelId(id),
-                rel_type,
-                props,
-                start: NodeId(start),
-                end: NodeId(end),
-            },
-        ));
+        self.pending.push(RelRecord {
+            id: RelId(id),
+            rel_type,
+            props,
+            start: NodeId(start),
+            end: NodeId(end),
+        });
         if self.pending.len() == BATCH {
             self.flush()?;
         }
@@ -593,14 +589,33 @@ impl GraphBuilder {
     }
 
     fn flush(&mut self) -> Result<(), ApplyError> {
-        // Independent loads: the processor fetches them all at once, where
-        // the inserts, each waiting on its own loads, would fetch one by one.
+        // Each step is a run of independent loads (the end nodes' slots in
+        // the id map, then the end nodes): the processor fetches a whole
+        // run at once, where adding the edges one by one, each waiting on
+        // its own loads, would fetch them one at a time.
+        let g = &self.g;
+        self.ends.clear();
+        self.ends.extend(
+            self.pending
+                .iter()
+                .map(|r| (g.nodes.get(&r.start).copied(), g.nodes.get(&r.end).copied())),
+        );
         let mut touch = 0u64;
-        for (a, b, _) in &self.pending {
-            touch ^= self.g.g[*a].id.0 ^ self.g.g[*b].id.0;
+        for (rec, (a, b)) in self.pending.iter().zip(&self.ends) {
+            let (Some(a), Some(b)) = (a, b) else {
+                let n = if a.is_none() { rec.start } else { rec.end };
+                return Err(ApplyError(format!(
+                    "relationship {} ends at node {}, which does not exist",
+                    rec.id.0, n.0
+                )));
+            };
+            touch ^= g.g[*a].id.0 ^ g.g[*b].id.0;
         }
         std::hint::black_box(touch);
-        for (a, b, rec) in self.pending.drain(..) {
+        for (rec, (a, b)) in self.pending.drain(..).zip(&self.ends) {
+            let (Some(a), Some(b)) = (*a, *b) else {
+                unreachable!("checked above")
+            };
             let id = rec.id;
             let ix = self.g.g.add_edge(a, b, rec);
             if self.g.rels.insert(id, ix).is_some() {

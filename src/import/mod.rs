@@ -767,6 +767,7 @@ impl Importer<'_> {
     /// are looked at first, all together: the processor then fetches them
     /// at once, where creating each relationship would wait for its own two
     /// (most of the cost of adding one, with end nodes all over memory).
+    #[allow(clippy::result_large_err)]
     fn create_pending(&mut self, path: &Path) -> Result<()> {
         let mut touch = 0u64;
         for (start, end, ..) in &self.pending {

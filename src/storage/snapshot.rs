@@ -13,10 +13,12 @@
 //!            varint id gap (id - (previous id + 1); the first node: its id)
 //!            varint label count, label ids
 //!            props
+//! indexes  varint n, n × (str name, str label, str key) (here, between
+//!          the nodes and the relationships, so that a reader builds them
+//!          before the bulk of its memory is taken)
 //! rels     in ascending id order, each:
 //!            varint id gap, varint start, varint end, varint type id
 //!            props
-//! indexes  varint n, n × (str name, str label, str key)
 //!
 //! props    varint count, then per property (ascending key id):
 //!            varint key gap (key - previous key; the first: the key)
@@ -181,6 +183,12 @@ fn write<'a>(
     if written != node_count {
         return Err(format!("{written} nodes written where {node_count} were counted"));
     }
+    w.varint(indexes.len() as u64);
+    for i in indexes {
+        w.str(&i.name);
+        w.str(&i.label);
+        w.str(&i.key);
+    }
     let mut expected = 0u64;
     let mut written = 0;
     for r in rels {
@@ -199,12 +207,6 @@ fn write<'a>(
         return Err(format!(
             "{written} relationships written where {rel_count} were counted"
         ));
-    }
-    w.varint(indexes.len() as u64);
-    for i in indexes {
-        w.str(&i.name);
-        w.str(&i.label);
-        w.str(&i.key);
     }
     Ok(w.out)
 }
@@ -496,7 +498,11 @@ pub trait Sink {
     ) -> Result<(), ReadError>;
     fn node(&mut self, id: u64, labels: Vec<u32>, props: Props) -> Result<(), ReadError>;
     fn rel(&mut self, id: u64, start: u64, end: u64, rel_type: u32, props: Props) -> Result<(), ReadError>;
+    /// After the nodes, before the relationships.
     fn indexes(&mut self, defs: Vec<IndexDef>) -> Result<(), ReadError>;
+    fn end(&mut self) -> Result<(), ReadError> {
+        Ok(())
+    }
 }
 
 fn read(src: &mut dyn Source, sink: &mut dyn Sink) -> Result<(), ReadError> {
@@ -547,6 +553,16 @@ fn read(src: &mut dyn Source, sink: &mut dyn Sink) -> Result<(), ReadError> {
         sink.node(id, labels, props)?;
         expected = id.saturating_add(1);
     }
+    let n = r.count("indexes", 3)?;
+    let mut defs = Vec::with_capacity(n);
+    for _ in 0..n {
+        defs.push(IndexDef {
+            name: r.str()?.to_string(),
+            label: r.str()?.to_string(),
+            key: r.str()?.to_string(),
+        });
+    }
+    sink.indexes(defs)?;
     let mut expected = 0u64;
     for _ in 0..rels {
         let at = r.at();
@@ -564,16 +580,7 @@ fn read(src: &mut dyn Source, sink: &mut dyn Sink) -> Result<(), ReadError> {
         sink.rel(id, start, end, t, props)?;
         expected = id.saturating_add(1);
     }
-    let n = r.count("indexes", 3)?;
-    let mut defs = Vec::with_capacity(n);
-    for _ in 0..n {
-        defs.push(IndexDef {
-            name: r.str()?.to_string(),
-            label: r.str()?.to_string(),
-            key: r.str()?.to_string(),
-        });
-    }
-    sink.indexes(defs)?;
+    sink.end()?;
     if r.left() != 0 {
         return Err(malformed(format!("{} bytes left over after the snapshot", r.left())));
     }
@@ -661,8 +668,12 @@ pub fn decode_graph(src: &mut dyn Source) -> Result<Graph, ReadError> {
             Ok(self.b().add_rel(id, start, end, rel_type, props)?)
         }
         fn indexes(&mut self, defs: Vec<IndexDef>) -> Result<(), ReadError> {
+            self.b().add_indexes(&defs);
+            Ok(())
+        }
+        fn end(&mut self) -> Result<(), ReadError> {
             let b = self.0.take().expect("begun");
-            self.1 = Some(b.finish(&defs)?);
+            self.1 = Some(b.finish()?);
             Ok(())
         }
     }

@@ -401,10 +401,11 @@ impl Graph {
         for n in image.nodes {
             b.add_node(n.id, n.labels, n.props)?;
         }
+        b.add_indexes(&image.indexes);
         for r in image.rels {
             b.add_rel(r.id, r.start, r.end, r.rel_type, r.props)?;
         }
-        b.finish(&image.indexes)
+        b.finish()
     }
 
     /// [`Graph::create_node`] without an entry in the undo journal (for bulk
@@ -625,14 +626,21 @@ impl GraphBuilder {
         Ok(())
     }
 
-    /// The graph, with `indexes` built (in bulk, from the nodes' values).
-    pub fn finish(mut self, indexes: &[IndexDef]) -> Result<Graph, ApplyError> {
+    /// The graph.
+    pub fn finish(mut self) -> Result<Graph, ApplyError> {
         self.flush()?;
         for (t, n) in self.type_counts.iter().enumerate() {
             if *n > 0 {
                 self.g.type_counts.insert(t as u32, *n);
             }
         }
+        Ok(self.g)
+    }
+
+    /// Builds `indexes` (in bulk, from the nodes' values): call it once the
+    /// nodes are in, best before the relationships (it needs only the nodes,
+    /// and its passing memory then adds less to the peak).
+    pub fn add_indexes(&mut self, indexes: &[IndexDef]) {
         let g = &mut self.g;
         for d in indexes {
             let (label, key) = (g.labels.intern(&d.label), g.keys.intern(&d.key));
@@ -649,6 +657,5 @@ impl GraphBuilder {
             g.indexes
                 .push(super::PropertyIndex::build(d.name.clone(), label, key, entries));
         }
-        Ok(self.g)
     }
 }

@@ -166,8 +166,25 @@ impl Database {
     ) -> Result<crate::import::ImportSummary> {
         self.interrupt.store(false, Ordering::Relaxed);
         let mark = self.graph.mark();
-        // On a bad row the import has already rolled the graph back to `mark`.
-        let summary = crate::import::run(&mut self.graph, spec, progress, &self.interrupt)?;
+        // Outside an explicit transaction, on a file open for writing (or in
+        // memory), the import is a bulk load: its entities are not journalled,
+        // and with a file it commits by writing a new snapshot (atomically:
+        // temp file, fsync, rename) instead of a log record of every entity.
+        let bulk = self.tx.is_none() && !self.is_read_only();
+        // On a bad row the import has already undone itself back to `mark`.
+        let summary = crate::import::run(&mut self.graph, spec, progress, &self.interrupt, !bulk)?;
+        if bulk {
+            if self.graph.changed_since(mark) {
+                if let Some(storage) = self.storage.as_mut() {
+                    if let Err(e) = storage.commit_snapshot(&self.graph) {
+                        self.graph.discard_since(mark);
+                        return Err(e);
+                    }
+                }
+            }
+            self.graph.commit();
+            return Ok(summary);
+        }
         // Like a statement: refused on a read-only file; inside an explicit
         // transaction it waits for its commit (a rollback undoes it);
         // otherwise it commits now, as one commit, durably with a file.

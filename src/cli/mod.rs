@@ -114,7 +114,7 @@ pub fn main() -> i32 {
         runner.failed = true;
     }
     let Runner { db, failed, .. } = runner;
-    if let Err(e) = db.close() {
+    if let Err(e) = db.close_for_exit() {
         eprintln!("quiver: closing the database: {e}");
         return 1;
     }
@@ -195,7 +195,7 @@ fn import_command(import: &ImportArgs) -> i32 {
     let failed = runner.run_import(&spec, false).is_err();
     runner.warnings();
     let Runner { db, .. } = runner;
-    if let Err(e) = db.close() {
+    if let Err(e) = db.close_for_exit() {
         eprintln!("quiver: closing the database: {e}");
         return 1;
     }

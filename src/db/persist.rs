@@ -203,6 +203,15 @@ impl Database {
         self.shut()
     }
 
+    /// [`Database::close`] for a process about to exit: the graph's memory
+    /// goes back to the system with the process, not freed piece by piece.
+    #[doc(hidden)]
+    pub fn close_for_exit(mut self) -> Result<()> {
+        let r = self.shut();
+        std::mem::forget(self);
+        r
+    }
+
     fn shut(&mut self) -> Result<()> {
         if let Some(mark) = self.tx.take() {
             self.graph.rollback(mark);

@@ -201,11 +201,19 @@ pub fn import(db: &mut Database, spec: &ImportSpec) -> Result<ImportSummary> {
 /// the import when anything fails.
 /// Setting `interrupt` cancels the import (it fails with `Interrupted`, and
 /// the graph is rolled back).
+///
+/// With `journal` false the new entities are not recorded in the graph's
+/// undo journal (which would hold an entry per entity): the import only
+/// creates, so what it made is exactly the ids past the counters at its
+/// start, and [`Graph::discard_since`] removes them. The caller then cannot
+/// roll the import back through the journal, nor derive a log record from
+/// it: it commits by writing a snapshot.
 pub(crate) fn run(
     graph: &mut Graph,
     spec: &ImportSpec,
     progress: &mut dyn Progress,
     interrupt: &AtomicBool,
+    journal: bool,
 ) -> Result<ImportSummary> {
     let started = Instant::now();
     let mut total = 0;
@@ -224,6 +232,8 @@ pub(crate) fn run(
         done: 0,
         progress,
         interrupt,
+        journal,
+        pending: Vec::with_capacity(REL_BATCH),
     };
     let outcome = imp.run();
     let mut summary = std::mem::take(&mut imp.summary);
@@ -234,7 +244,11 @@ pub(crate) fn run(
             Ok(summary)
         }
         Err(e) => {
-            graph.rollback(mark);
+            if journal {
+                graph.rollback(mark);
+            } else {
+                graph.discard_since(mark);
+            }
             Err(e)
         }
     }
@@ -445,7 +459,17 @@ struct Importer<'a> {
     done: u64,
     progress: &'a mut dyn Progress,
     interrupt: &'a AtomicBool,
+    /// Whether new entities go in the undo journal (see [`run`]).
+    journal: bool,
+    /// Relationship rows read but not yet created, with their line numbers.
+    pending: Vec<(NodeId, NodeId, TypeId, Props, u64)>,
 }
+
+/// A relationship row, read: start, end, type, properties.
+type PendingRel = (NodeId, NodeId, TypeId, Props);
+
+/// Relationship rows created at a time.
+const REL_BATCH: usize = 64;
 
 /// How often (in rows) progress is reported.
 const PROGRESS_EVERY: u64 = 8192;
@@ -720,17 +744,45 @@ impl Importer<'_> {
                     ),
                 ));
             }
-            let r = match kind {
+            match kind {
                 Kind::Nodes => self.csv_node(&columns, rec.fields(), &labels),
-                Kind::Relationships => self.csv_relationship(&columns, rec.fields(), rel_type),
-            };
-            r.map_err(|m| bad_row(path, rec.line, m))?;
+                Kind::Relationships => self
+                    .csv_relationship(&columns, rec.fields(), rel_type)
+                    .map(|(start, end, t, props)| self.pending.push((start, end, t, props, rec.line))),
+            }
+            .map_err(|m| bad_row(path, rec.line, m))?;
+            if self.pending.len() == REL_BATCH {
+                self.create_pending(path)?;
+            }
             rows += 1;
             if rows % PROGRESS_EVERY == 0 {
                 self.tick(self.done + reader.bytes_read)?;
             }
         }
+        self.create_pending(path)?;
         Ok(reader.bytes_read)
+    }
+
+    /// Creates the relationships read but not yet created. Their end nodes
+    /// are looked at first, all together: the processor then fetches them
+    /// at once, where creating each relationship would wait for its own two
+    /// (most of the cost of adding one, with end nodes all over memory).
+    #[allow(clippy::result_large_err)]
+    fn create_pending(&mut self, path: &Path) -> Result<()> {
+        let mut touch = 0u64;
+        for (start, end, ..) in &self.pending {
+            for n in [start, end] {
+                touch ^= self.graph.node(*n).map_or(0, |r| r.id.0);
+            }
+        }
+        std::hint::black_box(touch);
+        let mut pending = std::mem::take(&mut self.pending);
+        for (start, end, t, props, line) in pending.drain(..) {
+            self.create_relationship(start, end, t, props)
+                .map_err(|m| bad_row(path, line, m))?;
+        }
+        self.pending = pending;
+        Ok(())
     }
 
     fn field_value(&self, f: &Field, ty: PropType, array: bool) -> std::result::Result<Option<Value>, String> {
@@ -792,7 +844,7 @@ impl Importer<'_> {
             }
         }
         self.summary.properties += props.len() as u64;
-        let node = self.graph.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props);
         self.summary.nodes += 1;
         for (group, id) in ids {
             self.remember(group, id, node)?;
@@ -800,12 +852,13 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// A relationship row: its end nodes, type and properties.
     fn csv_relationship(
         &mut self,
         columns: &[Column],
         fields: &[Field],
         default_type: Option<TypeId>,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<PendingRel, String> {
         let mut start = None;
         let mut end = None;
         let mut rel_type = default_type;
@@ -849,7 +902,15 @@ impl Importer<'_> {
                 "no relationship type: fill the :TYPE field, or give the file one (--relationships TYPE=FILE)".into(),
             );
         };
-        self.create_relationship(start, end, rel_type, props)
+        Ok((start, end, rel_type, props))
+    }
+
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> NodeId {
+        if self.journal {
+            self.graph.create_node(labels, props)
+        } else {
+            self.graph.create_node_unjournalled(labels, props)
+        }
     }
 
     fn create_relationship(
@@ -860,9 +921,12 @@ impl Importer<'_> {
         props: Props,
     ) -> std::result::Result<(), String> {
         self.summary.properties += props.len() as u64;
-        self.graph
-            .create_relationship(start, end, rel_type, props)
-            .map_err(|e| e.to_string())?;
+        let created = if self.journal {
+            self.graph.create_relationship(start, end, rel_type, props)
+        } else {
+            self.graph.create_relationship_unjournalled(start, end, rel_type, props)
+        };
+        created.map_err(|e| e.to_string())?;
         self.summary.relationships += 1;
         Ok(())
     }
@@ -963,7 +1027,7 @@ impl Importer<'_> {
             ));
         }
         self.summary.properties += props.len() as u64;
-        let node = self.graph.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props);
         self.summary.nodes += 1;
         if let Some(id) = id {
             self.remember(group, id, node)?;

@@ -7,7 +7,6 @@ use std::path::Path;
 use super::file::Fs;
 use super::{corrupt, format, lock, wal, wal_path};
 use crate::error::Error;
-use crate::store::Graph;
 
 /// What a verified database holds.
 #[derive(Clone, Debug, Default)]
@@ -91,28 +90,13 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
     } else {
         None
     };
-    let bytes = format::read_all(fs, path)?;
-    let (header, payload) = format::verify(path, &bytes)?;
-    let image = super::codec::decode_image(&payload).map_err(|e| {
-        corrupt(
-            path,
-            format::HEADER_LEN as u64,
-            &format!("the snapshot's checksums match but it does not decode: {e}"),
-        )
-    })?;
-    let mut graph = Graph::from_image(image).map_err(|e| {
-        corrupt(
-            path,
-            format::HEADER_LEN as u64,
-            &format!("the snapshot is inconsistent: {}", e.0),
-        )
-    })?;
+    let (header, mut graph, file_bytes) = format::read_snapshot(fs, path)?;
     let mut report = Report {
         path: path.display().to_string(),
         format_version: header.version,
         codec: header.codec,
         generation: header.generation,
-        file_bytes: bytes.len() as u64,
+        file_bytes,
         snapshot_nodes: header.nodes,
         snapshot_rels: header.rels,
         snapshot_txid: header.last_txid,

@@ -1,5 +1,11 @@
-//! The one place where values become bytes and back: serde + bincode 2
-//! (standard configuration: little-endian, variable-length integers).
+//! The one place where values become bytes and back.
+//!
+//! - Codec 2 (snapshots written now): the hand-written layout of
+//!   `snapshot.rs`, read straight into the store; values it has no plain
+//!   encoding for (temporal values, maps...) are embedded as codec-1 bytes.
+//! - Codec 1: serde + bincode 2 (standard configuration: little-endian,
+//!   variable-length integers). Log records use it; snapshots written by
+//!   earlier versions of quiver use it and still open.
 //!
 //! bincode's serde mode silently mangles `#[serde(flatten)]`, `untagged`,
 //! `tag` and `skip*`; none of the persisted types (the store's image and
@@ -11,10 +17,20 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::store::{Changes, Image, ImageRef};
+use super::snapshot;
+pub use super::snapshot::ReadError;
+use crate::store::{Changes, Graph, Image, ImageRef};
+use crate::value::Value;
 
-/// The codec id written into file headers.
-pub const CODEC: u32 = 1;
+/// The codec id written into the headers of new snapshots.
+pub const CODEC: u32 = 2;
+/// The codec of snapshots written by earlier versions (still read).
+pub const CODEC_BINCODE: u32 = 1;
+
+/// Whether snapshots of codec `id` can be read.
+pub fn readable(id: u32) -> bool {
+    id == CODEC || id == CODEC_BINCODE
+}
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
@@ -32,13 +48,59 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     Ok(value)
 }
 
-/// A snapshot's payload.
+/// A snapshot's payload (codec [`CODEC`]).
 pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
-    encode(image)
+    snapshot::encode_image(image)
 }
 
+/// A snapshot's payload (codec [`CODEC`]) of the graph as it is now.
+pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
+    snapshot::encode_graph(graph)
+}
+
+/// Reads a payload of codec [`CODEC`] as an image.
 pub fn decode_image(bytes: &[u8]) -> Result<Image, String> {
+    snapshot::decode_image(&mut snapshot::Slice(bytes)).map_err(|e| match e {
+        ReadError::Malformed(m) | ReadError::Inconsistent(m) => m,
+        ReadError::Source(e) => e.message,
+    })
+}
+
+/// Reads a snapshot payload of codec `codec` into a graph.
+pub fn decode_snapshot(codec: u32, bytes: &[u8]) -> Result<Graph, ReadError> {
+    decode_snapshot_from(codec, &mut snapshot::Slice(bytes))
+}
+
+/// [`decode_snapshot`] from a source that hands the payload over a piece
+/// at a time (codec 2 reads it so; codec 1 needs it whole first).
+pub fn decode_snapshot_from(codec: u32, src: &mut dyn snapshot::Source) -> Result<Graph, ReadError> {
+    match codec {
+        CODEC => snapshot::decode_graph(src),
+        CODEC_BINCODE => {
+            let mut bytes = Vec::new();
+            while src.more(&mut bytes)? {}
+            let image: Image = decode(&bytes).map_err(ReadError::Malformed)?;
+            drop(bytes);
+            Graph::from_image(image).map_err(|e| ReadError::Inconsistent(e.0))
+        }
+        other => Err(ReadError::Malformed(format!("unknown codec {other}"))),
+    }
+}
+
+/// One value the snapshot layout has no plain encoding for.
+pub(super) fn encode_value(v: &Value) -> Result<Vec<u8>, String> {
+    encode(v)
+}
+
+pub(super) fn decode_value(bytes: &[u8]) -> Result<Value, String> {
     decode(bytes)
+}
+
+/// A payload of codec 1, as earlier versions wrote snapshots (for tests of
+/// reading old files).
+#[doc(hidden)]
+pub fn encode_image_bincode(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
+    encode(image)
 }
 
 /// One committed transaction, as a log record holds it.

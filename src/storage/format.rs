@@ -5,7 +5,8 @@
 //! offset  size  field
 //!      0     8  magic "QUIVERDB"
 //!      8     4  format version (little-endian u32; this quiver writes 1)
-//!     12     4  codec id (see codec.rs)
+//!     12     4  codec id of the payload (see codec.rs: 2 now, 1 from
+//!               earlier versions, still read)
 //!     16     8  generation: bumped by each checkpoint; the log names the
 //!               generation it continues
 //!     24     8  last transaction id folded into this snapshot
@@ -19,11 +20,12 @@
 
 use std::path::Path;
 
-use super::codec;
-use super::file::Fs;
+use super::codec::{self, ReadError};
+use super::file::{FileHandle, Fs};
+use super::snapshot::Source;
 use super::{corrupt, io_error, unsupported};
 use crate::error::Error;
-use crate::store::Image;
+use crate::store::Graph;
 
 pub const MAGIC: &[u8; 8] = b"QUIVERDB";
 pub const VERSION: u32 = 1;
@@ -92,10 +94,14 @@ impl Header {
             return Err(corrupt(file, 8, "format version 0"));
         }
         let codec = u32_at(12);
-        if codec != codec::CODEC {
+        if !codec::readable(codec) {
             return Err(unsupported(
                 file,
-                &format!("encoded with codec {codec}; this quiver reads codec {}", codec::CODEC),
+                &format!(
+                    "encoded with codec {codec}; this quiver reads codecs {} and {}",
+                    codec::CODEC_BINCODE,
+                    codec::CODEC
+                ),
             ));
         }
         let frame = u32_at(40);
@@ -125,6 +131,32 @@ pub fn file_bytes(header: &Header, payload: &[u8]) -> Vec<u8> {
         out.extend_from_slice(chunk);
     }
     out
+}
+
+/// The framed bytes of `payload` (after the header), `piece` bytes at a
+/// time, each piece but the last a whole number of frames: the main file is
+/// written from these without a second copy of the payload in memory.
+pub fn framed_pieces(
+    payload: &[u8],
+    piece: usize,
+    mut put: impl FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let per_piece = (piece / (FRAME + 4)).max(1);
+    let mut buf = Vec::with_capacity(per_piece * (FRAME + 4));
+    for group in payload.chunks(per_piece * FRAME) {
+        buf.clear();
+        for chunk in group.chunks(FRAME) {
+            buf.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
+            buf.extend_from_slice(chunk);
+        }
+        put(&buf)?;
+    }
+    Ok(())
+}
+
+/// The size of the main file for a payload of `payload_len` bytes.
+pub fn file_len(payload_len: usize) -> u64 {
+    (HEADER_LEN + payload_len + 4 * payload_len.div_ceil(FRAME)) as u64
 }
 
 /// Reads the whole main file.
@@ -187,16 +219,129 @@ fn header_total(h: &Header) -> u64 {
     HEADER_LEN as u64 + h.payload_len + 4 * frames
 }
 
-/// Reads, verifies and decodes a snapshot.
-pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Image, u64), Error> {
-    let bytes = read_all(fs, path)?;
-    let (header, payload) = verify(path, &bytes)?;
-    let image = codec::decode_image(&payload).map_err(|e| {
-        corrupt(
+/// Decodes a payload into a graph.
+pub fn decode_payload(path: &Path, header: &Header, src: &mut dyn Source) -> Result<Graph, Error> {
+    codec::decode_snapshot_from(header.codec, src).map_err(|e| match e {
+        codec::ReadError::Source(e) => *e,
+        codec::ReadError::Malformed(e) => corrupt(
             path,
             HEADER_LEN as u64,
             &format!("the snapshot's checksums match but it does not decode: {e}"),
-        )
-    })?;
-    Ok((header, image, bytes.len() as u64))
+        ),
+        codec::ReadError::Inconsistent(e) => {
+            corrupt(path, HEADER_LEN as u64, &format!("the snapshot is inconsistent: {e}"))
+        }
+    })
+}
+
+/// The payload of a main file, read a few frames at a time, each checked
+/// against its checksum before it is handed over.
+struct Frames<'a> {
+    file: Box<dyn FileHandle>,
+    path: &'a Path,
+    frame: usize,
+    /// File offset of the next frame.
+    pos: u64,
+    /// Payload bytes in the frames not yet read.
+    left: u64,
+    /// Raw frames as read (reused).
+    raw: Vec<u8>,
+}
+
+/// Frames read at a time (about 1 MiB).
+const FRAMES_AT_ONCE: usize = 16;
+
+impl Source for Frames<'_> {
+    fn more(&mut self, buf: &mut Vec<u8>) -> Result<bool, ReadError> {
+        if self.left == 0 {
+            return Ok(false);
+        }
+        let frames = self.left.div_ceil(self.frame as u64).min(FRAMES_AT_ONCE as u64) as usize;
+        let payload = (frames as u64 * self.frame as u64).min(self.left) as usize;
+        let len = payload + 4 * frames;
+        self.raw.resize(len, 0);
+        self.file
+            .read_at(self.pos, &mut self.raw)
+            .map_err(|e| ReadError::Source(Box::new(io_error(self.path, Some(self.pos), "read", &e))))?;
+        let mut at = 0;
+        let mut left = payload;
+        while left > 0 {
+            let n = left.min(self.frame);
+            let crc = u32::from_le_bytes(self.raw[at..at + 4].try_into().expect("4 bytes"));
+            let data = &self.raw[at + 4..at + 4 + n];
+            if crc32fast::hash(data) != crc {
+                let pos = self.pos + at as u64;
+                return Err(ReadError::Source(Box::new(corrupt(
+                    self.path,
+                    pos,
+                    &format!(
+                        "snapshot frame checksum mismatch (bytes {}..{})",
+                        pos,
+                        pos + 4 + n as u64
+                    ),
+                ))));
+            }
+            buf.extend_from_slice(data);
+            at += 4 + n;
+            left -= n;
+        }
+        self.pos += len as u64;
+        self.left -= payload as u64;
+        Ok(true)
+    }
+
+    fn remaining(&self) -> u64 {
+        self.left
+    }
+}
+
+/// Reads, verifies and decodes a snapshot: its header, the graph, and the
+/// file's size. The payload is read and checked a piece at a time as it is
+/// decoded; the file's length is checked against the header first.
+pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Graph, u64), Error> {
+    let mut file = fs
+        .open(path, true, false)
+        .map_err(|e| io_error(path, None, "open", &e))?;
+    let size = file.size().map_err(|e| io_error(path, None, "stat", &e))?;
+    let mut head = vec![0u8; (size as usize).min(HEADER_LEN)];
+    file.read_at(0, &mut head)
+        .map_err(|e| io_error(path, Some(0), "read", &e))?;
+    let header = Header::decode(path, &head)?;
+    // Where the frames end, by the header; the file must end there too.
+    let frame = header.frame as u64;
+    let mut pos = HEADER_LEN as u64;
+    let mut left = header.payload_len;
+    while left > 0 {
+        let n = left.min(frame);
+        if pos + 4 + n > size {
+            return Err(corrupt(
+                path,
+                pos,
+                &format!(
+                    "the snapshot is cut short: {} bytes of {} present",
+                    size,
+                    header_total(&header)
+                ),
+            ));
+        }
+        pos += 4 + n;
+        left -= n;
+    }
+    if pos != size {
+        return Err(corrupt(
+            path,
+            pos,
+            &format!("{} unexpected bytes after the snapshot", size - pos),
+        ));
+    }
+    let mut frames = Frames {
+        file,
+        path,
+        frame: header.frame as usize,
+        pos: HEADER_LEN as u64,
+        left: header.payload_len,
+        raw: Vec::new(),
+    };
+    let graph = decode_payload(path, &header, &mut frames)?;
+    Ok((header, graph, size))
 }

@@ -24,6 +24,7 @@ pub mod dump;
 pub mod file;
 pub mod format;
 pub mod lock;
+pub mod snapshot;
 pub mod wal;
 
 use std::path::{Path, PathBuf};
@@ -160,8 +161,8 @@ fn write_snapshot(
     generation: u64,
     last_txid: u64,
 ) -> Result<u64, (Error, bool)> {
-    let payload = codec::encode_image(&graph.image())
-        .map_err(|e| (Error::io(format!("cannot encode the snapshot: {e}")), false))?;
+    let payload =
+        codec::encode_graph(graph).map_err(|e| (Error::io(format!("cannot encode the snapshot: {e}")), false))?;
     let header = Header {
         version: format::VERSION,
         codec: codec::CODEC,
@@ -172,23 +173,26 @@ fn write_snapshot(
         nodes: graph.node_count() as u64,
         rels: graph.relationship_count() as u64,
     };
-    let bytes = format::file_bytes(&header, &payload);
-    drop(payload);
+    let size = format::file_len(payload.len());
     let tmp = tmp_path(path);
     let written = (|| {
         let mut f = fs
             .open(&tmp, false, true)
             .map_err(|e| io_error(&tmp, None, "create", &e))?;
         f.set_len(0).map_err(|e| io_error(&tmp, Some(0), "truncate", &e))?;
-        const PIECE: usize = 4 << 20;
-        for (i, piece) in bytes.chunks(PIECE).enumerate() {
-            let at = (i * PIECE) as u64;
+        f.write_at(0, &header.encode())
+            .map_err(|e| io_error(&tmp, Some(0), "write", &e))?;
+        let mut at = format::HEADER_LEN as u64;
+        format::framed_pieces(&payload, 4 << 20, |piece| {
             f.write_at(at, piece)
                 .map_err(|e| io_error(&tmp, Some(at), "write", &e))?;
-        }
+            at += piece.len() as u64;
+            Ok(())
+        })?;
         f.sync().map_err(|e| io_error(&tmp, None, "fsync", &e))?;
         Ok(())
     })();
+    drop(payload);
     if let Err(e) = written {
         let _ = fs.remove(&tmp);
         return Err((e, false));
@@ -201,7 +205,7 @@ fn write_snapshot(
     // directory cannot be synced, the log must stay as it is.
     fs.sync_dir(dir)
         .map_err(|e| (io_error(dir, None, "fsync the directory", &e), true))?;
-    Ok(bytes.len() as u64)
+    Ok(size)
 }
 
 impl Storage {
@@ -290,14 +294,7 @@ impl Storage {
             return Ok((storage, Graph::new()));
         }
 
-        let (header, image, snapshot_bytes) = format::read_snapshot(fs.as_ref(), &path)?;
-        let mut graph = Graph::from_image(image).map_err(|e| {
-            corrupt(
-                &path,
-                format::HEADER_LEN as u64,
-                &format!("the snapshot is inconsistent: {}", e.0),
-            )
-        })?;
+        let (header, mut graph, snapshot_bytes) = format::read_snapshot(fs.as_ref(), &path)?;
         let mut last_txid = header.last_txid;
         let wal_bytes = match lock_file.as_mut() {
             Some(f) => {
@@ -470,6 +467,48 @@ impl Storage {
                 Err(error)
             }
         }
+    }
+
+    /// Makes `graph` (the committed graph plus one transaction's changes,
+    /// which are in no log record: a bulk import) durable as one transaction
+    /// by writing it as the new snapshot. Before the new file is renamed into
+    /// place the old snapshot and log hold the graph without the transaction;
+    /// after, the new snapshot holds it and the log is stale.
+    pub fn commit_snapshot(&mut self, graph: &Graph) -> Result<(), Error> {
+        self.check_writable()?;
+        let generation = self.generation + 1;
+        let txid = self.last_txid + 1;
+        match write_snapshot(self.fs.as_ref(), &self.path, &self.dir, graph, generation, txid) {
+            Ok(size) => self.snapshot_bytes = size,
+            Err((mut error, poison)) => {
+                if poison {
+                    self.poisoned = Some(format!("a new snapshot could not be made durable ({})", error.message));
+                    error.message.push_str(
+                        "; the import is not acknowledged (it may or may not be in the file), and this process writes no more to the database: reopen it to go on",
+                    );
+                } else {
+                    error
+                        .message
+                        .push_str("; nothing was committed, and the database goes on as before");
+                }
+                return Err(error);
+            }
+        }
+        self.generation = generation;
+        self.last_txid = txid;
+        self.index_defs = graph.index_defs();
+        let wal = self.wal.as_mut().expect("a writer has a log");
+        if let Err(e) = wal.reset(generation) {
+            // The snapshot is durable and the log stale (the next open sees
+            // so), but the log is in an unknown state: no more writes here.
+            self.poisoned = Some(format!("its log could not be reset after a snapshot ({})", e.message));
+            self.warnings.push(format!(
+                "the import is durable, but {} could not be reset: reopen the database to write to it again ({})",
+                self.wal_path.display(),
+                e.message
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the log has outgrown the snapshot.

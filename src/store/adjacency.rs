@@ -43,21 +43,25 @@ fn slot<T: Default>(v: &mut Vec<T>, i: usize) -> &mut T {
 }
 
 impl Adjacency {
-    /// Builds the arrays in one pass, each of exact size: `rels` are
-    /// `(id, type, start, end)` in any order.
-    pub fn build(node_slots: usize, rels: &[(RelId, TypeId, NodeId, NodeId)]) -> Adjacency {
+    /// Builds the arrays, each of exact size, from `rels()`: `(id, type,
+    /// start, end)` in any order (read twice: to size, then to fill).
+    pub fn build<I>(node_slots: usize, rels: impl Fn() -> I) -> Adjacency
+    where
+        I: Iterator<Item = (RelId, TypeId, NodeId, NodeId)>,
+    {
         let mut out_len = vec![0u32; node_slots];
         let mut in_len = vec![0u32; node_slots];
         let mut top = 0;
-        for &(r, _, s, e) in rels {
+        for (r, _, s, e) in rels() {
             out_len[s.0 as usize] += 1;
             in_len[e.0 as usize] += 1;
             top = top.max(r.0 as usize + 1);
         }
         let mut out: Vec<Vec<Entry>> = out_len.iter().map(|n| Vec::with_capacity(*n as usize)).collect();
         let mut inc: Vec<Vec<Entry>> = in_len.iter().map(|n| Vec::with_capacity(*n as usize)).collect();
+        drop((out_len, in_len));
         let mut rel_type = vec![0; top];
-        for &(r, t, s, e) in rels {
+        for (r, t, s, e) in rels() {
             out[s.0 as usize].push((r, e));
             inc[e.0 as usize].push((r, s));
             rel_type[r.0 as usize] = t;

@@ -14,7 +14,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::journal::Undo;
-use super::{normalise_props, Graph, NodeRecord, Props, RelRecord};
+use petgraph::stable_graph::NodeIndex;
+
+use super::journal::Mark;
+use super::{normalise_props, Graph, LabelId, NodeRecord, Props, RelRecord, StoreError, TypeId};
 use crate::value::{NodeId, RelId, Value};
 
 /// The final state of a node a transaction created or changed.
@@ -380,67 +383,275 @@ impl Graph {
 
     /// Builds a graph from an image, checking that it holds together.
     pub fn from_image(image: Image) -> Result<Graph, ApplyError> {
-        let mut g = Graph::new();
-        for l in &image.labels {
-            g.labels.intern(l);
-        }
-        for t in &image.types {
-            g.types.intern(t);
-        }
-        for k in &image.keys {
-            g.keys.intern(k);
-        }
-        let (nl, nt, nk) = (image.labels.len(), image.types.len(), image.keys.len());
-        let check_props = |what: &str, id: u64, props: &Props| {
-            if props.iter().any(|(k, _)| *k as usize >= nk) || props.windows(2).any(|w| w[0].0 >= w[1].0) {
-                return Err(ApplyError(format!("{what} {id} has a malformed property list")));
-            }
-            Ok(())
-        };
-        g.nodes.reserve(image.nodes.len());
+        let mut b = GraphBuilder::new(
+            &image.labels,
+            &image.types,
+            &image.keys,
+            image.next_node,
+            image.next_rel,
+            image.nodes.len(),
+            image.rels.len(),
+        )?;
         for n in image.nodes {
-            check_props("node", n.id, &n.props)?;
-            if n.labels.iter().any(|l| *l as usize >= nl) || n.id >= image.next_node {
-                return Err(ApplyError(format!("node {} is malformed", n.id)));
-            }
-            let id = NodeId(n.id);
-            for l in &n.labels {
-                g.label_set_mut(*l).insert(id);
-            }
-            let ix = g.g.add_node(NodeRecord { id, labels: n.labels });
-            if g.nodes.insert(id, ix).is_some() {
-                return Err(ApplyError(format!("node {} appears twice", n.id)));
-            }
-            g.node_props.put_all(n.id, n.props);
+            b.add_node(n.id, n.labels, n.props)?;
         }
-        g.rels.reserve(image.rels.len());
+        b.add_indexes(&image.indexes);
         for r in image.rels {
-            check_props("relationship", r.id, &r.props)?;
-            if r.rel_type as usize >= nt || r.id >= image.next_rel {
-                return Err(ApplyError(format!("relationship {} is malformed", r.id)));
-            }
-            let missing = |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
-            let a = *g.nodes.get(&NodeId(r.start)).ok_or_else(|| missing(r.start))?;
-            let b = *g.nodes.get(&NodeId(r.end)).ok_or_else(|| missing(r.end))?;
-            let id = RelId(r.id);
-            *g.type_counts.entry(r.rel_type).or_default() += 1;
-            let ix = g.g.add_edge(
-                a,
-                b,
-                RelRecord {
-                    id,
-                    rel_type: r.rel_type,
-                },
-            );
-            if g.rels.insert(id, ix).is_some() {
-                return Err(ApplyError(format!("relationship {} appears twice", r.id)));
-            }
-            g.rel_props.put_all(r.id, r.props);
+            b.add_rel(r.id, r.start, r.end, r.rel_type, r.props)?;
         }
-        g.next_node = image.next_node;
-        g.next_rel = image.next_rel;
-        g.build_adjacency();
-        g.set_indexes(&image.indexes);
-        Ok(g)
+        b.finish()
+    }
+
+    /// [`Graph::create_node`] without an entry in the undo journal (for bulk
+    /// loads, which undo with [`Graph::discard_since`]).
+    pub fn create_node_unjournalled(&mut self, labels: &[LabelId], props: Props) -> NodeId {
+        let id = self.create_node(labels, props);
+        let undo = self.journal.pop();
+        debug_assert!(matches!(undo, Some(Undo::CreatedNode(n)) if n == id));
+        id
+    }
+
+    /// [`Graph::create_relationship`] without an entry in the undo journal.
+    pub fn create_relationship_unjournalled(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        rel_type: TypeId,
+        props: Props,
+    ) -> Result<RelId, StoreError> {
+        let id = self.create_relationship(start, end, rel_type, props)?;
+        let undo = self.journal.pop();
+        debug_assert!(matches!(undo, Some(Undo::CreatedRel(r)) if r == id));
+        Ok(id)
+    }
+
+    /// Removes every node and relationship created since `mark` (their ids
+    /// are the ones past its counters) and resets the counters: undoes
+    /// changes that only created entities, journalled or not. The journal is
+    /// cut back to the mark.
+    pub fn discard_since(&mut self, mark: Mark) {
+        for id in mark.next_rel..self.next_rel {
+            if let Some(ix) = self.rels.remove(&RelId(id)) {
+                self.detach(ix);
+            }
+        }
+        for id in (mark.next_node..self.next_node).map(NodeId) {
+            if !self.nodes.contains_key(&id) {
+                continue;
+            }
+            self.index_node(id, false);
+            if let Some(ix) = self.nodes.remove(&id) {
+                if let Some(rec) = self.g.remove_node(ix) {
+                    for l in &rec.labels {
+                        if let Some(s) = self.label_index.get_mut(*l as usize) {
+                            s.remove(id);
+                        }
+                    }
+                }
+                self.node_props.take_all(id.0);
+            }
+        }
+        self.journal.truncate(mark.journal_len);
+        self.next_node = mark.next_node;
+        self.next_rel = mark.next_rel;
+    }
+
+    /// The node records in ascending id order (what a snapshot holds).
+    pub fn image_nodes(&self) -> impl Iterator<Item = &NodeRecord> + '_ {
+        self.nodes.ids().filter_map(|id| self.node(id))
+    }
+
+    /// The relationship records in ascending id order, with their end points.
+    pub fn image_rels(&self) -> impl Iterator<Item = (&RelRecord, NodeId, NodeId)> + '_ {
+        self.rels.ids().filter_map(|id| {
+            let ix = *self.rels.get(&id)?;
+            let (a, b) = self.g.edge_endpoints(ix)?;
+            Some((&self.g[ix], self.g[a].id, self.g[b].id))
+        })
+    }
+}
+
+/// Builds a graph from the entities of an image, read one at a time (no
+/// image of the whole graph is held), checking that they hold together.
+/// Capacity is reserved up front from the counts.
+pub struct GraphBuilder {
+    g: Graph,
+    nl: usize,
+    nt: usize,
+    nk: usize,
+    /// Relationships per type id, counted here and handed to the graph at the end.
+    type_counts: Vec<usize>,
+    /// Relationships checked but not yet in the graph: they go in a batch at
+    /// a time, after the end nodes of the whole batch have been fetched into
+    /// the cache (loading a random node is most of the cost of adding an edge).
+    pending: Vec<(RelRecord, NodeId, NodeId, Props)>,
+    /// The pending relationships' end nodes, as found (reused).
+    ends: Vec<(Option<NodeIndex>, Option<NodeIndex>)>,
+}
+
+/// Relationships added at a time.
+const BATCH: usize = 32;
+
+impl GraphBuilder {
+    /// `nodes` and `rels` are the counts to come (for reserving capacity).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        labels: &[Arc<str>],
+        types: &[Arc<str>],
+        keys: &[Arc<str>],
+        next_node: u64,
+        next_rel: u64,
+        nodes: usize,
+        rels: usize,
+    ) -> Result<GraphBuilder, ApplyError> {
+        let mut g = Graph::new();
+        for (what, table, interner) in [
+            ("label", labels, &mut g.labels),
+            ("relationship type", types, &mut g.types),
+            ("property key", keys, &mut g.keys),
+        ] {
+            for name in table {
+                interner.intern(name);
+            }
+            if interner.len() != table.len() {
+                return Err(ApplyError(format!("the {what} names are not distinct")));
+            }
+        }
+        g.g = petgraph::stable_graph::StableGraph::with_capacity(nodes, rels);
+        g.nodes.reserve(nodes);
+        g.rels.reserve(rels);
+        g.next_node = next_node;
+        g.next_rel = next_rel;
+        Ok(GraphBuilder {
+            g,
+            nl: labels.len(),
+            nt: types.len(),
+            nk: keys.len(),
+            type_counts: vec![0; types.len()],
+            pending: Vec::with_capacity(BATCH),
+            ends: Vec::with_capacity(BATCH),
+        })
+    }
+
+    fn check_props(&self, what: &str, id: u64, props: &Props) -> Result<(), ApplyError> {
+        if props.iter().any(|(k, _)| *k as usize >= self.nk) || props.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(ApplyError(format!("{what} {id} has a malformed property list")));
+        }
+        Ok(())
+    }
+
+    pub fn add_node(&mut self, id: u64, mut labels: Vec<u32>, props: Props) -> Result<(), ApplyError> {
+        self.check_props("node", id, &props)?;
+        if labels.iter().any(|l| *l as usize >= self.nl) || id >= self.g.next_node {
+            return Err(ApplyError(format!("node {id} is malformed")));
+        }
+        if labels.windows(2).any(|w| w[0] >= w[1]) {
+            labels.sort_unstable();
+            labels.dedup();
+        }
+        let nid = NodeId(id);
+        if self.g.nodes.contains_key(&nid) {
+            return Err(ApplyError(format!("node {id} appears twice")));
+        }
+        for l in &labels {
+            self.g.label_set_mut(*l).insert(nid);
+        }
+        let ix = self.g.g.add_node(NodeRecord { id: nid, labels });
+        self.g.nodes.insert(nid, ix);
+        self.g.node_props.put_all(id, props);
+        Ok(())
+    }
+
+    pub fn add_rel(&mut self, id: u64, start: u64, end: u64, rel_type: u32, props: Props) -> Result<(), ApplyError> {
+        self.check_props("relationship", id, &props)?;
+        if rel_type as usize >= self.nt || id >= self.g.next_rel {
+            return Err(ApplyError(format!("relationship {id} is malformed")));
+        }
+        self.type_counts[rel_type as usize] += 1;
+        self.pending.push((
+            RelRecord {
+                id: RelId(id),
+                rel_type,
+            },
+            NodeId(start),
+            NodeId(end),
+            props,
+        ));
+        if self.pending.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ApplyError> {
+        // Each step is a run of independent loads (the end nodes' slots in
+        // the id map, then the end nodes): the processor fetches a whole
+        // run at once, where adding the edges one by one, each waiting on
+        // its own loads, would fetch them one at a time.
+        let g = &self.g;
+        self.ends.clear();
+        self.ends.extend(
+            self.pending
+                .iter()
+                .map(|(_, s, e, _)| (g.nodes.get(s).copied(), g.nodes.get(e).copied())),
+        );
+        let mut touch = 0u64;
+        for ((rec, start, end, _), (a, b)) in self.pending.iter().zip(&self.ends) {
+            let (Some(a), Some(b)) = (a, b) else {
+                let n = if a.is_none() { start } else { end };
+                return Err(ApplyError(format!(
+                    "relationship {} ends at node {}, which does not exist",
+                    rec.id.0, n.0
+                )));
+            };
+            touch ^= g.g[*a].id.0 ^ g.g[*b].id.0;
+        }
+        std::hint::black_box(touch);
+        for ((rec, _, _, props), (a, b)) in self.pending.drain(..).zip(&self.ends) {
+            let (Some(a), Some(b)) = (*a, *b) else {
+                unreachable!("checked above")
+            };
+            let id = rec.id;
+            let ix = self.g.g.add_edge(a, b, rec);
+            if self.g.rels.insert(id, ix).is_some() {
+                return Err(ApplyError(format!("relationship {} appears twice", id.0)));
+            }
+            self.g.rel_props.put_all(id.0, props);
+        }
+        Ok(())
+    }
+
+    /// The graph.
+    pub fn finish(mut self) -> Result<Graph, ApplyError> {
+        self.flush()?;
+        for (t, n) in self.type_counts.iter().enumerate() {
+            if *n > 0 {
+                self.g.type_counts.insert(t as u32, *n);
+            }
+        }
+        self.g.build_adjacency();
+        Ok(self.g)
+    }
+
+    /// Builds `indexes` (in bulk, from the nodes' values): call it once the
+    /// nodes are in, best before the relationships (it needs only the nodes,
+    /// and its passing memory then adds less to the peak).
+    pub fn add_indexes(&mut self, indexes: &[IndexDef]) {
+        let g = &mut self.g;
+        for d in indexes {
+            let (label, key) = (g.labels.intern(&d.label), g.keys.intern(&d.key));
+            if g.indexes
+                .iter()
+                .any(|i| i.name == d.name || (i.label == label && i.key == key))
+            {
+                continue;
+            }
+            let entries: Vec<(Value, NodeId)> = g
+                .nodes_with_label(label)
+                .filter_map(|id| g.node_property(id, key).map(|v| (v.clone(), id)))
+                .collect();
+            g.indexes
+                .push(super::PropertyIndex::build(d.name.clone(), label, key, entries));
+        }
     }
 }

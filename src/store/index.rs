@@ -49,12 +49,79 @@ fn class(v: &Value) -> u8 {
     }
 }
 
+/// The nodes under one value: most values (ids, names) have one node, held
+/// without a set of its own.
+#[derive(Clone, Debug)]
+enum Nodes {
+    One(NodeId),
+    Many(BTreeSet<NodeId>),
+}
+
+impl Default for Nodes {
+    fn default() -> Self {
+        Nodes::Many(BTreeSet::new())
+    }
+}
+
+impl Nodes {
+    fn insert(&mut self, node: NodeId) -> bool {
+        match self {
+            Nodes::One(n) if *n == node => false,
+            Nodes::One(n) => {
+                *self = Nodes::Many(BTreeSet::from([*n, node]));
+                true
+            }
+            Nodes::Many(s) if s.is_empty() => {
+                *self = Nodes::One(node);
+                true
+            }
+            Nodes::Many(s) => s.insert(node),
+        }
+    }
+
+    fn remove(&mut self, node: NodeId) -> bool {
+        match self {
+            Nodes::One(n) if *n == node => {
+                *self = Nodes::default();
+                true
+            }
+            Nodes::One(_) => false,
+            Nodes::Many(s) => s.remove(&node),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Nodes::Many(s) if s.is_empty())
+    }
+
+    /// Ascending.
+    fn iter(&self) -> Box<dyn Iterator<Item = NodeId> + '_> {
+        match self {
+            Nodes::One(n) => Box::new(std::iter::once(*n)),
+            Nodes::Many(s) => Box::new(s.iter().copied()),
+        }
+    }
+
+    fn extend_into(&self, out: &mut Vec<NodeId>) {
+        match self {
+            Nodes::One(n) => out.push(*n),
+            Nodes::Many(s) => out.extend(s.iter().copied()),
+        }
+    }
+}
+
+impl PartialEq for Nodes {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PropertyIndex {
     pub name: String,
     pub label: LabelId,
     pub key: KeyId,
-    entries: BTreeMap<IndexKey, BTreeSet<NodeId>>,
+    entries: BTreeMap<IndexKey, Nodes>,
     /// Number of (value, node) entries.
     count: usize,
 }
@@ -70,6 +137,36 @@ impl PropertyIndex {
         }
     }
 
+    /// An index holding `entries` (any order), built in bulk: sorted once,
+    /// not inserted one at a time.
+    pub fn build(name: String, label: LabelId, key: KeyId, mut entries: Vec<(Value, NodeId)>) -> PropertyIndex {
+        entries.retain(|(v, _)| !v.is_null());
+        entries.sort_by(|a, b| order(&a.0, &b.0).then(a.1.cmp(&b.1)));
+        let mut count = 0;
+        let mut groups: Vec<(IndexKey, Nodes)> = Vec::new();
+        for (v, n) in entries {
+            match groups.last_mut() {
+                Some((k, set)) if order(&k.0, &v) == Ordering::Equal => {
+                    if set.insert(n) {
+                        count += 1;
+                    }
+                }
+                _ => {
+                    groups.push((IndexKey(v), Nodes::One(n)));
+                    count += 1;
+                }
+            }
+        }
+        PropertyIndex {
+            name,
+            label,
+            key,
+            // Sorted and distinct: built without comparisons beyond a check.
+            entries: groups.into_iter().collect(),
+            count,
+        }
+    }
+
     pub fn insert(&mut self, value: &Value, node: NodeId) {
         if !value.is_null() && self.entries.entry(IndexKey(value.clone())).or_default().insert(node) {
             self.count += 1;
@@ -79,7 +176,7 @@ impl PropertyIndex {
     pub fn remove(&mut self, value: &Value, node: NodeId) {
         let key = IndexKey(value.clone());
         if let Some(set) = self.entries.get_mut(&key) {
-            if set.remove(&node) {
+            if set.remove(node) {
                 self.count -= 1;
             }
             if set.is_empty() {
@@ -95,7 +192,7 @@ impl PropertyIndex {
         }
         self.entries
             .get(&IndexKey(value.clone()))
-            .map_or_else(Vec::new, |s| s.iter().copied().collect())
+            .map_or_else(Vec::new, |s| s.iter().collect())
     }
 
     /// Nodes whose value lies between the bounds, within the bounds' type
@@ -120,7 +217,7 @@ impl PropertyIndex {
             }
         }
         let mut out = Vec::new();
-        let iter: Box<dyn Iterator<Item = (&IndexKey, &BTreeSet<NodeId>)>> = match (&lo, &hi) {
+        let iter: Box<dyn Iterator<Item = (&IndexKey, &Nodes)>> = match (&lo, &hi) {
             // An open lower end starts at the first value of the bound's type.
             (Bound::Unbounded, _) => Box::new(
                 self.entries
@@ -136,7 +233,7 @@ impl PropertyIndex {
                 }
                 break;
             }
-            out.extend(nodes.iter().copied());
+            nodes.extend_into(&mut out);
         }
         out
     }
@@ -183,6 +280,24 @@ mod tests {
             i.insert(&v, NodeId(n));
         }
         i
+    }
+
+    #[test]
+    fn a_bulk_built_index_equals_one_built_by_inserts() {
+        let entries = vec![
+            (Value::from("b"), NodeId(4)),
+            (Value::Int(5), NodeId(2)),
+            (Value::Null, NodeId(9)),
+            (Value::Float(1.0), NodeId(1)),
+            (Value::Int(1), NodeId(0)),
+            (Value::Bool(true), NodeId(6)),
+            (Value::from("a"), NodeId(3)),
+            (Value::Float(7.5), NodeId(5)),
+        ];
+        let built = PropertyIndex::build("i".into(), 0, 0, entries);
+        assert!(built.same_entries(&idx()));
+        assert_eq!(built.len(), idx().len());
+        assert_eq!(built.equal(&Value::Int(1)), vec![NodeId(0), NodeId(1)]);
     }
 
     #[test]

@@ -28,6 +28,7 @@ use petgraph::Direction as PgDirection;
 
 use idmap::IdMap;
 pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
+pub use image::{GraphBuilder, ImageNode, ImageRel};
 pub use index::PropertyIndex;
 pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;
@@ -315,16 +316,14 @@ impl Graph {
 
     /// Builds the adjacency arrays from the relationship records (after a bulk load).
     fn build_adjacency(&mut self) {
-        let rels: Vec<_> = self
-            .g
-            .edge_indices()
-            .filter_map(|e| {
-                let (a, b) = self.g.edge_endpoints(e)?;
-                let r = &self.g[e];
-                Some((r.id, r.rel_type, self.g[a].id, self.g[b].id))
+        let g = &self.g;
+        let rels = || {
+            g.edge_indices().filter_map(move |e| {
+                let (a, b) = g.edge_endpoints(e)?;
+                Some((g[e].id, g[e].rel_type, g[a].id, g[b].id))
             })
-            .collect();
-        self.adj = Adjacency::build(self.next_node as usize, &rels);
+        };
+        self.adj = Adjacency::build(self.next_node as usize, rels);
     }
 
     /// Takes a relationship record out of the graph (the id map is the caller's).

@@ -351,6 +351,22 @@ fn bulk_import_of_typed_csv_files() {
             "'Alan' | 'MET' | 1936 | 'Hopper, Grace'"
         ]
     );
+    // Imported relationships are followed both ways, and later ones join them.
+    run_with(
+        &mut db,
+        "MATCH (a {name: 'Ada'}), (g {id: 'p3'}) CREATE (g)-[:MET]->(a)",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut db,
+            "MATCH (p:Person) OPTIONAL MATCH (p)-[o]->() WITH p, count(o) AS out \
+             OPTIONAL MATCH (p)<-[i]-() WITH p, out, count(i) AS inc \
+             OPTIONAL MATCH (p)-[b]-() RETURN p.name, out, inc, count(b) ORDER BY p.name"
+        ),
+        vec!["'Ada' | 1 | 1 | 2", "'Alan' | 1 | 1 | 2", "'Hopper, Grace' | 1 | 1 | 2"]
+    );
 }
 
 #[test]

@@ -240,6 +240,7 @@ pub(crate) fn run(
     imp.progress.end();
     match outcome {
         Ok(()) => {
+            graph.finish_bulk();
             summary.elapsed = started.elapsed();
             Ok(summary)
         }

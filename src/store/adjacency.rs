@@ -74,6 +74,30 @@ impl Adjacency {
         Adjacency { out, inc, rel_type }
     }
 
+    /// Adds many relationships (ids above every one present), growing each
+    /// node's arrays once.
+    pub fn extend(&mut self, rels: &[(RelId, TypeId, NodeId, NodeId)]) {
+        let mut out_more: Vec<u32> = Vec::new();
+        let mut in_more: Vec<u32> = Vec::new();
+        for &(r, t, s, e) in rels {
+            *slot(&mut out_more, s.0 as usize) += 1;
+            *slot(&mut in_more, e.0 as usize) += 1;
+            *slot(&mut self.rel_type, r.0 as usize) = t;
+        }
+        for (lists, more) in [(&mut self.out, &out_more), (&mut self.inc, &in_more)] {
+            if lists.len() < more.len() {
+                lists.resize_with(more.len(), Vec::new);
+            }
+            for (list, n) in lists.iter_mut().zip(more) {
+                list.reserve_exact(*n as usize);
+            }
+        }
+        for &(r, _, s, e) in rels {
+            insert_sorted(&mut self.out[s.0 as usize], (r, e));
+            insert_sorted(&mut self.inc[e.0 as usize], (r, s));
+        }
+    }
+
     pub fn add(&mut self, rel: RelId, t: TypeId, start: NodeId, end: NodeId) {
         insert_sorted(slot(&mut self.out, start.0 as usize), (rel, end));
         insert_sorted(slot(&mut self.inc, end.0 as usize), (rel, start));

@@ -419,10 +419,19 @@ impl Graph {
         rel_type: TypeId,
         props: Props,
     ) -> Result<RelId, StoreError> {
+        self.bulk_adj.get_or_insert_with(Vec::new);
         let id = self.create_relationship(start, end, rel_type, props)?;
         let undo = self.journal.pop();
         debug_assert!(matches!(undo, Some(Undo::CreatedRel(r)) if r == id));
         Ok(id)
+    }
+
+    /// Ends a bulk load: the relationships made without the journal join the
+    /// adjacency arrays, each array growing once.
+    pub fn finish_bulk(&mut self) {
+        if let Some(pending) = self.bulk_adj.take() {
+            self.adj.extend(&pending);
+        }
     }
 
     /// Removes every node and relationship created since `mark` (their ids
@@ -451,6 +460,8 @@ impl Graph {
                 self.node_props.take_all(id.0);
             }
         }
+        // What the bulk load made is gone: the adjacency arrays never had it.
+        self.bulk_adj = None;
         self.journal.truncate(mark.journal_len);
         self.next_node = mark.next_node;
         self.next_rel = mark.next_rel;
@@ -485,6 +496,10 @@ pub struct GraphBuilder {
     /// a time, after the end nodes of the whole batch have been fetched into
     /// the cache (loading a random node is most of the cost of adding an edge).
     pending: Vec<(RelRecord, NodeId, NodeId, Props)>,
+    /// Every relationship's `(id, type, start, end)`, for the adjacency
+    /// arrays built at the end (reading them back from the edges would visit
+    /// the end nodes all over memory again).
+    adjacency: Vec<(RelId, TypeId, NodeId, NodeId)>,
     /// The pending relationships' end nodes, as found (reused).
     ends: Vec<(Option<NodeIndex>, Option<NodeIndex>)>,
 }
@@ -529,6 +544,7 @@ impl GraphBuilder {
             nk: keys.len(),
             type_counts: vec![0; types.len()],
             pending: Vec::with_capacity(BATCH),
+            adjacency: Vec::with_capacity(rels),
             ends: Vec::with_capacity(BATCH),
         })
     }
@@ -577,6 +593,7 @@ impl GraphBuilder {
             NodeId(end),
             props,
         ));
+        self.adjacency.push((RelId(id), rel_type, NodeId(start), NodeId(end)));
         if self.pending.len() == BATCH {
             self.flush()?;
         }
@@ -629,7 +646,8 @@ impl GraphBuilder {
                 self.g.type_counts.insert(t as u32, *n);
             }
         }
-        self.g.build_adjacency();
+        let rels = std::mem::take(&mut self.adjacency);
+        self.g.adj = super::Adjacency::build(self.g.next_node as usize, || rels.iter().copied());
         Ok(self.g)
     }
 

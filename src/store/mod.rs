@@ -83,6 +83,9 @@ pub struct Graph {
     label_index: Vec<LabelSet>,
     type_counts: HashMap<TypeId, usize>,
     adj: Adjacency,
+    /// During a bulk load: relationships made but not yet in `adj`, which
+    /// takes them all at once at the end (`finish_bulk`).
+    bulk_adj: Option<Vec<(RelId, TypeId, NodeId, NodeId)>>,
     /// Properties, by key then id (`columns.rs`).
     node_props: Columns,
     rel_props: Columns,
@@ -306,24 +309,15 @@ impl Graph {
         let a = *self.nodes.get(&start).ok_or(StoreError::NoSuchNode(start.0))?;
         let b = *self.nodes.get(&end).ok_or(StoreError::NoSuchNode(end.0))?;
         let (id, rel_type) = (rec.id, rec.rel_type);
-        self.adj.add(id, rel_type, start, end);
+        match &mut self.bulk_adj {
+            Some(pending) => pending.push((id, rel_type, start, end)),
+            None => self.adj.add(id, rel_type, start, end),
+        }
         self.rel_props.put_all(id.0, props);
         let ix = self.g.add_edge(a, b, rec);
         self.rels.insert(id, ix);
         *self.type_counts.entry(rel_type).or_default() += 1;
         Ok(ix)
-    }
-
-    /// Builds the adjacency arrays from the relationship records (after a bulk load).
-    fn build_adjacency(&mut self) {
-        let g = &self.g;
-        let rels = || {
-            g.edge_indices().filter_map(move |e| {
-                let (a, b) = g.edge_endpoints(e)?;
-                Some((g[e].id, g[e].rel_type, g[a].id, g[b].id))
-            })
-        };
-        self.adj = Adjacency::build(self.next_node as usize, rels);
     }
 
     /// Takes a relationship record out of the graph (the id map is the caller's).

@@ -36,12 +36,11 @@
 //! in a way the checksums do not see is reported, never a panic or a huge
 //! allocation.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::codec;
 use crate::store::{ApplyError, Graph, GraphBuilder, Image, ImageNode, ImageRef, ImageRel, IndexDef, Props};
-use crate::value::Value;
+use crate::value::{NodeId, RelId, Value};
 
 /// The payload layout written (the first byte of the payload).
 const LAYOUT: u8 = 1;
@@ -113,7 +112,7 @@ impl Writer {
         Ok(())
     }
 
-    fn props(&mut self, props: &Props) -> Result<(), String> {
+    fn props(&mut self, props: &[(u32, &Value)]) -> Result<(), String> {
         self.varint(props.len() as u64);
         let mut prev = 0;
         for (k, v) in props {
@@ -131,7 +130,25 @@ impl Writer {
 pub struct NodeView<'a> {
     pub id: u64,
     pub labels: &'a [u32],
-    pub props: Cow<'a, Props>,
+    pub props: PropsView<'a>,
+}
+
+/// An entity's properties, where they are.
+pub enum PropsView<'a> {
+    List(&'a Props),
+    Node(&'a Graph, NodeId),
+    Rel(&'a Graph, RelId),
+}
+
+impl<'a> PropsView<'a> {
+    fn fill(&self, buf: &mut Vec<(u32, &'a Value)>) {
+        buf.clear();
+        match self {
+            PropsView::List(p) => buf.extend(p.iter().map(|(k, v)| (*k, v))),
+            PropsView::Node(g, id) => buf.extend(g.node_props(*id)),
+            PropsView::Rel(g, id) => buf.extend(g.relationship_props(*id)),
+        }
+    }
 }
 
 /// One relationship as the writer sees it.
@@ -140,7 +157,7 @@ pub struct RelView<'a> {
     pub start: u64,
     pub end: u64,
     pub rel_type: u32,
-    pub props: Cow<'a, Props>,
+    pub props: PropsView<'a>,
 }
 
 /// Writes a payload; nodes and relationships must come in ascending id order.
@@ -166,6 +183,7 @@ fn write<'a>(
     for table in names {
         w.names(table.into_iter());
     }
+    let mut buf: Vec<(u32, &'a Value)> = Vec::new();
     let mut expected = 0u64;
     let mut written = 0;
     for n in nodes {
@@ -178,7 +196,8 @@ fn write<'a>(
         for l in n.labels {
             w.varint(*l as u64);
         }
-        w.props(&n.props)?;
+        n.props.fill(&mut buf);
+        w.props(&buf)?;
         written += 1;
     }
     if written != node_count {
@@ -201,7 +220,8 @@ fn write<'a>(
         w.varint(r.start);
         w.varint(r.end);
         w.varint(r.rel_type as u64);
-        w.props(&r.props)?;
+        r.props.fill(&mut buf);
+        w.props(&buf)?;
         written += 1;
     }
     if written != rel_count {
@@ -224,7 +244,7 @@ pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
         image.nodes.iter().map(|n| NodeView {
             id: n.id,
             labels: n.labels,
-            props: Cow::Borrowed(&n.props),
+            props: PropsView::List(&n.props),
         }),
         image.rels.len(),
         image.rels.iter().map(|r| RelView {
@@ -232,7 +252,7 @@ pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
             start: r.start,
             end: r.end,
             rel_type: r.rel_type,
-            props: Cow::Borrowed(&r.props),
+            props: PropsView::List(&r.props),
         }),
         &image.indexes,
         64 + 16 * (image.nodes.len() + image.rels.len()),
@@ -252,7 +272,7 @@ pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
         graph.image_nodes().map(|n| NodeView {
             id: n.id.0,
             labels: &n.labels,
-            props: Cow::Owned(graph.node_props(n.id).map(|(k, v)| (k, v.clone())).collect()),
+            props: PropsView::Node(graph, n.id),
         }),
         rels,
         graph.image_rels().map(|(r, start, end)| RelView {
@@ -260,7 +280,7 @@ pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
             start: start.0,
             end: end.0,
             rel_type: r.rel_type,
-            props: Cow::Owned(graph.relationship_props(r.id).map(|(k, v)| (k, v.clone())).collect()),
+            props: PropsView::Rel(graph, r.id),
         }),
         &graph.index_defs(),
         64 + 8 * nodes + 14 * rels,

@@ -51,6 +51,11 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
         },
         _ => None,
     };
+    if let ([label], true, true, [_]) = (&p.labels[..], keys.is_empty(), filters.is_empty(), &rows[..]) {
+        if let Some(row) = integer_totals(ev, *label, &p.aggregates, &arg_columns)? {
+            return Ok(vec![row]);
+        }
+    }
     // With one key, the group of each key value already seen, by identity.
     let mut known: FxHashMap<(u8, u64), usize> = FxHashMap::default();
     if keys.is_empty() {
@@ -113,6 +118,96 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
         }
     }
     agg.finish()
+}
+
+/// `count`, `sum` and `avg` of integer properties over every node of a
+/// label, in one tight pass: `None` (the general loop then runs) when another
+/// aggregate is asked for, or a value is not an integer, or a sum overflows.
+/// The answers are the ones the accumulators give.
+fn integer_totals(
+    ev: &Eval,
+    label: crate::store::LabelId,
+    calls: &[crate::plan::AggregateCall],
+    columns: &[Option<Option<&Column>>],
+) -> XResult<Option<Row>> {
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Rows,
+        Count,
+        Sum,
+        Avg,
+    }
+    let mut kinds = Vec::with_capacity(calls.len());
+    for (call, column) in calls.iter().zip(columns) {
+        kinds.push(match (&*call.name, call.distinct, column) {
+            ("count(*)", _, _) => Kind::Rows,
+            ("count", false, Some(_)) => Kind::Count,
+            ("sum", false, Some(_)) => Kind::Sum,
+            ("avg", false, Some(_)) => Kind::Avg,
+            _ => return Ok(None),
+        });
+    }
+    let g = ev.graph;
+    let mut rows = 0i64;
+    let mut totals = vec![(0i64, 0i64); calls.len()];
+    // One aggregate of an array column: the loop reads the array directly.
+    let mut direct = false;
+    if let ([kind], [Some(Some(Column::Dense { values, .. }))]) = (&kinds[..], columns) {
+        direct = true;
+        let (count, sum) = &mut totals[0];
+        for (i, id) in g.nodes_with_label(label).enumerate() {
+            if i % INTERRUPT_EVERY == 0 {
+                ev.check_interrupt()?;
+            }
+            rows += 1;
+            match (kind, values.get(id.0 as usize)) {
+                (_, None | Some(Value::Null)) => {}
+                (Kind::Count, _) => *count += 1,
+                (_, Some(Value::Int(v))) => {
+                    *count += 1;
+                    match sum.checked_add(*v) {
+                        Some(s) => *sum = s,
+                        None => return Ok(None),
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+    for (i, id) in g.nodes_with_label(label).enumerate().take_while(|_| !direct) {
+        if i % INTERRUPT_EVERY == 0 {
+            ev.check_interrupt()?;
+        }
+        rows += 1;
+        for ((kind, column), (count, sum)) in kinds.iter().zip(columns).zip(totals.iter_mut()) {
+            let Some(column) = column else { continue };
+            match (kind, column.map_or(&NULL, |c| c.value(id.0))) {
+                (_, Value::Null) | (Kind::Rows, _) => {}
+                (Kind::Count, _) => *count += 1,
+                (_, Value::Int(v)) => {
+                    *count += 1;
+                    match sum.checked_add(*v) {
+                        Some(s) => *sum = s,
+                        None => return Ok(None),
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+    Ok(Some(
+        kinds
+            .iter()
+            .zip(totals)
+            .map(|(kind, (count, sum))| match kind {
+                Kind::Rows => Value::Int(rows),
+                Kind::Count => Value::Int(count),
+                Kind::Sum => Value::Int(sum),
+                Kind::Avg if count == 0 => Value::Null,
+                Kind::Avg => Value::Float(sum as f64 / count as f64),
+            })
+            .collect(),
+    ))
 }
 
 /// The group of one row's key values, made on first sight.

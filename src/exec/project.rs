@@ -88,6 +88,11 @@ impl<'p> Aggregator<'p> {
         }
         let gi = self.group()?;
         for (ci, call) in self.calls.iter().enumerate() {
+            // A lone variable (`count(DISTINCT f)`) is handed over where it is.
+            if let [Expr::Slot(s)] = &call.args[..] {
+                self.update(gi, ci, std::slice::from_ref(super::eval::get(row, *s)))?;
+                continue;
+            }
             if let Acc::Fn(_) = &self.groups[gi].1[ci] {
                 let mut args = std::mem::take(&mut self.args);
                 args.clear();

@@ -445,20 +445,7 @@ impl Graph {
             }
         }
         for id in (mark.next_node..self.next_node).map(NodeId) {
-            if !self.nodes.contains_key(&id) {
-                continue;
-            }
-            self.index_node(id, false);
-            if let Some(ix) = self.nodes.remove(&id) {
-                if let Some(rec) = self.g.remove_node(ix) {
-                    for l in &rec.labels {
-                        if let Some(s) = self.label_index.get_mut(*l as usize) {
-                            s.remove(id);
-                        }
-                    }
-                }
-                self.node_props.take_all(id.0);
-            }
+            self.take_node(id);
         }
         // What the bulk load made is gone: the adjacency arrays never had it.
         self.bulk_adj = None;

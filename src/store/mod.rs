@@ -360,15 +360,7 @@ impl Graph {
         for r in &rels {
             self.delete_relationship(*r)?;
         }
-        self.index_node(id, false);
-        self.nodes.remove(&id);
-        let rec = self.g.remove_node(ix).ok_or(StoreError::NoSuchNode(id.0))?;
-        let props = self.node_props.take_all(id.0);
-        for l in &rec.labels {
-            if let Some(s) = self.label_index.get_mut(*l as usize) {
-                s.remove(id);
-            }
-        }
+        let (rec, props) = self.take_node(id).ok_or(StoreError::NoSuchNode(id.0))?;
         self.journal.push(Undo::DeletedNode(rec, props));
         Ok(rels.len())
     }
@@ -545,20 +537,25 @@ impl Graph {
         self.journal.clear();
     }
 
+    /// Takes a node out of the graph, its indexes, label sets and property
+    /// columns (its relationships must be gone already).
+    fn take_node(&mut self, id: NodeId) -> Option<(NodeRecord, Props)> {
+        self.index_node(id, false);
+        let ix = self.nodes.remove(&id)?;
+        let rec = self.g.remove_node(ix)?;
+        for l in &rec.labels {
+            if let Some(s) = self.label_index.get_mut(*l as usize) {
+                s.remove(id);
+            }
+        }
+        let props = self.node_props.take_all(id.0);
+        Some((rec, props))
+    }
+
     fn undo(&mut self, undo: Undo) {
         match undo {
             Undo::CreatedNode(id) => {
-                self.index_node(id, false);
-                if let Some(ix) = self.nodes.remove(&id) {
-                    if let Some(rec) = self.g.remove_node(ix) {
-                        for l in &rec.labels {
-                            if let Some(s) = self.label_index.get_mut(*l as usize) {
-                                s.remove(id);
-                            }
-                        }
-                    }
-                    self.node_props.take_all(id.0);
-                }
+                self.take_node(id);
             }
             Undo::CreatedRel(id) => {
                 if let Some(ix) = self.rels.remove(&id) {

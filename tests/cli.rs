@@ -167,6 +167,16 @@ fn check_and_dump_subcommands() {
         "{}",
         stdout(&o)
     );
+    // A reader that stops early (`quiver check FILE | head -0`) is no failure.
+    let mut child = Command::new(BIN)
+        .args(["check", &path])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A missing file is an error, not a new database.
     let o = quiver(&["check", &format!("{path}.missing")]);
     assert_eq!(o.status.code(), Some(1));

@@ -131,8 +131,15 @@ fn run_tool(tool: &args::Tool) -> i32 {
         args::Tool::Import(import) => import_command(import),
         args::Tool::Check { file } => match quiver::storage::check::check(&quiver::storage::file::RealFs, file) {
             Ok(report) => {
-                print!("{report}");
-                0
+                use std::io::Write;
+                // A reader that stops early (`| head`) is not an error.
+                match write!(io::stdout().lock(), "{report}") {
+                    Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                        eprintln!("quiver: cannot write the report: {e}");
+                        1
+                    }
+                    _ => 0,
+                }
             }
             Err(e) => {
                 eprintln!("quiver: {e}");

@@ -131,22 +131,6 @@ impl Adjacency {
             rel_type: &self.rel_type,
         }
     }
-
-    /// How many relationships `neighbours` would give without a type filter.
-    pub fn degree(&self, n: NodeId, dir: Dir) -> usize {
-        let len = |v: &Vec<Vec<Entry>>| v.get(n.0 as usize).map_or(0, Vec::len);
-        match dir {
-            Dir::Outgoing => len(&self.out),
-            Dir::Incoming => len(&self.inc),
-            Dir::Both => {
-                let loops = self
-                    .inc
-                    .get(n.0 as usize)
-                    .map_or(0, |l| l.iter().filter(|e| e.1 == n).count());
-                len(&self.out) + len(&self.inc) - loops
-            }
-        }
-    }
 }
 
 pub struct Neighbours<'a> {

@@ -60,6 +60,10 @@ impl Column {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Sets (`Null`: removes) the value at `id`; returns the previous one.
     fn set(&mut self, id: u64, value: Value) -> Option<Value> {
         let old = match self {

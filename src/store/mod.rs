@@ -178,27 +178,15 @@ impl Graph {
         self.rel_props.get(id.0, key)
     }
 
-    /// The relationships at a node: `(relationship, other end)`. With `Both`, a
-    /// self-loop is reported once.
+    /// The relationships at a node: `(relationship, other end)`, by
+    /// relationship id. With `Both`, a self-loop is reported once.
     pub fn neighbours(&self, id: NodeId, dir: Dir) -> Vec<(RelId, NodeId)> {
-        let Some(&ix) = self.nodes.get(&id) else {
-            return Vec::new();
-        };
-        self.neighbours_of_types(ix, dir, &[])
+        self.neighbours_iter(id, dir, &[]).collect()
     }
 
-    /// The relationships at a node of one of `types` (any type when empty):
-    /// `(relationship, other end)`, by relationship id. With `Both`, a
-    /// self-loop is reported once.
+    /// The relationships at a node of one of `types` (any type when empty), collected.
     pub fn neighbours_typed(&self, id: NodeId, dir: Dir, types: &[TypeId]) -> Vec<(RelId, NodeId)> {
-        match self.nodes.get(&id) {
-            Some(&ix) => self.neighbours_of_types(ix, dir, types),
-            None => Vec::new(),
-        }
-    }
-
-    fn neighbours_of_types(&self, ix: NodeIndex, dir: Dir, types: &[TypeId]) -> Vec<(RelId, NodeId)> {
-        self.neighbours_iter(self.g[ix].id, dir, types).collect()
+        self.neighbours_iter(id, dir, types).collect()
     }
 
     /// The relationships at a node of one of `types` (any type when empty):
@@ -208,11 +196,6 @@ impl Graph {
         // A filter that every relationship in the graph passes is no filter.
         let filter = !types.is_empty() && self.type_counts.iter().any(|(t, c)| *c > 0 && !types.contains(t));
         self.adj.neighbours(id, dir, filter.then_some(types))
-    }
-
-    /// How many relationships a node has in `dir`, of any type.
-    pub fn degree(&self, id: NodeId, dir: Dir) -> usize {
-        self.adj.degree(id, dir)
     }
 
     /// A node's properties, by key (none for a node that does not exist).

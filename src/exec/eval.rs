@@ -62,14 +62,6 @@ impl<'g> Eval<'g> {
 
     /// Evaluates a predicate: only `true` passes (null and false do not).
     pub fn truthy(&self, e: &Expr, row: &Row) -> XResult<bool> {
-        // `a <> b` between two bound nodes (a pattern's usual WHERE) needs no evaluation.
-        if let Expr::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), a, b) = e {
-            if let (Expr::Slot(x), Expr::Slot(y)) = (&**a, &**b) {
-                if let (Value::Node(m), Value::Node(n)) = (get(row, *x), get(row, *y)) {
-                    return Ok((m == n) == (*op == BinaryOp::Eq));
-                }
-            }
-        }
         match self.eval(e, row)? {
             Value::Bool(b) => Ok(b),
             Value::Null => Ok(false),

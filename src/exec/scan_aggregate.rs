@@ -150,48 +150,44 @@ fn integer_totals(
     let g = ev.graph;
     let mut rows = 0i64;
     let mut totals = vec![(0i64, 0i64); calls.len()];
-    // One aggregate of an array column: the loop reads the array directly.
-    let mut direct = false;
+    // One value into one total; `false`: not an integer, or the sum overflows.
+    let step = |kind: &Kind, v: &Value, count: &mut i64, sum: &mut i64| -> bool {
+        match (kind, v) {
+            (_, Value::Null) | (Kind::Rows, _) => true,
+            (Kind::Count, _) => {
+                *count += 1;
+                true
+            }
+            (_, Value::Int(v)) => {
+                *count += 1;
+                sum.checked_add(*v).map(|s| *sum = s).is_some()
+            }
+            _ => false,
+        }
+    };
     if let ([kind], [Some(Some(Column::Dense { values, .. }))]) = (&kinds[..], columns) {
-        direct = true;
+        // One aggregate of an array column: the loop reads the array directly.
         let (count, sum) = &mut totals[0];
         for (i, id) in g.nodes_with_label(label).enumerate() {
             if i % INTERRUPT_EVERY == 0 {
                 ev.check_interrupt()?;
             }
             rows += 1;
-            match (kind, values.get(id.0 as usize)) {
-                (_, None | Some(Value::Null)) => {}
-                (Kind::Count, _) => *count += 1,
-                (_, Some(Value::Int(v))) => {
-                    *count += 1;
-                    match sum.checked_add(*v) {
-                        Some(s) => *sum = s,
-                        None => return Ok(None),
-                    }
-                }
-                _ => return Ok(None),
+            if !step(kind, values.get(id.0 as usize).unwrap_or(&NULL), count, sum) {
+                return Ok(None);
             }
         }
-    }
-    for (i, id) in g.nodes_with_label(label).enumerate().take_while(|_| !direct) {
-        if i % INTERRUPT_EVERY == 0 {
-            ev.check_interrupt()?;
-        }
-        rows += 1;
-        for ((kind, column), (count, sum)) in kinds.iter().zip(columns).zip(totals.iter_mut()) {
-            let Some(column) = column else { continue };
-            match (kind, column.map_or(&NULL, |c| c.value(id.0))) {
-                (_, Value::Null) | (Kind::Rows, _) => {}
-                (Kind::Count, _) => *count += 1,
-                (_, Value::Int(v)) => {
-                    *count += 1;
-                    match sum.checked_add(*v) {
-                        Some(s) => *sum = s,
-                        None => return Ok(None),
-                    }
+    } else {
+        for (i, id) in g.nodes_with_label(label).enumerate() {
+            if i % INTERRUPT_EVERY == 0 {
+                ev.check_interrupt()?;
+            }
+            rows += 1;
+            for ((kind, column), (count, sum)) in kinds.iter().zip(columns).zip(totals.iter_mut()) {
+                let Some(column) = column else { continue };
+                if !step(kind, column.map_or(&NULL, |c| c.value(id.0)), count, sum) {
+                    return Ok(None);
                 }
-                _ => return Ok(None),
             }
         }
     }

@@ -111,6 +111,11 @@ const CONTRACT_FACTS: &[(&str, &str, &str)] = &[
 
 // ------------------------------------------------------------------ helpers
 
+/// The repository's root (this crate lives in `lib/quiver`).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -143,7 +148,7 @@ fn run(db: &mut Database, q: &str) -> QueryResult {
 
 /// A fresh database holding the fixture; every statement of it must change something.
 fn load() -> Database {
-    let script = fs::read_to_string(manifest_dir().join(FIXTURE)).expect("read the fixture");
+    let script = fs::read_to_string(repo_root().join(FIXTURE)).expect("read the fixture");
     let mut db = Database::in_memory();
     for stmt in quiver::script::split(&script) {
         let r = match db.execute(&stmt.text, &Params::new()) {
@@ -383,7 +388,7 @@ fn questions(path: &Path) -> Vec<(String, String)> {
 }
 
 fn query_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(manifest_dir().join("queries"))
+    let mut files: Vec<PathBuf> = fs::read_dir(repo_root().join("queries"))
         .expect("queries/")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "cypher"))

@@ -17,8 +17,8 @@ use quiver::script::Splitter;
 use quiver::value::format_key;
 use quiver::{Database, Schema};
 
-use crate::cli::args::Format;
-use crate::cli::runner::{Engine, Origin, Runner};
+use crate::args::Format;
+use crate::runner::{Engine, Origin, Runner};
 
 pub const PROMPT: &str = "quiver> ";
 pub const CONTINUATION: &str = "   ...> ";
@@ -147,7 +147,7 @@ impl<E: Engine> Session<E> {
                 };
                 self.runner.out(s);
             }
-            ":import" => match crate::cli::args::parse_import_command(rest) {
+            ":import" => match crate::args::parse_import_command(rest) {
                 Ok(spec) => {
                     let _ = self.runner.run_import(&spec, false);
                 }
@@ -449,7 +449,7 @@ pub fn run(runner: Runner<Database>) -> i32 {
         }
     };
     // After the editor, whose terminal set-up takes over SIGINT.
-    crate::cli::install_interrupt_handler(session.runner.db.interrupt_flag(), session.runner.running.clone(), true);
+    crate::install_interrupt_handler(session.runner.db.interrupt_flag(), session.runner.running.clone(), true);
     editor.set_helper(Some(ShellHelper {
         schema: session.runner.db.schema(),
         in_statement: false,

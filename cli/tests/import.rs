@@ -10,6 +10,7 @@ use quiver::{Database, ErrorKind, Params, QueryResult, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quiver");
 
+#[path = "../../lib/quiver/tests/common/mod.rs"]
 mod common;
 
 use common::{rows, run};

@@ -32,7 +32,6 @@ mod tck_roundtrip;
 mod tests;
 
 use crate::ast;
-use crate::error::{Error, ErrorKind, Phase};
 
 pub(crate) use lexical::Ctx;
 
@@ -46,14 +45,13 @@ pub struct ParseError {
     pub hint: Option<String>,
 }
 
-impl ParseError {
-    /// The public error, positioned in `text`.
-    pub fn into_error(self, text: &str) -> Error {
-        let mut e = Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message).at(text, self.offset);
-        e.hint = self.hint;
-        e
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}: {}", self.code, self.offset, self.message)
     }
 }
+
+impl std::error::Error for ParseError {}
 
 /// The deepest nesting of brackets, parentheses and braces the parser
 /// accepts; deeper input is an `UnexpectedSyntax` error, not a stack overflow.

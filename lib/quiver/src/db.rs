@@ -89,7 +89,7 @@ impl Database {
     /// when it fails, the graph is exactly as it was before.
     pub fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult> {
         self.interrupt.store(false, Ordering::Relaxed);
-        let statement = crate::parser::parse_statement(query).map_err(|e| e.into_error(query))?;
+        let statement = crate::parser::parse_statement(query).map_err(|e| Error::from_parse(e, query))?;
         crate::semantic::check(&statement).map_err(|e| e.into_error(query))?;
         let procedures = &self.procedures;
         let lookup = |name: &str| procedures.get(&name.to_ascii_lowercase()).cloned();
@@ -266,7 +266,7 @@ impl Database {
     /// Evaluates a constant expression written as a Cypher literal (`[1, 'a', {k: 2.5}]`,
     /// `date('2025-11-04')`), as `--param` and `:param` take them.
     pub fn eval_literal(&mut self, text: &str) -> Result<Value> {
-        let expr = crate::parser::parse_expression(text).map_err(|e| e.into_error(text))?;
+        let expr = crate::parser::parse_expression(text).map_err(|e| Error::from_parse(e, text))?;
         let statement = format!("RETURN {text} AS value");
         let _ = expr;
         let r = self.execute(&statement, &Params::new()).map_err(|mut e| {

@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 use quiver::value::{NodeId, RelId};
 use quiver::{QueryResult, Stats, Value};
 
-use crate::cli::runner::Failure;
+use crate::runner::Failure;
 
 /// `{"columns":[...],"rows":[[...]],"stats":{...}}` (plus `"plan"` after an EXPLAIN).
 pub fn result_line(r: &QueryResult) -> String {

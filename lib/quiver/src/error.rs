@@ -137,6 +137,13 @@ impl Error {
         )
     }
 
+    /// A syntax error from the parser, positioned in `text`.
+    pub fn from_parse(e: quiver_syntax::ParseError, text: &str) -> Error {
+        let mut out = Error::new(ErrorKind::SyntaxError, e.code, Phase::Compile, e.message).at(text, e.offset);
+        out.hint = e.hint;
+        out
+    }
+
     pub fn io(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::IoError, "IoError", Phase::Runtime, message)
     }
@@ -165,21 +172,7 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// How many single-character edits turn `a` into `b` (for "did you mean" hints).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+pub(crate) use quiver_syntax::text::edit_distance;
 
 #[cfg(test)]
 mod tests {
@@ -192,6 +185,15 @@ mod tests {
         assert_eq!((p.line, p.column), (2, 8));
         let p = Position::locate("héllo x", 7);
         assert_eq!((p.line, p.column), (1, 7));
+    }
+
+    #[test]
+    fn parse_errors_get_a_line_and_column() {
+        let text = "MATCH (n)\nRETURN n +";
+        let pe = quiver_syntax::parse_statement(text).unwrap_err();
+        let e = Error::from_parse(pe, text);
+        assert_eq!(e.position.unwrap().line, 2);
+        assert_eq!((e.kind, e.code), (ErrorKind::SyntaxError, "UnexpectedSyntax"));
     }
 
     #[test]

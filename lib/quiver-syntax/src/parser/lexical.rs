@@ -814,7 +814,7 @@ fn keyword_hint(rest: &str, expected: &[&'static str]) -> Option<String> {
     let upper = w.to_ascii_uppercase();
     let mut best: Option<(usize, &str)> = None;
     for e in expected.iter().filter(|e| e.chars().all(|c| c.is_ascii_uppercase())) {
-        let d = crate::error::edit_distance(&upper, e);
+        let d = crate::text::edit_distance(&upper, e);
         let limit = if e.len() <= 3 { 1 } else { 2 };
         if d > 0 && d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, e));

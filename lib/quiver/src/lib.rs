@@ -4,19 +4,19 @@
 //! The pipeline, one module per stage: query text -> [`parser`] -> [`ast`] ->
 //! `semantic` check -> `plan` -> `exec` -> `store`.
 
-pub mod ast;
+pub(crate) use quiver_syntax::stack;
+pub use quiver_syntax::{ast, parser};
+
 pub mod db;
 pub mod error;
 pub mod exec;
 pub mod functions;
 pub mod import;
-pub mod parser;
 pub mod plan;
 pub mod procedure;
 pub mod result;
 pub mod script;
 pub mod semantic;
-mod stack;
 pub mod storage;
 pub mod store;
 pub mod value;

@@ -1,5 +1,9 @@
-//! The command-line front end (binary only): argument parsing, batch runs,
-//! the interactive shell, and output formats.
+//! The `quiver` command (see `quiver --help`): argument parsing, batch
+//! runs, the interactive shell, and output formats, on top of the engine
+//! crate `quiver`.
+
+// The library's `Error` is large by design (position, source line, hint).
+#![allow(clippy::result_large_err)]
 
 pub mod args;
 pub mod batch;
@@ -23,7 +27,7 @@ use runner::Runner;
 
 /// Runs quiver as the command line asks; returns the exit status
 /// (0 fine, 1 a statement failed, 2 a usage error).
-pub fn main() -> i32 {
+fn run() -> i32 {
     let (args, actions) = Args::parse_with_actions();
     if let Some(tool) = &args.tool {
         return run_tool(tool);
@@ -251,4 +255,8 @@ pub fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>
             std::process::exit(130);
         }
     });
+}
+
+fn main() {
+    std::process::exit(run());
 }

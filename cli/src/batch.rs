@@ -2,8 +2,8 @@
 
 use std::io;
 
-use crate::cli::args::Action;
-use crate::cli::runner::{Engine, Origin, Runner, Stop};
+use crate::args::Action;
+use crate::runner::{Engine, Origin, Runner, Stop};
 
 /// Runs the `-c` and `-f` actions in command-line order.
 pub fn run_actions<E: Engine>(runner: &mut Runner<E>, actions: &[Action]) -> Result<(), Stop> {

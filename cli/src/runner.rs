@@ -11,9 +11,9 @@ use quiver::import::{ImportSpec, ImportSummary, Progress};
 use quiver::script::Statement;
 use quiver::{Database, Error, ErrorKind, Params, Phase, QueryResult, Schema, Value};
 
-use crate::cli::args::Format;
-use crate::cli::format::{self, json};
-use crate::cli::lines::{self, Item, Lines};
+use crate::args::Format;
+use crate::format::{self, json};
+use crate::lines::{self, Item, Lines};
 
 /// What the front end needs of a database (a trait so tests can use a fake).
 pub trait Engine {
@@ -221,7 +221,7 @@ impl<E: Engine> Runner<E> {
         if name == ":import" {
             // `:import` is ASCII, so the first word is 7 bytes long.
             let rest = &command.trim_start()[name.len()..];
-            return match crate::cli::args::parse_import_command(rest) {
+            return match crate::args::parse_import_command(rest) {
                 Ok(spec) => self.run_import_at(&spec, quiet, origin, Some(&st)),
                 Err(m) => {
                     let e = Error::new(
@@ -350,7 +350,7 @@ impl<E: Engine> Runner<E> {
         origin: Origin,
         st: Option<&Statement>,
     ) -> Result<(), Stop> {
-        let mut bar = crate::cli::progress::Bar::on_stderr();
+        let mut bar = crate::progress::Bar::on_stderr();
         self.running.store(true, Ordering::SeqCst);
         let db = &mut self.db;
         let outcome = guarded(|| db.import(spec, &mut bar));

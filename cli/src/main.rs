@@ -51,8 +51,8 @@ fn run() -> i32 {
         }
         None => Database::in_memory(),
     };
-    let interrupt = db.interrupt_flag();
     let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
+    let interrupt = runner.interrupt.clone();
     runner.format = args.format.unwrap_or_default();
     runner.keep_going = args.keep_going;
     for p in &args.param {
@@ -202,7 +202,7 @@ fn import_command(import: &ImportArgs) -> i32 {
         }
     };
     let mut runner = Runner::new(db, Box::new(io::stdout()), Box::new(io::stderr()));
-    install_interrupt_handler(runner.db.interrupt_flag(), runner.running.clone(), false);
+    install_interrupt_handler(runner.interrupt.clone(), runner.running.clone(), false);
     let failed = runner.run_import(&spec, false).is_err();
     runner.warnings();
     let Runner { db, .. } = runner;

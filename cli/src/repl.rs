@@ -449,7 +449,7 @@ pub fn run(runner: Runner<Database>) -> i32 {
         }
     };
     // After the editor, whose terminal set-up takes over SIGINT.
-    crate::install_interrupt_handler(session.runner.db.interrupt_flag(), session.runner.running.clone(), true);
+    crate::install_interrupt_handler(session.runner.interrupt.clone(), session.runner.running.clone(), true);
     editor.set_helper(Some(ShellHelper {
         schema: session.runner.db.schema(),
         in_statement: false,

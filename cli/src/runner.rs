@@ -9,20 +9,102 @@ use std::time::{Duration, Instant};
 
 use quiver::import::{ImportSpec, ImportSummary, Progress};
 use quiver::script::Statement;
-use quiver::{Database, Error, ErrorKind, Params, Phase, QueryResult, Schema, Value};
+use quiver::value::{NodeId, RelId};
+use quiver::{Database, Error, ErrorKind, NodeSnapshot, Params, Phase, QueryResult, RelSnapshot, Schema, Stats, Value};
 
 use crate::args::Format;
 use crate::format::{self, json};
 use crate::lines::{self, Item, Lines};
 
+/// A statement's rows as they come, with what is needed to show them.
+pub trait ResultRows: Iterator<Item = Result<Vec<Value>, Error>> {
+    fn columns(&self) -> &[String];
+    fn stats(&self) -> Stats;
+    /// The plan (EXPLAIN; PROFILE once every row is read).
+    fn plan(&self) -> Option<String>;
+    fn node(&self, id: NodeId) -> Option<NodeSnapshot>;
+    fn relationship(&self, id: RelId) -> Option<RelSnapshot>;
+}
+
+impl ResultRows for quiver::QueryStream<'_> {
+    fn columns(&self) -> &[String] {
+        quiver::QueryStream::columns(self)
+    }
+    fn stats(&self) -> Stats {
+        *quiver::QueryStream::stats(self)
+    }
+    fn plan(&self) -> Option<String> {
+        quiver::QueryStream::plan(self).map(str::to_string)
+    }
+    fn node(&self, id: NodeId) -> Option<NodeSnapshot> {
+        quiver::QueryStream::node(self, id)
+    }
+    fn relationship(&self, id: RelId) -> Option<RelSnapshot> {
+        quiver::QueryStream::relationship(self, id)
+    }
+}
+
+/// A whole result handed out a row at a time.
+pub struct Made {
+    result: QueryResult,
+    rows: std::vec::IntoIter<Vec<Value>>,
+}
+
+impl Made {
+    pub fn new(mut result: QueryResult) -> Made {
+        let rows = std::mem::take(&mut result.rows).into_iter();
+        Made { result, rows }
+    }
+}
+
+impl Iterator for Made {
+    type Item = Result<Vec<Value>, Error>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next().map(Ok)
+    }
+}
+
+impl ResultRows for Made {
+    fn columns(&self) -> &[String] {
+        &self.result.columns
+    }
+    fn stats(&self) -> Stats {
+        self.result.stats
+    }
+    fn plan(&self) -> Option<String> {
+        self.result.plan.clone()
+    }
+    fn node(&self, id: NodeId) -> Option<NodeSnapshot> {
+        self.result.node(id).cloned()
+    }
+    fn relationship(&self, id: RelId) -> Option<RelSnapshot> {
+        self.result.relationship(id).cloned()
+    }
+}
+
 /// What the front end needs of a database (a trait so tests can use a fake).
 pub trait Engine {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error>;
+    /// The statement's rows as they come; `interrupt` cancels it.
+    fn query(
+        &mut self,
+        query: &str,
+        params: &Params,
+        interrupt: Arc<AtomicBool>,
+    ) -> Result<Box<dyn ResultRows + '_>, Error> {
+        let _ = interrupt;
+        Ok(Box::new(Made::new(self.execute(query, params)?)))
+    }
     fn eval_literal(&mut self, text: &str) -> Result<Value, Error>;
     fn schema(&self) -> Schema;
-    /// Bulk-loads files (see `quiver::import`).
-    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
-        let _ = (spec, progress);
+    /// Bulk-loads files (see `quiver::import`); `interrupt` cancels it.
+    fn import(
+        &mut self,
+        spec: &ImportSpec,
+        progress: &mut dyn Progress,
+        interrupt: &AtomicBool,
+    ) -> Result<ImportSummary, Error> {
+        let _ = (spec, progress, interrupt);
         Err(Error::new(
             ErrorKind::ArgumentError,
             "NotSupported",
@@ -58,14 +140,27 @@ impl Engine for Database {
     fn execute(&mut self, query: &str, params: &Params) -> Result<QueryResult, Error> {
         Database::execute(self, query, params)
     }
+    fn query(
+        &mut self,
+        query: &str,
+        params: &Params,
+        interrupt: Arc<AtomicBool>,
+    ) -> Result<Box<dyn ResultRows + '_>, Error> {
+        Ok(Box::new(Database::query_with(self, query, params, interrupt)?))
+    }
     fn eval_literal(&mut self, text: &str) -> Result<Value, Error> {
         Database::eval_literal(self, text)
     }
     fn schema(&self) -> Schema {
         Database::schema(self)
     }
-    fn import(&mut self, spec: &ImportSpec, progress: &mut dyn Progress) -> Result<ImportSummary, Error> {
-        Database::import_with_progress(self, spec, progress)
+    fn import(
+        &mut self,
+        spec: &ImportSpec,
+        progress: &mut dyn Progress,
+        interrupt: &AtomicBool,
+    ) -> Result<ImportSummary, Error> {
+        Database::import_with_progress(self, spec, progress, interrupt)
     }
     fn begin(&mut self) -> Result<(), Error> {
         Database::begin(self)
@@ -133,6 +228,8 @@ pub struct Runner<E> {
     pub fit_tables: bool,
     /// Set while a statement runs (Ctrl-C then cancels it).
     pub running: Arc<AtomicBool>,
+    /// The running statement's cancel flag (cleared before each statement).
+    pub interrupt: Arc<AtomicBool>,
     out: Box<dyn Write>,
     err: Box<dyn Write>,
 }
@@ -148,6 +245,7 @@ impl<E: Engine> Runner<E> {
             failed: false,
             fit_tables: false,
             running: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(AtomicBool::new(false)),
             out,
             err,
         }
@@ -180,27 +278,62 @@ impl<E: Engine> Runner<E> {
         guarded(|| db.eval_literal(text))
     }
 
-    /// Runs one statement and writes its result (nothing when `quiet`, unless it fails).
+    /// Runs one statement and writes its result as its rows come (nothing
+    /// when `quiet`, unless it fails).
     pub fn run_statement(&mut self, st: &Statement, origin: Origin, quiet: bool) -> Result<(), Stop> {
         let started = Instant::now();
+        self.interrupt.store(false, Ordering::SeqCst);
         self.running.store(true, Ordering::SeqCst);
-        let db = &mut self.db;
-        let params = &self.params;
-        let outcome = guarded(|| db.execute(&st.text, params));
+        let outcome = self.stream_statement(st, quiet, started);
         self.running.store(false, Ordering::SeqCst);
-        let elapsed = started.elapsed();
         self.warnings();
         match outcome {
-            Ok(r) => {
-                if !quiet {
-                    self.print_result(&r, elapsed);
+            Ok(()) => Ok(()),
+            // The JSON line of the rows already carries the failure.
+            Err((_, true)) => {
+                self.failed = true;
+                if self.keep_going {
+                    Ok(())
+                } else {
+                    Err(Stop)
                 }
-                Ok(())
             }
-            Err(f) => self.fail(f, origin, Some(st)),
+            Err((f, false)) => self.fail(f, origin, Some(st)),
         }
     }
 
+    /// Runs a statement and writes its rows; on failure, whether it was
+    /// written already (inside the JSON line of a result cut short).
+    fn stream_statement(&mut self, st: &Statement, quiet: bool, started: Instant) -> Result<(), (Failure, bool)> {
+        let Runner {
+            db,
+            params,
+            interrupt,
+            out,
+            format,
+            timing,
+            fit_tables,
+            ..
+        } = self;
+        let mut rows = guarded(|| db.query(&st.text, params, interrupt.clone())).map_err(|f| (f, false))?;
+        let mut printer = Printer {
+            out: out.as_mut(),
+            format: *format,
+            fit: *fit_tables,
+            timing: *timing,
+            quiet,
+            started,
+            shown: 0,
+            table: None,
+            opened: false,
+        };
+        let r = printer.print(rows.as_mut());
+        printer.flush_out();
+        r.map_err(|f| {
+            let shown = printer.format == Format::Json && printer.opened;
+            (f, shown)
+        })
+    }
     /// Writes the database's warnings to standard error.
     pub fn warnings(&mut self) {
         for w in self.db.take_warnings() {
@@ -307,34 +440,6 @@ impl<E: Engine> Runner<E> {
         self.err(&format!("{text}\n"));
     }
 
-    pub fn print_result(&mut self, r: &QueryResult, elapsed: Duration) {
-        let mut text = String::new();
-        match self.format {
-            Format::Json => {
-                text.push_str(&json::result_line(r));
-                text.push('\n');
-            }
-            Format::Csv => {
-                text = String::from_utf8(format::csv::render(r)).expect("csv of UTF-8 is UTF-8");
-            }
-            Format::Dot => text = format::dot::render(r),
-            Format::Table => {
-                if let Some(plan) = &r.plan {
-                    text.push_str(plan.trim_end());
-                    text.push('\n');
-                }
-                if !r.columns.is_empty() {
-                    text.push_str(&format::table::render(r, self.fit_tables));
-                    text.push('\n');
-                }
-                let elapsed = self.timing.then_some(elapsed);
-                text.push_str(&format::footer(r.rows.len(), elapsed, &r.stats));
-                text.push('\n');
-            }
-        }
-        self.out(&text);
-    }
-
     /// Runs a bulk import, with a progress bar on a terminal; writes what it
     /// loaded unless `quiet` (errors are always reported).
     pub fn run_import(&mut self, spec: &ImportSpec, quiet: bool) -> Result<(), Stop> {
@@ -351,9 +456,11 @@ impl<E: Engine> Runner<E> {
         st: Option<&Statement>,
     ) -> Result<(), Stop> {
         let mut bar = crate::progress::Bar::on_stderr();
+        self.interrupt.store(false, Ordering::SeqCst);
         self.running.store(true, Ordering::SeqCst);
         let db = &mut self.db;
-        let outcome = guarded(|| db.import(spec, &mut bar));
+        let interrupt = self.interrupt.clone();
+        let outcome = guarded(|| db.import(spec, &mut bar, &interrupt));
         self.running.store(false, Ordering::SeqCst);
         bar.end();
         match outcome {
@@ -442,15 +549,16 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Failure> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Failure::Query(e)),
-        Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the engine panicked".to_string());
-            Err(Failure::Internal(msg))
-        }
+        Err(payload) => Err(Failure::Internal(panic_message(payload))),
     }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the engine panicked".to_string())
 }
 
 /// The error with its position moved from the statement to the file.
@@ -467,4 +575,211 @@ pub fn in_file(e: &Error, st: &Statement) -> Error {
         p.offset += st.offset;
     }
     e
+}
+
+/// How many rows a table shows before its column widths are fixed (later
+/// rows are cut to them), and how many rows go out together.
+const SAMPLE_ROWS: usize = 1000;
+/// A slow statement's rows go out at least this often.
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+/// Writes one statement's rows in the chosen format as they arrive.
+struct Printer<'o> {
+    out: &'o mut dyn Write,
+    format: Format,
+    fit: bool,
+    timing: bool,
+    quiet: bool,
+    started: Instant,
+    /// Rows written so far.
+    shown: usize,
+    /// Once a table has been started: its column widths and the border line closing it.
+    table: Option<format::table::Continuation>,
+    /// Whether a JSON line or CSV header has been started.
+    opened: bool,
+}
+
+impl Printer<'_> {
+    fn write(&mut self, text: &str) {
+        if let Err(e) = self.out.write_all(text.as_bytes()) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                // Whoever read our output has gone: nothing more to say.
+                std::process::exit(0);
+            }
+        }
+    }
+
+    fn flush_out(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    /// Reads every row and writes them; a failure after some rows have gone
+    /// out is reported after them.
+    fn print(&mut self, rows: &mut dyn ResultRows) -> Result<(), Failure> {
+        let columns: Vec<String> = rows.columns().to_vec();
+        let mut batch: Vec<Vec<Value>> = Vec::new();
+        let mut last_flush = Instant::now();
+        let mut failure = None;
+        let keep_all = self.format == Format::Dot;
+        loop {
+            match next_row(rows) {
+                // Quiet: the rows are read (the statement runs to the end) and dropped.
+                Ok(Some(_)) if self.quiet => continue,
+                Ok(Some(row)) => batch.push(row),
+                Ok(None) => break,
+                Err(f) => {
+                    failure = Some(f);
+                    break;
+                }
+            }
+            let full = batch.len() >= SAMPLE_ROWS || last_flush.elapsed() >= FLUSH_EVERY;
+            if full && !keep_all && !self.quiet {
+                self.batch(rows, &columns, std::mem::take(&mut batch), false);
+                last_flush = Instant::now();
+            }
+        }
+        if let Some(f) = failure {
+            if self.shown > 0 || self.opened || self.table.is_some() {
+                // What was shown stays; the failure follows it.
+                self.batch(rows, &columns, batch, false);
+                self.close_failed(&f);
+            }
+            return Err(f);
+        }
+        if self.quiet {
+            return Ok(());
+        }
+        self.batch(rows, &columns, batch, true);
+        Ok(())
+    }
+
+    /// Writes `batch`; `last`: no rows follow (write the end of the result).
+    fn batch(&mut self, rows: &dyn ResultRows, columns: &[String], batch: Vec<Vec<Value>>, last: bool) {
+        let n = batch.len();
+        let mut r = QueryResult {
+            columns: columns.to_vec(),
+            rows: batch,
+            stats: rows.stats(),
+            plan: if last { rows.plan() } else { None },
+            ..QueryResult::default()
+        };
+        snapshot_entities(rows, &mut r);
+        let mut text = String::new();
+        match self.format {
+            Format::Json => {
+                if last && !self.opened {
+                    text = json::result_line(&r);
+                    text.push('\n');
+                } else {
+                    if !self.opened {
+                        text.push_str(&json::open_rows(&r.columns));
+                        self.opened = true;
+                    }
+                    text.push_str(&json::rows_part(&r, self.shown > 0));
+                    if last {
+                        text.push_str(&json::close_rows(&r));
+                        text.push('\n');
+                    }
+                }
+            }
+            Format::Csv => {
+                let header = !self.opened;
+                self.opened = true;
+                text = String::from_utf8(format::csv::render_part(&r, header)).expect("csv of UTF-8 is UTF-8");
+            }
+            Format::Dot => text = format::dot::render(&r),
+            Format::Table => {
+                if last && self.table.is_none() {
+                    if let Some(plan) = &r.plan {
+                        text.push_str(plan.trim_end());
+                        text.push('\n');
+                    }
+                    if !r.columns.is_empty() {
+                        text.push_str(&format::table::render(&r, self.fit));
+                        text.push('\n');
+                    }
+                } else if !r.columns.is_empty() {
+                    match &self.table {
+                        None => {
+                            let (head, cont) = format::table::start(&r, self.fit);
+                            text.push_str(&head);
+                            self.table = Some(cont);
+                        }
+                        Some(cont) => text.push_str(&cont.rows(&r)),
+                    }
+                    if last {
+                        if let Some(cont) = &self.table {
+                            text.push_str(cont.bottom());
+                            text.push('\n');
+                        }
+                        if let Some(plan) = &r.plan {
+                            text.push_str(plan.trim_end());
+                            text.push('\n');
+                        }
+                    }
+                }
+                if last {
+                    let elapsed = self.timing.then(|| self.started.elapsed());
+                    text.push_str(&format::footer(self.shown + n, elapsed, &r.stats));
+                    text.push('\n');
+                }
+            }
+        }
+        self.shown += n;
+        self.write(&text);
+        self.flush_out();
+    }
+
+    /// Ends a result cut short by a failure (the failure itself is reported as usual).
+    fn close_failed(&mut self, f: &Failure) {
+        match self.format {
+            Format::Json if self.opened => {
+                let mut text = json::close_failed(f);
+                text.push('\n');
+                self.write(&text);
+            }
+            Format::Table => {
+                if let Some(cont) = self.table.take() {
+                    let text = format!("{}\n", cont.bottom());
+                    self.write(&text);
+                }
+            }
+            _ => {}
+        }
+        self.flush_out();
+    }
+}
+
+/// The next row, with a panic in the engine turned into a failure.
+fn next_row(rows: &mut dyn ResultRows) -> Result<Option<Vec<Value>>, Failure> {
+    match catch_unwind(AssertUnwindSafe(|| rows.next())) {
+        Ok(Some(Ok(row))) => Ok(Some(row)),
+        Ok(Some(Err(e))) => Err(Failure::Query(e)),
+        Ok(None) => Ok(None),
+        Err(payload) => Err(Failure::Internal(panic_message(payload))),
+    }
+}
+
+/// Fills in the labels and properties of the entities `r`'s rows mention.
+fn snapshot_entities(rows: &dyn ResultRows, r: &mut QueryResult) {
+    let (mut nodes, mut rels) = (Vec::new(), Vec::new());
+    for row in &r.rows {
+        for v in row {
+            quiver::result::mentioned(v, &mut nodes, &mut rels);
+        }
+    }
+    for id in rels {
+        if let Some(s) = rows.relationship(id) {
+            nodes.push(s.start);
+            nodes.push(s.end);
+            r.relationships.insert(id, s);
+        }
+    }
+    for id in nodes {
+        if !r.nodes.contains_key(&id) {
+            if let Some(s) = rows.node(id) {
+                r.nodes.insert(id, s);
+            }
+        }
+    }
 }

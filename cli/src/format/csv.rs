@@ -26,6 +26,11 @@ pub fn cell(r: &QueryResult, v: &Value) -> String {
 
 /// The whole result as CSV text; empty for a statement without columns.
 pub fn render(r: &QueryResult) -> Vec<u8> {
+    render_part(r, true)
+}
+
+/// `r`'s rows as CSV text, after the header row when `header`.
+pub fn render_part(r: &QueryResult, header: bool) -> Vec<u8> {
     if r.columns.is_empty() {
         return Vec::new();
     }
@@ -33,7 +38,9 @@ pub fn render(r: &QueryResult) -> Vec<u8> {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
-    w.write_record(&r.columns).expect("csv to memory");
+    if header {
+        w.write_record(&r.columns).expect("csv to memory");
+    }
     for row in &r.rows {
         w.write_record(row.iter().map(|v| cell(r, v))).expect("csv to memory");
     }

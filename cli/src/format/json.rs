@@ -33,7 +33,48 @@ pub fn result_line(r: &QueryResult) -> String {
     serde_json::to_string(&line).expect("results serialize")
 }
 
-/// `{"error":{"kind":...,"code":...,"phase":...,"message":...,"line":...,"column":...}}`
+/// The start of a result line whose rows are still coming: `{"columns":[...],"rows":[`.
+pub fn open_rows(columns: &[String]) -> String {
+    format!(
+        "{{\"columns\":{},\"rows\":[",
+        serde_json::to_string(columns).expect("names serialize")
+    )
+}
+
+/// `r`'s rows as the next part of the `"rows"` array (`more`: rows came before).
+pub fn rows_part(r: &QueryResult, more: bool) -> String {
+    let all = serde_json::to_string(&Rows(r)).expect("rows serialize");
+    let inner = &all[1..all.len() - 1];
+    match (more, inner.is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => format!(",{inner}"),
+        (false, false) => inner.to_string(),
+    }
+}
+
+/// The end of a streamed result line: `],"stats":{...}}` (plus `"plan"` after a PROFILE).
+pub fn close_rows(r: &QueryResult) -> String {
+    let mut s = format!(
+        "],\"stats\":{}",
+        serde_json::to_string(&StatsJson(r.stats)).expect("stats serialize")
+    );
+    if let Some(p) = &r.plan {
+        s.push_str(&format!(
+            ",\"plan\":{}",
+            serde_json::to_string(p).expect("text serializes")
+        ));
+    }
+    s.push('}');
+    s
+}
+
+/// The end of a streamed result line cut short by `f`: `],"error":{...}}`.
+pub fn close_failed(f: &Failure) -> String {
+    let line = error_line(f);
+    // `{"error":{...}}` -> `,"error":{...}}`
+    format!("],{}", &line[1..])
+}
+
 /// What a bulk import loaded, as one line:
 /// `{"import":{"nodes":3,"relationships":2,"properties":7,"files":2,"bytes":120,"ms":4}}`.
 pub fn import_line(s: &quiver::import::ImportSummary) -> String {
@@ -50,6 +91,7 @@ pub fn import_line(s: &quiver::import::ImportSummary) -> String {
     .to_string()
 }
 
+/// `{"error":{"kind":...,"code":...,"phase":...,"message":...,"line":...,"column":...}}`
 pub fn error_line(f: &Failure) -> String {
     #[derive(Serialize)]
     struct Line<'a> {

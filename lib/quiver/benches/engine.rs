@@ -1,6 +1,6 @@
 //! quiver's own hot paths, on data generated in-process:
 //! parse, plan, expand (1 and 2 hops from one node), aggregate (count and
-//! group over 100k rows).
+//! group over 100k rows), and streaming (pipelines that stop early).
 //!
 //!     cargo bench --bench engine -- --quick
 //!
@@ -10,7 +10,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use quiver::{Database, Params, Value};
 
 const PERSONS: i64 = 100_000;
@@ -91,20 +91,14 @@ fn bench_parse_plan(c: &mut Criterion) {
     });
     let w4 = quiver::parser::parse_statement(W4).unwrap();
     let long = quiver::parser::parse_statement(LONG).unwrap();
-    let no_procs = |_: &str| None;
+    // Planning reads the graph (names, statistics) and changes nothing.
+    let graph = quiver::store::Graph::new();
+    let procs = quiver::procedure::Procedures::with_builtins();
     g.bench_function("plan W4", |b| {
-        b.iter_batched_ref(
-            quiver::store::Graph::new,
-            |graph| quiver::plan::plan_query(black_box(&w4.query), graph, &no_procs, Default::default()).unwrap(),
-            BatchSize::SmallInput,
-        )
+        b.iter(|| quiver::plan::plan_query(black_box(&w4.query), &graph, &procs, Default::default()).unwrap())
     });
     g.bench_function("plan long query", |b| {
-        b.iter_batched_ref(
-            quiver::store::Graph::new,
-            |graph| quiver::plan::plan_query(black_box(&long.query), graph, &no_procs, Default::default()).unwrap(),
-            BatchSize::SmallInput,
-        )
+        b.iter(|| quiver::plan::plan_query(black_box(&long.query), &graph, &procs, Default::default()).unwrap())
     });
     g.finish();
 }
@@ -173,5 +167,36 @@ fn bench_graph(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_parse_plan, bench_graph);
+/// Reading pipelines that stop early: a few rows of a 2M-node scan, the top 3
+/// of it, and one row of 9M unwound integers (against counting them all).
+fn bench_streaming(c: &mut Criterion) {
+    let mut db = Database::in_memory();
+    db.execute("UNWIND range(1, 2000000) AS i CREATE (:P {i: i})", &Params::new())
+        .unwrap();
+    let mut g = c.benchmark_group("streaming");
+    g.sample_size(10);
+    let first_rows = |db: &mut Database, q: &str, n: usize| {
+        let rows: Vec<_> = db.query(q, &Params::new()).unwrap().take(n).collect();
+        assert_eq!(rows.len(), n);
+        rows
+    };
+    g.bench_function("2M nodes: RETURN p.i LIMIT 5", |b| {
+        b.iter(|| first_rows(&mut db, "MATCH (p:P) RETURN p.i LIMIT 5", 5))
+    });
+    g.bench_function("2M nodes: first 5 rows of RETURN p.i (no LIMIT)", |b| {
+        b.iter(|| first_rows(&mut db, "MATCH (p:P) RETURN p.i", 5))
+    });
+    g.bench_function("2M nodes: ORDER BY p.i DESC LIMIT 3", |b| {
+        b.iter(|| first_rows(&mut db, "MATCH (p:P) WITH p ORDER BY p.i DESC RETURN p.i LIMIT 3", 3))
+    });
+    g.bench_function("UNWIND range(1, 9000000) LIMIT 1", |b| {
+        b.iter(|| first_rows(&mut db, "UNWIND range(1, 9000000) AS x RETURN x LIMIT 1", 1))
+    });
+    g.bench_function("UNWIND range(1, 9000000) count", |b| {
+        b.iter(|| count(&mut db, "UNWIND range(1, 9000000) AS x RETURN count(x)"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_parse_plan, bench_graph, bench_streaming);
 criterion_main!(benches);

@@ -21,7 +21,7 @@ pub mod storage;
 pub mod store;
 pub mod value;
 
-pub use db::{Database, Params, Schema, Transaction};
+pub use db::{Database, Interrupt, Params, QueryStream, Schema, Transaction};
 pub use error::{Error, ErrorKind, Phase, Position};
 pub use procedure::{Procedure, ValueType};
 pub use result::{NodeSnapshot, QueryResult, RelSnapshot, Stats};

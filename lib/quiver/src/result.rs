@@ -99,6 +99,21 @@ impl fmt::Display for Stats {
     }
 }
 
+/// Adds the nodes and relationships `v` mentions (in lists, maps and paths too).
+pub fn mentioned(v: &Value, nodes: &mut Vec<NodeId>, rels: &mut Vec<RelId>) {
+    match v {
+        Value::Node(n) => nodes.push(*n),
+        Value::Relationship(r) => rels.push(*r),
+        Value::Path(p) => {
+            nodes.extend(p.nodes.iter().copied());
+            rels.extend(p.rels.iter().copied());
+        }
+        Value::List(items) => items.iter().for_each(|i| mentioned(i, nodes, rels)),
+        Value::Map(m) => m.values().for_each(|i| mentioned(i, nodes, rels)),
+        _ => {}
+    }
+}
+
 impl QueryResult {
     pub fn node(&self, id: NodeId) -> Option<&NodeSnapshot> {
         self.nodes.get(&id)

@@ -597,20 +597,21 @@ mod roundtrip {
     /// Builds the graph through the store API, in one transaction; returns
     /// it with the changes that transaction committed.
     fn build(spec: &Spec) -> (Graph, quiver::store::Changes) {
+        use quiver::store::GraphWrite;
         let mut g = Graph::new();
         // An index on one of the names, kept up to date through replay.
-        let (l, k) = (g.labels.intern("Person"), g.keys.intern("A"));
+        let (l, k) = (g.intern_label("Person"), g.intern_key("A"));
         g.create_index("ix", l, k);
         let mut ids = Vec::new();
         for (labels, props) in &spec.nodes {
-            let labels: Vec<u32> = labels.iter().map(|l| g.labels.intern(l)).collect();
-            let props = props.iter().map(|(k, v)| (g.keys.intern(k), v.clone())).collect();
+            let labels: Vec<u32> = labels.iter().map(|l| g.intern_label(l)).collect();
+            let props = props.iter().map(|(k, v)| (g.intern_key(k), v.clone())).collect();
             ids.push(g.create_node(&labels, props));
         }
         for (a, b, t, props) in &spec.rels {
             let (a, b) = (ids[a % ids.len()], ids[b % ids.len()]);
-            let t = g.types.intern(t);
-            let props = props.iter().map(|(k, v)| (g.keys.intern(k), v.clone())).collect();
+            let t = g.intern_type(t);
+            let props = props.iter().map(|(k, v)| (g.intern_key(k), v.clone())).collect();
             g.create_relationship(a, b, t, props).unwrap();
         }
         for d in &spec.deletes {

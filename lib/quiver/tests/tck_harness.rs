@@ -353,7 +353,7 @@ fn procedures_answer_from_their_table() {
     assert_eq!(p.name, "test.my.proc");
     assert_eq!(p.inputs.len(), 2);
     assert_eq!(p.outputs[1].0, "country_code");
-    let rows = (p.body)(&[Value::from("Stefan"), Value::Int(1)]).unwrap();
+    let rows = call(&p, &[Value::from("Stefan"), Value::Int(1)]).unwrap();
     assert_eq!(rows, vec![vec![Value::from("Berlin"), Value::Int(49)]]);
 
     let float_in = runner::make_procedure(
@@ -364,18 +364,29 @@ fn procedures_answer_from_their_table() {
         ],
     )
     .unwrap();
-    assert_eq!((float_in.body)(&[Value::Int(42)]).unwrap().len(), 1);
+    assert_eq!(call(&float_in, &[Value::Int(42)]).unwrap().len(), 1);
 
     let no_inputs = runner::make_procedure(
         "test.labels() :: (label :: STRING?)",
         &[vec!["label".into()], vec!["'A'".into()], vec!["'B'".into()]],
     )
     .unwrap();
-    assert_eq!((no_inputs.body)(&[]).unwrap().len(), 2);
+    assert_eq!(call(&no_inputs, &[]).unwrap().len(), 2);
 
     let void = runner::make_procedure("test.doNothing() :: ()", &[vec![]]).unwrap();
     assert!(void.outputs.is_empty());
-    assert!((void.body)(&[]).unwrap().is_empty());
+    assert!(call(&void, &[]).unwrap().is_empty());
+}
+
+/// Runs a registered procedure on its own (no graph needed).
+fn call(p: &quiver::Procedure, args: &[Value]) -> Result<Vec<Vec<Value>>, quiver::functions::FunctionError> {
+    let db = quiver::Database::in_memory();
+    let interrupt = std::sync::atomic::AtomicBool::new(false);
+    let cx = quiver::procedure::ProcedureContext {
+        graph: db.read(),
+        interrupt: &interrupt,
+    };
+    p.call(&cx, args)
 }
 
 fn kit_dir() -> Option<PathBuf> {

@@ -47,7 +47,7 @@ impl Database {
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Database> {
         let (storage, graph) = Storage::open(path.as_ref(), options)?;
         let mut db = Database::in_memory();
-        db.graph = graph;
+        db.graph = std::sync::Arc::new(graph);
         db.storage = Some(storage);
         Ok(db)
     }
@@ -73,7 +73,7 @@ impl Database {
     pub(super) fn end_statement(&mut self, mark: Mark) -> Result<()> {
         // (An index created on a read-only database lasts for the session.)
         if self.is_read_only() && self.graph.changed_since(mark) {
-            self.graph.rollback(mark);
+            self.graph_mut().rollback(mark);
             let path = self.path().map(|p| p.display().to_string()).unwrap_or_default();
             return Err(Error::new(
                 ErrorKind::IoError,
@@ -97,12 +97,12 @@ impl Database {
                 let mut changes = self.graph.pending_changes();
                 changes.indexes = indexes;
                 if let Err(e) = storage.commit(changes) {
-                    self.graph.rollback(mark);
+                    self.graph_mut().rollback(mark);
                     return Err(e);
                 }
             }
         }
-        self.graph.commit();
+        self.graph_mut().commit();
         self.auto_checkpoint();
         Ok(())
     }
@@ -150,8 +150,8 @@ impl Database {
             .tx
             .take()
             .ok_or_else(|| tx_error("NoOpenTransaction", "there is no open transaction to roll back"))?;
-        self.graph.rollback(mark);
-        self.graph.commit();
+        self.graph_mut().rollback(mark);
+        self.graph_mut().commit();
         Ok(())
     }
 
@@ -214,8 +214,8 @@ impl Database {
 
     fn shut(&mut self) -> Result<()> {
         if let Some(mark) = self.tx.take() {
-            self.graph.rollback(mark);
-            self.graph.commit();
+            self.graph_mut().rollback(mark);
+            self.graph_mut().commit();
         }
         let r = match self.storage.as_mut() {
             Some(s) if !s.read_only() && s.poisoned().is_none() && s.wal_bytes() > 0 => s.checkpoint(&self.graph),
@@ -235,7 +235,7 @@ impl Database {
     /// Writes the whole graph as a Cypher script that rebuilds it (see
     /// [`crate::storage::dump`]).
     pub fn dump(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        crate::storage::dump::write(&self.graph, out)
+        crate::storage::dump::write(&*self.graph, out)
     }
 }
 

@@ -1,27 +1,49 @@
 //! Expression evaluation against one row, reading the graph.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::ast::{BinaryOp, Quantifier, UnaryOp};
-use crate::db::Params;
+use crate::functions::{FunctionDef, FunctionKind};
 use crate::plan::expr::{Expr, MapProjectionItem};
-use crate::procedure::Procedure;
-use crate::store::Graph;
+use crate::procedure::Procedures;
+use crate::store::{GraphRead, NameRef};
 use crate::value::order::{compare, equals};
-use crate::value::{temporal, Map, NodeId, Path, RelId, Value};
+use crate::value::{temporal, Map, NodeId, Params, Path, RelId, Value};
 
 use super::{ExecError, Row, XResult};
 
-/// What evaluation reads: the graph, the parameters, and the cancel flag.
+/// What one statement runs with, whatever view of the graph it reads: its
+/// parameters, its cancel flag, the procedures, its clock (every `date()`,
+/// `datetime()` and `timestamp()` of the statement sees the same instant) and
+/// its compiled regular expressions.
+pub struct StatementContext {
+    pub params: Params,
+    pub interrupt: Arc<AtomicBool>,
+    pub procedures: Arc<Procedures>,
+    /// The statement's instant, in nanoseconds since the epoch.
+    pub now: i128,
+    regexes: Mutex<HashMap<String, Arc<regex::Regex>>>,
+}
+
+impl StatementContext {
+    pub fn new(params: Params, interrupt: Arc<AtomicBool>, procedures: Arc<Procedures>) -> StatementContext {
+        StatementContext {
+            params,
+            interrupt,
+            procedures,
+            now: temporal::realtime_nanos(),
+            regexes: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// Evaluation: a view of the graph and the statement's context.
+#[derive(Clone, Copy)]
 pub struct Eval<'g> {
-    pub graph: &'g Graph,
-    pub params: &'g Params,
-    pub interrupt: &'g AtomicBool,
-    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
-    regexes: RefCell<HashMap<String, Arc<regex::Regex>>>,
+    pub graph: &'g dyn GraphRead,
+    pub st: &'g StatementContext,
 }
 
 pub(super) fn get(row: &Row, slot: usize) -> &Value {
@@ -37,23 +59,16 @@ pub(super) fn set(row: &mut Row, slot: usize, v: Value) {
 }
 
 impl<'g> Eval<'g> {
-    pub fn new(
-        graph: &'g Graph,
-        params: &'g Params,
-        interrupt: &'g AtomicBool,
-        procedures: &'g dyn Fn(&str) -> Option<Procedure>,
-    ) -> Eval<'g> {
-        Eval {
-            graph,
-            params,
-            interrupt,
-            procedures,
-            regexes: RefCell::new(HashMap::new()),
-        }
+    pub fn new(graph: &'g dyn GraphRead, st: &'g StatementContext) -> Eval<'g> {
+        Eval { graph, st }
+    }
+
+    pub fn params(&self) -> &'g Params {
+        &self.st.params
     }
 
     pub fn check_interrupt(&self) -> XResult<()> {
-        if self.interrupt.load(AtomicOrdering::Relaxed) {
+        if self.st.interrupt.load(AtomicOrdering::Relaxed) {
             Err(ExecError::interrupted())
         } else {
             Ok(())
@@ -79,7 +94,7 @@ impl<'g> Eval<'g> {
     fn eval_inner(&self, e: &Expr, row: &Row) -> XResult<Value> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
-            Expr::Param(p) => match self.params.get(&**p) {
+            Expr::Param(p) => match self.st.params.get(&**p) {
                 Some(v) => v.clone(),
                 None => return Err(ExecError::missing_parameter(p)),
             },
@@ -98,9 +113,13 @@ impl<'g> Eval<'g> {
                 }
                 Value::map(m)
             }
-            Expr::Property(base, key, name) => {
+            Expr::Property(base, key) => {
+                // A variable is read where it is, not copied.
+                if let Expr::Slot(s) = &**base {
+                    return self.property(get(row, *s), key);
+                }
                 let b = self.eval(base, row)?;
-                self.property(&b, *key, name)?
+                self.property(&b, key)?
             }
             Expr::Index(a, b) => {
                 let a = self.eval(a, row)?;
@@ -131,8 +150,13 @@ impl<'g> Eval<'g> {
             Expr::HasLabels(a, labels) => match self.eval(a, row)? {
                 Value::Null => Value::Null,
                 Value::Node(id) => {
-                    let n = self.node(id)?;
-                    Value::Bool(labels.iter().all(|l| n.labels.contains(l)))
+                    self.node(id)?;
+                    let catalog = self.graph.catalog();
+                    Value::Bool(
+                        labels
+                            .iter()
+                            .all(|l| l.resolve(catalog).is_some_and(|l| self.graph.has_label(id, l))),
+                    )
                 }
                 other => {
                     return Err(ExecError::type_error(format!(
@@ -141,12 +165,12 @@ impl<'g> Eval<'g> {
                     )))
                 }
             },
-            Expr::Function(name, args) => {
+            Expr::Function(def, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
                     vals.push(self.eval(a, row)?);
                 }
-                self.call_function(name, &vals)?
+                self.call_function(def, &vals)?
             }
             Expr::Case { operand, whens, else_ } => {
                 let subject = match operand {
@@ -255,28 +279,28 @@ impl<'g> Eval<'g> {
                 accv
             }
             Expr::PatternComprehension { pattern, projection } => {
-                let mut rows = Vec::new();
-                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in &rows {
+                let mut out = Vec::new();
+                let mut m = super::matcher::Matcher::new(*self, pattern, row);
+                while let Some(r) = m.next_match()? {
                     out.push(self.eval(projection, r)?);
                 }
                 Value::list(out)
             }
+            // Whether there is a match: the search stops at the first.
             Expr::PatternExists(pattern) => {
-                let mut rows = Vec::new();
-                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
-                Value::Bool(!rows.is_empty())
+                let mut m = super::matcher::Matcher::new(*self, pattern, row);
+                Value::Bool(m.next_match()?.is_some())
             }
             Expr::PatternList(pattern, path_slot) => {
-                let mut rows = Vec::new();
-                super::matcher::match_pattern(self, pattern, row.clone(), &mut rows)?;
-                Value::list(rows.iter().map(|r| get(r, *path_slot).clone()).collect())
+                let mut out = Vec::new();
+                let mut m = super::matcher::Matcher::new(*self, pattern, row);
+                while let Some(r) = m.next_match()? {
+                    out.push(get(r, *path_slot).clone());
+                }
+                Value::list(out)
             }
-            Expr::Exists(pipeline) => {
-                let rows = super::run_read_pipeline(self, pipeline, vec![row.clone()])?;
-                Value::Bool(!rows.is_empty())
-            }
+            // The subquery stops at its first row.
+            Expr::Exists(pipeline) => Value::Bool(super::subquery_has_row(*self, pipeline, row)?),
             Expr::MapProjection { base, items } => {
                 let b = self.eval(base, row)?;
                 if b.is_null() {
@@ -285,8 +309,8 @@ impl<'g> Eval<'g> {
                 let mut m = Map::new();
                 for item in items {
                     match item {
-                        MapProjectionItem::Property(name, key) => {
-                            m.insert(name.clone(), self.property(&b, *key, name)?);
+                        MapProjectionItem::Property(key) => {
+                            m.insert(key.name.clone(), self.property(&b, key)?);
                         }
                         MapProjectionItem::AllProperties => {
                             for (k, v) in self.all_properties(&b)?.iter() {
@@ -303,32 +327,40 @@ impl<'g> Eval<'g> {
         })
     }
 
-    pub(super) fn node(&self, id: NodeId) -> XResult<&crate::store::NodeRecord> {
-        match self.graph.node(id) {
-            Some(n) => Ok(n),
-            None => Err(ExecError::deleted_entity("node", id.0)),
+    /// Fails for a node that was deleted (or never existed).
+    pub(super) fn node(&self, id: NodeId) -> XResult<()> {
+        if self.graph.contains_node(id) {
+            Ok(())
+        } else {
+            Err(ExecError::deleted_entity("node", id.0))
         }
     }
 
-    pub(super) fn relationship(&self, id: RelId) -> XResult<&crate::store::RelRecord> {
-        match self.graph.relationship(id) {
-            Some(r) => Ok(r),
-            None => Err(ExecError::deleted_entity("relationship", id.0)),
-        }
+    pub(super) fn relationship(&self, id: RelId) -> XResult<crate::store::RelInfo> {
+        self.graph
+            .relationship(id)
+            .ok_or_else(|| ExecError::deleted_entity("relationship", id.0))
     }
 
-    pub fn property(&self, base: &Value, key: u32, name: &str) -> XResult<Value> {
+    pub fn property(&self, base: &Value, key: &NameRef) -> XResult<Value> {
+        let id = key.resolve(self.graph.catalog());
+        self.property_by_id(base, id, &key.name)
+    }
+
+    /// `base.name`, where `key` is the catalog's id of `name` (`None`: no
+    /// entity has it).
+    fn property_by_id(&self, base: &Value, key: Option<u32>, name: &str) -> XResult<Value> {
         Ok(match base {
             Value::Null => Value::Null,
-            Value::Node(id) => match self.graph.node_property(*id, key) {
-                Some(v) => v.clone(),
+            Value::Node(id) => match key.and_then(|k| self.graph.node_property(*id, k)) {
+                Some(v) => v.into_owned(),
                 None => {
                     self.node(*id)?;
                     Value::Null
                 }
             },
-            Value::Relationship(id) => match self.graph.relationship_property(*id, key) {
-                Some(v) => v.clone(),
+            Value::Relationship(id) => match key.and_then(|k| self.graph.relationship_property(*id, k)) {
+                Some(v) => v.into_owned(),
                 None => {
                     self.relationship(*id)?;
                     Value::Null
@@ -347,15 +379,25 @@ impl<'g> Eval<'g> {
         })
     }
 
+    /// An entity's properties as a map of names.
     pub fn all_properties(&self, v: &Value) -> XResult<Arc<Map>> {
+        let keys = &self.graph.catalog().keys;
+        let named = |props: Vec<(u32, crate::store::PropRef<'_>)>| {
+            Arc::new(
+                props
+                    .into_iter()
+                    .map(|(k, v)| (keys.name(k), v.into_owned()))
+                    .collect::<Map>(),
+            )
+        };
         Ok(match v {
             Value::Node(id) => {
                 self.node(*id)?;
-                Arc::new(self.graph.node_props_map(*id))
+                named(self.graph.node_properties(*id))
             }
             Value::Relationship(id) => {
                 self.relationship(*id)?;
-                Arc::new(self.graph.relationship_props_map(*id))
+                named(self.graph.relationship_properties(*id))
             }
             Value::Map(m) => m.clone(),
             other => {
@@ -387,11 +429,8 @@ impl<'g> Eval<'g> {
             }
             (Value::Map(m), Value::String(k)) => m.get(&**k).cloned().unwrap_or(Value::Null),
             (Value::Node(_) | Value::Relationship(_), Value::String(k)) => {
-                let key = self.graph.keys.get(k);
-                match key {
-                    Some(key) => self.property(a, key, k)?,
-                    None => Value::Null,
-                }
+                let key = self.graph.catalog().keys.get(k);
+                self.property_by_id(a, key, k)?
             }
             (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
                 return Err(ExecError::new(
@@ -512,7 +551,8 @@ impl<'g> Eval<'g> {
     }
 
     fn regex(&self, pattern: &str) -> XResult<Arc<regex::Regex>> {
-        if let Some(r) = self.regexes.borrow().get(pattern) {
+        let mut cache = self.st.regexes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = cache.get(pattern) {
             return Ok(r.clone());
         }
         let anchored = format!("^(?:{pattern})$");
@@ -527,25 +567,40 @@ impl<'g> Eval<'g> {
                 )
             })?;
         let re = Arc::new(re);
-        self.regexes.borrow_mut().insert(pattern.to_string(), re.clone());
+        cache.insert(pattern.to_string(), re.clone());
         Ok(re)
     }
 
-    pub fn call_function(&self, name: &str, args: &[Value]) -> XResult<Value> {
-        if let Some(r) = super::functions::call_graph_function(self, name, args) {
-            return r;
+    pub fn call_function(&self, def: &FunctionDef, args: &[Value]) -> XResult<Value> {
+        let name = def.key();
+        match def.kind {
+            FunctionKind::Graph => {
+                if let Some(r) = super::functions::call_graph_function(self, &name, args) {
+                    return r;
+                }
+            }
+            FunctionKind::Temporal => {
+                return temporal::call_function(&name, args, self.st.now)
+                    .unwrap_or_else(|| {
+                        Err(temporal::TemporalError::InvalidArgumentValue(format!(
+                            "unknown function `{name}`"
+                        )))
+                    })
+                    .map_err(ExecError::temporal);
+            }
+            FunctionKind::Scalar if name == "timestamp" => {
+                return Ok(Value::Int(i64::try_from(self.st.now / 1_000_000).unwrap_or(i64::MAX)));
+            }
+            _ => {}
         }
-        if let Some(r) = crate::functions::scalar::call(name, args) {
-            return r.map_err(|e| ExecError::from_function(e));
+        match crate::functions::scalar::call(&name, args) {
+            Some(r) => r.map_err(ExecError::from_function),
+            None => Err(ExecError::new(
+                crate::ErrorKind::SyntaxError,
+                "UnknownFunction",
+                format!("`{}` cannot be called here", def.name),
+            )),
         }
-        if let Some(r) = temporal::call_function(name, args) {
-            return r.map_err(ExecError::temporal);
-        }
-        Err(ExecError::new(
-            crate::ErrorKind::SyntaxError,
-            "UnknownFunction",
-            format!("unknown function `{name}`"),
-        ))
     }
 
     /// The path value of a match: `start`, then per step a relationship (or a
@@ -578,11 +633,8 @@ impl<'g> Eval<'g> {
             };
             for r in rel_ids {
                 let cur = *nodes.last().unwrap_or(&first);
-                let (s, e) = self
-                    .graph
-                    .endpoints(r)
-                    .ok_or_else(|| ExecError::deleted_entity("relationship", r.0))?;
-                let next = if s == cur { e } else { s };
+                let rel = self.relationship(r)?;
+                let next = if rel.start == cur { rel.end } else { rel.start };
                 rels.push(r);
                 nodes.push(next);
             }

@@ -15,16 +15,28 @@ use crate::import::csv::{CsvError, CsvReader, Field, Record};
 use crate::plan::LoadCsvPlan;
 use crate::value::{Map, Value};
 
-use super::eval::{set, Eval};
+use super::eval::Eval;
 use super::{ExecError, Row, XResult};
 
 /// How often (in records) a long load checks for Ctrl-C.
 const CHECK_EVERY: u64 = 4096;
 
-pub fn load_csv(ev: &Eval, p: &LoadCsvPlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
-    let mut out = Vec::new();
-    for row in rows {
-        let url = match ev.eval(&p.url, &row)? {
+/// One file being read: its records, one at a time.
+pub struct CsvRows {
+    reader: CsvReader<BufReader<File>>,
+    rec: Record,
+    header: Option<Vec<Arc<str>>>,
+    /// The path as written, for messages.
+    shown: String,
+    /// `file()`: the absolute path.
+    file_value: Value,
+    count: u64,
+}
+
+impl CsvRows {
+    /// Opens the file `plan` names for the row `row` (and reads its header).
+    pub fn open(ev: &Eval, p: &LoadCsvPlan, row: &Row) -> XResult<CsvRows> {
+        let url = match ev.eval(&p.url, row)? {
             Value::String(s) => s,
             Value::Null => {
                 return Err(ExecError::new(
@@ -49,62 +61,71 @@ pub fn load_csv(ev: &Eval, p: &LoadCsvPlan, rows: Vec<Row>) -> XResult<Vec<Row>>
             )
         })?;
         let absolute = std::fs::canonicalize(&path).unwrap_or(path.clone());
-        let file_value = Value::from(absolute.to_string_lossy().as_ref());
-        let shown = path.display().to_string();
-        let mut reader = CsvReader::new(BufReader::with_capacity(1 << 16, file), p.terminator);
-        let mut rec = Record::default();
-        let bad = |e: CsvError| match e {
+        let mut rows = CsvRows {
+            reader: CsvReader::new(BufReader::with_capacity(1 << 16, file), p.terminator),
+            rec: Record::default(),
+            header: None,
+            shown: path.display().to_string(),
+            file_value: Value::from(absolute.to_string_lossy().as_ref()),
+            count: 0,
+        };
+        if p.headers && rows.read()? {
+            rows.header = Some(rows.rec.fields().iter().map(|f| Arc::from(f.text.as_str())).collect());
+        }
+        Ok(rows)
+    }
+
+    fn read(&mut self) -> XResult<bool> {
+        let shown = &self.shown;
+        self.reader.read_record(&mut self.rec).map_err(|e| match e {
             CsvError::Io(e) => ExecError::new(
                 ErrorKind::IoError,
                 "IoError",
                 format!("LOAD CSV cannot read {shown}: {e}"),
             ),
-            CsvError::Data { line, message } => data_error(&shown, line, message),
-        };
-        let header: Option<Vec<Arc<str>>> = if p.headers {
-            if !reader.read_record(&mut rec).map_err(bad)? {
-                continue;
-            }
-            Some(rec.fields().iter().map(|f| Arc::from(f.text.as_str())).collect())
-        } else {
-            None
-        };
-        let mut count = 0u64;
-        while reader.read_record(&mut rec).map_err(bad)? {
-            count += 1;
-            if count % CHECK_EVERY == 0 {
-                ev.check_interrupt()?;
-            }
-            let value = match &header {
-                None => Value::list(rec.fields().iter().map(field_value).collect()),
-                Some(names) => {
-                    if rec.len() != names.len() {
-                        return Err(data_error(
-                            &shown,
-                            rec.line,
-                            format!(
-                                "this record has {} fields but the header has {}",
-                                rec.len(),
-                                names.len()
-                            ),
-                        ));
-                    }
-                    let map: Map = names
-                        .iter()
-                        .cloned()
-                        .zip(rec.fields().iter().map(field_value))
-                        .collect();
-                    Value::map(map)
-                }
-            };
-            let mut r = row.clone();
-            set(&mut r, p.slot, value);
-            set(&mut r, p.line_slot, Value::Int(rec.line as i64));
-            set(&mut r, p.file_slot, file_value.clone());
-            out.push(r);
-        }
+            CsvError::Data { line, message } => data_error(shown, line, message),
+        })
     }
-    Ok(out)
+
+    pub fn path_value(&self) -> Value {
+        self.file_value.clone()
+    }
+
+    /// The next record as a row value (a list, or with headers a map) and
+    /// the line it starts on; `None` at the end of the file.
+    pub fn next_record(&mut self, ev: &Eval) -> XResult<Option<(Value, u64)>> {
+        if !self.read()? {
+            return Ok(None);
+        }
+        self.count += 1;
+        if self.count % CHECK_EVERY == 0 {
+            ev.check_interrupt()?;
+        }
+        let rec = &self.rec;
+        let value = match &self.header {
+            None => Value::list(rec.fields().iter().map(field_value).collect()),
+            Some(names) => {
+                if rec.len() != names.len() {
+                    return Err(data_error(
+                        &self.shown,
+                        rec.line,
+                        format!(
+                            "this record has {} fields but the header has {}",
+                            rec.len(),
+                            names.len()
+                        ),
+                    ));
+                }
+                let map: Map = names
+                    .iter()
+                    .cloned()
+                    .zip(rec.fields().iter().map(field_value))
+                    .collect();
+                Value::map(map)
+            }
+        };
+        Ok(Some((value, rec.line)))
+    }
 }
 
 fn field_value(f: &Field) -> Value {

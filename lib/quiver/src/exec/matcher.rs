@@ -1,57 +1,28 @@
 //! Pattern matching: binds the nodes and relationships of a `MatchPlan` in
 //! every way the graph allows, extending one input row into many.
+//!
+//! The search is depth-first over *levels* — a part's start node, each of its
+//! expansion steps (or its shortest-path search), its path variable — with an
+//! explicit stack of frames instead of recursion, so that it can stop after
+//! any match and resume on the next call ([`Matcher::next_match`]): a LIMIT,
+//! an EXISTS or a pattern predicate upstream stops the work as soon as it has
+//! its answer. One working row is bound and unbound in place as the search goes.
 
 use std::collections::{HashMap, VecDeque};
 
 use crate::ast::Direction;
-use crate::plan::{ExpandStep, IndexSeek, MatchPlan, NodeStep, SeekKind, ShortestKind};
-use crate::store::Dir;
+use crate::plan::{ExpandStep, IndexSeek, MatchPlan, NodeStep, PartPlan, SeekKind, ShortestKind};
+use crate::store::{Dir, LabelId, NodeIter, Seek, TypeId};
 use crate::value::order::equals;
 use crate::value::{NodeId, RelId, Value};
 
 use super::eval::{get, Eval};
 use super::{ExecError, Row, XResult};
 
-/// Appends to `out` every extension of `row` that matches `plan`.
-pub fn match_pattern(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Vec<Row>) -> XResult<()> {
-    match_each(ev, plan, row, &mut |r| {
-        out.push(r.clone());
-        Ok(())
-    })
-}
+/// How often (in search steps) the matcher looks for a cancel request.
+const CHECK_EVERY: u32 = 1024;
 
-/// Where matched rows go, one at a time (borrowed: a sink that keeps one copies it).
-pub type Sink<'s> = dyn FnMut(&Row) -> XResult<()> + 's;
-
-/// Hands every extension of `row` that matches `plan` to `out`, as it is found.
-/// One working row is bound and unbound in place as the search goes.
-pub fn match_each(ev: &Eval, plan: &MatchPlan, row: Row, out: &mut Sink) -> XResult<()> {
-    let mut row = row;
-    if let Some(m) = plan.new_slots.iter().max() {
-        if row.len() <= *m {
-            row.resize(m + 1, Value::Null);
-        }
-    }
-    Matcher { ev, plan }.parts(0, &mut row, out)
-}
-
-struct Matcher<'a, 'g> {
-    ev: &'a Eval<'g>,
-    plan: &'a MatchPlan,
-}
-
-/// Binds `slot` to `v` for as long as `f` runs, then puts back what was there.
-fn bound<T>(row: &mut Row, slot: usize, v: Value, f: impl FnOnce(&mut Row) -> T) -> T {
-    if row.len() <= slot {
-        row.resize(slot + 1, Value::Null);
-    }
-    let old = std::mem::replace(&mut row[slot], v);
-    let result = f(row);
-    row[slot] = old;
-    result
-}
-
-fn dir(d: Direction) -> Dir {
+pub(super) fn dir(d: Direction) -> Dir {
     match d {
         Direction::Outgoing => Dir::Outgoing,
         Direction::Incoming => Dir::Incoming,
@@ -59,76 +30,384 @@ fn dir(d: Direction) -> Dir {
     }
 }
 
-impl<'g> Matcher<'_, 'g> {
-    fn parts(&self, index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
-        if index == self.plan.parts.len() {
+/// A node step's labels as catalog ids; `None`: one of them is a name the
+/// catalog lacks, so no node matches.
+type Labels = Option<Vec<LabelId>>;
+
+/// A step's relationship types as catalog ids.
+#[derive(Clone, Debug)]
+struct Types {
+    ids: Vec<TypeId>,
+    /// Types were written but none exists: nothing matches.
+    none: bool,
+}
+
+/// The names of one part, resolved when the matcher is made.
+struct PartNames {
+    start: Labels,
+    steps: Vec<(Types, Labels)>,
+}
+
+fn resolve_labels(ev: &Eval, step: &NodeStep) -> Labels {
+    let catalog = ev.graph.catalog();
+    step.labels.iter().map(|l| l.resolve(catalog)).collect()
+}
+
+fn resolve_types(ev: &Eval, step: &ExpandStep) -> Types {
+    let catalog = ev.graph.catalog();
+    let ids: Vec<TypeId> = step.types.iter().filter_map(|t| t.resolve(catalog)).collect();
+    Types {
+        none: !step.types.is_empty() && ids.is_empty(),
+        ids,
+    }
+}
+
+/// What one level of the search binds.
+#[derive(Clone, Copy, Debug)]
+enum Level {
+    Start(usize),
+    Step(usize, usize),
+    Shortest(usize),
+    Path(usize),
+}
+
+/// Start candidates.
+enum Candidates<'g> {
+    Scan(NodeIter<'g>),
+    List(std::vec::IntoIter<NodeId>),
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        match self {
+            Candidates::Scan(i) => i.next(),
+            Candidates::List(i) => i.next(),
+        }
+    }
+}
+
+/// A variable-length expansion in progress: the route so far and, per hop,
+/// the relationships still to try.
+#[derive(Default)]
+struct VarWalk {
+    /// Per depth: the neighbours of the node there and how far through them.
+    stack: Vec<(Vec<(RelId, NodeId)>, usize)>,
+    rels: Vec<RelId>,
+    /// The nodes along the route, from the step's start.
+    nodes: Vec<NodeId>,
+    /// Whether the route's end has been offered as a match.
+    offered: bool,
+}
+
+enum FrameState<'g> {
+    Start {
+        candidates: Candidates<'g>,
+        /// A single label to scan with nothing else to check.
+        plain: bool,
+    },
+    Expand {
+        neighbours: Vec<(RelId, NodeId)>,
+        at: usize,
+    },
+    Var(Box<VarWalk>),
+    Routes {
+        routes: std::vec::IntoIter<(Value, NodeId)>,
+    },
+    Path {
+        done: bool,
+    },
+    /// Nothing to try (a null start, an unknown type).
+    Empty,
+}
+
+struct Frame<'g> {
+    state: FrameState<'g>,
+    /// Whether the level has bound its slots (they are cleared when it is left).
+    bound: bool,
+}
+
+/// A pattern's matches over one input row at a time.
+pub struct Matcher<'g, 'p> {
+    ev: Eval<'g>,
+    plan: &'p MatchPlan,
+    names: Vec<PartNames>,
+    levels: Vec<Level>,
+    /// Per level, the slots it binds that were not bound before the pattern.
+    level_slots: Vec<Vec<usize>>,
+    row: Row,
+    frames: Vec<Frame<'g>>,
+    started: bool,
+    /// Spare neighbour buffers (variable-length walks take and return them).
+    spare: Vec<Vec<(RelId, NodeId)>>,
+    steps: u32,
+}
+
+impl<'g, 'p> Matcher<'g, 'p> {
+    /// A matcher of `plan` over `row` (call [`Matcher::next_match`] for each match).
+    pub fn new(ev: Eval<'g>, plan: &'p MatchPlan, row: &Row) -> Matcher<'g, 'p> {
+        let mut m = Matcher::for_plan(ev, plan);
+        m.start(row);
+        m
+    }
+
+    /// A matcher of `plan` with no row yet ([`Matcher::start`] gives one).
+    pub fn for_plan(ev: Eval<'g>, plan: &'p MatchPlan) -> Matcher<'g, 'p> {
+        let names = plan
+            .parts
+            .iter()
+            .map(|p| PartNames {
+                start: resolve_labels(&ev, &p.start),
+                steps: p
+                    .steps
+                    .iter()
+                    .map(|s| (resolve_types(&ev, s), resolve_labels(&ev, &s.to)))
+                    .collect(),
+            })
+            .collect();
+        let mut levels = Vec::new();
+        for (i, p) in plan.parts.iter().enumerate() {
+            levels.push(Level::Start(i));
+            if p.shortest.is_some() {
+                levels.push(Level::Shortest(i));
+            } else {
+                levels.extend((0..p.steps.len()).map(|s| Level::Step(i, s)));
+            }
+            if p.path.is_some() {
+                levels.push(Level::Path(i));
+            }
+        }
+        // A slot belongs to the first level that binds it (a later one that
+        // names the same variable only checks it).
+        let mut claimed: Vec<usize> = Vec::new();
+        let level_slots = levels
+            .iter()
+            .map(|level| {
+                let slots: Vec<usize> = match *level {
+                    Level::Start(p) => vec![plan.parts[p].start.slot],
+                    Level::Step(p, s) => {
+                        let step = &plan.parts[p].steps[s];
+                        vec![step.rel_slot, step.to.slot]
+                    }
+                    Level::Shortest(p) => {
+                        let step = &plan.parts[p].steps[0];
+                        vec![step.rel_slot, step.to.slot]
+                    }
+                    Level::Path(p) => plan.parts[p].path.iter().map(|pb| pb.slot).collect(),
+                };
+                let mine: Vec<usize> = slots
+                    .into_iter()
+                    .filter(|s| plan.new_slots.contains(s) && !claimed.contains(s))
+                    .collect();
+                claimed.extend(&mine);
+                mine
+            })
+            .collect();
+        Matcher {
+            ev,
+            plan,
+            names,
+            levels,
+            level_slots,
+            row: Vec::new(),
+            frames: Vec::new(),
+            started: false,
+            spare: Vec::new(),
+            steps: 0,
+        }
+    }
+
+    /// Starts over on a new input row.
+    pub fn start(&mut self, row: &Row) {
+        self.row.clone_from(row);
+        if let Some(m) = self.plan.new_slots.iter().max() {
+            if self.row.len() <= *m {
+                self.row.resize(m + 1, Value::Null);
+            }
+        }
+        self.frames.clear();
+        self.started = false;
+    }
+
+    /// The next match (the working row with every variable bound), or `None`
+    /// when there are no more.
+    pub fn next_match(&mut self) -> XResult<Option<&Row>> {
+        if !self.started {
+            self.started = true;
+            if self.levels.is_empty() {
+                return Ok(None);
+            }
+            self.push(0)?;
+        }
+        while let Some(depth) = self.frames.len().checked_sub(1) {
+            self.steps += 1;
+            if self.steps >= CHECK_EVERY {
+                self.steps = 0;
+                self.ev.check_interrupt()?;
+            }
+            if !self.advance(depth)? {
+                self.pop();
+                continue;
+            }
+            if depth + 1 < self.levels.len() {
+                self.push(depth + 1)?;
+                continue;
+            }
             if let Some(p) = &self.plan.predicate {
-                if !self.ev.truthy(p, row)? {
-                    return Ok(());
+                if !self.ev.truthy(p, &self.row)? {
+                    continue;
                 }
             }
-            return out(row);
+            return Ok(Some(&self.row));
         }
-        self.ev.check_interrupt()?;
-        let part = &self.plan.parts[index];
-        for start in self.start_candidates(&part.start, row)? {
-            bound(row, part.start.slot, Value::Node(start), |r| match part.shortest {
-                Some(kind) => self.shortest(index, kind, start, r, out),
-                None => self.steps(index, 0, r, out),
-            })?;
+        Ok(None)
+    }
+
+    fn pop(&mut self) {
+        let depth = self.frames.len().saturating_sub(1);
+        if let Some(frame) = self.frames.pop() {
+            if frame.bound {
+                // What the level bound was null before it (slots bound before
+                // the pattern are only checked, and set to what they held).
+                for &slot in &self.level_slots[depth] {
+                    self.row[slot] = Value::Null;
+                }
+            }
+            if let FrameState::Var(walk) = frame.state {
+                self.spare.extend(walk.stack.into_iter().map(|(mut b, _)| {
+                    b.clear();
+                    b
+                }));
+            } else if let FrameState::Expand { mut neighbours, .. } = frame.state {
+                neighbours.clear();
+                self.spare.push(neighbours);
+            }
         }
+    }
+
+    /// Binds `slot` for the level on top of the stack.
+    #[inline]
+    fn bind(&mut self, slot: usize, v: Value) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.bound = true;
+        }
+        if self.row.len() <= slot {
+            self.row.resize(slot + 1, Value::Null);
+        }
+        self.row[slot] = v;
+    }
+
+    fn buffer(&mut self) -> Vec<(RelId, NodeId)> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Makes the frame of level `depth`, from the row as bound so far.
+    fn push(&mut self, depth: usize) -> XResult<()> {
+        let state = match self.levels[depth] {
+            Level::Start(p) => self.start_frame(p)?,
+            Level::Step(p, s) => {
+                let part = &self.plan.parts[p];
+                let step = &part.steps[s];
+                match self.from_node(step)? {
+                    None => FrameState::Empty,
+                    Some(_) if self.names[p].steps[s].0.none => FrameState::Empty,
+                    Some(from) if step.var_length.is_some() => {
+                        let mut walk = Box::<VarWalk>::default();
+                        walk.nodes.push(from);
+                        FrameState::Var(walk)
+                    }
+                    Some(from) => {
+                        let mut neighbours = self.buffer();
+                        let types = &self.names[p].steps[s].0.ids;
+                        neighbours.extend(self.ev.graph.neighbours(from, dir(step.direction), types));
+                        FrameState::Expand { neighbours, at: 0 }
+                    }
+                }
+            }
+            Level::Shortest(p) => {
+                let routes = self.shortest_routes(p)?;
+                FrameState::Routes {
+                    routes: routes.into_iter(),
+                }
+            }
+            Level::Path(_) => FrameState::Path { done: false },
+        };
+        self.frames.push(Frame { state, bound: false });
         Ok(())
     }
 
-    fn start_candidates(&self, step: &NodeStep, row: &Row) -> XResult<Vec<NodeId>> {
+    fn from_node(&self, step: &ExpandStep) -> XResult<Option<NodeId>> {
+        match get(&self.row, step.from) {
+            Value::Node(n) => Ok(Some(*n)),
+            Value::Null => Ok(None),
+            other => Err(ExecError::type_error(format!(
+                "a pattern node must be bound to a node, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn start_frame(&self, p: usize) -> XResult<FrameState<'g>> {
+        let step = &self.plan.parts[p].start;
         let g = self.ev.graph;
+        let labels = &self.names[p].start;
         if step.bound {
-            return match get(row, step.slot) {
-                Value::Node(n) => Ok(if self.node_ok(step, *n, row)? { vec![*n] } else { vec![] }),
-                Value::Null => Ok(vec![]),
+            return match get(&self.row, step.slot) {
+                Value::Node(n) => Ok(FrameState::Start {
+                    candidates: Candidates::List(vec![*n].into_iter()),
+                    plain: false,
+                }),
+                Value::Null => Ok(FrameState::Empty),
                 other => Err(ExecError::type_error(format!(
                     "a pattern node must be bound to a node, got {}",
                     other.type_name()
                 ))),
             };
         }
-        // A scan of one label with nothing else to check needs no per-node test.
-        if let ([label], true, None, None) = (&step.labels[..], step.props.is_empty(), &step.props_param, &step.seek) {
-            return Ok(g.nodes_with_label(*label).collect());
-        }
-        let candidates: Vec<NodeId> = match (&step.seek, step.labels.first()) {
-            (Some(seek), _) => self.seek(seek, row)?,
-            (None, Some(l)) => g.nodes_with_label(*l).collect(),
-            (None, None) => g.node_ids(),
+        let Some(labels) = labels else {
+            return Ok(FrameState::Empty);
         };
-        let mut out = Vec::with_capacity(candidates.len());
-        for n in candidates {
-            if self.node_ok(step, n, row)? {
-                out.push(n);
-            }
-        }
-        Ok(out)
+        let plain = labels.len() == 1 && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
+        let candidates = match (&step.seek, labels.first()) {
+            (Some(seek), _) => Candidates::List(self.seek(seek)?.into_iter()),
+            (None, Some(l)) => Candidates::Scan(g.nodes_with_label(*l)),
+            (None, None) => Candidates::Scan(g.nodes()),
+        };
+        Ok(FrameState::Start { candidates, plain })
     }
 
     /// The nodes an index gives for a seek (a superset of the matches: the
     /// pattern's and WHERE's own checks still apply).
-    fn seek(&self, seek: &IndexSeek, row: &Row) -> XResult<Vec<NodeId>> {
-        let Some(index) = self.ev.graph.index_for(seek.label, seek.key) else {
-            // Dropped since planning: fall back to the label.
-            return Ok(self.ev.graph.nodes_with_label(seek.label).collect());
+    fn seek(&self, seek: &IndexSeek) -> XResult<Vec<NodeId>> {
+        let g = self.ev.graph;
+        let catalog = g.catalog();
+        let (Some(label), Some(key)) = (seek.label.resolve(catalog), seek.key.resolve(catalog)) else {
+            return Ok(Vec::new());
         };
+        // Without the index (dropped since planning), the label's nodes.
+        let by_label = || g.nodes_with_label(label).collect::<Vec<_>>();
+        let row = &self.row;
         Ok(match &seek.kind {
-            SeekKind::Equal(e) => index.equal(&self.ev.eval(e, row)?),
+            SeekKind::Equal(e) => {
+                let v = self.ev.eval(e, row)?;
+                g.index_seek(label, key, Seek::Equal(&v)).unwrap_or_else(by_label)
+            }
             SeekKind::In(e) => match self.ev.eval(e, row)? {
                 Value::List(items) => {
-                    let mut out: Vec<NodeId> = items.iter().flat_map(|v| index.equal(v)).collect();
+                    let mut out = Vec::new();
+                    for v in items.iter() {
+                        match g.index_seek(label, key, Seek::Equal(v)) {
+                            Some(ids) => out.extend(ids),
+                            None => return Ok(by_label()),
+                        }
+                    }
                     out.sort_unstable();
                     out.dedup();
                     out
                 }
                 // `IN null` matches nothing; other types fail in the WHERE check.
                 Value::Null => Vec::new(),
-                _ => self.ev.graph.nodes_with_label(seek.label).collect(),
+                _ => by_label(),
             },
             SeekKind::Range { lower, upper } => {
                 let lo = match lower {
@@ -143,26 +422,222 @@ impl<'g> Matcher<'_, 'g> {
                     (Some((a, _)), Some((b, _))) => crate::value::order::compare(a, b).is_some(),
                     _ => true,
                 };
-                if comparable {
-                    index.range(lo.as_ref().map(|(v, i)| (v, *i)), hi.as_ref().map(|(v, i)| (v, *i)))
-                } else {
-                    Vec::new()
+                if !comparable {
+                    return Ok(Vec::new());
                 }
+                let seek = Seek::Range {
+                    lower: lo.as_ref().map(|(v, i)| (v, *i)),
+                    upper: hi.as_ref().map(|(v, i)| (v, *i)),
+                };
+                g.index_seek(label, key, seek).unwrap_or_else(by_label)
             }
         })
     }
 
-    fn node_ok(&self, step: &NodeStep, n: NodeId, row: &Row) -> XResult<bool> {
+    /// Binds the next possibility of level `depth`; `false` when there is none.
+    fn advance(&mut self, depth: usize) -> XResult<bool> {
+        match self.levels[depth] {
+            Level::Start(p) => self.advance_start(p),
+            Level::Step(p, s) => {
+                if self.plan.parts[p].steps[s].var_length.is_some() {
+                    self.advance_var(p, s)
+                } else {
+                    self.advance_expand(p, s)
+                }
+            }
+            Level::Shortest(p) => {
+                let step = &self.plan.parts[p].steps[0];
+                let Some(Frame {
+                    state: FrameState::Routes { routes },
+                    ..
+                }) = self.frames.last_mut()
+                else {
+                    return Ok(false);
+                };
+                let Some((rel_value, end)) = routes.next() else {
+                    return Ok(false);
+                };
+                self.bind(step.rel_slot, rel_value);
+                self.bind(step.to.slot, Value::Node(end));
+                Ok(true)
+            }
+            Level::Path(p) => {
+                let Some(Frame {
+                    state: FrameState::Path { done },
+                    ..
+                }) = self.frames.last_mut()
+                else {
+                    return Ok(false);
+                };
+                if *done {
+                    return Ok(false);
+                }
+                *done = true;
+                let pb = self.plan.parts[p].path.as_ref().expect("a path level has a path");
+                let path = self.ev.build_path(&self.row, pb.start, &pb.steps)?;
+                self.bind(pb.slot, path);
+                Ok(true)
+            }
+        }
+    }
+
+    fn advance_start(&mut self, p: usize) -> XResult<bool> {
+        let step = &self.plan.parts[p].start;
+        loop {
+            let Some(Frame {
+                state: FrameState::Start { candidates, plain },
+                ..
+            }) = self.frames.last_mut()
+            else {
+                return Ok(false);
+            };
+            let plain = *plain;
+            let Some(n) = candidates.next() else {
+                return Ok(false);
+            };
+            if plain || self.node_ok(step, self.names[p].start.as_deref(), n)? {
+                self.bind(step.slot, Value::Node(n));
+                return Ok(true);
+            }
+        }
+    }
+
+    fn advance_expand(&mut self, p: usize, s: usize) -> XResult<bool> {
+        let step = &self.plan.parts[p].steps[s];
+        loop {
+            let Some(Frame {
+                state: FrameState::Expand { neighbours, at },
+                ..
+            }) = self.frames.last_mut()
+            else {
+                return Ok(false);
+            };
+            let Some(&(rel, other)) = neighbours.get(*at) else {
+                return Ok(false);
+            };
+            *at += 1;
+            if step.rel_bound && !matches!(get(&self.row, step.rel_slot), Value::Relationship(r) if *r == rel) {
+                continue;
+            }
+            if !self.unique(rel, step.rel_slot) || !self.rel_ok(step, rel)? {
+                continue;
+            }
+            if !self.node_ok(&step.to, self.names[p].steps[s].1.as_deref(), other)? {
+                continue;
+            }
+            self.bind(step.rel_slot, Value::Relationship(rel));
+            self.bind(step.to.slot, Value::Node(other));
+            return Ok(true);
+        }
+    }
+
+    /// The next route of a variable-length step, depth first (a route is
+    /// offered before the longer ones through it).
+    fn advance_var(&mut self, p: usize, s: usize) -> XResult<bool> {
+        let step = &self.plan.parts[p].steps[s];
+        let (min, max) = step.var_length.expect("a variable-length step");
+        loop {
+            let Some(Frame {
+                state: FrameState::Var(walk),
+                ..
+            }) = self.frames.last_mut()
+            else {
+                return Ok(false);
+            };
+            let depth = walk.rels.len();
+            let at = *walk.nodes.last().expect("a walk starts at a node");
+            if !walk.offered {
+                walk.offered = true;
+                if depth as u64 >= min {
+                    let mut rels: Vec<Value> = walk.rels.iter().map(|r| Value::Relationship(*r)).collect();
+                    if step.reversed {
+                        rels.reverse();
+                    }
+                    let list = Value::list(rels);
+                    let bound_ok =
+                        !step.rel_bound || crate::value::order::group_eq(get(&self.row, step.rel_slot), &list);
+                    if bound_ok && self.node_ok(&step.to, self.names[p].steps[s].1.as_deref(), at)? {
+                        self.bind(step.rel_slot, list);
+                        self.bind(step.to.slot, Value::Node(at));
+                        return Ok(true);
+                    }
+                }
+                continue;
+            }
+            if walk.stack.len() == depth {
+                // The first visit below this node: list where it leads.
+                let mut next = self.spare.pop().unwrap_or_default();
+                if max.is_none_or(|m| (depth as u64) < m) {
+                    let types = &self.names[p].steps[s].0.ids;
+                    next.extend(self.ev.graph.neighbours(at, dir(step.direction), types));
+                }
+                let Some(Frame {
+                    state: FrameState::Var(walk),
+                    ..
+                }) = self.frames.last_mut()
+                else {
+                    return Ok(false);
+                };
+                walk.stack.push((next, 0));
+                continue;
+            }
+            let mut found = None;
+            {
+                let (list, i) = walk.stack.last_mut().expect("listed above");
+                while let Some(&(rel, other)) = list.get(*i) {
+                    *i += 1;
+                    if !walk.rels.contains(&rel) {
+                        found = Some((rel, other));
+                        break;
+                    }
+                }
+            }
+            match found {
+                Some((rel, other)) => {
+                    if !self.unique(rel, step.rel_slot) || !self.rel_ok(step, rel)? {
+                        continue;
+                    }
+                    let Some(Frame {
+                        state: FrameState::Var(walk),
+                        ..
+                    }) = self.frames.last_mut()
+                    else {
+                        return Ok(false);
+                    };
+                    walk.rels.push(rel);
+                    walk.nodes.push(other);
+                    walk.offered = false;
+                }
+                None => {
+                    // Every route through this node is done: back up one hop.
+                    let (mut list, _) = walk.stack.pop().expect("listed above");
+                    list.clear();
+                    let at_start = walk.rels.pop().is_none();
+                    if !at_start {
+                        walk.nodes.pop();
+                    }
+                    self.spare.push(list);
+                    if at_start {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn node_ok(&self, step: &NodeStep, labels: Option<&[LabelId]>, n: NodeId) -> XResult<bool> {
         let g = self.ev.graph;
         if step.bound {
-            if let Value::Node(b) = get(row, step.slot) {
+            if let Value::Node(b) = get(&self.row, step.slot) {
                 if *b != n {
                     return Ok(false);
                 }
             }
         }
-        // Labels come from the label sets, so a node's record is read only for properties.
-        let exists = match &step.labels[..] {
+        let Some(labels) = labels else {
+            return Ok(false);
+        };
+        let exists = match labels {
             [] => g.contains_node(n),
             labels => labels.iter().all(|l| g.has_label(n, *l)),
         };
@@ -172,41 +647,43 @@ impl<'g> Matcher<'_, 'g> {
         if step.props.is_empty() && step.props_param.is_none() {
             return Ok(true);
         }
-        self.props_match(
-            &step.props,
-            &step.props_param,
-            &|k| g.node_property(n, k),
-            &Value::Node(n),
-            row,
-        )
-    }
-
-    /// Whether an entity's properties satisfy a pattern's `{key: value}` map
-    /// (or `$param` map).
-    fn props_match(
-        &self,
-        wanted: &[(u32, std::sync::Arc<str>, crate::plan::Expr)],
-        param: &Option<crate::plan::Expr>,
-        property: &dyn Fn(u32) -> Option<&'g Value>,
-        entity: &Value,
-        row: &Row,
-    ) -> XResult<bool> {
-        for (key, _, e) in wanted {
-            let want = self.ev.eval(e, row)?;
-            let have = property(*key);
-            if !have.is_some_and(|h| equals(h, &want) == Some(true)) {
+        let catalog = g.catalog();
+        for (key, e) in &step.props {
+            let want = self.ev.eval(e, &self.row)?;
+            let have = key.resolve(catalog).and_then(|k| g.node_property(n, k));
+            if !have.is_some_and(|h| equals(&h, &want) == Some(true)) {
                 return Ok(false);
             }
         }
-        match param {
-            Some(p) => self.map_matches(p, row, entity),
+        match &step.props_param {
+            Some(p) => self.map_matches(p, &Value::Node(n)),
+            None => Ok(true),
+        }
+    }
+
+    fn rel_ok(&self, step: &ExpandStep, rel: RelId) -> XResult<bool> {
+        // Types are already filtered by the neighbour walk.
+        if step.rel_props.is_empty() && step.rel_props_param.is_none() {
+            return Ok(true);
+        }
+        let g = self.ev.graph;
+        let catalog = g.catalog();
+        for (key, e) in &step.rel_props {
+            let want = self.ev.eval(e, &self.row)?;
+            let have = key.resolve(catalog).and_then(|k| g.relationship_property(rel, k));
+            if !have.is_some_and(|h| equals(&h, &want) == Some(true)) {
+                return Ok(false);
+            }
+        }
+        match &step.rel_props_param {
+            Some(p) => self.map_matches(p, &Value::Relationship(rel)),
             None => Ok(true),
         }
     }
 
     /// Whether every entry of the map `e` evaluates to equals the entity's property.
-    fn map_matches(&self, e: &crate::plan::Expr, row: &Row, entity: &Value) -> XResult<bool> {
-        let want = self.ev.eval(e, row)?;
+    fn map_matches(&self, e: &crate::plan::Expr, entity: &Value) -> XResult<bool> {
+        let want = self.ev.eval(e, &self.row)?;
         let Value::Map(m) = want else {
             return Err(ExecError::type_error(format!(
                 "pattern properties must be a map, got {}",
@@ -218,192 +695,65 @@ impl<'g> Matcher<'_, 'g> {
             .all(|(k, v)| have.get(k).is_some_and(|h| equals(h, v) == Some(true))))
     }
 
-    fn rel_ok(&self, step: &ExpandStep, rel: RelId, row: &Row) -> XResult<bool> {
-        // Types are already filtered by the neighbour walk.
-        if step.rel_props.is_empty() && step.rel_props_param.is_none() {
-            return Ok(true);
-        }
-        let g = self.ev.graph;
-        let Some(rec) = g.relationship(rel) else {
-            return Ok(false);
-        };
-        if !step.types.is_empty() && !step.types.contains(&rec.rel_type) {
-            return Ok(false);
-        }
-        self.props_match(
-            &step.rel_props,
-            &step.rel_props_param,
-            &|k| g.relationship_property(rel, k),
-            &Value::Relationship(rel),
-            row,
-        )
-    }
-
     /// Whether `rel` is not already used by another relationship of this pattern.
-    fn unique(&self, rel: RelId, own_slot: usize, row: &Row) -> bool {
+    fn unique(&self, rel: RelId, own_slot: usize) -> bool {
         self.plan
             .unique_rels
             .iter()
             .filter(|s| **s != own_slot)
-            .all(|s| match get(row, *s) {
+            .all(|s| match get(&self.row, *s) {
                 Value::Relationship(r) => *r != rel,
                 Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
                 _ => true,
             })
     }
 
-    fn steps(&self, part_index: usize, step_index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
-        crate::stack::guarded(|| self.steps_inner(part_index, step_index, row, out))
-    }
-
-    fn steps_inner(&self, part_index: usize, step_index: usize, row: &mut Row, out: &mut Sink) -> XResult<()> {
-        let part = &self.plan.parts[part_index];
-        if step_index == part.steps.len() {
-            if let Some(pb) = &part.path {
-                let p = self.ev.build_path(row, pb.start, &pb.steps)?;
-                return bound(row, pb.slot, p, |r| self.parts(part_index + 1, r, out));
-            }
-            return self.parts(part_index + 1, row, out);
+    /// shortestPath / allShortestPaths from the bound start of part `p`:
+    /// each route as `(the relationship value to bind, end node)`.
+    fn shortest_routes(&self, p: usize) -> XResult<Vec<(Value, NodeId)>> {
+        let part: &PartPlan = &self.plan.parts[p];
+        let kind = part.shortest.expect("a shortest-path part");
+        let step = &part.steps[0];
+        let (types, to_labels) = &self.names[p].steps[0];
+        let to_labels = to_labels.as_deref();
+        let Value::Node(start) = *get(&self.row, part.start.slot) else {
+            return Ok(Vec::new());
+        };
+        if types.none {
+            return Ok(Vec::new());
         }
-        let step = &part.steps[step_index];
-        let from = match get(row, step.from) {
-            Value::Node(n) => *n,
-            Value::Null => return Ok(()),
-            other => {
-                return Err(ExecError::type_error(format!(
-                    "a pattern node must be bound to a node, got {}",
-                    other.type_name()
-                )))
+        let rel_value = |rels: Vec<RelId>| -> Option<Value> {
+            if step.var_length.is_some() {
+                Some(Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect()))
+            } else {
+                rels.first().map(|x| Value::Relationship(*x))
             }
         };
-        if let Some((min, max)) = step.var_length {
-            let mut path = Vec::new();
-            return self.var_expand(part_index, step_index, step, from, min, max, &mut path, row, out);
-        }
-        for (rel, other) in self.ev.graph.neighbours_iter(from, dir(step.direction), &step.types) {
-            if step.rel_bound && !matches!(get(row, step.rel_slot), Value::Relationship(r) if *r == rel) {
-                continue;
-            }
-            if !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
-                continue;
-            }
-            if !self.node_ok(&step.to, other, row)? {
-                continue;
-            }
-            bound(row, step.rel_slot, Value::Relationship(rel), |r| {
-                bound(r, step.to.slot, Value::Node(other), |r| {
-                    self.steps(part_index, step_index + 1, r, out)
-                })
-            })?;
-        }
-        Ok(())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn var_expand(
-        &self,
-        part_index: usize,
-        step_index: usize,
-        step: &ExpandStep,
-        at: NodeId,
-        min: u64,
-        max: Option<u64>,
-        path: &mut Vec<RelId>,
-        row: &mut Row,
-        out: &mut Sink,
-    ) -> XResult<()> {
-        crate::stack::guarded(|| self.var_expand_inner(part_index, step_index, step, at, min, max, path, row, out))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn var_expand_inner(
-        &self,
-        part_index: usize,
-        step_index: usize,
-        step: &ExpandStep,
-        at: NodeId,
-        min: u64,
-        max: Option<u64>,
-        path: &mut Vec<RelId>,
-        row: &mut Row,
-        out: &mut Sink,
-    ) -> XResult<()> {
-        self.ev.check_interrupt()?;
-        let depth = path.len() as u64;
-        if depth >= min && self.node_ok(&step.to, at, row)? {
-            let mut rels: Vec<Value> = path.iter().map(|r| Value::Relationship(*r)).collect();
-            if step.reversed {
-                rels.reverse();
-            }
-            let list = Value::list(rels);
-            let bound_ok = !step.rel_bound || crate::value::order::group_eq(get(row, step.rel_slot), &list);
-            if bound_ok {
-                bound(row, step.rel_slot, list, |r| {
-                    bound(r, step.to.slot, Value::Node(at), |r| {
-                        self.steps(part_index, step_index + 1, r, out)
-                    })
-                })?;
-            }
-        }
-        if max.is_some_and(|m| depth >= m) {
-            return Ok(());
-        }
-        for (rel, other) in self.ev.graph.neighbours_iter(at, dir(step.direction), &step.types) {
-            if path.contains(&rel) || !self.unique(rel, step.rel_slot, row) || !self.rel_ok(step, rel, row)? {
-                continue;
-            }
-            path.push(rel);
-            self.var_expand(part_index, step_index, step, other, min, max, path, row, out)?;
-            path.pop();
-        }
-        Ok(())
-    }
-
-    /// shortestPath / allShortestPaths from `start`: breadth-first, keeping
-    /// every predecessor on a shortest route.
-    fn shortest(
-        &self,
-        part_index: usize,
-        kind: ShortestKind,
-        start: NodeId,
-        row: &mut Row,
-        out: &mut Sink,
-    ) -> XResult<()> {
-        let part = &self.plan.parts[part_index];
-        let step = &part.steps[0];
         let (min, max) = step.var_length.unwrap_or((1, Some(1)));
-        let target_bound = match (step.to.bound, get(row, step.to.slot)) {
+        let target_bound = match (step.to.bound, get(&self.row, step.to.slot)) {
             (true, Value::Node(n)) => Some(*n),
-            (true, _) => return Ok(()),
+            (true, _) => return Ok(Vec::new()),
             _ => None,
         };
         // One shortest path between two known ends: search from both ends at once.
         if let (ShortestKind::One, Some(target), 1) = (kind, target_bound, min) {
             if target != start {
-                if !self.node_ok(&step.to, target, row)? {
-                    return Ok(());
+                if !self.node_ok(&step.to, to_labels, target)? {
+                    return Ok(Vec::new());
                 }
-                let Some(rels) = self.meet_in_the_middle(step, start, target, max, row)? else {
-                    return Ok(());
-                };
-                let rel_value = if step.var_length.is_some() {
-                    Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
-                } else {
-                    Value::Relationship(rels[0])
-                };
-                return bound(row, step.rel_slot, rel_value, |r| {
-                    bound(r, step.to.slot, Value::Node(target), |r| {
-                        self.steps(part_index, 1, r, out)
-                    })
+                return Ok(match self.meet_in_the_middle(step, &types.ids, start, target, max)? {
+                    Some(rels) => rel_value(rels).map(|v| (v, target)).into_iter().collect(),
+                    None => Vec::new(),
                 });
             }
         }
+        let g = self.ev.graph;
         let mut depth: HashMap<NodeId, u64> = HashMap::new();
         let mut preds: HashMap<NodeId, Vec<(RelId, NodeId)>> = HashMap::new();
         depth.insert(start, 0);
         let mut frontier = VecDeque::from([start]);
         let mut found: Vec<NodeId> = Vec::new();
-        if min == 0 && self.node_ok(&step.to, start, &row)? && target_bound.is_none_or(|t| t == start) {
+        if min == 0 && self.node_ok(&step.to, to_labels, start)? && target_bound.is_none_or(|t| t == start) {
             found.push(start);
         }
         let mut level = 0;
@@ -415,8 +765,8 @@ impl<'g> Matcher<'_, 'g> {
             level += 1;
             let mut next = VecDeque::new();
             for node in frontier {
-                for (rel, other) in self.ev.graph.neighbours_typed(node, dir(step.direction), &step.types) {
-                    if !self.rel_ok(step, rel, &row)? || !self.unique(rel, step.rel_slot, &row) {
+                for (rel, other) in g.neighbours(node, dir(step.direction), &types.ids) {
+                    if !self.rel_ok(step, rel)? || !self.unique(rel, step.rel_slot) {
                         continue;
                     }
                     match depth.get(&other) {
@@ -427,7 +777,7 @@ impl<'g> Matcher<'_, 'g> {
                             preds.entry(other).or_default().push((rel, node));
                             next.push_back(other);
                             let is_target = target_bound.is_none_or(|t| t == other);
-                            if is_target && level >= min && self.node_ok(&step.to, other, &row)? {
+                            if is_target && level >= min && self.node_ok(&step.to, to_labels, other)? {
                                 found.push(other);
                             }
                         }
@@ -436,6 +786,7 @@ impl<'g> Matcher<'_, 'g> {
             }
             frontier = next;
         }
+        let mut out = Vec::new();
         for end in found {
             let mut routes: Vec<Vec<RelId>> = Vec::new();
             collect_routes(
@@ -448,35 +799,26 @@ impl<'g> Matcher<'_, 'g> {
             );
             for mut rels in routes {
                 rels.reverse();
-                let rel_value = if step.var_length.is_some() {
-                    Value::list(rels.iter().map(|x| Value::Relationship(*x)).collect())
-                } else {
-                    match rels.first() {
-                        Some(x) => Value::Relationship(*x),
-                        None => continue,
-                    }
-                };
-                bound(row, step.rel_slot, rel_value, |r| {
-                    bound(r, step.to.slot, Value::Node(end), |r| self.steps(part_index, 1, r, out))
-                })?;
+                if let Some(v) = rel_value(rels) {
+                    out.push((v, end));
+                }
             }
         }
-        Ok(())
+        Ok(out)
     }
-}
 
-impl Matcher<'_, '_> {
     /// A shortest route from `start` to `target` (relationships in order),
     /// searching breadth-first from both ends and always growing the smaller
     /// frontier; `None` if there is none within `max` hops.
     fn meet_in_the_middle(
         &self,
         step: &ExpandStep,
+        types: &[TypeId],
         start: NodeId,
         target: NodeId,
         max: Option<u64>,
-        row: &Row,
     ) -> XResult<Option<Vec<RelId>>> {
+        let g = self.ev.graph;
         let forward = dir(step.direction);
         let backward = match forward {
             Dir::Outgoing => Dir::Incoming,
@@ -503,9 +845,8 @@ impl Matcher<'_, '_> {
             // closest to the other end.
             let mut meets = Vec::new();
             for &node in front.iter() {
-                for (rel, nb) in self.ev.graph.neighbours_typed(node, d, &step.types) {
-                    if seen.contains_key(&nb) || !self.rel_ok(step, rel, row)? || !self.unique(rel, step.rel_slot, row)
-                    {
+                for (rel, nb) in g.neighbours(node, d, types) {
+                    if seen.contains_key(&nb) || !self.rel_ok(step, rel)? || !self.unique(rel, step.rel_slot) {
                         continue;
                     }
                     seen.insert(nb, Some((rel, node)));
@@ -556,21 +897,23 @@ fn collect_routes(
     out: &mut Vec<Vec<RelId>>,
     only_one: bool,
 ) {
-    if only_one && !out.is_empty() {
-        return;
-    }
-    if end == start {
-        out.push(acc.clone());
-        return;
-    }
-    if let Some(ps) = preds.get(&end) {
-        for (rel, prev) in ps {
-            acc.push(*rel);
-            collect_routes(preds, start, *prev, acc, out, only_one);
-            acc.pop();
-            if only_one && !out.is_empty() {
-                return;
+    crate::stack::guarded(|| {
+        if only_one && !out.is_empty() {
+            return;
+        }
+        if end == start {
+            out.push(acc.clone());
+            return;
+        }
+        if let Some(ps) = preds.get(&end) {
+            for (rel, prev) in ps {
+                acc.push(*rel);
+                collect_routes(preds, start, *prev, acc, out, only_one);
+                acc.pop();
+                if only_one && !out.is_empty() {
+                    return;
+                }
             }
         }
-    }
+    })
 }

@@ -1,33 +1,41 @@
-//! The executor: runs a plan's pipelines over batches of rows.
+//! The executor: runs a plan against a view of the graph.
 //!
-//! Each operator takes every row of the one before (Cypher's clause-at-a-time
-//! semantics, which writes rely on). Reading operators evaluate against a
-//! shared `&Graph` (`eval.rs`, `matcher.rs`); writing ones change it
-//! (`write.rs`). The executor knows nothing of how the store persists.
+//! Reading operators are cursors (`cursor.rs`, `matcher.rs`) that pull rows
+//! from the ones before them only as their consumer asks, so a LIMIT, an
+//! EXISTS or a client that stops reading stops the work upstream. Writing
+//! operators (`write.rs`) keep Cypher's clause-at-a-time semantics: each
+//! takes every row of the reading operators before it, changes the graph for
+//! all of them, and only then do the reading operators after it start (the
+//! `Eager` of EXPLAIN). The executor reads the store through `GraphRead` and
+//! changes it through `GraphWrite`; it knows nothing of how the store is laid
+//! out or persisted.
 
 mod arith;
+mod best;
+mod cursor;
 mod eval;
 mod functions;
 mod load_csv;
 mod matcher;
 mod project;
 mod scan_aggregate;
+mod scan_top;
 mod write;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
-use crate::db::Params;
+use rustc_hash::FxHashSet;
+
 use crate::error::{Error, ErrorKind, Phase};
-use crate::plan::{Op, Pipeline, QueryPlan};
-use crate::procedure::Procedure;
+use crate::plan::{Op, OpProfile, Pipeline, QueryPlan, SchemaOp};
 use crate::result::Stats;
-use crate::store::Graph;
+use crate::store::{GraphRead, GraphWrite};
 use crate::value::order::GroupKey;
 use crate::value::temporal::TemporalError;
 use crate::value::Value;
 
-pub use eval::Eval;
-pub use functions::function_arity;
+pub use cursor::{BoxCursor, Cursor};
+pub use eval::{Eval, StatementContext};
 use write::Writer;
 
 pub type Row = Vec<Value>;
@@ -101,72 +109,228 @@ impl ExecError {
     }
 }
 
-/// Everything a statement runs with.
-pub struct Context<'g> {
-    pub graph: &'g mut Graph,
-    pub params: &'g Params,
-    pub interrupt: &'g AtomicBool,
-    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
-    pub stats: Stats,
-    /// When set (PROFILE), filled per branch and per operator with the rows
-    /// it produced and the time it took.
-    pub profile: Option<Vec<Vec<(usize, std::time::Duration)>>>,
+/// Where PROFILE collects what each operator of each branch did.
+pub type ProfileStats = Arc<Mutex<Vec<Vec<OpProfile>>>>;
+
+/// A fresh collector for `plan`: one entry per operator per branch.
+pub fn profile_stats(plan: &QueryPlan) -> ProfileStats {
+    Arc::new(Mutex::new(
+        plan.branches
+            .iter()
+            .map(|b| vec![OpProfile::default(); b.ops.len()])
+            .collect(),
+    ))
 }
 
-/// Runs a whole query: every UNION branch, then the union's deduplication.
-pub fn run_query(plan: &QueryPlan, ctx: &mut Context) -> XResult<Vec<Row>> {
-    let mut all = Vec::new();
-    for branch in &plan.branches {
-        let mut w = Writer {
-            graph: ctx.graph,
-            params: ctx.params,
-            interrupt: ctx.interrupt,
-            procedures: ctx.procedures,
-            stats: &mut ctx.stats,
-        };
-        let timings = ctx.profile.as_mut().map(|p| {
-            p.push(Vec::new());
-            p.len() - 1
-        });
-        let mut record = Vec::new();
-        let rows = run_pipeline(&mut w, branch, vec![Vec::new()], timings.map(|_| &mut record))?;
-        if let (Some(i), Some(p)) = (timings, ctx.profile.as_mut()) {
-            p[i] = record;
+/// The figures of a finished PROFILE run, each operator's time without the
+/// operators feeding it.
+pub fn profile_figures(plan: &QueryPlan, stats: &ProfileStats) -> Vec<Vec<OpProfile>> {
+    let mut figures = stats.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for (branch, ops) in plan.branches.iter().zip(figures.iter_mut()) {
+        let inclusive: Vec<_> = ops.iter().map(|o| o.time).collect();
+        for i in 1..ops.len() {
+            // A reading operator's time includes the one before it, unless a
+            // writing operator stands between them (its input was made already).
+            if !branch.ops[i].writes() && !branch.ops[i - 1].writes() {
+                ops[i].time = inclusive[i].saturating_sub(inclusive[i - 1]);
+            }
         }
-        all.extend(rows);
+    }
+    figures
+}
+
+/// The cursor of reading operators `ops` over the rows of `input`.
+/// `profile`: where to count what each does (branch, index of `ops[0]`).
+fn build<'g>(
+    ev: Eval<'g>,
+    ops: &'g [Op],
+    input: BoxCursor<'g>,
+    profile: Option<(&ProfileStats, usize, usize)>,
+) -> XResult<BoxCursor<'g>> {
+    let mut cur = input;
+    for (i, op) in ops.iter().enumerate() {
+        cur = match op {
+            Op::Match(m) => Box::new(cursor::MatchCursor::new(ev, cur, m, false)),
+            Op::Optional { plan } => Box::new(cursor::MatchCursor::new(ev, cur, plan, true)),
+            Op::Filter(e) => Box::new(cursor::Filter {
+                ev,
+                input: cur,
+                predicate: e,
+            }),
+            Op::Unwind { expr, slot } => Box::new(cursor::Unwind::new(ev, cur, expr, *slot)),
+            Op::Project { exprs, keep } => Box::new(cursor::Project {
+                ev,
+                input: cur,
+                exprs,
+                keep: *keep,
+                buf: Vec::new(),
+            }),
+            Op::Aggregate { keys, aggregates } => Box::new(cursor::aggregate(ev, cur, keys, aggregates)),
+            Op::ScanAggregate(p) => Box::new(cursor::scan_aggregate(ev, cur, p)),
+            Op::ScanTop(p) => Box::new(cursor::Eager::new(cur, move |mut input| {
+                let mut row = Vec::new();
+                let mut out = Vec::new();
+                while input.next(&mut row)? {
+                    out.extend(scan_top::run(&ev, p, &row)?);
+                }
+                Ok(out)
+            })),
+            Op::Distinct { width } => Box::new(cursor::Distinct {
+                input: cur,
+                width: *width,
+                seen: FxHashSet::default(),
+            }),
+            Op::Sort(keys) => Box::new(cursor::sort(ev, cur, keys)),
+            Op::Top { keys, limit, skip } => Box::new(cursor::top(ev, cur, keys, limit, skip.as_ref())),
+            Op::Skip(e) => Box::new(cursor::Skip {
+                ev,
+                input: cur,
+                count: e,
+                skipped: false,
+            }),
+            Op::Limit(e) => Box::new(cursor::Limit {
+                ev,
+                input: cur,
+                count: e,
+                left: None,
+            }),
+            Op::Truncate(w) => Box::new(cursor::Truncate { input: cur, width: *w }),
+            Op::Call(c) => Box::new(cursor::Call::new(ev, cur, c)),
+            Op::LoadCsv(p) => Box::new(cursor::LoadCsv::new(ev, cur, p)),
+            Op::Produce(_) => cur,
+            Op::Schema(SchemaOp::ShowIndexes) => Box::new(cursor::listed(cur, move || show_indexes(ev.graph))),
+            Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
+                return Err(ExecError::new(
+                    ErrorKind::SyntaxError,
+                    "InvalidClauseComposition",
+                    "a writing clause cannot run inside a read-only subquery".into(),
+                ))
+            }
+        };
+        if let Some((stats, branch, first)) = profile {
+            cur = Box::new(cursor::Profiled {
+                inner: cur,
+                stats: stats.clone(),
+                branch,
+                index: first + i,
+            });
+        }
+    }
+    Ok(cur)
+}
+
+/// The rows of `SHOW INDEXES`: name, label, property, entries.
+fn show_indexes(g: &dyn GraphRead) -> Vec<Row> {
+    let catalog = g.catalog();
+    g.indexes()
+        .into_iter()
+        .map(|i| {
+            vec![
+                Value::from(i.name.as_str()),
+                Value::String(catalog.labels.name(i.label)),
+                Value::String(catalog.keys.name(i.key)),
+                Value::Int(i.entries as i64),
+            ]
+        })
+        .collect()
+}
+
+/// A query that only reads, as one cursor over its UNION branches.
+pub fn read_query<'g>(ev: Eval<'g>, plan: &'g QueryPlan, profile: Option<&ProfileStats>) -> XResult<BoxCursor<'g>> {
+    let mut branches = Vec::with_capacity(plan.branches.len());
+    for (b, branch) in plan.branches.iter().enumerate() {
+        let start: BoxCursor<'g> = Box::new(cursor::Argument::new(Vec::new()));
+        branches.push(build(ev, &branch.ops, start, profile.map(|p| (p, b, 0)))?);
+    }
+    let distinct = plan.branches.len() > 1 && !plan.union_all.first().copied().unwrap_or(true);
+    let width = plan.columns.len();
+    Ok(Box::new(Union {
+        branches,
+        at: 0,
+        seen: distinct.then(FxHashSet::default),
+        width,
+    }))
+}
+
+/// The rows of several branches one after the other (UNION ALL), or each
+/// distinct row once (UNION); every row cut or padded to the columns.
+struct Union<'g> {
+    branches: Vec<BoxCursor<'g>>,
+    at: usize,
+    seen: Option<FxHashSet<Vec<GroupKey>>>,
+    width: usize,
+}
+
+impl Cursor for Union<'_> {
+    fn next(&mut self, row: &mut Row) -> XResult<bool> {
+        while let Some(branch) = self.branches.get_mut(self.at) {
+            if !branch.next(row)? {
+                self.at += 1;
+                continue;
+            }
+            row.resize(self.width, Value::Null);
+            if let Some(seen) = &mut self.seen {
+                if !seen.insert(row.iter().cloned().map(GroupKey).collect()) {
+                    continue;
+                }
+            }
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// Runs a query that writes, to the end: every row is made (and every
+/// change done) before the first is returned.
+pub fn run_write(
+    graph: &mut dyn GraphWrite,
+    st: &StatementContext,
+    plan: &QueryPlan,
+    stats: &mut Stats,
+    profile: Option<&ProfileStats>,
+) -> XResult<Vec<Row>> {
+    let mut all = Vec::new();
+    for (b, branch) in plan.branches.iter().enumerate() {
+        let mut w = Writer { graph, st, stats };
+        let rows = run_write_pipeline(&mut w, branch, profile.map(|p| (p, b)))?;
+        // A query that ends with a write returns no rows.
+        if plan.columns.is_empty() {
+            continue;
+        }
+        all.extend(rows.into_iter().map(|mut r| {
+            r.resize(plan.columns.len(), Value::Null);
+            r
+        }));
     }
     let distinct_union = plan.branches.len() > 1 && !plan.union_all.first().copied().unwrap_or(true);
     if distinct_union {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         all.retain(|r| seen.insert(r.iter().cloned().map(GroupKey).collect::<Vec<_>>()));
     }
     Ok(all)
 }
 
-fn run_pipeline(
-    w: &mut Writer,
-    p: &Pipeline,
-    mut rows: Vec<Row>,
-    mut profile: Option<&mut Vec<(usize, std::time::Duration)>>,
-) -> XResult<Vec<Row>> {
+fn run_write_pipeline(w: &mut Writer, p: &Pipeline, profile: Option<(&ProfileStats, usize)>) -> XResult<Vec<Row>> {
+    let mut rows: Vec<Row> = vec![Vec::new()];
+    let ops = &p.ops;
     let mut i = 0;
-    while i < p.ops.len() {
-        // Reading operators that look at one row at a time pass rows straight
-        // on (and into an aggregation) instead of collecting each step's rows.
-        // PROFILE runs operator by operator to time each.
-        if profile.is_none() {
-            let end = streaming_run(&p.ops[i..]) + i;
-            if end > i + 1 || (end > i && matches!(p.ops.get(end), Some(Op::Aggregate { .. }))) {
-                let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
-                let (out, consumed) = run_streaming(&ev, &p.ops[i..end], p.ops.get(end), rows)?;
-                rows = out;
-                i = end + usize::from(consumed);
-                continue;
+    while i < ops.len() {
+        if !ops[i].writes() {
+            // A stretch of reading operators over the rows made so far.
+            let end = ops[i..].iter().position(Op::writes).map_or(ops.len(), |n| i + n);
+            let ev = w.eval();
+            let input: BoxCursor = Box::new(cursor::Rows::new(std::mem::take(&mut rows)));
+            let mut cur = build(ev, &ops[i..end], input, profile.map(|(s, b)| (s, b, i)))?;
+            let mut row = Vec::new();
+            while cur.next(&mut row)? {
+                rows.push(std::mem::take(&mut row));
             }
+            i = end;
+            continue;
         }
-        let op = &p.ops[i];
+        w.check_interrupt()?;
         let started = std::time::Instant::now();
-        rows = match op {
+        rows = match &ops[i] {
             Op::Create(parts) => w.create(parts, rows)?,
             Op::Merge(m) => w.merge(m, rows)?,
             Op::Set(items) => {
@@ -181,209 +345,29 @@ fn run_pipeline(
                 w.delete(exprs, *detach, &rows)?;
                 rows
             }
-            Op::Schema(s) => w.schema(s)?,
-            read => {
-                let ev = Eval::new(w.graph, w.params, w.interrupt, w.procedures);
-                run_read_op(&ev, read, rows)?
+            Op::Schema(s) => {
+                w.schema(s)?;
+                Vec::new()
             }
+            _ => unreachable!("a reading operator is run above"),
         };
-        if let Some(p) = profile.as_deref_mut() {
-            p.push((rows.len(), started.elapsed()));
+        if let Some((stats, b)) = profile {
+            let mut stats = stats.lock().unwrap_or_else(|e| e.into_inner());
+            stats[b][i] = OpProfile {
+                rows: rows.len(),
+                time: started.elapsed(),
+            };
         }
         i += 1;
     }
     Ok(rows)
 }
 
-/// How many operators at the start of `ops` handle one row at a time.
-fn streaming_run(ops: &[Op]) -> usize {
-    ops.iter()
-        .take_while(|op| {
-            matches!(
-                op,
-                Op::Match(_) | Op::Optional { .. } | Op::Filter(_) | Op::Unwind { .. } | Op::Project { .. }
-            )
-        })
-        .count()
-}
-
-/// Runs one-row-at-a-time operators over `rows`, feeding what comes out into
-/// `next` when it is an aggregation (returning `true`: it was consumed), else
-/// collecting it.
-fn run_streaming(ev: &Eval, ops: &[Op], next: Option<&Op>, rows: Vec<Row>) -> XResult<(Vec<Row>, bool)> {
-    if let Some(Op::Aggregate { keys, aggregates }) = next {
-        let mut agg = project::Aggregator::new(keys, aggregates);
-        for row in &rows {
-            stream(ev, ops, row, &mut |r| agg.push(ev, r))?;
-        }
-        return Ok((agg.finish()?, true));
-    }
+/// Whether the subquery `p` (an EXISTS body) yields a row for `row`: it
+/// stops at the first.
+pub(crate) fn subquery_has_row(ev: Eval, p: &Pipeline, row: &Row) -> XResult<bool> {
+    let start: BoxCursor = Box::new(cursor::Argument::new(row.clone()));
+    let mut cur = build(ev, &p.ops, start, None)?;
     let mut out = Vec::new();
-    for row in &rows {
-        stream(ev, ops, row, &mut |r| {
-            out.push(r.clone());
-            Ok(())
-        })?;
-    }
-    Ok((out, false))
-}
-
-/// Passes one row through `ops`, handing each row that comes out to `sink`.
-fn stream(ev: &Eval, ops: &[Op], row: &Row, sink: &mut matcher::Sink) -> XResult<()> {
-    let Some((op, rest)) = ops.split_first() else {
-        return sink(row);
-    };
-    match op {
-        Op::Match(m) => matcher::match_each(ev, m, row.clone(), &mut |r| stream(ev, rest, r, sink)),
-        Op::Optional { plan } => {
-            let mut matched = false;
-            matcher::match_each(ev, plan, row.clone(), &mut |r| {
-                matched = true;
-                stream(ev, rest, r, sink)
-            })?;
-            if matched {
-                return Ok(());
-            }
-            let mut row = row.clone();
-            for s in &plan.new_slots {
-                eval::set(&mut row, *s, Value::Null);
-            }
-            stream(ev, rest, &row, sink)
-        }
-        Op::Filter(e) => {
-            if ev.truthy(e, row)? {
-                stream(ev, rest, row, sink)
-            } else {
-                Ok(())
-            }
-        }
-        Op::Unwind { expr, slot } => match ev.eval(expr, row)? {
-            Value::Null => Ok(()),
-            Value::List(items) => {
-                let mut r = row.clone();
-                for x in items.iter() {
-                    eval::set(&mut r, *slot, x.clone());
-                    stream(ev, rest, &r, sink)?;
-                }
-                Ok(())
-            }
-            other => {
-                let mut r = row.clone();
-                eval::set(&mut r, *slot, other);
-                stream(ev, rest, &r, sink)
-            }
-        },
-        Op::Project { exprs, keep } => {
-            let mut r = Vec::with_capacity(exprs.len() + if *keep { row.len() } else { 0 });
-            for e in exprs {
-                r.push(ev.eval(e, row)?);
-            }
-            if *keep {
-                r.extend(row.iter().cloned());
-            }
-            stream(ev, rest, &r, sink)
-        }
-        other => {
-            for r in run_read_op(ev, other, vec![row.clone()])? {
-                stream(ev, rest, &r, sink)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-/// Runs a pipeline of reading operators (EXISTS subqueries).
-pub(crate) fn run_read_pipeline(ev: &Eval, p: &Pipeline, mut rows: Vec<Row>) -> XResult<Vec<Row>> {
-    for op in &p.ops {
-        rows = run_read_op(ev, op, rows)?;
-    }
-    Ok(rows)
-}
-
-fn run_read_op(ev: &Eval, op: &Op, rows: Vec<Row>) -> XResult<Vec<Row>> {
-    ev.check_interrupt()?;
-    Ok(match op {
-        Op::Match(m) => {
-            let mut out = Vec::new();
-            for row in rows {
-                matcher::match_pattern(ev, m, row, &mut out)?;
-            }
-            out
-        }
-        Op::Optional { plan } => {
-            let mut out = Vec::new();
-            for row in rows {
-                let before = out.len();
-                matcher::match_pattern(ev, plan, row.clone(), &mut out)?;
-                if out.len() == before {
-                    let mut row = row;
-                    for s in &plan.new_slots {
-                        eval::set(&mut row, *s, Value::Null);
-                    }
-                    out.push(row);
-                }
-            }
-            out
-        }
-        Op::Filter(e) => {
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                if ev.truthy(e, &row)? {
-                    out.push(row);
-                }
-            }
-            out
-        }
-        Op::Unwind { expr, slot } => {
-            let mut out = Vec::new();
-            for row in rows {
-                match ev.eval(expr, &row)? {
-                    Value::Null => {}
-                    Value::List(items) => {
-                        for x in items.iter() {
-                            let mut r = row.clone();
-                            eval::set(&mut r, *slot, x.clone());
-                            out.push(r);
-                        }
-                    }
-                    other => {
-                        let mut r = row;
-                        eval::set(&mut r, *slot, other);
-                        out.push(r);
-                    }
-                }
-            }
-            out
-        }
-        Op::Project { exprs, keep } => project::project(ev, exprs, *keep, rows)?,
-        Op::Aggregate { keys, aggregates } => project::aggregate(ev, keys, aggregates, rows)?,
-        Op::ScanAggregate(p) => scan_aggregate::run(ev, p, rows)?,
-        Op::Distinct { width } => project::distinct(*width, rows),
-        Op::Sort(keys) => project::sort(ev, keys, rows)?,
-        Op::Skip(e) => {
-            let n = project::count(ev, e, "SKIP")?;
-            rows.into_iter().skip(n).collect()
-        }
-        Op::Limit(e) => {
-            let n = project::count(ev, e, "LIMIT")?;
-            rows.into_iter().take(n).collect()
-        }
-        Op::Truncate(w) => rows
-            .into_iter()
-            .map(|mut r| {
-                r.resize(*w, Value::Null);
-                r
-            })
-            .collect(),
-        Op::Call(c) => project::call(ev, c, rows)?,
-        Op::LoadCsv(p) => load_csv::load_csv(ev, p, rows)?,
-        Op::Produce(_) => rows,
-        Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
-            return Err(ExecError::new(
-                ErrorKind::SyntaxError,
-                "InvalidClauseComposition",
-                "a writing clause cannot run inside a read-only subquery".into(),
-            ))
-        }
-    })
+    cur.next(&mut out)
 }

@@ -1,29 +1,14 @@
-//! Row-shaping operators: projection, aggregation, DISTINCT, ORDER BY,
-//! SKIP/LIMIT counts, and procedure calls.
+//! What the row-shaping operators share: aggregation, sort keys, SKIP/LIMIT
+//! counts, and procedure calls.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::plan::{AggregateCall, CallPlan, Expr};
 use crate::value::order::{order, GroupKey};
 use crate::value::Value;
 
-use super::eval::{set, Eval};
+use super::eval::Eval;
 use super::{ExecError, Row, XResult};
-
-pub fn project(ev: &Eval, exprs: &[Expr], keep: bool, rows: Vec<Row>) -> XResult<Vec<Row>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut r = Vec::with_capacity(exprs.len() + if keep { row.len() } else { 0 });
-        for e in exprs {
-            r.push(ev.eval(e, &row)?);
-        }
-        if keep {
-            r.extend(row);
-        }
-        out.push(r);
-    }
-    Ok(out)
-}
 
 pub(super) enum Acc {
     CountStar(i64),
@@ -42,16 +27,6 @@ fn new_acc(call: &AggregateCall) -> XResult<Acc> {
             format!("unknown aggregate function `{}`", call.name),
         )),
     }
-}
-
-/// Groups rows by `keys` and computes each aggregate per group; the output
-/// row is the keys followed by the aggregates.
-pub fn aggregate(ev: &Eval, keys: &[Expr], calls: &[AggregateCall], rows: Vec<Row>) -> XResult<Vec<Row>> {
-    let mut agg = Aggregator::new(keys, calls);
-    for row in &rows {
-        agg.push(ev, row)?;
-    }
-    agg.finish()
 }
 
 /// Aggregation fed one row at a time (so rows need not be kept).
@@ -173,33 +148,25 @@ impl<'p> Aggregator<'p> {
     }
 }
 
-pub fn distinct(width: usize, rows: Vec<Row>) -> Vec<Row> {
-    let mut seen = HashSet::default();
-    rows.into_iter()
-        .filter(|r| seen.insert(r.iter().take(width).cloned().map(GroupKey).collect::<Vec<_>>()))
-        .collect()
+/// Compares two rows' sort keys (`desc` per key).
+pub fn compare_keys(keys: &[(Expr, bool)], a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    for (i, (_, desc)) in keys.iter().enumerate() {
+        let o = order(&a[i], &b[i]);
+        let o = if *desc { o.reverse() } else { o };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
 }
 
-pub fn sort(ev: &Eval, keys: &[(Expr, bool)], rows: Vec<Row>) -> XResult<Vec<Row>> {
-    let mut keyed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut k = Vec::with_capacity(keys.len());
-        for (e, _) in keys {
-            k.push(ev.eval(e, &row)?);
-        }
-        keyed.push((k, row));
+/// The sort key of a row.
+pub fn sort_key(ev: &Eval, keys: &[(Expr, bool)], row: &Row) -> XResult<Vec<Value>> {
+    let mut k = Vec::with_capacity(keys.len());
+    for (e, _) in keys {
+        k.push(ev.eval(e, row)?);
     }
-    keyed.sort_by(|(a, _), (b, _)| {
-        for (i, (_, desc)) in keys.iter().enumerate() {
-            let o = order(&a[i], &b[i]);
-            let o = if *desc { o.reverse() } else { o };
-            if o != std::cmp::Ordering::Equal {
-                return o;
-            }
-        }
-        std::cmp::Ordering::Equal
-    });
-    Ok(keyed.into_iter().map(|(_, r)| r).collect())
+    Ok(k)
 }
 
 /// A SKIP or LIMIT value: a non-negative integer.
@@ -225,46 +192,22 @@ pub fn count(ev: &Eval, e: &Expr, clause: &str) -> XResult<usize> {
     }
 }
 
-pub fn call(ev: &Eval, c: &CallPlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
-    // A procedure without outputs leaves each row as it was.
-    let void = (ev.procedures)(&c.name).is_some_and(|p| p.outputs.is_empty());
-    let mut out = Vec::new();
-    for row in rows {
-        let mut args = Vec::with_capacity(c.args.len());
-        for a in &c.args {
-            args.push(ev.eval(a, &row)?);
-        }
-        let results = run_procedure(ev, &c.name, &args)?;
-        if void {
-            if !c.standalone {
-                out.push(row);
-            }
-            continue;
-        }
-        for result in results {
-            let mut r = row.clone();
-            for (field, slot) in &c.yields {
-                set(&mut r, *slot, result.get(*field).cloned().unwrap_or(Value::Null));
-            }
-            out.push(r);
-        }
-    }
-    Ok(out)
-}
-
-fn run_procedure(ev: &Eval, name: &str, args: &[Value]) -> XResult<Vec<Vec<Value>>> {
-    let Some(proc) = (ev.procedures)(name) else {
+/// The output rows of procedure `c` for one input row (checked and coerced
+/// arguments, as the procedure declares them).
+pub fn call_procedure(ev: &Eval, c: &CallPlan, row: &Row) -> XResult<Vec<Vec<Value>>> {
+    let name = &c.name;
+    let Some(proc) = ev.st.procedures.get(name) else {
         return Err(ExecError::new(
             crate::ErrorKind::ProcedureError,
             "ProcedureNotFound",
             format!("there is no procedure `{name}`"),
         ));
     };
-    let mut coerced = Vec::with_capacity(args.len());
-    for (v, (arg, ty)) in args.iter().zip(&proc.inputs) {
-        let v = match (ty, v) {
-            (crate::procedure::ValueType::Float, Value::Int(i)) => Value::Float(*i as f64),
-            _ => v.clone(),
+    let mut coerced = Vec::with_capacity(c.args.len());
+    for (a, (arg, ty)) in c.args.iter().zip(&proc.inputs) {
+        let v = match (ty, ev.eval(a, row)?) {
+            (crate::procedure::ValueType::Float, Value::Int(i)) => Value::Float(i as f64),
+            (_, v) => v,
         };
         if !ty.accepts(&v) {
             return Err(ExecError::type_error(format!(
@@ -274,14 +217,9 @@ fn run_procedure(ev: &Eval, name: &str, args: &[Value]) -> XResult<Vec<Vec<Value
         }
         coerced.push(v);
     }
-    if let Some(rows) = crate::db::builtin_procedure(ev.graph, name) {
-        return Ok(rows);
-    }
-    (proc.body)(&coerced).map_err(|m| {
-        ExecError::new(
-            crate::ErrorKind::ProcedureError,
-            "ProcedureCallFailed",
-            format!("{name}: {m}"),
-        )
-    })
+    let cx = crate::procedure::ProcedureContext {
+        graph: ev.graph,
+        interrupt: &ev.st.interrupt,
+    };
+    proc.call(&cx, &coerced).map_err(ExecError::from_function)
 }

@@ -1,15 +1,18 @@
 //! Runs a `ScanAggregate`: every node of a label, filtered and grouped by its
-//! own properties, read in place (see `plan/scan_aggregate.rs`). The
-//! expressions keep the general evaluator's semantics: comparisons and
-//! boolean logic go through the same functions.
+//! own properties, read in place through [`GraphRead::scan_label_values`]
+//! (see `plan/scan_aggregate.rs`). The expressions keep the general
+//! evaluator's semantics: comparisons and boolean logic go through the same
+//! functions.
+//!
+//! [`GraphRead::scan_label_values`]: crate::store::GraphRead::scan_label_values
 
 use std::borrow::Cow;
 
-use crate::ast::{BinaryOp, UnaryOp};
-use crate::plan::{NodeExpr, ScanAggregatePlan};
-use crate::store::{Column, Graph};
 use rustc_hash::FxHashMap;
 
+use crate::ast::{BinaryOp, UnaryOp};
+use crate::plan::{AggregateCall, NodeExpr, ScanAggregatePlan};
+use crate::store::KeyId;
 use crate::value::order::GroupKey;
 use crate::value::{NodeId, Value};
 
@@ -22,72 +25,128 @@ static NULL: Value = Value::Null;
 /// How often (in nodes) the scan looks for a cancel request.
 const INTERRUPT_EVERY: usize = 4096;
 
-pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>> {
-    // Parameters are looked up once, not per node.
-    let filters: Vec<NodeExpr> = p.filters.iter().map(|f| resolve(ev, f)).collect();
-    let keys: Vec<NodeExpr> = p.keys.iter().map(|k| resolve(ev, k)).collect();
-    let args: Vec<Vec<NodeExpr>> = p
+/// An expression over one node whose properties come in a slice: the
+/// plan's `NodeExpr` with keys turned into positions and parameters into values.
+#[derive(Clone, Debug)]
+pub(super) enum E {
+    Const(Value),
+    /// A missing parameter: an error if it is ever evaluated, as row by row.
+    MissingParam(std::sync::Arc<str>),
+    Node,
+    /// The value at this position of the scanned values.
+    Value(usize),
+    Compare(BinaryOp, Box<E>, Box<E>),
+    Logic(BinaryOp, Box<E>, Box<E>),
+    Not(Box<E>),
+    IsNull(Box<E>, bool),
+}
+
+/// Turns plan expressions into `E`s, collecting the keys to scan.
+pub(super) struct Compiler<'a, 'g> {
+    pub ev: &'a Eval<'g>,
+    /// The keys to scan, in the order the compiled expressions read them.
+    pub keys: Vec<KeyId>,
+}
+
+impl Compiler<'_, '_> {
+    pub fn compile(&mut self, e: &NodeExpr) -> E {
+        let mut sub = |e: &NodeExpr| Box::new(self.compile(e));
+        match e {
+            NodeExpr::Const(v) => E::Const(v.clone()),
+            NodeExpr::Param(p) => match self.ev.params().get(&**p) {
+                Some(v) => E::Const(v.clone()),
+                None => E::MissingParam(p.clone()),
+            },
+            NodeExpr::Node => E::Node,
+            NodeExpr::Property(key) => match key.resolve(self.ev.graph.catalog()) {
+                // A key nothing carries reads as null everywhere.
+                None => E::Const(Value::Null),
+                Some(k) => E::Value(match self.keys.iter().position(|x| *x == k) {
+                    Some(i) => i,
+                    None => {
+                        self.keys.push(k);
+                        self.keys.len() - 1
+                    }
+                }),
+            },
+            NodeExpr::Compare(op, a, b) => {
+                let a = sub(a);
+                E::Compare(*op, a, sub(b))
+            }
+            NodeExpr::Logic(op, a, b) => {
+                let a = sub(a);
+                E::Logic(*op, a, sub(b))
+            }
+            NodeExpr::Not(a) => E::Not(sub(a)),
+            NodeExpr::IsNull(a, n) => E::IsNull(sub(a), *n),
+        }
+    }
+}
+
+/// The plan's aggregation over every node of its label, once per input row
+/// (the pattern uses nothing from the row, so each sees the whole scan).
+pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<Row>> {
+    let mut c = Compiler { ev, keys: Vec::new() };
+    let filters: Vec<E> = p.filters.iter().map(|f| c.compile(f)).collect();
+    let keys: Vec<E> = p.keys.iter().map(|k| c.compile(k)).collect();
+    let args: Vec<Vec<E>> = p
         .args
         .iter()
-        .map(|a| a.iter().map(|e| resolve(ev, e)).collect())
+        .map(|a| a.iter().map(|e| c.compile(e)).collect())
         .collect();
+    let scanned = c.keys;
+    let catalog = ev.graph.catalog();
+    let labels: Option<Vec<u32>> = p.labels.iter().map(|l| l.resolve(catalog)).collect();
     let mut agg = Aggregator::with_own_keys(!keys.is_empty(), &p.aggregates);
-    let needs_args: Vec<bool> = (0..p.aggregates.len()).map(|i| agg.needs_args(i)).collect();
-    let g = ev.graph;
-    let mut arg_values: Vec<Value> = Vec::new();
-    // A lone property argument (the usual case) is read from its column and
-    // handed over in place, without a copy.
-    let column = |e: &[NodeExpr]| match e {
-        [NodeExpr::Property(k)] => Some(g.node_column(*k)),
-        _ => None,
+    let (Some(labels), true) = (labels, input_rows > 0) else {
+        // No node carries the label (or nothing came in): the empty aggregation.
+        return agg.finish();
     };
-    let arg_columns: Vec<Option<Option<&Column>>> = args.iter().map(|a| column(a)).collect();
-    let key_column = column(&keys);
-    // So is a lone `n.key <op> constant` filter.
+    let (first, rest) = labels.split_first().expect("a scan has a label");
+    if let ([], true, true, 1) = (rest, keys.is_empty(), filters.is_empty(), input_rows) {
+        if let Some(row) = integer_totals(ev, *first, &p.aggregates, &args, &scanned)? {
+            return Ok(vec![row]);
+        }
+    }
+    let needs_args: Vec<bool> = (0..p.aggregates.len()).map(|i| agg.needs_args(i)).collect();
+    // A lone `n.key <op> constant` filter compares in place.
     let quick_filter = match &filters[..] {
-        [NodeExpr::Compare(op, a, b)] => match (&**a, &**b) {
-            (NodeExpr::Property(k), NodeExpr::Const(c)) => Some((*op, g.node_column(*k), c)),
+        [E::Compare(op, a, b)] => match (&**a, &**b) {
+            (E::Value(i), E::Const(c)) => Some((*op, *i, c)),
             _ => None,
         },
         _ => None,
     };
-    if let ([label], true, true, [_]) = (&p.labels[..], keys.is_empty(), filters.is_empty(), &rows[..]) {
-        if let Some(row) = integer_totals(ev, *label, &p.aggregates, &arg_columns)? {
-            return Ok(vec![row]);
-        }
-    }
     // With one key, the group of each key value already seen, by identity.
     let mut known: FxHashMap<(u8, u64), usize> = FxHashMap::default();
     if keys.is_empty() {
         // The one group, made now so the loop need not ask.
         agg.group()?;
     }
-    // Each incoming row sees the whole scan (the pattern uses nothing from it).
-    for _ in &rows {
-        let Some((first, rest)) = p.labels.split_first() else {
-            break;
-        };
-        for (i, id) in g.nodes_with_label(*first).enumerate() {
-            if i % INTERRUPT_EVERY == 0 {
+    let g = ev.graph;
+    let mut arg_values: Vec<Value> = Vec::new();
+    let mut failed: Option<ExecError> = None;
+    for _ in 0..input_rows {
+        let mut seen = 0usize;
+        let mut step = |id: NodeId, values: &[&Value]| -> XResult<()> {
+            seen += 1;
+            if seen % INTERRUPT_EVERY == 0 {
                 ev.check_interrupt()?;
             }
             if !rest.iter().all(|l| g.has_label(id, *l)) {
-                continue;
+                return Ok(());
             }
             let passed = match &quick_filter {
-                Some((op, c, k)) => quick_compare(ev, *op, c.map_or(&NULL, |c| c.value(id.0)), k)?,
-                None => passes(ev, &filters, id, g)?,
+                Some((op, i, k)) => quick_compare(ev, *op, values[*i], k)?,
+                None => passes(ev, &filters, id, values)?,
             };
             if !passed {
-                continue;
+                return Ok(());
             }
             let gi = match &keys[..] {
                 [] => 0,
                 [k] => {
-                    let v = match key_column {
-                        Some(c) => Cow::Borrowed(c.map_or(&NULL, |c| c.value(id.0))),
-                        None => value(ev, k, id, g)?,
-                    };
+                    let v = value(ev, k, id, values)?;
                     match identity(&v) {
                         Some(i) => match known.get(&i) {
                             Some(gi) => *gi,
@@ -100,21 +159,33 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
                         None => group_of(&mut agg, std::iter::once(Ok(v)))?,
                     }
                 }
-                _ => group_of(&mut agg, keys.iter().map(|k| value(ev, k, id, g)))?,
+                _ => group_of(&mut agg, keys.iter().map(|k| value(ev, k, id, values)))?,
             };
             for (ci, call_args) in args.iter().enumerate() {
-                if let Some(c) = arg_columns[ci] {
-                    agg.update(gi, ci, std::slice::from_ref(c.map_or(&NULL, |c| c.value(id.0))))?;
+                // A lone property argument is handed over in place.
+                if let [E::Value(i)] = &call_args[..] {
+                    agg.update(gi, ci, std::slice::from_ref(values[*i]))?;
                     continue;
                 }
                 arg_values.clear();
                 if needs_args[ci] {
                     for a in call_args {
-                        arg_values.push(value(ev, a, id, g)?.into_owned());
+                        arg_values.push(value(ev, a, id, values)?.into_owned());
                     }
                 }
                 agg.update(gi, ci, &arg_values)?;
             }
+            Ok(())
+        };
+        g.scan_label_values(*first, &scanned, &mut |id, values| match step(id, values) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        });
+        if let Some(e) = failed.take() {
+            return Err(e);
         }
     }
     agg.finish()
@@ -127,8 +198,9 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, rows: Vec<Row>) -> XResult<Vec<Row>
 fn integer_totals(
     ev: &Eval,
     label: crate::store::LabelId,
-    calls: &[crate::plan::AggregateCall],
-    columns: &[Option<Option<&Column>>],
+    calls: &[AggregateCall],
+    args: &[Vec<E>],
+    scanned: &[KeyId],
 ) -> XResult<Option<Row>> {
     #[derive(Clone, Copy)]
     enum Kind {
@@ -138,18 +210,26 @@ fn integer_totals(
         Avg,
     }
     let mut kinds = Vec::with_capacity(calls.len());
-    for (call, column) in calls.iter().zip(columns) {
-        kinds.push(match (&*call.name, call.distinct, column) {
+    let mut positions = Vec::with_capacity(calls.len());
+    for (call, a) in calls.iter().zip(args) {
+        let position = match &a[..] {
+            [E::Value(i)] => Some(*i),
+            _ => None,
+        };
+        kinds.push(match (&*call.name, call.distinct, position) {
             ("count(*)", _, _) => Kind::Rows,
             ("count", false, Some(_)) => Kind::Count,
             ("sum", false, Some(_)) => Kind::Sum,
             ("avg", false, Some(_)) => Kind::Avg,
             _ => return Ok(None),
         });
+        positions.push(position.unwrap_or(usize::MAX));
     }
-    let g = ev.graph;
+    let _ = scanned;
     let mut rows = 0i64;
     let mut totals = vec![(0i64, 0i64); calls.len()];
+    let mut general = false;
+    let mut interrupted = None;
     // One value into one total; `false`: not an integer, or the sum overflows.
     let step = |kind: &Kind, v: &Value, count: &mut i64, sum: &mut i64| -> bool {
         match (kind, v) {
@@ -165,31 +245,28 @@ fn integer_totals(
             _ => false,
         }
     };
-    if let ([kind], [Some(Some(Column::Dense { values, .. }))]) = (&kinds[..], columns) {
-        // One aggregate of an array column: the loop reads the array directly.
-        let (count, sum) = &mut totals[0];
-        for (i, id) in g.nodes_with_label(label).enumerate() {
-            if i % INTERRUPT_EVERY == 0 {
-                ev.check_interrupt()?;
-            }
-            rows += 1;
-            if !step(kind, values.get(id.0 as usize).unwrap_or(&NULL), count, sum) {
-                return Ok(None);
+    ev.graph.scan_label_values(label, scanned, &mut |_, values| {
+        rows += 1;
+        if rows as usize % INTERRUPT_EVERY == 0 {
+            if let Err(e) = ev.check_interrupt() {
+                interrupted = Some(e);
+                return false;
             }
         }
-    } else {
-        for (i, id) in g.nodes_with_label(label).enumerate() {
-            if i % INTERRUPT_EVERY == 0 {
-                ev.check_interrupt()?;
-            }
-            rows += 1;
-            for ((kind, column), (count, sum)) in kinds.iter().zip(columns).zip(totals.iter_mut()) {
-                let Some(column) = column else { continue };
-                if !step(kind, column.map_or(&NULL, |c| c.value(id.0)), count, sum) {
-                    return Ok(None);
-                }
+        for ((kind, at), (count, sum)) in kinds.iter().zip(&positions).zip(totals.iter_mut()) {
+            let v = values.get(*at).copied().unwrap_or(&NULL);
+            if !step(kind, v, count, sum) {
+                general = true;
+                return false;
             }
         }
+        true
+    });
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    if general {
+        return Ok(None);
     }
     Ok(Some(
         kinds
@@ -247,9 +324,9 @@ fn quick_compare(ev: &Eval, op: BinaryOp, v: &Value, c: &Value) -> XResult<bool>
     Ok(matches!(ev.binary_values(op, v, c)?, Value::Bool(true)))
 }
 
-fn passes(ev: &Eval, filters: &[NodeExpr], id: NodeId, g: &Graph) -> XResult<bool> {
+pub(super) fn passes(ev: &Eval, filters: &[E], id: NodeId, values: &[&Value]) -> XResult<bool> {
     for f in filters {
-        match &*value(ev, f, id, g)? {
+        match &*value(ev, f, id, values)? {
             Value::Bool(true) => {}
             Value::Bool(false) | Value::Null => return Ok(false),
             other => {
@@ -263,48 +340,31 @@ fn passes(ev: &Eval, filters: &[NodeExpr], id: NodeId, g: &Graph) -> XResult<boo
     Ok(true)
 }
 
-/// `e` with its parameters replaced by their values (a missing one stays, to
-/// fail only if it is ever evaluated, as it would row by row).
-fn resolve(ev: &Eval, e: &NodeExpr) -> NodeExpr {
-    let sub = |e: &NodeExpr| Box::new(resolve(ev, e));
-    match e {
-        NodeExpr::Param(p) => match ev.params.get(&**p) {
-            Some(v) => NodeExpr::Const(v.clone()),
-            None => e.clone(),
-        },
-        NodeExpr::Compare(op, a, b) => NodeExpr::Compare(*op, sub(a), sub(b)),
-        NodeExpr::Logic(op, a, b) => NodeExpr::Logic(*op, sub(a), sub(b)),
-        NodeExpr::Not(a) => NodeExpr::Not(sub(a)),
-        NodeExpr::IsNull(a, n) => NodeExpr::IsNull(sub(a), *n),
-        NodeExpr::Const(_) | NodeExpr::Node | NodeExpr::Property(_) => e.clone(),
-    }
-}
-
-fn value<'a>(ev: &Eval, e: &'a NodeExpr, id: NodeId, g: &'a Graph) -> XResult<Cow<'a, Value>> {
+pub(super) fn value<'a>(ev: &Eval, e: &'a E, id: NodeId, values: &[&'a Value]) -> XResult<Cow<'a, Value>> {
     Ok(match e {
-        NodeExpr::Const(v) => Cow::Borrowed(v),
-        NodeExpr::Param(p) => return Err(ExecError::missing_parameter(p)),
-        NodeExpr::Node => Cow::Owned(Value::Node(id)),
-        NodeExpr::Property(key) => Cow::Borrowed(g.node_property(id, *key).unwrap_or(&NULL)),
-        NodeExpr::Compare(op, a, b) => {
-            let l = value(ev, a, id, g)?;
-            let r = value(ev, b, id, g)?;
+        E::Const(v) => Cow::Borrowed(v),
+        E::MissingParam(p) => return Err(ExecError::missing_parameter(p)),
+        E::Node => Cow::Owned(Value::Node(id)),
+        E::Value(i) => Cow::Borrowed(values[*i]),
+        E::Compare(op, a, b) => {
+            let l = value(ev, a, id, values)?;
+            let r = value(ev, b, id, values)?;
             Cow::Owned(ev.binary_values(*op, &l, &r)?)
         }
-        NodeExpr::Logic(op, a, b) => Cow::Owned(logic(ev, *op, a, b, id, g)?),
-        NodeExpr::Not(a) => Cow::Owned(unary(UnaryOp::Not, value(ev, a, id, g)?.into_owned())?),
-        NodeExpr::IsNull(a, negated) => Cow::Owned(Value::Bool(value(ev, a, id, g)?.is_null() != *negated)),
+        E::Logic(op, a, b) => Cow::Owned(logic(ev, *op, a, b, id, values)?),
+        E::Not(a) => Cow::Owned(unary(UnaryOp::Not, value(ev, a, id, values)?.into_owned())?),
+        E::IsNull(a, negated) => Cow::Owned(Value::Bool(value(ev, a, id, values)?.is_null() != *negated)),
     })
 }
 
 /// AND / OR short-circuit as the general evaluator's do; XOR needs both sides.
-fn logic(ev: &Eval, op: BinaryOp, a: &NodeExpr, b: &NodeExpr, id: NodeId, g: &Graph) -> XResult<Value> {
+fn logic(ev: &Eval, op: BinaryOp, a: &E, b: &E, id: NodeId, values: &[&Value]) -> XResult<Value> {
     let name = match op {
         BinaryOp::And => "AND",
         BinaryOp::Or => "OR",
         _ => "XOR",
     };
-    let l = as_ternary(&*value(ev, a, id, g)?, name)?;
+    let l = as_ternary(&*value(ev, a, id, values)?, name)?;
     let decided = match op {
         BinaryOp::And => l == Some(false),
         BinaryOp::Or => l == Some(true),
@@ -313,7 +373,7 @@ fn logic(ev: &Eval, op: BinaryOp, a: &NodeExpr, b: &NodeExpr, id: NodeId, g: &Gr
     if decided {
         return Ok(Value::Bool(l == Some(true)));
     }
-    let r = as_ternary(&*value(ev, b, id, g)?, name)?;
+    let r = as_ternary(&*value(ev, b, id, values)?, name)?;
     Ok(match (op, l, r) {
         (BinaryOp::And, _, Some(false)) => Value::Bool(false),
         (BinaryOp::And, Some(true), Some(true)) => Value::Bool(true),

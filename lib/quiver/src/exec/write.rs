@@ -1,25 +1,22 @@
 //! The writing clauses: CREATE, MERGE, SET, REMOVE, DELETE.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::AtomicBool;
 
-use crate::db::Params;
 use crate::plan::{CreatePart, Expr, MergePlan, RemoveOp, SchemaOp, SetOp};
-use crate::procedure::Procedure;
 use crate::result::Stats;
-use crate::store::{Graph, KeyId, Props, StoreError};
+use crate::store::{GraphRead, GraphWrite, KeyId, NameRef, Props, StoreError};
 use crate::value::{NodeId, RelId, Value};
 
-use super::eval::{get, set, Eval};
+use super::eval::{get, set, Eval, StatementContext};
+use super::matcher::Matcher;
 use super::{ExecError, Row, XResult};
 
-/// What the writing operators need: the graph to change and what evaluation reads.
-pub struct Writer<'g> {
-    pub graph: &'g mut Graph,
-    pub params: &'g Params,
-    pub interrupt: &'g AtomicBool,
-    pub procedures: &'g dyn Fn(&str) -> Option<Procedure>,
-    pub stats: &'g mut Stats,
+/// What the writing operators need: the transaction's graph to change and
+/// the statement's context for what they evaluate.
+pub struct Writer<'w> {
+    pub graph: &'w mut dyn GraphWrite,
+    pub st: &'w StatementContext,
+    pub stats: &'w mut Stats,
 }
 
 fn store_error(e: StoreError) -> ExecError {
@@ -35,8 +32,30 @@ fn store_error(e: StoreError) -> ExecError {
 }
 
 impl Writer<'_> {
-    fn eval(&self) -> Eval<'_> {
-        Eval::new(self.graph, self.params, self.interrupt, self.procedures)
+    pub fn check_interrupt(&self) -> XResult<()> {
+        self.eval().check_interrupt()
+    }
+
+    pub fn eval(&self) -> Eval<'_> {
+        let graph: &dyn GraphRead = &*self.graph;
+        Eval::new(graph, self.st)
+    }
+
+    fn key(&mut self, key: &NameRef) -> KeyId {
+        match key.resolve(self.graph.catalog()) {
+            Some(k) => k,
+            None => self.graph.intern_key(&key.name),
+        }
+    }
+
+    fn labels(&mut self, labels: &[NameRef]) -> Vec<u32> {
+        labels
+            .iter()
+            .map(|l| match l.resolve(self.graph.catalog()) {
+                Some(id) => id,
+                None => self.graph.intern_label(&l.name),
+            })
+            .collect()
     }
 
     /// Evaluates a property map for a new entity.
@@ -59,7 +78,7 @@ impl Writer<'_> {
         for (k, v) in map.iter() {
             check_storable(k, v)?;
             if !v.is_null() {
-                out.push((self.graph.keys.intern(k), v.clone()));
+                out.push((self.graph.intern_key(k), v.clone()));
             }
         }
         Ok(out)
@@ -90,10 +109,11 @@ impl Writer<'_> {
                 }
             }
             let props = self.props(&n.props, row)?;
+            let labels = self.labels(&n.labels);
             self.stats.properties_set += props.len() as u64;
             self.stats.labels_added += n.labels.len() as u64;
             self.stats.nodes_created += 1;
-            let id = self.graph.create_node(&n.labels, props);
+            let id = self.graph.create_node(&labels, props);
             set(row, n.slot, Value::Node(id));
         }
         for r in &part.rels {
@@ -107,10 +127,14 @@ impl Writer<'_> {
             let from = end(get(row, r.from))?;
             let to = end(get(row, r.to))?;
             let props = self.props(&r.props, row)?;
+            let rel_type = match r.rel_type.resolve(self.graph.catalog()) {
+                Some(t) => t,
+                None => self.graph.intern_type(&r.rel_type.name),
+            };
             self.stats.properties_set += props.len() as u64;
             let id = self
                 .graph
-                .create_relationship(from, to, r.rel_type, props)
+                .create_relationship(from, to, rel_type, props)
                 .map_err(store_error)?;
             self.stats.relationships_created += 1;
             set(row, r.slot, Value::Relationship(id));
@@ -126,8 +150,14 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for row in rows {
             self.check_merge_nulls(plan, &row)?;
+            // Matched against the graph as the rows before have left it.
             let mut found = Vec::new();
-            super::matcher::match_pattern(&self.eval(), &plan.pattern, row.clone(), &mut found)?;
+            {
+                let mut m = Matcher::new(self.eval(), &plan.pattern, &row);
+                while let Some(r) = m.next_match()? {
+                    found.push(r.clone());
+                }
+            }
             if found.is_empty() {
                 let mut row = row;
                 self.create_part(&plan.create, &mut row)?;
@@ -180,7 +210,8 @@ impl Writer<'_> {
                     SetOp::Property { target, key, value } => {
                         let t = self.eval().eval(target, row)?;
                         let v = self.eval().eval(value, row)?;
-                        self.set_property(&t, *key, v)?;
+                        let key = self.key(key);
+                        self.set_property(&t, key, v)?;
                     }
                     SetOp::Replace { target, value } => {
                         let t = self.eval().eval(target, row)?;
@@ -195,8 +226,8 @@ impl Writer<'_> {
                     SetOp::Labels { target, labels } => match self.eval().eval(target, row)? {
                         Value::Null => {}
                         Value::Node(n) => {
-                            for l in labels {
-                                if self.graph.add_label(n, *l).map_err(store_error)? {
+                            for l in self.labels(labels) {
+                                if self.graph.add_label(n, l).map_err(store_error)? {
                                     self.stats.labels_added += 1;
                                 }
                             }
@@ -215,7 +246,7 @@ impl Writer<'_> {
     }
 
     fn set_property(&mut self, target: &Value, key: KeyId, v: Value) -> XResult<()> {
-        check_storable(self.graph.keys.name(key), &v)?;
+        check_storable(&self.graph.catalog().keys.name(key), &v)?;
         let removing = v.is_null();
         let old = match target {
             Value::Null => return Ok(()),
@@ -259,22 +290,26 @@ impl Writer<'_> {
             let existing: Vec<KeyId> = match target {
                 Value::Node(n) => {
                     self.eval().node(*n)?;
-                    self.graph.node_props(*n).map(|(k, _)| k).collect()
+                    self.graph.node_properties(*n).into_iter().map(|(k, _)| k).collect()
                 }
                 Value::Relationship(r) => {
                     self.eval().relationship(*r)?;
-                    self.graph.relationship_props(*r).map(|(k, _)| k).collect()
+                    self.graph
+                        .relationship_properties(*r)
+                        .into_iter()
+                        .map(|(k, _)| k)
+                        .collect()
                 }
                 _ => Vec::new(),
             };
             for k in existing {
-                if !map.contains_key(self.graph.keys.name(k)) {
+                if !map.contains_key(&*self.graph.catalog().keys.name(k)) {
                     self.set_property(target, k, Value::Null)?;
                 }
             }
         }
         for (k, val) in map.iter() {
-            let key = self.graph.keys.intern(k);
+            let key = self.graph.intern_key(k);
             self.set_property(target, key, val.clone())?;
         }
         Ok(())
@@ -286,17 +321,27 @@ impl Writer<'_> {
                 match item {
                     RemoveOp::Property { target, key } => {
                         let t = self.eval().eval(target, row)?;
-                        let old = match &t {
-                            Value::Null => None,
-                            Value::Node(n) => self
+                        // A key the catalog lacks is on no entity: nothing to remove.
+                        let key = key.resolve(self.graph.catalog());
+                        let old = match (&t, key) {
+                            (Value::Null, _) => None,
+                            (Value::Node(n), None) => {
+                                self.eval().node(*n)?;
+                                None
+                            }
+                            (Value::Relationship(r), None) => {
+                                self.eval().relationship(*r)?;
+                                None
+                            }
+                            (Value::Node(n), Some(key)) => self
                                 .graph
-                                .set_node_property(*n, *key, Value::Null)
+                                .set_node_property(*n, key, Value::Null)
                                 .map_err(store_error)?,
-                            Value::Relationship(r) => self
+                            (Value::Relationship(r), Some(key)) => self
                                 .graph
-                                .set_relationship_property(*r, *key, Value::Null)
+                                .set_relationship_property(*r, key, Value::Null)
                                 .map_err(store_error)?,
-                            other => {
+                            (other, _) => {
                                 return Err(ExecError::type_error(format!(
                                     "only nodes and relationships have properties to remove, got {}",
                                     other.type_name()
@@ -310,8 +355,10 @@ impl Writer<'_> {
                     RemoveOp::Labels { target, labels } => match self.eval().eval(target, row)? {
                         Value::Null => {}
                         Value::Node(n) => {
-                            for l in labels {
-                                if self.graph.remove_label(n, *l).map_err(store_error)? {
+                            let catalog = self.graph.catalog();
+                            let ids: Vec<u32> = labels.iter().filter_map(|l| l.resolve(catalog)).collect();
+                            for l in ids {
+                                if self.graph.remove_label(n, l).map_err(store_error)? {
                                     self.stats.labels_removed += 1;
                                 }
                             }
@@ -329,8 +376,8 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Creates, drops or lists indexes; the rows of `SHOW INDEXES`.
-    pub fn schema(&mut self, op: &SchemaOp) -> XResult<Vec<Row>> {
+    /// Creates or drops an index.
+    pub fn schema(&mut self, op: &SchemaOp) -> XResult<()> {
         match op {
             SchemaOp::CreateIndex {
                 name,
@@ -338,28 +385,31 @@ impl Writer<'_> {
                 key,
                 if_not_exists,
             } => {
-                let clash = self
-                    .graph
-                    .indexes()
+                let (l, k) = (label.resolve(self.graph.catalog()), key.resolve(self.graph.catalog()));
+                let indexes = self.graph.indexes();
+                let clash = indexes
                     .iter()
-                    .find(|i| i.name == *name || (i.label == *label && i.key == *key));
+                    .find(|i| i.name == *name || (Some(i.label) == l && Some(i.key) == k));
                 if let Some(existing) = clash {
                     if *if_not_exists {
-                        return Ok(Vec::new());
+                        return Ok(());
                     }
+                    let catalog = self.graph.catalog();
                     return Err(ExecError::new(
                         crate::ErrorKind::SemanticError,
                         "IndexAlreadyExists",
                         format!(
                             "an index `{}` on :{}({}) exists already",
                             existing.name,
-                            self.graph.labels.name(existing.label),
-                            self.graph.keys.name(existing.key)
+                            catalog.labels.name(existing.label),
+                            catalog.keys.name(existing.key)
                         ),
                     ));
                 }
-                self.graph.create_index(name, *label, *key);
-                Ok(Vec::new())
+                let label = self.labels(std::slice::from_ref(label))[0];
+                let key = self.key(key);
+                self.graph.create_index(name, label, key);
+                Ok(())
             }
             SchemaOp::DropIndex { name, if_exists } => {
                 if !self.graph.drop_index(name) && !*if_exists {
@@ -369,21 +419,9 @@ impl Writer<'_> {
                         format!("there is no index called `{name}` (SHOW INDEXES lists them)"),
                     ));
                 }
-                Ok(Vec::new())
+                Ok(())
             }
-            SchemaOp::ShowIndexes => Ok(self
-                .graph
-                .indexes()
-                .iter()
-                .map(|i| {
-                    vec![
-                        Value::from(i.name.as_str()),
-                        Value::String(self.graph.labels.name_arc(i.label)),
-                        Value::String(self.graph.keys.name_arc(i.key)),
-                        Value::Int(i.len() as i64),
-                    ]
-                })
-                .collect()),
+            SchemaOp::ShowIndexes => Ok(()),
         }
     }
 
@@ -399,7 +437,7 @@ impl Writer<'_> {
             }
         }
         for r in rels {
-            if self.graph.contains_relationship(r) {
+            if self.graph.relationship(r).is_some() {
                 self.graph.delete_relationship(r).map_err(store_error)?;
                 self.stats.relationships_deleted += 1;
             }

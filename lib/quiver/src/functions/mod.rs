@@ -1,6 +1,6 @@
-//! Built-in functions: scalar functions ([`scalar`]) and aggregating
-//! functions ([`aggregate`]), plus the tables the semantic stage needs to
-//! check calls at compile time ([`arity`], [`is_aggregate`], [`is_known`]).
+//! Built-in functions: the table of every one of them with its signature
+//! ([`registry`]), scalar functions ([`scalar`]) and aggregating functions
+//! ([`aggregate`]).
 //!
 //! Temporal functions (`date`, `duration.between`, ...) live in
 //! `crate::value::temporal`; functions that read the graph (`labels(n)`,
@@ -10,7 +10,10 @@
 //! All names taken by this module are case-insensitive.
 
 pub mod aggregate;
+pub mod registry;
 pub mod scalar;
+
+pub use registry::{lookup, FunctionDef, FunctionKind, FUNCTIONS};
 
 use std::fmt;
 
@@ -109,101 +112,27 @@ fn brief(v: &Value) -> String {
     }
 }
 
-/// The aggregating functions.
+/// Whether `name` (any case) is an aggregating function.
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "count" | "sum" | "avg" | "min" | "max" | "collect" | "stdev" | "stdevp" | "percentilecont" | "percentiledisc"
-    )
+    registry::lookup(name).is_some_and(FunctionDef::is_aggregate)
 }
 
 /// Functions whose result may differ between two calls with the same
-/// arguments (not allowed inside aggregations: `count(rand())`).
+/// arguments in one statement (not allowed inside aggregations: `count(rand())`).
 pub fn is_nondeterministic(name: &str) -> bool {
-    matches!(name.to_ascii_lowercase().as_str(), "rand" | "randomuuid" | "timestamp")
-}
-
-/// Functions that read the graph when given an entity (`labels(n)`,
-/// `type(r)`, ...): [`scalar::call`] answers `None` for entity arguments and
-/// the executor evaluates them against the store.
-pub fn is_graph_function(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode"
-    )
+    registry::lookup(name).is_some_and(|f| !f.deterministic)
 }
 
 /// Whether `name` names any built-in function (scalar, graph, temporal or aggregating).
 pub fn is_known(name: &str) -> bool {
-    arity(name).is_some()
+    registry::lookup(name).is_some()
 }
 
 /// The number of arguments a built-in function takes: `(min, max)`, where
 /// `max` is `None` for variadic functions (`coalesce`). `None` when `name`
 /// names no built-in function (`UnknownFunction`).
 pub fn arity(name: &str) -> Option<(usize, Option<usize>)> {
-    let exact = |n| Some((n, Some(n)));
-    let between = |a, b| Some((a, Some(b)));
-    match name.to_ascii_lowercase().as_str() {
-        // Aggregating.
-        "count" | "sum" | "avg" | "min" | "max" | "collect" | "stdev" | "stdevp" => exact(1),
-        "percentilecont" | "percentiledisc" => exact(2),
-
-        // Graph (evaluated by the executor; some cases here).
-        "id" | "elementid" | "labels" | "type" | "keys" | "properties" | "startnode" | "endnode" | "nodes"
-        | "relationships" | "length" | "exists" => exact(1),
-
-        // General and list.
-        "coalesce" => Some((1, None)),
-        "size" | "head" | "last" | "tail" | "reverse" | "isempty" => exact(1),
-        "range" => between(2, 3),
-        "nullif" => exact(2),
-
-        // Conversion.
-        "tostring" | "tointeger" | "tofloat" | "toboolean" | "tostringornull" | "tointegerornull" | "tofloatornull"
-        | "tobooleanornull" | "tostringlist" | "tointegerlist" | "tofloatlist" | "tobooleanlist" => exact(1),
-
-        // String.
-        "toupper" | "tolower" | "upper" | "lower" | "char_length" | "character_length" => exact(1),
-        "trim" | "ltrim" | "rtrim" | "btrim" => between(1, 2),
-        "replace" => exact(3),
-        "substring" => between(2, 3),
-        "split" | "left" | "right" => exact(2),
-
-        // Mathematical.
-        "abs" | "ceil" | "floor" | "sign" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan" | "cot"
-        | "asin" | "acos" | "atan" | "degrees" | "radians" | "haversin" | "isnan" => exact(1),
-        "round" => between(1, 3),
-        "atan2" => exact(2),
-        "rand" | "e" | "pi" | "timestamp" | "randomuuid" => exact(0),
-
-        // Temporal (implemented in `value::temporal`).
-        "date" | "localtime" | "time" | "localdatetime" | "datetime" => between(0, 1),
-        "date.transaction"
-        | "date.statement"
-        | "date.realtime"
-        | "localtime.transaction"
-        | "localtime.statement"
-        | "localtime.realtime"
-        | "time.transaction"
-        | "time.statement"
-        | "time.realtime"
-        | "localdatetime.transaction"
-        | "localdatetime.statement"
-        | "localdatetime.realtime"
-        | "datetime.transaction"
-        | "datetime.statement"
-        | "datetime.realtime" => between(0, 1),
-        "date.truncate" | "localtime.truncate" | "time.truncate" | "localdatetime.truncate" | "datetime.truncate" => {
-            between(2, 3)
-        }
-        "datetime.fromepoch" => exact(2),
-        "datetime.fromepochmillis" => exact(1),
-        "duration" => exact(1),
-        "duration.between" | "duration.inmonths" | "duration.indays" | "duration.inseconds" => exact(2),
-
-        _ => None,
-    }
+    registry::lookup(name).map(|f| (f.min_args, f.max_args))
 }
 
 #[cfg(test)]
@@ -243,8 +172,6 @@ mod table_tests {
         assert!(!is_aggregate("size"));
         assert!(is_nondeterministic("rand"));
         assert!(!is_nondeterministic("abs"));
-        assert!(is_graph_function("startNode"));
-        assert!(!is_graph_function("length"));
     }
 
     #[test]

@@ -345,7 +345,9 @@ fn tail(v: &Value) -> R {
     }
 }
 
-fn range(args: &[Value]) -> R {
+/// `range(start, end[, step])` as `(start, step, count)`; `None` when an
+/// argument is null. The errors are `range()`'s.
+pub fn range_bounds(args: &[Value]) -> Result<Option<(i128, i128, i128)>, FunctionError> {
     let mut ints = [0i64, 0, 1];
     let mut null = false;
     for (i, v) in args.iter().enumerate().take(3) {
@@ -356,7 +358,7 @@ fn range(args: &[Value]) -> R {
         }
     }
     if null {
-        return Ok(Value::Null);
+        return Ok(None);
     }
     let [start, end, step] = ints.map(i128::from);
     if step == 0 {
@@ -366,6 +368,13 @@ fn range(args: &[Value]) -> R {
         0
     } else {
         (end - start) / step + 1
+    };
+    Ok(Some((start, step, count)))
+}
+
+fn range(args: &[Value]) -> R {
+    let Some((start, step, count)) = range_bounds(args)? else {
+        return Ok(Value::Null);
     };
     if count > RANGE_LIMIT {
         return Err(FunctionError::number_out_of_range(

@@ -422,7 +422,11 @@ impl PropType {
                 "false" => Value::Bool(false),
                 _ => return Err(bad()),
             },
-            PropType::Temporal(f) => match crate::value::temporal::call_function(f, &[Value::from(text.trim())]) {
+            PropType::Temporal(f) => match crate::value::temporal::call_function(
+                f,
+                &[Value::from(text.trim())],
+                crate::value::temporal::realtime_nanos(),
+            ) {
                 Some(Ok(v)) => v,
                 Some(Err(e)) => return Err(format!("{}: {e}", bad())),
                 None => return Err(bad()),
@@ -572,7 +576,7 @@ impl Importer<'_> {
                 if kind != Kind::Nodes {
                     return Err(nodes_only(":ID"));
                 }
-                let key = (!name.is_empty()).then(|| self.graph.keys.intern(name));
+                let key = (!name.is_empty()).then(|| self.graph.names().keys.intern(name));
                 Column::Id {
                     key,
                     group: self.group_index(&g),
@@ -621,7 +625,7 @@ impl Importer<'_> {
                     return Err(format!("column '{text}' has a type but no property name"));
                 }
                 Column::Prop {
-                    key: self.graph.keys.intern(name),
+                    key: self.graph.names().keys.intern(name),
                     ty,
                     array,
                 }
@@ -695,11 +699,11 @@ impl Importer<'_> {
     }
 
     fn default_labels(&mut self, g: &InputGroup) -> Vec<LabelId> {
-        g.names.iter().map(|n| self.graph.labels.intern(n)).collect()
+        g.names.iter().map(|n| self.graph.names().labels.intern(n)).collect()
     }
 
     fn default_type(&mut self, g: &InputGroup) -> Option<TypeId> {
-        g.names.first().map(|n| self.graph.types.intern(n))
+        g.names.first().map(|n| self.graph.names().types.intern(n))
     }
 
     /// One CSV file of a group; `header` is the group's (read from its first file).
@@ -829,14 +833,14 @@ impl Importer<'_> {
                     for l in f.text.split(self.spec.array_delimiter as char) {
                         let l = l.trim();
                         if !l.is_empty() {
-                            node_labels.push(self.graph.labels.intern(l));
+                            node_labels.push(self.graph.names().labels.intern(l));
                         }
                     }
                 }
                 Column::Prop { key, ty, array } => {
                     let v = self
                         .field_value(f, *ty, *array)
-                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.keys.name(*key)))?;
+                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.names().keys.name(*key)))?;
                     if let Some(v) = v {
                         props.push((*key, v));
                     }
@@ -881,13 +885,13 @@ impl Importer<'_> {
                 }
                 Column::Type => {
                     if !f.text.is_empty() {
-                        rel_type = Some(self.graph.types.intern(&f.text));
+                        rel_type = Some(self.graph.names().types.intern(&f.text));
                     }
                 }
                 Column::Prop { key, ty, array } => {
                     let v = self
                         .field_value(f, *ty, *array)
-                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.keys.name(*key)))?;
+                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.names().keys.name(*key)))?;
                     if let Some(v) = v {
                         props.push((*key, v));
                     }
@@ -990,7 +994,7 @@ impl Importer<'_> {
         for (k, v) in map {
             let value = json_value(&v).map_err(|m| format!("property \"{k}\": {m}"))?;
             if !value.is_null() {
-                props.push((self.graph.keys.intern(&k), value));
+                props.push((self.graph.names().keys.intern(&k), value));
             }
         }
         Ok(())
@@ -1012,12 +1016,12 @@ impl Importer<'_> {
             Some(serde_json::Value::Array(items)) => {
                 for l in items {
                     match l {
-                        serde_json::Value::String(s) => node_labels.push(self.graph.labels.intern(&s)),
+                        serde_json::Value::String(s) => node_labels.push(self.graph.names().labels.intern(&s)),
                         other => return Err(format!("\"labels\" must hold strings, not {other}")),
                     }
                 }
             }
-            Some(serde_json::Value::String(s)) => node_labels.push(self.graph.labels.intern(&s)),
+            Some(serde_json::Value::String(s)) => node_labels.push(self.graph.names().labels.intern(&s)),
             Some(other) => return Err(format!("\"labels\" must be a list of strings, not {other}")),
         }
         let mut props = Props::new();
@@ -1055,7 +1059,7 @@ impl Importer<'_> {
         }
         let rel_type = match obj.remove("type") {
             None | Some(serde_json::Value::Null) => default_type,
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(self.graph.types.intern(&s)),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(self.graph.names().types.intern(&s)),
             Some(other) => return Err(format!("\"type\" must be a non-empty string, not {other}")),
         };
         let Some(rel_type) = rel_type else {

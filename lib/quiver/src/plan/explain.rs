@@ -2,15 +2,13 @@
 
 use std::fmt::{self, Write};
 
-use super::{direction_arrow, ExpandStep, MatchPlan, NodeStep, Op, Pipeline, QueryPlan, ShortestKind};
-use crate::store::Graph;
+use super::{direction_arrow, ExpandStep, MatchPlan, NodeStep, Op, OpProfile, Pipeline, QueryPlan, ShortestKind};
 
-/// Names ids back with the graph's interners.
+/// A plan as text (names come from the plan itself, not from the graph).
 pub struct Explain<'a> {
     pub plan: &'a QueryPlan,
-    pub graph: &'a Graph,
     /// For PROFILE: per branch, per operator, the rows it produced and its time.
-    pub profile: Option<&'a [Vec<(usize, std::time::Duration)>]>,
+    pub profile: Option<&'a [Vec<OpProfile>]>,
 }
 
 /// One operator's lines.
@@ -39,6 +37,11 @@ impl Explain<'_> {
     fn pipeline(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, branch: usize, depth: usize) -> fmt::Result {
         let pad = "  ".repeat(depth);
         for (i, op) in p.ops.iter().enumerate() {
+            // Where reading and writing meet, every row of the one side is
+            // made before the other starts (Cypher's clause-at-a-time semantics).
+            if i > 0 && op.writes() != p.ops[i - 1].writes() && !matches!(op, Op::Produce(_)) {
+                writeln!(f, "{pad}Eager")?;
+            }
             let text = OpView(self, op, &pad).to_string();
             let stats = self.profile.and_then(|p| p.get(branch)).and_then(|ops| ops.get(i));
             // A pattern prints as several lines but runs as one operator: its
@@ -46,7 +49,7 @@ impl Explain<'_> {
             let last = text.lines().count().saturating_sub(1);
             for (n, line) in text.lines().enumerate() {
                 match (n == last, stats) {
-                    (true, Some((rows, time))) => writeln!(
+                    (true, Some(OpProfile { rows, time })) => writeln!(
                         f,
                         "{line}  [{rows} row{}, {:.3} ms]",
                         if *rows == 1 { "" } else { "s" },
@@ -77,11 +80,7 @@ impl Explain<'_> {
                     )?
                 }
                 Op::ScanAggregate(p) => {
-                    let labels: String = p
-                        .labels
-                        .iter()
-                        .map(|l| format!(":{}", self.graph.labels.name(*l)))
-                        .collect();
+                    let labels: String = p.labels.iter().map(|l| format!(":{}", l.name)).collect();
                     let names: Vec<&str> = p.aggregates.iter().map(|a| &*a.name).collect();
                     writeln!(
                         f,
@@ -92,8 +91,19 @@ impl Explain<'_> {
                         names.join(", ")
                     )?
                 }
+                Op::ScanTop(p) => {
+                    let labels: String = p.labels.iter().map(|l| format!(":{}", l.name)).collect();
+                    writeln!(
+                        f,
+                        "{pad}NodeScanTop ({}{labels}{}, {} keys)",
+                        p.name,
+                        if !p.filters.is_empty() { " WHERE ..." } else { "" },
+                        p.keys.len()
+                    )?
+                }
                 Op::Distinct { .. } => writeln!(f, "{pad}Distinct")?,
                 Op::Sort(keys) => writeln!(f, "{pad}Sort ({} keys)", keys.len())?,
+                Op::Top { keys, .. } => writeln!(f, "{pad}Top ({} keys)", keys.len())?,
                 Op::Skip(_) => writeln!(f, "{pad}Skip")?,
                 Op::Limit(_) => writeln!(f, "{pad}Limit")?,
                 Op::Truncate(_) => {}
@@ -139,7 +149,7 @@ impl Explain<'_> {
         for part in &m.parts {
             let start = &part.start;
             let scan = if start.bound {
-                format!("Argument {}", self.node(start, None))
+                format!("Argument {}", self.node(start))
             } else if let Some(seek) = &start.seek {
                 let what = match &seek.kind {
                     super::SeekKind::Equal(_) => "=",
@@ -148,14 +158,14 @@ impl Explain<'_> {
                 };
                 format!(
                     "NodeIndexSeek {} ON :{}({}) {what}",
-                    self.node(start, None),
-                    self.graph.labels.name(seek.label),
-                    self.graph.keys.name(seek.key)
+                    self.node(start),
+                    seek.label.name,
+                    seek.key.name
                 )
-            } else if let Some(l) = start.labels.first() {
-                format!("NodeByLabelScan {}", self.node(start, Some(*l)))
+            } else if !start.labels.is_empty() {
+                format!("NodeByLabelScan {}", self.node(start))
             } else {
-                format!("AllNodesScan {}", self.node(start, None))
+                format!("AllNodesScan {}", self.node(start))
             };
             writeln!(f, "{pad}{prefix}{scan}")?;
             for step in &part.steps {
@@ -175,15 +185,14 @@ impl Explain<'_> {
         Ok(())
     }
 
-    fn node(&self, n: &NodeStep, scan_label: Option<u32>) -> String {
+    fn node(&self, n: &NodeStep) -> String {
         let mut s = format!("({}", n.name);
         for l in &n.labels {
-            let _ = write!(s, ":{}", self.graph.labels.name(*l));
+            let _ = write!(s, ":{}", l.name);
         }
         if !n.props.is_empty() || n.props_param.is_some() {
             s.push_str(" {..}");
         }
-        let _ = scan_label;
         s.push(')');
         s
     }
@@ -193,11 +202,11 @@ impl Explain<'_> {
         let mut rel = e.rel_name.to_string();
         for (i, t) in e.types.iter().enumerate() {
             rel.push(if i == 0 { ':' } else { '|' });
-            rel.push_str(self.graph.types.name(*t));
+            rel.push_str(&t.name);
         }
         if let Some((min, max)) = e.var_length {
             let _ = write!(rel, "*{min}..{}", max.map_or(String::new(), |m| m.to_string()));
         }
-        format!("({}){l}[{rel}]{r}{}", e.from_name, self.node(&e.to, None))
+        format!("({}){l}[{rel}]{r}{}", e.from_name, self.node(&e.to))
     }
 }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use crate::ast::{BinaryOp, Quantifier, UnaryOp};
-use crate::store::{KeyId, LabelId};
+use crate::functions::FunctionDef;
+use crate::store::NameRef;
 use crate::value::Value;
 
 use super::MatchPlan;
@@ -16,15 +17,15 @@ pub enum Expr {
     Slot(usize),
     List(Vec<Expr>),
     Map(Vec<(Arc<str>, Expr)>),
-    Property(Box<Expr>, KeyId, Arc<str>),
+    Property(Box<Expr>, NameRef),
     Index(Box<Expr>, Box<Expr>),
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `a < b < c`-style chains are already split; `And`/`Or` short-circuit.
     IsNull(Box<Expr>, bool),
-    HasLabels(Box<Expr>, Vec<LabelId>),
-    Function(Arc<str>, Vec<Expr>),
+    HasLabels(Box<Expr>, Vec<NameRef>),
+    Function(&'static FunctionDef, Vec<Expr>),
     Case {
         operand: Option<Box<Expr>>,
         whens: Vec<(Expr, Expr)>,
@@ -68,7 +69,7 @@ pub enum Expr {
 
 #[derive(Clone, Debug)]
 pub enum MapProjectionItem {
-    Property(Arc<str>, KeyId),
+    Property(NameRef),
     AllProperties,
     Entry(Arc<str>, Expr),
 }

@@ -12,6 +12,7 @@ mod pattern;
 mod planner;
 mod projection;
 mod scan_aggregate;
+mod scan_top;
 mod scope;
 mod seek;
 pub mod types;
@@ -19,11 +20,12 @@ pub mod types;
 use std::sync::Arc;
 
 use crate::ast::Direction;
-use crate::store::{KeyId, LabelId, TypeId};
+use crate::store::NameRef;
 
 pub use expr::Expr;
 pub use planner::{plan_query, PlanError, PlanOptions};
 pub use scan_aggregate::{NodeExpr, ScanAggregatePlan};
+pub use scan_top::ScanTopPlan;
 pub use scope::Scope;
 
 #[derive(Clone, Debug)]
@@ -68,6 +70,15 @@ pub enum Op {
     },
     /// A label scan and the aggregation after it, in one (see `scan_aggregate.rs`).
     ScanAggregate(Box<ScanAggregatePlan>),
+    /// A label scan and the `Top` after it, in one (see `scan_top.rs`).
+    ScanTop(Box<ScanTopPlan>),
+    /// ORDER BY with a LIMIT: keeps the first `limit` (+ `skip`) rows in
+    /// order (a bounded heap), not a sort of every row.
+    Top {
+        keys: Vec<(Expr, bool)>,
+        limit: Expr,
+        skip: Option<Expr>,
+    },
     Distinct {
         /// Only the first `width` slots decide distinctness.
         width: usize,
@@ -91,6 +102,18 @@ pub enum Op {
     Schema(SchemaOp),
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
+}
+
+impl Op {
+    /// Whether the operator changes the graph (it then runs over every row
+    /// the operators before it make, before the ones after it start).
+    pub fn writes(&self) -> bool {
+        match self {
+            Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => true,
+            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -137,8 +160,8 @@ pub struct NodeStep {
     pub name: Arc<str>,
     /// Already bound when the step runs: check it rather than scan.
     pub bound: bool,
-    pub labels: Vec<LabelId>,
-    pub props: Vec<(KeyId, Arc<str>, Expr)>,
+    pub labels: Vec<NameRef>,
+    pub props: Vec<(NameRef, Expr)>,
     /// A `$param` map of properties to match.
     pub props_param: Option<Expr>,
 }
@@ -146,8 +169,8 @@ pub struct NodeStep {
 /// Nodes found through the index of `key` on `label`.
 #[derive(Clone, Debug)]
 pub struct IndexSeek {
-    pub label: LabelId,
-    pub key: KeyId,
+    pub label: NameRef,
+    pub key: NameRef,
     pub kind: SeekKind,
 }
 
@@ -171,8 +194,8 @@ pub struct ExpandStep {
     pub rel_name: Arc<str>,
     pub rel_bound: bool,
     pub direction: Direction,
-    pub types: Vec<TypeId>,
-    pub rel_props: Vec<(KeyId, Arc<str>, Expr)>,
+    pub types: Vec<NameRef>,
+    pub rel_props: Vec<(NameRef, Expr)>,
     pub rel_props_param: Option<Expr>,
     /// `Some` for variable length: `(min, max)` hops.
     pub var_length: Option<(u64, Option<u64>)>,
@@ -203,7 +226,7 @@ pub struct CreateNode {
     pub slot: usize,
     /// Bound earlier: reuse, don't create.
     pub bound: bool,
-    pub labels: Vec<LabelId>,
+    pub labels: Vec<NameRef>,
     pub props: Option<Expr>,
 }
 
@@ -212,7 +235,7 @@ pub struct CreateRel {
     pub slot: usize,
     pub from: usize,
     pub to: usize,
-    pub rel_type: TypeId,
+    pub rel_type: NameRef,
     pub props: Option<Expr>,
 }
 
@@ -226,24 +249,24 @@ pub struct MergePlan {
 
 #[derive(Clone, Debug)]
 pub enum SetOp {
-    Property { target: Expr, key: KeyId, value: Expr },
+    Property { target: Expr, key: NameRef, value: Expr },
     Replace { target: Expr, value: Expr },
     Merge { target: Expr, value: Expr },
-    Labels { target: Expr, labels: Vec<LabelId> },
+    Labels { target: Expr, labels: Vec<NameRef> },
 }
 
 #[derive(Clone, Debug)]
 pub enum RemoveOp {
-    Property { target: Expr, key: KeyId },
-    Labels { target: Expr, labels: Vec<LabelId> },
+    Property { target: Expr, key: NameRef },
+    Labels { target: Expr, labels: Vec<NameRef> },
 }
 
 #[derive(Clone, Debug)]
 pub enum SchemaOp {
     CreateIndex {
         name: String,
-        label: LabelId,
-        key: KeyId,
+        label: NameRef,
+        key: NameRef,
         if_not_exists: bool,
     },
     DropIndex {
@@ -284,20 +307,22 @@ pub const LINENUMBER_VAR: &str = " linenumber";
 pub const FILE_VAR: &str = " file";
 
 /// The plan as text, one operator a line (EXPLAIN).
-pub fn explain(plan: &QueryPlan, graph: &crate::store::Graph) -> String {
-    explain::Explain {
-        plan,
-        graph,
-        profile: None,
-    }
-    .to_string()
+pub fn explain(plan: &QueryPlan) -> String {
+    explain::Explain { plan, profile: None }.to_string()
 }
 
-/// The plan with what each operator did: rows produced and time (PROFILE).
-pub fn profile(plan: &QueryPlan, graph: &crate::store::Graph, stats: &[Vec<(usize, std::time::Duration)>]) -> String {
+/// What one operator did when the statement ran (PROFILE).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpProfile {
+    pub rows: usize,
+    /// Time spent in the operator itself, without the operators feeding it.
+    pub time: std::time::Duration,
+}
+
+/// The plan with what each operator did: per branch, per operator (PROFILE).
+pub fn profile(plan: &QueryPlan, stats: &[Vec<OpProfile>]) -> String {
     explain::Explain {
         plan,
-        graph,
         profile: Some(stats),
     }
     .to_string()

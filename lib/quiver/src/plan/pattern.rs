@@ -14,6 +14,7 @@ use super::{
     CreateNode, CreatePart, CreateRel, ExpandStep, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
     SeekKind, ShortestKind,
 };
+use crate::store::NameRef;
 
 /// The slots of one pattern part, in pattern order.
 struct PartSlots {
@@ -208,7 +209,7 @@ impl<'a> Planner<'a> {
         };
         let mut start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
         if let Some((label, key, ast_seek)) = chosen {
-            start_step.seek = Some(self.compile_seek(label, key, &ast_seek, scope)?);
+            start_step.seek = Some(self.compile_seek(&label, &key, &ast_seek, scope)?);
         }
         let mut steps = Vec::new();
         for i in start..rels.len() {
@@ -266,20 +267,22 @@ impl<'a> Planner<'a> {
         bound: &[usize],
         seeks: &seek::Candidates<'e>,
         outer: &Scope,
-    ) -> (usize, Option<(u32, u32, seek::SeekAst<'e>)>) {
+    ) -> (usize, Option<(String, String, seek::SeekAst<'e>)>) {
         if self.options.naive {
             return (0, None);
         }
         if let Some(i) = slots.nodes.iter().position(|(s, _)| bound.contains(s)) {
             return (i, None);
         }
+        let catalog = self.graph.catalog();
+        let indexes = self.graph.indexes();
         let mut best = (0, None);
         let mut best_cost = usize::MAX;
         for (i, n) in nodes.iter().enumerate() {
             let mut cost = self.graph.node_count();
             let mut choice = None;
             for l in &n.labels {
-                let Some(label) = self.graph.labels.get(&l.name) else {
+                let Some(label) = catalog.labels.get(&l.name) else {
                     // A label nothing carries: nothing can match, start here.
                     return (i, None);
                 };
@@ -293,14 +296,14 @@ impl<'a> Planner<'a> {
                     candidates.extend(seeks.get(&v.name).into_iter().flatten().cloned());
                 }
                 for (key, pred) in candidates {
-                    let Some(key_id) = self.graph.keys.get(&key) else {
+                    let Some(key_id) = catalog.keys.get(&key) else {
                         continue;
                     };
-                    if let Some(index) = self.graph.index_for(label, key_id) {
-                        let c = pred.estimate(index.len(), index.distinct_values());
+                    if let Some(index) = indexes.iter().find(|x| x.label == label && x.key == key_id) {
+                        let c = pred.estimate(index.entries, index.distinct);
                         if c < cost {
                             cost = c;
-                            choice = Some((label, key_id, pred));
+                            choice = Some((l.name.clone(), key, pred));
                         }
                     }
                 }
@@ -316,7 +319,7 @@ impl<'a> Planner<'a> {
         best
     }
 
-    fn compile_seek(&mut self, label: u32, key: u32, s: &seek::SeekAst, scope: &Scope) -> PResult<IndexSeek> {
+    fn compile_seek(&mut self, label: &str, key: &str, s: &seek::SeekAst, scope: &Scope) -> PResult<IndexSeek> {
         let ctx = &mut ExprCtx {
             place: "a pattern",
             ..Default::default()
@@ -335,7 +338,11 @@ impl<'a> Planner<'a> {
                 },
             },
         };
-        Ok(IndexSeek { label, key, kind })
+        Ok(IndexSeek {
+            label: self.label(label),
+            key: self.key(key),
+            kind,
+        })
     }
 
     fn node_step(
@@ -355,7 +362,7 @@ impl<'a> Planner<'a> {
             slot,
             name: var_name(&n.variable),
             bound: is_bound,
-            labels: n.labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+            labels: n.labels.iter().map(|l| self.label(&l.name)).collect(),
             props,
             props_param,
         })
@@ -396,7 +403,7 @@ impl<'a> Planner<'a> {
             rel_name: var_name(&r.variable),
             rel_bound,
             direction,
-            types: r.types.iter().map(|t| self.graph.types.intern(&t.name)).collect(),
+            types: r.types.iter().map(|t| self.rel_type(&t.name)).collect(),
             rel_props,
             rel_props_param,
             var_length,
@@ -410,7 +417,7 @@ impl<'a> Planner<'a> {
         &mut self,
         props: Option<&ast::Expr>,
         scope: &Scope,
-    ) -> PResult<(Vec<(u32, Arc<str>, Expr)>, Option<Expr>)> {
+    ) -> PResult<(Vec<(NameRef, Expr)>, Option<Expr>)> {
         let ctx = &mut ExprCtx {
             place: "a pattern",
             ..Default::default()
@@ -421,11 +428,8 @@ impl<'a> Planner<'a> {
                 ast::ExprKind::Map(items) => {
                     let mut out = Vec::new();
                     for (k, v) in items {
-                        out.push((
-                            self.graph.keys.intern(&k.name),
-                            Arc::from(k.name.as_str()),
-                            self.compile(v, scope, ctx)?,
-                        ));
+                        let key = self.key(&k.name);
+                        out.push((key, self.compile(v, scope, ctx)?));
                     }
                     Ok((out, None))
                 }
@@ -548,7 +552,7 @@ impl<'a> Planner<'a> {
             cnodes.push(CreateNode {
                 slot: *slot,
                 bound,
-                labels: n.labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                labels: n.labels.iter().map(|l| self.label(&l.name)).collect(),
                 props,
             });
             created.push(*slot);
@@ -569,7 +573,7 @@ impl<'a> Planner<'a> {
                 slot: slots.rels[i].0,
                 from,
                 to,
-                rel_type: self.graph.types.intern(&r.types[0].name),
+                rel_type: self.rel_type(&r.types[0].name),
                 props,
             });
         }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use crate::ast::{self, Clause, ExprKind, Span};
 use crate::error::{Error, ErrorKind, Phase};
-use crate::procedure::Procedure;
-use crate::store::Graph;
+use crate::functions::FunctionDef;
+use crate::procedure::Procedures;
+use crate::store::{GraphRead, NameRef, Namespace};
 use crate::value::Value;
 
 use super::expr::{Expr, MapProjectionItem};
@@ -53,8 +54,8 @@ pub type PResult<T> = Result<T, PlanError>;
 /// Plans a whole query (all UNION branches).
 pub fn plan_query(
     query: &ast::Query,
-    graph: &mut Graph,
-    procedures: &dyn Fn(&str) -> Option<Procedure>,
+    graph: &dyn GraphRead,
+    procedures: &Procedures,
     options: PlanOptions,
 ) -> PResult<QueryPlan> {
     let mut planner = Planner {
@@ -97,11 +98,28 @@ pub fn plan_query(
     })
 }
 
+/// Plans one statement. It reads the graph only for names and statistics,
+/// and changes nothing: a name the catalog does not have yet plans to an
+/// operator that finds nothing (or, in a write, is added when it runs).
 pub(super) struct Planner<'a> {
-    pub graph: &'a mut Graph,
-    pub procedures: &'a dyn Fn(&str) -> Option<Procedure>,
+    pub graph: &'a dyn GraphRead,
+    pub procedures: &'a Procedures,
     pub options: PlanOptions,
     pub writes: bool,
+}
+
+impl Planner<'_> {
+    pub(super) fn label(&self, name: &str) -> NameRef {
+        NameRef::new(self.graph.catalog(), Namespace::Label, name)
+    }
+
+    pub(super) fn rel_type(&self, name: &str) -> NameRef {
+        NameRef::new(self.graph.catalog(), Namespace::Type, name)
+    }
+
+    pub(super) fn key(&self, name: &str) -> NameRef {
+        NameRef::new(self.graph.catalog(), Namespace::Key, name)
+    }
 }
 
 /// Choices that change how a query runs but never what it returns.
@@ -291,8 +309,8 @@ impl<'a> Planner<'a> {
                             schema.span,
                         ));
                     }
-                    self.writes = true;
                     let (op, cols) = self.plan_schema(schema);
+                    self.writes |= op.writes();
                     ops.push(op);
                     columns = cols;
                 }
@@ -351,11 +369,11 @@ impl<'a> Planner<'a> {
                         items.push(match item {
                             ast::RemoveItem::Property { target, key } => RemoveOp::Property {
                                 target: self.compile(target, &scope, &mut ExprCtx::default())?,
-                                key: self.graph.keys.intern(&key.name),
+                                key: self.key(&key.name),
                             },
                             ast::RemoveItem::Labels { variable, labels } => RemoveOp::Labels {
                                 target: self.variable(variable, &scope)?,
-                                labels: labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                                labels: labels.iter().map(|l| self.label(&l.name)).collect(),
                             },
                         });
                     }
@@ -434,6 +452,8 @@ impl<'a> Planner<'a> {
         }
         if !self.options.naive {
             super::scan_aggregate::rewrite(&mut ops);
+            top_of_sort(&mut ops);
+            super::scan_top::rewrite(&mut ops);
         }
         let width = scope.width;
         Ok((Pipeline { ops, width }, columns))
@@ -494,8 +514,8 @@ impl<'a> Planner<'a> {
                     .map_or_else(|| format!("{}_{}", label.name, key.name), |n| n.name.clone());
                 let op = super::SchemaOp::CreateIndex {
                     name,
-                    label: self.graph.labels.intern(&label.name),
-                    key: self.graph.keys.intern(&key.name),
+                    label: self.label(&label.name),
+                    key: self.key(&key.name),
                     if_not_exists: *if_not_exists,
                 };
                 (Op::Schema(op), Vec::new())
@@ -544,7 +564,7 @@ impl<'a> Planner<'a> {
             out.push(match item {
                 ast::SetItem::Property { target, key, value } => SetOp::Property {
                     target: self.compile(target, scope, ctx)?,
-                    key: self.graph.keys.intern(&key.name),
+                    key: self.key(&key.name),
                     value: self.compile(value, scope, ctx)?,
                 },
                 ast::SetItem::Replace { variable, value } => SetOp::Replace {
@@ -557,7 +577,7 @@ impl<'a> Planner<'a> {
                 },
                 ast::SetItem::Labels { variable, labels } => SetOp::Labels {
                     target: self.variable(variable, scope)?,
-                    labels: labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                    labels: labels.iter().map(|l| self.label(&l.name)).collect(),
                 },
             });
         }
@@ -566,7 +586,7 @@ impl<'a> Planner<'a> {
 
     fn plan_call(&mut self, c: &ast::Call, scope: &mut Scope, standalone: bool) -> PResult<(Vec<Op>, Vec<String>)> {
         let name = c.qualified_name();
-        let Some(proc) = (self.procedures)(&name) else {
+        let Some(proc) = self.procedures.get(&name) else {
             return Err(PlanError {
                 kind: ErrorKind::ProcedureError,
                 code: "ProcedureNotFound",
@@ -783,7 +803,7 @@ impl<'a> Planner<'a> {
                     _ => {}
                 }
                 let b = self.compile(base, scope, ctx)?;
-                Expr::Property(Box::new(b), self.graph.keys.intern(&key.name), key.name.as_str().into())
+                Expr::Property(Box::new(b), self.key(&key.name))
             }
             ExprKind::Index(a, b) => Expr::Index(
                 Box::new(self.compile(a, scope, ctx)?),
@@ -851,7 +871,7 @@ impl<'a> Planner<'a> {
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
             ExprKind::HasLabels(a, labels) => Expr::HasLabels(
                 Box::new(self.compile(a, scope, ctx)?),
-                labels.iter().map(|l| self.graph.labels.intern(&l.name)).collect(),
+                labels.iter().map(|l| self.label(&l.name)).collect(),
             ),
             ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_aggregate_expr(e) => {
                 return self.compile_aggregate(e, scope, ctx);
@@ -885,7 +905,7 @@ impl<'a> Planner<'a> {
                         e.span,
                     ));
                 }
-                self.check_function(&fname, args.len(), e.span)?;
+                let def = self.check_function(&fname, args.len(), e.span)?;
                 if let Some(a) = args.first() {
                     let t = types::infer(a, scope);
                     if types::function_rejects(&fname, t) {
@@ -903,7 +923,7 @@ impl<'a> Planner<'a> {
                 for a in args {
                     out.push(self.compile(a, scope, ctx)?);
                 }
-                Expr::Function(fname.into(), out)
+                Expr::Function(def, out)
             }
             ExprKind::Case { operand, whens, else_ } => {
                 let operand = match operand {
@@ -1050,9 +1070,7 @@ impl<'a> Planner<'a> {
                 let mut out = Vec::new();
                 for i in items {
                     out.push(match i {
-                        ast::MapProjectionItem::Property(k) => {
-                            MapProjectionItem::Property(k.name.as_str().into(), self.graph.keys.intern(&k.name))
-                        }
+                        ast::MapProjectionItem::Property(k) => MapProjectionItem::Property(self.key(&k.name)),
                         ast::MapProjectionItem::AllProperties => MapProjectionItem::AllProperties,
                         ast::MapProjectionItem::Literal(k, v) => {
                             MapProjectionItem::Entry(k.name.as_str().into(), self.compile(v, scope, ctx)?)
@@ -1172,31 +1190,30 @@ impl<'a> Planner<'a> {
         Ok(Expr::Slot(base + calls.len() - 1))
     }
 
-    fn check_function(&self, name: &str, nargs: usize, span: Span) -> PResult<()> {
-        let arity = crate::exec::function_arity(name);
-        match arity {
-            None => Err(PlanError::syntax(
-                "UnknownFunction",
-                format!("unknown function `{name}`"),
-                span,
-            )),
-            Some((min, max)) => {
-                if nargs < min || max.is_some_and(|m| nargs > m) {
-                    let expected = match max {
-                        Some(m) if m == min => format!("{min}"),
-                        Some(m) => format!("{min} to {m}"),
-                        None => format!("at least {min}"),
-                    };
-                    Err(PlanError::syntax(
-                        "InvalidNumberOfArguments",
-                        format!("function `{name}` takes {expected} argument(s), {nargs} given"),
-                        span,
-                    ))
-                } else {
-                    Ok(())
-                }
+    /// The built-in function `name`, checked to take `nargs` arguments.
+    fn check_function(&self, name: &str, nargs: usize, span: Span) -> PResult<&'static FunctionDef> {
+        let Some(def) = crate::functions::lookup(name) else {
+            let mut e = PlanError::syntax("UnknownFunction", format!("unknown function `{name}`"), span);
+            let best = crate::functions::FUNCTIONS
+                .iter()
+                .min_by_key(|f| crate::error::edit_distance(&f.key(), name));
+            if let Some(f) = best.filter(|f| crate::error::edit_distance(&f.key(), name) <= 2) {
+                e.hint = Some(format!("did you mean `{}`?", f.name));
             }
+            return Err(e);
+        };
+        if !def.accepts(nargs) {
+            return Err(PlanError::syntax(
+                "InvalidNumberOfArguments",
+                format!(
+                    "function `{}` takes {} argument(s), {nargs} given",
+                    def.name,
+                    def.arity_text()
+                ),
+                span,
+            ));
         }
+        Ok(def)
     }
 
     /// `exists(n.prop)` or `exists((a)-->(b))`.
@@ -1291,6 +1308,30 @@ impl<'a> Planner<'a> {
             },
             Vec::new(),
         ))
+    }
+}
+
+/// A sort whose rows are cut by a later LIMIT (with only projections
+/// between, which keep every row) keeps just the rows the cut leaves: it
+/// becomes a `Top` (`WITH n ORDER BY n.x RETURN n.x LIMIT 3`).
+fn top_of_sort(ops: &mut [Op]) {
+    for i in 0..ops.len() {
+        if !matches!(ops[i], Op::Sort(_)) {
+            continue;
+        }
+        let mut j = i + 1;
+        while matches!(ops.get(j), Some(Op::Project { .. } | Op::Truncate(_) | Op::Produce(_))) {
+            j += 1;
+        }
+        let (skip, limit) = match (ops.get(j), ops.get(j + 1)) {
+            (Some(Op::Skip(s)), Some(Op::Limit(l))) => (Some(s.clone()), l.clone()),
+            (Some(Op::Limit(l)), _) => (None, l.clone()),
+            _ => continue,
+        };
+        let Op::Sort(keys) = std::mem::replace(&mut ops[i], Op::Truncate(0)) else {
+            unreachable!("checked above")
+        };
+        ops[i] = Op::Top { keys, limit, skip };
     }
 }
 

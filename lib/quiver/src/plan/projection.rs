@@ -179,6 +179,7 @@ impl<'a> Planner<'a> {
         if proj.distinct {
             ops.push(Op::Distinct { width: k });
         }
+        let mut sort = None;
         if !proj.order_by.is_empty() {
             let mut keys = Vec::new();
             for s in &proj.order_by {
@@ -192,13 +193,31 @@ impl<'a> Planner<'a> {
                 )?;
                 keys.push((e, s.descending));
             }
-            ops.push(Op::Sort(keys));
+            sort = Some(keys);
         }
-        if let Some(s) = &proj.skip {
-            ops.push(Op::Skip(self.constant_count(s, "SKIP")?));
+        let skip = match &proj.skip {
+            Some(s) => Some(self.constant_count(s, "SKIP")?),
+            None => None,
+        };
+        let limit = match &proj.limit {
+            Some(l) => Some(self.constant_count(l, "LIMIT")?),
+            None => None,
+        };
+        match (sort, &limit) {
+            // Only the first SKIP + LIMIT rows in order are ever needed.
+            (Some(keys), Some(limit)) => ops.push(Op::Top {
+                keys,
+                limit: limit.clone(),
+                skip: skip.clone(),
+            }),
+            (Some(keys), None) => ops.push(Op::Sort(keys)),
+            (None, _) => {}
         }
-        if let Some(l) = &proj.limit {
-            ops.push(Op::Limit(self.constant_count(l, "LIMIT")?));
+        if let Some(s) = skip {
+            ops.push(Op::Skip(s));
+        }
+        if let Some(l) = limit {
+            ops.push(Op::Limit(l));
         }
         if let (false, Some(w)) = (early_where, where_) {
             let scope_for_where = if aggregating { &named } else { &sort_scope };

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::ast::{BinaryOp, UnaryOp};
-use crate::store::{KeyId, LabelId};
+use crate::store::NameRef;
 use crate::value::Value;
 
 use super::{AggregateCall, Expr, MatchPlan, Op};
@@ -18,7 +18,7 @@ pub struct ScanAggregatePlan {
     /// The variable as written, for EXPLAIN.
     pub name: Arc<str>,
     /// The first is scanned, the rest checked.
-    pub labels: Vec<LabelId>,
+    pub labels: Vec<NameRef>,
     /// The pattern's `{key: value}` checks, then the WHERE clause: a node
     /// passes when each is true, and the first that is not stops the rest.
     pub filters: Vec<NodeExpr>,
@@ -35,7 +35,7 @@ pub enum NodeExpr {
     Param(Arc<str>),
     /// The node itself.
     Node,
-    Property(KeyId),
+    Property(NameRef),
     /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
     Compare(BinaryOp, Box<NodeExpr>, Box<NodeExpr>),
     /// `AND`, `OR`, `XOR`.
@@ -44,13 +44,13 @@ pub enum NodeExpr {
     IsNull(Box<NodeExpr>, bool),
 }
 
-fn node_expr(e: &Expr, slot: usize) -> Option<NodeExpr> {
+pub(super) fn node_expr(e: &Expr, slot: usize) -> Option<NodeExpr> {
     let sub = |e: &Expr| node_expr(e, slot).map(Box::new);
     Some(match e {
         Expr::Const(v) => NodeExpr::Const(v.clone()),
         Expr::Param(p) => NodeExpr::Param(p.clone()),
         Expr::Slot(s) if *s == slot => NodeExpr::Node,
-        Expr::Property(base, key, _) if matches!(**base, Expr::Slot(s) if s == slot) => NodeExpr::Property(*key),
+        Expr::Property(base, key) if matches!(**base, Expr::Slot(s) if s == slot) => NodeExpr::Property(key.clone()),
         Expr::Binary(
             op @ (BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge),
             a,
@@ -65,8 +65,9 @@ fn node_expr(e: &Expr, slot: usize) -> Option<NodeExpr> {
     })
 }
 
-/// The plan for `match_plan` followed by an aggregation, when it has that shape.
-fn plan(m: &MatchPlan, keys: &[Expr], aggregates: &[AggregateCall]) -> Option<ScanAggregatePlan> {
+/// A match that is a scan of one label's nodes, filtered by their own
+/// properties: `(slot, variable name, labels, filters)`.
+pub(super) fn label_scan(m: &MatchPlan) -> Option<(usize, Arc<str>, Vec<NameRef>, Vec<NodeExpr>)> {
     let [part] = &m.parts[..] else { return None };
     let start = &part.start;
     if !part.steps.is_empty()
@@ -82,17 +83,23 @@ fn plan(m: &MatchPlan, keys: &[Expr], aggregates: &[AggregateCall]) -> Option<Sc
     let slot = start.slot;
     // `{key: value}` in the pattern matches as `n.key = value` does.
     let mut filters = Vec::new();
-    for (key, _, value) in &start.props {
+    for (key, value) in &start.props {
         let value = node_expr(value, slot)?;
         filters.push(NodeExpr::Compare(
             BinaryOp::Eq,
-            Box::new(NodeExpr::Property(*key)),
+            Box::new(NodeExpr::Property(key.clone())),
             Box::new(value),
         ));
     }
     if let Some(p) = &m.predicate {
         filters.push(node_expr(p, slot)?);
     }
+    Some((slot, start.name.clone(), start.labels.clone(), filters))
+}
+
+/// The plan for `match_plan` followed by an aggregation, when it has that shape.
+fn plan(m: &MatchPlan, keys: &[Expr], aggregates: &[AggregateCall]) -> Option<ScanAggregatePlan> {
+    let (slot, name, labels, filters) = label_scan(m)?;
     let keys = keys.iter().map(|k| node_expr(k, slot)).collect::<Option<Vec<_>>>()?;
     let args = aggregates
         .iter()
@@ -100,8 +107,8 @@ fn plan(m: &MatchPlan, keys: &[Expr], aggregates: &[AggregateCall]) -> Option<Sc
         .collect::<Option<Vec<_>>>()?;
     Some(ScanAggregatePlan {
         slot,
-        name: start.name.clone(),
-        labels: start.labels.clone(),
+        name,
+        labels,
         filters,
         keys,
         aggregates: aggregates.to_vec(),

@@ -176,15 +176,19 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
     report.rels = graph.relationship_count();
     (report.next_node, report.next_rel) = graph.counters();
     let mut labels: Vec<(String, usize)> = graph
+        .names()
         .labels
-        .iter()
+        .all()
+        .into_iter()
         .map(|(id, n)| (n.to_string(), graph.label_count(id)))
         .filter(|(_, c)| *c > 0)
         .collect();
     labels.sort();
     let mut types: Vec<(String, usize)> = graph
+        .names()
         .types
-        .iter()
+        .all()
+        .into_iter()
         .map(|(id, n)| (n.to_string(), graph.type_count(id)))
         .filter(|(_, c)| *c > 0)
         .collect();

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use crate::store::Graph;
+use crate::store::{GraphRead, PropRef};
 use crate::value::{format_float, quote_string, NodeId, Value};
 
 pub const DUMP_LABEL: &str = "__QuiverDump";
@@ -58,15 +58,13 @@ pub fn literal(v: &Value) -> String {
     }
 }
 
-fn props_text<'a>(
-    graph: &'a Graph,
-    props: impl Iterator<Item = (crate::store::KeyId, &'a Value)>,
-    first: Option<String>,
-) -> String {
-    let mut named: Vec<(&str, &Value)> = props.map(|(k, v)| (graph.keys.name(k), v)).collect();
-    named.sort_by(|a, b| a.0.cmp(b.0));
+fn props_text(graph: &dyn GraphRead, props: Vec<(crate::store::KeyId, PropRef<'_>)>, first: Option<String>) -> String {
+    let keys = &graph.catalog().keys;
+    let mut named: Vec<(std::sync::Arc<str>, PropRef<'_>)> =
+        props.into_iter().map(|(k, v)| (keys.name(k), v)).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
     let mut parts: Vec<String> = first.into_iter().collect();
-    parts.extend(named.into_iter().map(|(k, v)| format!("{}: {}", name(k), literal(v))));
+    parts.extend(named.into_iter().map(|(k, v)| format!("{}: {}", name(&k), literal(&v))));
     if parts.is_empty() {
         String::new()
     } else {
@@ -75,23 +73,24 @@ fn props_text<'a>(
 }
 
 /// Writes the script.
-pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(graph: &dyn GraphRead, out: &mut dyn Write) -> io::Result<()> {
     let mut out = io::BufWriter::new(out);
-    let nodes = graph.node_ids();
-    let rels = graph.relationship_ids();
+    let catalog = graph.catalog();
+    let nodes: Vec<NodeId> = graph.nodes().collect();
+    let rels: Vec<crate::value::RelId> = graph.relationships().collect();
     writeln!(
         out,
         "// quiver dump: {} nodes, {} relationships. Nodes carry a temporary label `{DUMP_LABEL}` and key `{DUMP_KEY}`, removed at the end.",
         nodes.len(),
         rels.len()
     )?;
-    for def in graph.index_defs() {
+    for index in graph.indexes() {
         writeln!(
             out,
             "CREATE INDEX {} FOR (n:{}) ON (n.{});",
-            name(&def.name),
-            name(&def.label),
-            name(&def.key)
+            name(&index.name),
+            name(&catalog.labels.name(index.label)),
+            name(&catalog.keys.name(index.key))
         )?;
     }
     // Finds the nodes a relationship joins without a scan (quiver and others).
@@ -108,20 +107,24 @@ pub fn write(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
     let mut number: HashMap<NodeId, usize> = HashMap::with_capacity(nodes.len());
     for (i, id) in nodes.iter().enumerate() {
         number.insert(*id, i);
-        let Some(rec) = graph.node(*id) else { continue };
-        let mut labels: Vec<&str> = rec.labels.iter().map(|l| graph.labels.name(*l)).collect();
+        let Some(labels) = graph.node_labels(*id) else { continue };
+        let mut labels: Vec<std::sync::Arc<str>> = labels.iter().map(|l| catalog.labels.name(*l)).collect();
         labels.sort_unstable();
         let labels: String = labels.iter().map(|l| format!(":{}", name(l))).collect();
-        let props = props_text(graph, graph.node_props(*id), Some(format!("{}: {i}", name(DUMP_KEY))));
+        let props = props_text(
+            graph,
+            graph.node_properties(*id),
+            Some(format!("{}: {i}", name(DUMP_KEY))),
+        );
         writeln!(out, "CREATE (:{}{labels}{props});", name(DUMP_LABEL))?;
     }
     for id in rels {
-        let (Some(rec), Some((s, e))) = (graph.relationship(id), graph.endpoints(id)) else {
+        let Some(rel) = graph.relationship(id) else {
             continue;
         };
-        let (s, e) = (number[&s], number[&e]);
-        let props = props_text(graph, graph.relationship_props(id), None);
-        let t = name(graph.types.name(rec.rel_type));
+        let (s, e) = (number[&rel.start], number[&rel.end]);
+        let props = props_text(graph, graph.relationship_properties(id), None);
+        let t = name(&catalog.types.name(rel.rel_type));
         let l = name(DUMP_LABEL);
         let k = name(DUMP_KEY);
         if s == e {

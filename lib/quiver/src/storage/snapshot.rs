@@ -261,13 +261,15 @@ pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
 
 /// Encodes a graph as it is now, walking the store (no image is built).
 pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
-    fn names(i: &crate::store::Interner) -> Vec<&str> {
-        i.iter().map(|(_, n)| n).collect()
+    fn names(t: &crate::store::NameTable) -> Vec<std::sync::Arc<str>> {
+        t.all().into_iter().map(|(_, n)| n).collect()
     }
     let (nodes, rels) = (graph.node_count(), graph.relationship_count());
+    let catalog = graph.names();
+    let tables = [names(&catalog.labels), names(&catalog.types), names(&catalog.keys)];
     write(
         graph.counters(),
-        [names(&graph.labels), names(&graph.types), names(&graph.keys)],
+        tables.each_ref().map(|t| t.iter().map(|n| &**n).collect()),
         nodes,
         graph.image_nodes().map(|n| NodeView {
             id: n.id.0,

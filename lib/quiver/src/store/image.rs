@@ -158,8 +158,8 @@ impl Graph {
             .iter()
             .map(|i| IndexDef {
                 name: i.name.clone(),
-                label: self.labels.name(i.label).to_string(),
-                key: self.keys.name(i.key).to_string(),
+                label: self.catalog.labels.name(i.label).to_string(),
+                key: self.catalog.keys.name(i.key).to_string(),
             })
             .collect()
     }
@@ -168,15 +168,23 @@ impl Graph {
     fn set_indexes(&mut self, defs: &[IndexDef]) {
         let wanted: Vec<(String, u32, u32)> = defs
             .iter()
-            .map(|d| (d.name.clone(), self.labels.intern(&d.label), self.keys.intern(&d.key)))
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    self.catalog.labels.intern(&d.label),
+                    self.catalog.keys.intern(&d.key),
+                )
+            })
             .collect();
         self.indexes.retain(|i| {
             wanted
                 .iter()
                 .any(|(n, l, k)| *n == i.name && *l == i.label && *k == i.key)
         });
-        for (name, label, key) in wanted {
-            self.create_index(&name, label, key);
+        for (position, (name, label, key)) in wanted.into_iter().enumerate() {
+            if !self.indexes.iter().any(|i| i.name == name) {
+                self.build_index(position, &name, label, key);
+            }
         }
     }
 
@@ -208,6 +216,8 @@ impl Graph {
                 Undo::RelProp { id, .. } => {
                     rels.insert(*id);
                 }
+                // Index definitions travel whole (`Changes::indexes`).
+                Undo::CreatedIndex(_) | Undo::DroppedIndex { .. } => {}
             }
         }
         let mut out = Changes {
@@ -223,7 +233,7 @@ impl Graph {
                         id: id.0,
                         start: start.0,
                         end: end.0,
-                        rel_type: self.types.name_arc(rec.rel_type),
+                        rel_type: self.catalog.types.name(rec.rel_type),
                         props: self.named_props(self.relationship_props(id)),
                     });
                 }
@@ -235,7 +245,7 @@ impl Graph {
             match self.node(id) {
                 Some(rec) => out.nodes.push(NodeState {
                     id: id.0,
-                    labels: rec.labels.iter().map(|l| self.labels.name_arc(*l)).collect(),
+                    labels: rec.labels.iter().map(|l| self.catalog.labels.name(*l)).collect(),
                     props: self.named_props(self.node_props(id)),
                 }),
                 None if created_nodes.contains(&id) => {}
@@ -246,7 +256,7 @@ impl Graph {
     }
 
     fn named_props<'a>(&self, props: impl Iterator<Item = (super::KeyId, &'a Value)>) -> Vec<(Arc<str>, Value)> {
-        props.map(|(k, v)| (self.keys.name_arc(k), v.clone())).collect()
+        props.map(|(k, v)| (self.catalog.keys.name(k), v.clone())).collect()
     }
 
     /// Applies committed changes (replaying a log). Nothing is journalled.
@@ -278,10 +288,14 @@ impl Graph {
         }
         for n in &changes.nodes {
             let id = NodeId(n.id);
-            let mut labels: Vec<u32> = n.labels.iter().map(|l| self.labels.intern(l)).collect();
+            let mut labels: Vec<u32> = n.labels.iter().map(|l| self.catalog.labels.intern(l)).collect();
             labels.sort_unstable();
             labels.dedup();
-            let props: Props = n.props.iter().map(|(k, v)| (self.keys.intern(k), v.clone())).collect();
+            let props: Props = n
+                .props
+                .iter()
+                .map(|(k, v)| (self.catalog.keys.intern(k), v.clone()))
+                .collect();
             let props = normalise_props(props);
             match self.nodes.get(&id) {
                 Some(&ix) => {
@@ -312,7 +326,11 @@ impl Graph {
         }
         for r in &changes.rels {
             let id = RelId(r.id);
-            let props: Props = r.props.iter().map(|(k, v)| (self.keys.intern(k), v.clone())).collect();
+            let props: Props = r
+                .props
+                .iter()
+                .map(|(k, v)| (self.catalog.keys.intern(k), v.clone()))
+                .collect();
             let props = normalise_props(props);
             match self.rels.get(&id) {
                 Some(_) => {
@@ -320,7 +338,7 @@ impl Graph {
                     self.rel_props.put_all(id.0, props);
                 }
                 None => {
-                    let rel_type = self.types.intern(&r.rel_type);
+                    let rel_type = self.catalog.types.intern(&r.rel_type);
                     let missing =
                         |n: u64| ApplyError(format!("relationship {} ends at node {n}, which does not exist", r.id));
                     let (start, end) = (NodeId(r.start), NodeId(r.end));
@@ -343,7 +361,7 @@ impl Graph {
     /// A borrowed image of the committed graph (call it with no open
     /// transaction: it shows the graph as it is now).
     pub fn image(&self) -> ImageRef<'_> {
-        let names = |i: &super::Interner| i.iter().map(|(id, _)| i.name_arc(id)).collect();
+        let names = |t: &super::NameTable| t.all().into_iter().map(|(_, n)| n).collect();
         let nodes = self
             .node_ids()
             .into_iter()
@@ -372,9 +390,9 @@ impl Graph {
         ImageRef {
             next_node: self.next_node,
             next_rel: self.next_rel,
-            labels: names(&self.labels),
-            types: names(&self.types),
-            keys: names(&self.keys),
+            labels: names(&self.catalog.labels),
+            types: names(&self.catalog.types),
+            keys: names(&self.catalog.keys),
             nodes,
             rels,
             indexes: self.index_defs(),
@@ -508,9 +526,9 @@ impl GraphBuilder {
     ) -> Result<GraphBuilder, ApplyError> {
         let mut g = Graph::new();
         for (what, table, interner) in [
-            ("label", labels, &mut g.labels),
-            ("relationship type", types, &mut g.types),
-            ("property key", keys, &mut g.keys),
+            ("label", labels, &g.catalog.labels),
+            ("relationship type", types, &g.catalog.types),
+            ("property key", keys, &g.catalog.keys),
         ] {
             for name in table {
                 interner.intern(name);
@@ -644,7 +662,7 @@ impl GraphBuilder {
     pub fn add_indexes(&mut self, indexes: &[IndexDef]) {
         let g = &mut self.g;
         for d in indexes {
-            let (label, key) = (g.labels.intern(&d.label), g.keys.intern(&d.key));
+            let (label, key) = (g.catalog.labels.intern(&d.label), g.catalog.keys.intern(&d.key));
             if g.indexes
                 .iter()
                 .any(|i| i.name == d.name || (i.label == label && i.key == key))

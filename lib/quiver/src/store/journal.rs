@@ -32,6 +32,17 @@ pub(super) enum Undo {
         id: NodeId,
         label: LabelId,
     },
+    /// An index was created (undo: drop it).
+    CreatedIndex(String),
+    /// An index was dropped (undo: build it again from the data, which is
+    /// then as it was when it was dropped).
+    DroppedIndex {
+        /// Where it stood among the indexes.
+        position: usize,
+        name: String,
+        label: LabelId,
+        key: KeyId,
+    },
 }
 
 /// A point in the journal (and the id counters) that `Graph::rollback` returns to.

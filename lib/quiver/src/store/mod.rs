@@ -7,13 +7,15 @@
 //! undone exactly, ids included.
 
 mod adjacency;
+pub mod catalog;
 mod columns;
 mod idmap;
 mod image;
 mod index;
-mod intern;
 mod journal;
 mod labelset;
+pub mod read;
+mod seam;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,18 +28,18 @@ pub use labelset::Members;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::Direction as PgDirection;
 
+pub use catalog::{Catalog, KeyId, LabelId, NameRef, NameTable, Namespace, TypeId};
 use idmap::IdMap;
 pub use image::{ApplyError, Changes, Image, ImageRef, IndexDef, NodeState, RelState};
 pub use image::{GraphBuilder, ImageNode, ImageRel};
 pub use index::PropertyIndex;
-pub use intern::{Interner, KeyId, LabelId, TypeId};
 pub use journal::Mark;
 use journal::Undo;
+pub use read::{GraphRead, GraphWrite, IndexInfo, Neighbours, NodeIter, PropRef, Props, RelInfo, Savepoint, Seek};
+
+use std::sync::Arc;
 
 use crate::value::{Map, NodeId, RelId, Value};
-
-/// Properties of one entity, keyed by interned key, kept sorted by key id.
-pub type Props = Vec<(KeyId, Value)>;
 
 #[derive(Clone, Debug)]
 pub struct NodeRecord {
@@ -76,9 +78,8 @@ pub struct Graph {
     rels: IdMap<RelId, EdgeIndex>,
     next_node: u64,
     next_rel: u64,
-    pub labels: Interner,
-    pub types: Interner,
-    pub keys: Interner,
+    /// The names of labels, types and keys (shared, append-only).
+    catalog: Arc<Catalog>,
     /// Indexed by label id.
     label_index: Vec<LabelSet>,
     type_counts: HashMap<TypeId, usize>,
@@ -96,6 +97,11 @@ pub struct Graph {
 impl Graph {
     pub fn new() -> Graph {
         Graph::default()
+    }
+
+    /// The catalog of names (also [`GraphRead::catalog`]).
+    pub fn names(&self) -> &Catalog {
+        &self.catalog
     }
 
     fn label_set_mut(&mut self, label: LabelId) -> &mut LabelSet {
@@ -209,8 +215,10 @@ impl Graph {
 
     /// How many nodes and relationships carry each property key (keys in use only).
     pub fn property_key_counts(&self) -> Vec<(KeyId, usize)> {
-        self.keys
-            .iter()
+        self.catalog
+            .keys
+            .all()
+            .into_iter()
             .map(|(k, _)| {
                 let count = |c: &Columns| c.column(k).map_or(0, Column::len);
                 (k, count(&self.node_props) + count(&self.rel_props))
@@ -227,13 +235,13 @@ impl Graph {
     /// A node's properties as a map of names.
     pub fn node_props_map(&self, id: NodeId) -> Map {
         self.node_props(id)
-            .map(|(k, v)| (self.keys.name(k).into(), v.clone()))
+            .map(|(k, v)| (self.catalog.keys.name(k).into(), v.clone()))
             .collect()
     }
 
     pub fn relationship_props_map(&self, id: RelId) -> Map {
         self.relationship_props(id)
-            .map(|(k, v)| (self.keys.name(k).into(), v.clone()))
+            .map(|(k, v)| (self.catalog.keys.name(k).into(), v.clone()))
             .collect()
     }
 
@@ -241,12 +249,15 @@ impl Graph {
     pub fn props_to_map(&self, props: &Props) -> Map {
         props
             .iter()
-            .map(|(k, v)| (self.keys.name(*k).into(), v.clone()))
+            .map(|(k, v)| (self.catalog.keys.name(*k).into(), v.clone()))
             .collect()
     }
 
     pub fn label_names(&self, labels: &[LabelId]) -> Vec<String> {
-        labels.iter().map(|l| self.labels.name(*l).to_string()).collect()
+        labels
+            .iter()
+            .map(|l| self.catalog.labels.name(*l).to_string())
+            .collect()
     }
 
     // ---- writing -------------------------------------------------------
@@ -451,21 +462,35 @@ impl Graph {
         {
             return false;
         }
+        self.build_index(self.indexes.len(), name, label, key);
+        self.journal.push(Undo::CreatedIndex(name.to_string()));
+        true
+    }
+
+    /// Builds an index from the data and puts it at `position` among the indexes.
+    pub(super) fn build_index(&mut self, position: usize, name: &str, label: LabelId, key: KeyId) {
         let mut index = PropertyIndex::new(name.to_string(), label, key);
         for id in self.nodes_with_label(label).collect::<Vec<_>>() {
             if let Some(v) = self.node_property(id, key) {
                 index.insert(v, id);
             }
         }
-        self.indexes.push(index);
-        true
+        self.indexes.insert(position.min(self.indexes.len()), index);
     }
 
     /// Drops the index called `name`; `false` if there is none.
     pub fn drop_index(&mut self, name: &str) -> bool {
-        let before = self.indexes.len();
-        self.indexes.retain(|i| i.name != name);
-        self.indexes.len() != before
+        let Some(i) = self.indexes.iter().position(|i| i.name == name) else {
+            return false;
+        };
+        let index = self.indexes.remove(i);
+        self.journal.push(Undo::DroppedIndex {
+            position: i,
+            name: index.name,
+            label: index.label,
+            key: index.key,
+        });
+        true
     }
 
     /// Checks every index against a scan of its label: `Err` names the first
@@ -581,6 +606,13 @@ impl Graph {
                     s.remove(id);
                 }
             }
+            Undo::CreatedIndex(name) => self.indexes.retain(|i| i.name != name),
+            Undo::DroppedIndex {
+                position,
+                name,
+                label,
+                key,
+            } => self.build_index(position, &name, label, key),
             Undo::RemovedLabel { id, label } => {
                 if let Some(&ix) = self.nodes.get(&id) {
                     self.index_node(id, false);

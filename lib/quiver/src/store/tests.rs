@@ -1,7 +1,7 @@
 use super::*;
 
 fn props(g: &mut Graph, kv: &[(&str, Value)]) -> Props {
-    kv.iter().map(|(k, v)| (g.keys.intern(k), v.clone())).collect()
+    kv.iter().map(|(k, v)| (g.catalog.keys.intern(k), v.clone())).collect()
 }
 
 #[test]
@@ -20,7 +20,7 @@ fn ids_are_never_reused_after_deletes() {
 #[test]
 fn self_loops_and_parallel_relationships() {
     let mut g = Graph::new();
-    let t = g.types.intern("T");
+    let t = g.catalog.types.intern("T");
     let a = g.create_node(&[], vec![]);
     let b = g.create_node(&[], vec![]);
     g.create_relationship(a, a, t, vec![]).unwrap();
@@ -39,7 +39,7 @@ fn self_loops_and_parallel_relationships() {
 #[test]
 fn deleting_a_connected_node_needs_detach() {
     let mut g = Graph::new();
-    let t = g.types.intern("T");
+    let t = g.catalog.types.intern("T");
     let a = g.create_node(&[], vec![]);
     let b = g.create_node(&[], vec![]);
     g.create_relationship(a, b, t, vec![]).unwrap();
@@ -51,15 +51,15 @@ fn deleting_a_connected_node_needs_detach() {
 #[test]
 fn rollback_restores_everything_ids_included() {
     let mut g = Graph::new();
-    let l = g.labels.intern("L");
-    let t = g.types.intern("T");
+    let l = g.catalog.labels.intern("L");
+    let t = g.catalog.types.intern("T");
     let p = props(&mut g, &[("name", Value::from("a"))]);
     let a = g.create_node(&[l], p);
     let b = g.create_node(&[], vec![]);
     let r = g.create_relationship(a, b, t, vec![]).unwrap();
     g.commit();
     let mark = g.mark();
-    let k = g.keys.intern("name");
+    let k = g.catalog.keys.intern("name");
     g.set_node_property(a, k, Value::from("changed")).unwrap();
     g.remove_label(a, l).unwrap();
     g.delete_node(a, true).unwrap();
@@ -116,8 +116,8 @@ mod random_operations {
         #[test]
         fn indexes_follow_writes_and_rollbacks(ops in prop::collection::vec(op(), 1..40)) {
             let mut g = Graph::new();
-            let l = g.labels.intern("L");
-            let k = g.keys.intern("k");
+            let l = g.catalog.labels.intern("L");
+            let k = g.catalog.keys.intern("k");
             g.create_index("i", l, k);
             let mut mark = g.mark();
             for op in ops {

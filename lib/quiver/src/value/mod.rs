@@ -33,6 +33,9 @@ pub struct Path {
 
 pub type Map = BTreeMap<Arc<str>, Value>;
 
+/// Query parameters: `$name` -> value.
+pub type Params = BTreeMap<String, Value>;
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub enum Value {
     #[default]

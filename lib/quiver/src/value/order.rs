@@ -145,6 +145,12 @@ fn type_rank(v: &Value) -> u8 {
 /// (NaN last among numbers) < null.
 pub fn order(a: &Value, b: &Value) -> Ordering {
     use Value::*;
+    // The common cases first.
+    match (a, b) {
+        (Int(x), Int(y)) => return x.cmp(y),
+        (String(x), String(y)) => return x.cmp(y),
+        _ => {}
+    }
     let (ra, rb) = (type_rank(a), type_rank(b));
     if ra != rb {
         return ra.cmp(&rb);

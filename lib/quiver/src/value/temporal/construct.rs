@@ -5,7 +5,7 @@
 use super::calendar::*;
 use super::duration::Parts;
 use super::parse::{date_from_ordinal, date_from_week};
-use super::zone::{now_nanos, realtime_nanos, Zone};
+use super::zone::{realtime_nanos, Zone};
 use super::{invalid, wrong_type, Date, DateTime, LocalDateTime, LocalTime, Result, Time};
 use crate::value::{Map, Value};
 
@@ -294,12 +294,14 @@ fn time_from_fields(f: &Fields, base: Option<LocalTime>) -> Result<LocalTime> {
 
 /// The offset a zone has now (a named zone's offset for a time of day).
 fn current_offset(zone: &Zone) -> Result<i32> {
-    zone.offset_at_instant(now_nanos())
+    zone.offset_at_instant(realtime_nanos())
 }
 
-pub fn from_fields(kind: Kind, f: &Fields) -> Result<Value> {
+/// A temporal value from its fields; `{timezone: ...}` alone asks for the
+/// current time there (at `now`, the statement's instant).
+pub fn from_fields(kind: Kind, f: &Fields, now_nanos: i128) -> Result<Value> {
     if f.is_clock_request() {
-        return now(kind, f.timezone.clone(), false);
+        return now(kind, f.timezone.clone(), false, now_nanos);
     }
     let need_date = || {
         let base = f
@@ -364,9 +366,10 @@ fn epoch_instant(f: &Fields) -> Result<Option<i128>> {
     Ok(Some(base + sub))
 }
 
-/// The current time: the statement's clock, or with `realtime` the wall clock.
-pub fn now(kind: Kind, zone: Option<Zone>, realtime: bool) -> Result<Value> {
-    let instant = if realtime { realtime_nanos() } else { now_nanos() };
+/// The current time: `statement` (the statement's instant, in nanoseconds
+/// since the epoch), or with `realtime` the wall clock.
+pub fn now(kind: Kind, zone: Option<Zone>, realtime: bool, statement: i128) -> Result<Value> {
+    let instant = if realtime { realtime_nanos() } else { statement };
     let dt = DateTime::from_instant(instant, &zone.unwrap_or(Zone::UTC))?;
     Ok(match kind {
         Kind::Date => Value::Date(dt.local().date()),

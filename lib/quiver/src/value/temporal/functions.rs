@@ -7,17 +7,19 @@ use super::{format_offset, invalid, parse, wrong_type, Duration, Result, Tempora
 use crate::value::Value;
 
 /// Calls a temporal function (`date`, `datetime.fromepoch`, `duration.between`, ...);
-/// `None` when `name` (lower-cased) names no temporal function.
-pub fn call_function(name: &str, args: &[Value]) -> Option<Result<Value>> {
+/// `None` when `name` (lower-cased) names no temporal function. `now` is the
+/// statement's instant (nanoseconds since the epoch): what `date()` and the
+/// `.statement()`/`.transaction()` clocks report.
+pub fn call_function(name: &str, args: &[Value], now: i128) -> Option<Result<Value>> {
     let (base, sub) = name.split_once('.').unwrap_or((name, ""));
     if base == "duration" {
         return duration_function(sub, args);
     }
     let kind = Kind::from_name(base)?;
     Some(match sub {
-        "" => construct(kind, args, None),
-        "transaction" | "statement" => construct(kind, args, Some(false)),
-        "realtime" => construct(kind, args, Some(true)),
+        "" => construct(kind, args, None, now),
+        "transaction" | "statement" => construct(kind, args, Some(false), now),
+        "realtime" => construct(kind, args, Some(true), now),
         "truncate" => truncate(kind, args),
         "fromepoch" if kind == Kind::DateTime => from_epoch(args, false),
         "fromepochmillis" if kind == Kind::DateTime => from_epoch(args, true),
@@ -39,19 +41,19 @@ fn arity(args: &[Value], min: usize, max: usize) -> Result<()> {
 /// `date(x)` and the clock variants `date.transaction(x)` (`clock` is
 /// `Some(realtime)` for those): no argument is the current time; for the
 /// clock variants a string is a time zone.
-fn construct(kind: Kind, args: &[Value], clock: Option<bool>) -> Result<Value> {
+fn construct(kind: Kind, args: &[Value], clock: Option<bool>, now: i128) -> Result<Value> {
     arity(args, 0, 1)?;
     let realtime = clock == Some(true);
     let Some(arg) = args.first() else {
-        return construct::now(kind, None, realtime);
+        return construct::now(kind, None, realtime, now);
     };
     match arg {
         Value::Null => Ok(Value::Null),
-        Value::String(_) if clock.is_some() => construct::now(kind, Some(construct::zone_of(arg)?), realtime),
+        Value::String(_) if clock.is_some() => construct::now(kind, Some(construct::zone_of(arg)?), realtime, now),
         Value::String(s) => construct::from_string(kind, s),
-        Value::Map(m) => construct::from_fields(kind, &Fields::from_map(m)?),
+        Value::Map(m) => construct::from_fields(kind, &Fields::from_map(m)?, now),
         other => match construct::parts_of(other)? {
-            Some(parts) => construct::from_fields(kind, &Fields::from_temporal(parts)),
+            Some(parts) => construct::from_fields(kind, &Fields::from_temporal(parts), now),
             None => Err(wrong_type(format!(
                 "Cannot construct a temporal value from {}",
                 other.type_name()

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use super::Value;
 use calendar::*;
 pub use functions::{arithmetic, call_function, property};
+pub use zone::realtime_nanos;
 use zone::Zone;
-pub use zone::{realtime_nanos, set_statement_clock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Date {

@@ -1,6 +1,5 @@
 //! Time zones: fixed offsets, or IANA zones resolved through jiff.
 
-use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 
 use jiff::tz::{AmbiguousOffset, TimeZone};
@@ -106,22 +105,6 @@ fn to_civil(local: LocalDateTime) -> Option<jiff::civil::DateTime> {
         (t.nanos_of_day() % NANOS_PER_SECOND) as i32,
     )
     .ok()
-}
-
-thread_local! {
-    static STATEMENT_CLOCK: Cell<Option<i128>> = const { Cell::new(None) };
-}
-
-/// Fixes (or with `None`, releases) the instant that `date()`, `datetime()`,
-/// `*.statement()` and `*.transaction()` report on this thread, so that every
-/// call within one statement sees the same time. `*.realtime()` ignores it.
-pub fn set_statement_clock(instant_nanos: Option<i128>) {
-    STATEMENT_CLOCK.with(|c| c.set(instant_nanos));
-}
-
-/// The statement's instant when one is set, else the real clock.
-pub fn now_nanos() -> i128 {
-    STATEMENT_CLOCK.with(Cell::get).unwrap_or_else(realtime_nanos)
 }
 
 /// The current instant in nanoseconds since the epoch.

@@ -637,6 +637,12 @@ impl PatternElement {
             .collect()
     }
 
+    /// The relationships of the chain, in order (parenthesised paths skipped):
+    /// for stages that have checked [`PatternElement::simple_rels`] first.
+    pub fn rels(&self) -> Vec<&RelPattern> {
+        self.chain.iter().filter_map(|(s, _)| s.rel()).collect()
+    }
+
     /// The node patterns, in order (those inside parenthesised paths excluded).
     pub fn nodes(&self) -> impl Iterator<Item = &NodePattern> {
         std::iter::once(&self.start).chain(self.chain.iter().map(|(_, n)| n))
@@ -697,6 +703,17 @@ pub struct NodePattern {
     /// `(n:A WHERE n.x > 1)`
     pub where_: Option<Box<Expr>>,
     pub span: Span,
+}
+
+impl NodePattern {
+    /// The labels of a plain conjunction (`:A:B`, `:A&B`); empty when there is
+    /// no label or for any other expression (check [`LabelExpr::as_conjunction`] first).
+    pub fn label_names(&self) -> Vec<&Ident> {
+        self.labels
+            .as_ref()
+            .and_then(|l| l.as_conjunction())
+            .unwrap_or_default()
+    }
 }
 
 /// A label expression (on nodes) or a type expression (on relationships).
@@ -801,6 +818,11 @@ impl RelPattern {
             None => Some(Vec::new()),
             Some(t) => t.as_disjunction(),
         }
+    }
+
+    /// [`RelPattern::type_names`], empty for the other forms (check it first).
+    pub fn type_list(&self) -> Vec<&Ident> {
+        self.type_names().unwrap_or_default()
     }
 }
 

@@ -807,7 +807,7 @@ fn summarize_expected(expected: &[&'static str]) -> Vec<&'static str> {
     const CONTINUATIONS: &[&str] = &[".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR"];
     const CLAUSES: &[&str] = &[
         "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH",
-        "CALL", "LOAD",
+        "CALL", "LOAD", "FOREACH",
     ];
     let has = |e: &str| expected.contains(&e);
     let mut out = Vec::new();

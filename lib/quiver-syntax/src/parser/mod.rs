@@ -34,6 +34,8 @@ mod types;
 mod tck_roundtrip;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_modern;
 
 use crate::ast;
 

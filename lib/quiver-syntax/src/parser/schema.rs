@@ -112,6 +112,15 @@ fn schema_clause<'a>(c: &Ctx<'a>, i: &'a str, start: usize, command: SchemaComma
 pub(super) fn create_constraint<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     let start = c.offset(i);
     let (i, _) = c.kws(i, &["CREATE", "CONSTRAINT"])?;
+    if c.peek_kw(i, "ON") && c.kw(i, "ON").is_ok_and(|(r, _)| c.peek_sym(r, "(")) {
+        let (at, _) = c.ws(i)?;
+        return c.failure_hint(
+            at,
+            "UnexpectedSyntax",
+            "CREATE CONSTRAINT ON ... ASSERT is the older syntax, no longer supported",
+            "write CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE",
+        );
+    }
     let (i, name) = if c.peek_kw(i, "FOR") || c.peek_kws(i, &["IF", "NOT"]) {
         (i, None)
     } else {
@@ -122,15 +131,6 @@ pub(super) fn create_constraint<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clau
         Ok((i, _)) => (i, true),
         Err(_) => (i, false),
     };
-    if c.peek_kw(i, "ON") {
-        let (at, _) = c.ws(i)?;
-        return c.failure_hint(
-            at,
-            "UnexpectedSyntax",
-            "CREATE CONSTRAINT ON ... ASSERT is the older syntax, no longer supported",
-            "write CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE",
-        );
-    }
     let (i, _) = c.kw(i, "FOR")?;
     let (i, (variable, entity)) = constraint_pattern(c, i)?;
     let (i, _) = c.kw(i, "REQUIRE")?;

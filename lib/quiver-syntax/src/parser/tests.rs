@@ -1171,7 +1171,211 @@ mod roundtrip {
         ]
     }
 
+    fn query_of(clauses: Vec<Clause>) -> Query {
+        Query {
+            first: SingleQuery { clauses, span: sp() },
+            unions: Vec::new(),
+        }
+    }
+
+    fn count() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            (0i64..100).prop_map(|n| e(ExprKind::Literal(Literal::Int(n)))),
+            name().prop_map(|n| e(ExprKind::Parameter(n))),
+        ]
+    }
+
+    /// CALL subqueries (bodies from `clause()`) and FOREACH (its updating clauses).
+    fn nested_clause() -> impl Strategy<Value = Clause> {
+        let import = prop::option::of(prop_oneof![
+            Just(ImportList::All),
+            prop::collection::vec(name(), 0..3).prop_map(|v| ImportList::Variables(v.iter().map(|n| id(n)).collect())),
+        ]);
+        let in_tx = prop::option::weighted(
+            0.4,
+            (
+                any::<bool>(),
+                prop::option::of(count()),
+                prop::option::of(count()),
+                prop::option::of(prop::sample::select(vec![
+                    OnError::Continue,
+                    OnError::Break,
+                    OnError::Fail,
+                ])),
+                prop::option::of(name()),
+            )
+                .prop_map(|(concurrent, concurrency, batch_size, on_error, report)| {
+                    // REPORT STATUS needs ON ERROR CONTINUE or BREAK; a count needs CONCURRENT.
+                    let report_ok = matches!(on_error, Some(OnError::Continue | OnError::Break));
+                    InTransactions {
+                        concurrent,
+                        concurrency: if concurrent { concurrency } else { None },
+                        batch_size,
+                        on_error,
+                        report_status: if report_ok { report.map(|r| id(&r)) } else { None },
+                        span: sp(),
+                    }
+                }),
+        );
+        let call = (
+            any::<bool>(),
+            import,
+            prop::collection::vec(clause(), 1..3),
+            prop::collection::vec(clause(), 0..2),
+            in_tx,
+        )
+            .prop_map(|(optional, import, first, union, in_transactions)| {
+                let mut body = query_of(first);
+                if !union.is_empty() {
+                    body.unions.push(Union {
+                        all: optional,
+                        query: SingleQuery {
+                            clauses: union,
+                            span: sp(),
+                        },
+                        span: sp(),
+                    });
+                }
+                Clause::CallSubquery(CallSubquery {
+                    optional,
+                    import,
+                    body: Box::new(body),
+                    in_transactions,
+                    span: sp(),
+                })
+            });
+        let foreach = (name(), expr(), prop::collection::vec(clause(), 1..4)).prop_filter_map(
+            "updating clauses only",
+            |(v, list, clauses)| {
+                let clauses: Vec<Clause> = clauses.into_iter().filter(|c| c.is_updating()).collect();
+                (!clauses.is_empty()).then(|| {
+                    Clause::Foreach(Foreach {
+                        variable: id(&v),
+                        list,
+                        clauses,
+                        span: sp(),
+                    })
+                })
+            },
+        );
+        prop_oneof![call, foreach]
+    }
+
+    /// Constraint and SHOW commands.
+    fn schema_command() -> impl Strategy<Value = Statement> {
+        let kind = prop_oneof![
+            Just(ConstraintKind::Unique),
+            Just(ConstraintKind::Key),
+            Just(ConstraintKind::NotNull),
+            value_type().prop_map(ConstraintKind::Type),
+        ];
+        let entity = prop_oneof![
+            name().prop_map(|l| ConstraintEntity::Node { label: id(&l) }),
+            (
+                name(),
+                prop::sample::select(vec![Direction::Outgoing, Direction::Incoming, Direction::Both])
+            )
+                .prop_map(|(t, direction)| ConstraintEntity::Relationship {
+                    rel_type: id(&t),
+                    direction
+                }),
+        ];
+        let create = (
+            prop::option::of(name()),
+            any::<bool>(),
+            name(),
+            entity,
+            prop::collection::vec(name(), 1..3),
+            kind,
+        )
+            .prop_map(|(n, if_not_exists, v, entity, props, kind)| {
+                let single = matches!(kind, ConstraintKind::NotNull | ConstraintKind::Type(_));
+                let properties = props.iter().take(if single { 1 } else { 2 }).map(|p| id(p)).collect();
+                SchemaCommand::CreateConstraint(CreateConstraint {
+                    name: n.map(|n| id(&n)),
+                    if_not_exists,
+                    variable: id(&v),
+                    entity,
+                    properties,
+                    kind,
+                    options: None,
+                    span: sp(),
+                })
+            });
+        let drop = (name(), any::<bool>()).prop_map(|(n, if_exists)| SchemaCommand::DropConstraint {
+            name: id(&n),
+            if_exists,
+        });
+        let what = prop_oneof![
+            prop::sample::select(vec![IndexFilter::All, IndexFilter::Range, IndexFilter::Vector])
+                .prop_map(ShowWhat::Indexes),
+            prop::sample::select(vec![
+                ConstraintFilter::All,
+                ConstraintFilter::NodeKey,
+                ConstraintFilter::RelationshipExistence,
+                ConstraintFilter::PropertyType
+            ])
+            .prop_map(ShowWhat::Constraints),
+            Just(ShowWhat::Procedures { executable: None }),
+            (
+                prop::sample::select(vec![
+                    FunctionFilter::All,
+                    FunctionFilter::BuiltIn,
+                    FunctionFilter::UserDefined
+                ]),
+                prop::option::of(prop_oneof![
+                    Just(ExecutableBy::CurrentUser),
+                    name().prop_map(|u| ExecutableBy::User(id(&u)))
+                ])
+            )
+                .prop_map(|(filter, executable)| ShowWhat::Functions { filter, executable }),
+        ];
+        let yield_ = prop::option::of(
+            (
+                any::<bool>(),
+                prop::collection::vec((name(), prop::option::of(name())), 1..3),
+                prop::option::of(count()),
+            )
+                .prop_map(|(star, items, limit)| ShowYield {
+                    star,
+                    items: if star {
+                        Vec::new()
+                    } else {
+                        items.into_iter().map(|(c, a)| (id(&c), a.map(|a| id(&a)))).collect()
+                    },
+                    order_by: Vec::new(),
+                    skip: None,
+                    limit,
+                    span: sp(),
+                }),
+        );
+        let show = (what, yield_, prop::option::of(expr()), any::<bool>()).prop_map(|(what, yield_, where_, ret)| {
+            let return_ = (ret && yield_.is_some()).then(|| Return {
+                projection: Projection {
+                    distinct: false,
+                    star: true,
+                    items: Vec::new(),
+                    order_by: Vec::new(),
+                    skip: None,
+                    limit: None,
+                },
+                span: sp(),
+            });
+            SchemaCommand::Show(Show {
+                what,
+                yield_,
+                where_,
+                return_,
+            })
+        });
+        prop_oneof![create, drop, show].prop_map(|command| Statement {
+            mode: Mode::Run,
+            query: query_of(vec![Clause::Schema(Schema { command, span: sp() })]),
+        })
+    }
+
     fn statement() -> impl Strategy<Value = Statement> {
+        let clause = || prop_oneof![4 => clause(), 1 => nested_clause()];
         (
             prop::sample::select(vec![Mode::Run, Mode::Explain, Mode::Profile]),
             prop::collection::vec(clause(), 1..4),
@@ -1193,24 +1397,53 @@ mod roundtrip {
             })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Runs a property on a thread with a large stack: the generated trees
+    /// nest deeply (statements in subqueries, expressions in patterns), and
+    /// the strategies and their shrinking recurse on the caller's stack.
+    fn check<S: Strategy + 'static>(strategy: fn() -> S, property: fn(S::Value) -> Result<(), TestCaseError>)
+    where
+        S::Value: std::fmt::Debug,
+    {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+                if let Err(e) = runner.run(&strategy(), property) {
+                    panic!("{e}");
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
-        #[test]
-        fn expressions_print_and_reparse(x in expr()) {
+    fn reparses(s: Statement) -> Result<(), TestCaseError> {
+        let printed = s.to_string();
+        let again = parse_statement(&printed);
+        prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
+        prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&s), "printed as {}", printed);
+        Ok(())
+    }
+
+    #[test]
+    fn expressions_print_and_reparse() {
+        check(expr, |x| {
             let printed = x.to_string();
             let again = parse_expression(&printed);
             prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
             prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&x), "printed as {}", printed);
-        }
+            Ok(())
+        });
+    }
 
-        #[test]
-        fn statements_print_and_reparse(s in statement()) {
-            let printed = s.to_string();
-            let again = parse_statement(&printed);
-            prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
-            prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&s), "printed as {}", printed);
-        }
+    #[test]
+    fn schema_commands_print_and_reparse() {
+        check(schema_command, reparses);
+    }
+
+    #[test]
+    fn statements_print_and_reparse() {
+        check(statement, reparses);
     }
 }
 

@@ -292,6 +292,9 @@ impl<'a> Planner<'a> {
                 Clause::CallSubquery(c) => return Err(PlanError::not_supported("CALL { ... }", c.span)),
                 Clause::Foreach(f) => return Err(PlanError::not_supported("FOREACH", f.span)),
                 Clause::Call(c) if c.optional => return Err(PlanError::not_supported("OPTIONAL CALL", c.span)),
+                Clause::Match(m) if m.mode == Some(ast::MatchMode::RepeatableElements) => {
+                    return Err(PlanError::not_supported("REPEATABLE ELEMENTS", m.span))
+                }
                 Clause::Schema(schema) => {
                     match &schema.command {
                         ast::SchemaCommand::CreateConstraint(_) => {

@@ -338,11 +338,11 @@ pub enum SchemaCommand {
     /// `DROP INDEX name [IF EXISTS]`
     DropIndex { name: Ident, if_exists: bool },
     /// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR pattern REQUIRE ...`
-    CreateConstraint(CreateConstraint),
+    CreateConstraint(Box<CreateConstraint>),
     /// `DROP CONSTRAINT name [IF EXISTS]`
     DropConstraint { name: Ident, if_exists: bool },
     /// `SHOW ... INDEXES | CONSTRAINTS | PROCEDURES | FUNCTIONS [YIELD ...] [WHERE ...] [RETURN ...]`
-    Show(Show),
+    Show(Box<Show>),
 }
 
 /// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:L) | ()-[r:T]-() REQUIRE props kind [OPTIONS map]`

@@ -406,7 +406,7 @@ pub(crate) fn label_expr<'a>(c: &Ctx<'a>, i: &'a str, site: LabelSite) -> PResul
     let (i, colon) = c.sym(i, ":")?;
     let (r, mut first) = label_or(c, i, site, site == LabelSite::Expr && c.bar_ends_expr.get())?;
     let simple = matches!(first.kind, LabelExprKind::Label(_) | LabelExprKind::Dynamic { .. });
-    if !(c.peek_sym(r, ":") && !c.peek_sym(r, "::")) {
+    if !c.peek_sym(r, ":") || c.peek_sym(r, "::") {
         // The expression's span starts at its colon.
         first.span.start = colon.start;
         return Ok((r, first));

@@ -208,7 +208,7 @@ pub(super) fn create_constraint<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clau
         }
         Err(_) => (i, None),
     };
-    let command = SchemaCommand::CreateConstraint(CreateConstraint {
+    let command = SchemaCommand::CreateConstraint(Box::new(CreateConstraint {
         name,
         if_not_exists,
         variable,
@@ -217,7 +217,7 @@ pub(super) fn create_constraint<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clau
         kind,
         options,
         span: c.span(start, i),
-    });
+    }));
     schema_clause(c, i, start, command)
 }
 
@@ -331,12 +331,12 @@ pub(super) fn show<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     } else {
         (i, None)
     };
-    let command = SchemaCommand::Show(Show {
+    let command = SchemaCommand::Show(Box::new(Show {
         what,
         yield_,
         where_,
         return_,
-    });
+    }));
     schema_clause(c, i, start, command)
 }
 

@@ -1291,7 +1291,7 @@ mod roundtrip {
             .prop_map(|(n, if_not_exists, v, entity, props, kind)| {
                 let single = matches!(kind, ConstraintKind::NotNull | ConstraintKind::Type(_));
                 let properties = props.iter().take(if single { 1 } else { 2 }).map(|p| id(p)).collect();
-                SchemaCommand::CreateConstraint(CreateConstraint {
+                SchemaCommand::CreateConstraint(Box::new(CreateConstraint {
                     name: n.map(|n| id(&n)),
                     if_not_exists,
                     variable: id(&v),
@@ -1300,7 +1300,7 @@ mod roundtrip {
                     kind,
                     options: None,
                     span: sp(),
-                })
+                }))
             });
         let drop = (name(), any::<bool>()).prop_map(|(n, if_exists)| SchemaCommand::DropConstraint {
             name: id(&n),
@@ -1361,12 +1361,12 @@ mod roundtrip {
                 },
                 span: sp(),
             });
-            SchemaCommand::Show(Show {
+            SchemaCommand::Show(Box::new(Show {
                 what,
                 yield_,
                 where_,
                 return_,
-            })
+            }))
         });
         prop_oneof![create, drop, show].prop_map(|command| Statement {
             mode: Mode::Run,

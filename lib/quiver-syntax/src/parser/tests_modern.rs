@@ -364,7 +364,7 @@ fn constraint(q: &str) -> CreateConstraint {
         Clause::Schema(Schema {
             command: SchemaCommand::CreateConstraint(c),
             ..
-        }) => c,
+        }) => *c,
         c => panic!("{c:?}"),
     }
 }
@@ -512,7 +512,7 @@ fn show(q: &str) -> Show {
         Clause::Schema(Schema {
             command: SchemaCommand::Show(s),
             ..
-        }) => s,
+        }) => *s,
         c => panic!("{c:?}"),
     }
 }

@@ -58,10 +58,7 @@ fn type_part<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, ValueType> {
             t.not_null = true;
             t.span.end = end;
         }
-        loop {
-            let Some((r1, s)) = ["LIST", "ARRAY"].iter().find_map(|k| c.kw(r, k).ok()) else {
-                break;
-            };
+        while let Some((r1, s)) = ["LIST", "ARRAY"].iter().find_map(|k| c.kw(r, k).ok()) {
             let start = t.span.start;
             let (r1, nn, end) = not_null(c, r1);
             t = ValueType {

@@ -122,10 +122,23 @@ impl Display for Clause {
                     }
                     Ok(())
                 }
-                SchemaCommand::ShowIndexes => f.write_str("SHOW INDEXES"),
+                SchemaCommand::CreateConstraint(c) => c.fmt(f),
+                SchemaCommand::DropConstraint { name, if_exists } => {
+                    write!(f, "DROP CONSTRAINT {}", Name(&name.name))?;
+                    if *if_exists {
+                        f.write_str(" IF EXISTS")?;
+                    }
+                    Ok(())
+                }
+                SchemaCommand::Show(s) => s.fmt(f),
             },
             Clause::Match(m) => {
                 f.write_str(if m.optional { "OPTIONAL MATCH " } else { "MATCH " })?;
+                match m.mode {
+                    Some(MatchMode::RepeatableElements) => f.write_str("REPEATABLE ELEMENTS ")?,
+                    Some(MatchMode::DifferentRelationships) => f.write_str("DIFFERENT RELATIONSHIPS ")?,
+                    None => {}
+                }
                 m.pattern.fmt(f)?;
                 write_where(f, &m.where_)
             }
@@ -161,6 +174,12 @@ impl Display for Clause {
                 sep(f, &d.exprs, ", ", |f, e| e.fmt(f))
             }
             Clause::Call(c) => c.fmt(f),
+            Clause::CallSubquery(c) => c.fmt(f),
+            Clause::Foreach(fe) => {
+                write!(f, "FOREACH ({} IN {} | ", Var(&fe.variable.name), fe.list)?;
+                sep(f, &fe.clauses, " ", |f, c| c.fmt(f))?;
+                f.write_str(")")
+            }
             Clause::LoadCsv(l) => {
                 f.write_str(if l.with_headers {
                     "LOAD CSV WITH HEADERS FROM "
@@ -197,24 +216,33 @@ impl Display for Projection {
             }
         }
         sep(f, &self.items, ", ", |f, i| i.fmt(f))?;
-        if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
-            sep(f, &self.order_by, ", ", |f, s| {
-                s.expr.fmt(f)?;
-                if s.descending {
-                    f.write_str(" DESC")?;
-                }
-                Ok(())
-            })?;
-        }
-        if let Some(s) = &self.skip {
-            write!(f, " SKIP {s}")?;
-        }
-        if let Some(l) = &self.limit {
-            write!(f, " LIMIT {l}")?;
-        }
-        Ok(())
+        write_order_skip_limit(f, &self.order_by, &self.skip, &self.limit)
     }
+}
+
+fn write_order_skip_limit(
+    f: &mut Formatter<'_>,
+    order_by: &[SortItem],
+    skip: &Option<Expr>,
+    limit: &Option<Expr>,
+) -> fmt::Result {
+    if !order_by.is_empty() {
+        f.write_str(" ORDER BY ")?;
+        sep(f, order_by, ", ", |f, s| {
+            s.expr.fmt(f)?;
+            if s.descending {
+                f.write_str(" DESC")?;
+            }
+            Ok(())
+        })?;
+    }
+    if let Some(s) = skip {
+        write!(f, " SKIP {s}")?;
+    }
+    if let Some(l) = limit {
+        write!(f, " LIMIT {l}")?;
+    }
+    Ok(())
 }
 
 impl Display for ProjectionItem {
@@ -240,9 +268,13 @@ impl Display for SetItem {
             }
             SetItem::Replace { variable, value } => write!(f, "{} = {value}", Var(&variable.name)),
             SetItem::Merge { variable, value } => write!(f, "{} += {value}", Var(&variable.name)),
+            SetItem::DynamicProperty { target, key, value } => {
+                write_postfix_base(f, target)?;
+                write!(f, "[{key}] = {value}")
+            }
             SetItem::Labels { variable, labels } => {
                 Var(&variable.name).fmt(f)?;
-                write_labels(f, labels)
+                labels.fmt(f)
             }
         }
     }
@@ -255,24 +287,291 @@ impl Display for RemoveItem {
                 write_postfix_base(f, target)?;
                 write!(f, ".{key}")
             }
+            RemoveItem::DynamicProperty { target, key } => {
+                write_postfix_base(f, target)?;
+                write!(f, "[{key}]")
+            }
             RemoveItem::Labels { variable, labels } => {
                 Var(&variable.name).fmt(f)?;
-                write_labels(f, labels)
+                labels.fmt(f)
             }
         }
     }
 }
 
-fn write_labels(f: &mut Formatter<'_>, labels: &[Ident]) -> fmt::Result {
-    for l in labels {
-        write!(f, ":{l}")?;
+/// A label expression with its leading colon: `:A:B`, `:A|B`, `:(A&B)|!C`.
+impl Display for LabelExpr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            LabelExprKind::Colon(items) => {
+                for i in items {
+                    f.write_str(":")?;
+                    i.fmt_inner(f)?;
+                }
+                Ok(())
+            }
+            _ => {
+                f.write_str(":")?;
+                self.fmt_inner(f)
+            }
+        }
     }
-    Ok(())
+}
+
+impl LabelExpr {
+    /// Without the colon; composite operands are parenthesised.
+    fn fmt_inner(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        crate::stack::guarded(|| match &self.kind {
+            LabelExprKind::Label(l) => l.fmt(f),
+            LabelExprKind::Dynamic { expr, any } => {
+                f.write_str(if *any { "$any(" } else { "$(" })?;
+                expr.fmt(f)?;
+                f.write_str(")")
+            }
+            LabelExprKind::Wildcard => f.write_str("%"),
+            LabelExprKind::Not(x) => {
+                f.write_str("!")?;
+                x.fmt_operand(f)
+            }
+            LabelExprKind::And(items) => sep(f, items, "&", |f, i| i.fmt_operand(f)),
+            LabelExprKind::Or(items) => sep(f, items, "|", |f, i| i.fmt_operand(f)),
+            LabelExprKind::Colon(_) => {
+                // Only at the top; nested (which the parser never builds) as a conjunction.
+                f.write_str("(")?;
+                self.fmt(f)?;
+                f.write_str(")")
+            }
+        })
+    }
+
+    fn fmt_operand(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            LabelExprKind::And(_) | LabelExprKind::Or(_) | LabelExprKind::Colon(_) => {
+                f.write_str("(")?;
+                self.fmt_inner(f)?;
+                f.write_str(")")
+            }
+            _ => self.fmt_inner(f),
+        }
+    }
+}
+
+impl Display for CallSubquery {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.optional { "OPTIONAL CALL " } else { "CALL " })?;
+        match &self.import {
+            None => {}
+            Some(ImportList::All) => f.write_str("(*) ")?,
+            Some(ImportList::Variables(vs)) => {
+                f.write_str("(")?;
+                sep(f, vs, ", ", |f, v| Var(&v.name).fmt(f))?;
+                f.write_str(") ")?;
+            }
+        }
+        write!(f, "{{ {} }}", self.body)?;
+        if let Some(t) = &self.in_transactions {
+            f.write_str(" IN ")?;
+            if let Some(n) = &t.concurrency {
+                write!(f, "{} ", Operand(n))?;
+            }
+            if t.concurrent {
+                f.write_str("CONCURRENT ")?;
+            }
+            f.write_str("TRANSACTIONS")?;
+            if let Some(n) = &t.batch_size {
+                write!(f, " OF {} ROWS", Operand(n))?;
+            }
+            match t.on_error {
+                Some(OnError::Continue) => f.write_str(" ON ERROR CONTINUE")?,
+                Some(OnError::Break) => f.write_str(" ON ERROR BREAK")?,
+                Some(OnError::Fail) => f.write_str(" ON ERROR FAIL")?,
+                None => {}
+            }
+            if let Some(s) = &t.report_status {
+                write!(f, " REPORT STATUS AS {}", Var(&s.name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An expression printed as an operand (parenthesised unless atomic).
+struct Operand<'e>(&'e Expr);
+
+impl Display for Operand<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write_operand(f, self.0)
+    }
+}
+
+impl Display for CreateConstraint {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CREATE CONSTRAINT ")?;
+        if let Some(n) = &self.name {
+            write!(f, "{} ", Name(&n.name))?;
+        }
+        if self.if_not_exists {
+            f.write_str("IF NOT EXISTS ")?;
+        }
+        let v = Var(&self.variable.name);
+        let node = match &self.entity {
+            ConstraintEntity::Node { label } => {
+                write!(f, "FOR ({v}:{label}) REQUIRE ")?;
+                true
+            }
+            ConstraintEntity::Relationship { rel_type, direction } => {
+                let (l, r) = match direction {
+                    Direction::Outgoing => ("-", "->"),
+                    Direction::Incoming => ("<-", "-"),
+                    Direction::Both => ("-", "-"),
+                };
+                write!(f, "FOR (){l}[{v}:{rel_type}]{r}() REQUIRE ")?;
+                false
+            }
+        };
+        if self.properties.len() == 1 {
+            write!(f, "{v}.{}", self.properties[0])?;
+        } else {
+            f.write_str("(")?;
+            sep(f, &self.properties, ", ", |f, p| write!(f, "{v}.{p}"))?;
+            f.write_str(")")?;
+        }
+        match &self.kind {
+            ConstraintKind::Unique => f.write_str(" IS UNIQUE")?,
+            ConstraintKind::Key if node => f.write_str(" IS NODE KEY")?,
+            ConstraintKind::Key => f.write_str(" IS RELATIONSHIP KEY")?,
+            ConstraintKind::NotNull => f.write_str(" IS NOT NULL")?,
+            ConstraintKind::Type(t) => write!(f, " IS :: {t}")?,
+        }
+        if let Some(o) = &self.options {
+            write!(f, " OPTIONS {o}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Show {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("SHOW ")?;
+        let executable = match &self.what {
+            ShowWhat::Indexes(filter) => {
+                let k = match filter {
+                    IndexFilter::All => "",
+                    IndexFilter::Range => "RANGE ",
+                    IndexFilter::Text => "TEXT ",
+                    IndexFilter::Point => "POINT ",
+                    IndexFilter::Lookup => "LOOKUP ",
+                    IndexFilter::Fulltext => "FULLTEXT ",
+                    IndexFilter::Vector => "VECTOR ",
+                };
+                write!(f, "{k}INDEXES")?;
+                None
+            }
+            ShowWhat::Constraints(filter) => {
+                let k = match filter {
+                    ConstraintFilter::All => "",
+                    ConstraintFilter::Unique => "UNIQUE ",
+                    ConstraintFilter::NodeUnique => "NODE UNIQUE ",
+                    ConstraintFilter::RelationshipUnique => "RELATIONSHIP UNIQUE ",
+                    ConstraintFilter::Key => "KEY ",
+                    ConstraintFilter::NodeKey => "NODE KEY ",
+                    ConstraintFilter::RelationshipKey => "RELATIONSHIP KEY ",
+                    ConstraintFilter::Existence => "EXISTENCE ",
+                    ConstraintFilter::NodeExistence => "NODE EXISTENCE ",
+                    ConstraintFilter::RelationshipExistence => "RELATIONSHIP EXISTENCE ",
+                    ConstraintFilter::PropertyType => "PROPERTY TYPE ",
+                    ConstraintFilter::NodePropertyType => "NODE PROPERTY TYPE ",
+                    ConstraintFilter::RelationshipPropertyType => "RELATIONSHIP PROPERTY TYPE ",
+                };
+                write!(f, "{k}CONSTRAINTS")?;
+                None
+            }
+            ShowWhat::Procedures { executable } => {
+                f.write_str("PROCEDURES")?;
+                executable.as_ref()
+            }
+            ShowWhat::Functions { filter, executable } => {
+                f.write_str(match filter {
+                    FunctionFilter::All => "FUNCTIONS",
+                    FunctionFilter::BuiltIn => "BUILT IN FUNCTIONS",
+                    FunctionFilter::UserDefined => "USER DEFINED FUNCTIONS",
+                })?;
+                executable.as_ref()
+            }
+        };
+        match executable {
+            Some(ExecutableBy::CurrentUser) => f.write_str(" EXECUTABLE BY CURRENT USER")?,
+            Some(ExecutableBy::User(u)) => write!(f, " EXECUTABLE BY {}", Name(&u.name))?,
+            None => {}
+        }
+        if let Some(y) = &self.yield_ {
+            f.write_str(" YIELD ")?;
+            if y.star {
+                f.write_str("*")?;
+            }
+            sep(f, &y.items, ", ", |f, (c, a)| {
+                Var(&c.name).fmt(f)?;
+                if let Some(a) = a {
+                    write!(f, " AS {}", Var(&a.name))?;
+                }
+                Ok(())
+            })?;
+            write_order_skip_limit(f, &y.order_by, &y.skip, &y.limit)?;
+        }
+        write_where(f, &self.where_)?;
+        if let Some(r) = &self.return_ {
+            write!(f, " RETURN {}", r.projection)?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for ValueType {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        crate::stack::guarded(|| {
+            let name = match &self.kind {
+                ValueTypeKind::Any => "ANY",
+                ValueTypeKind::Nothing => "NOTHING",
+                ValueTypeKind::Null => "NULL",
+                ValueTypeKind::Boolean => "BOOLEAN",
+                ValueTypeKind::String => "STRING",
+                ValueTypeKind::Integer => "INTEGER",
+                ValueTypeKind::Float => "FLOAT",
+                ValueTypeKind::Date => "DATE",
+                ValueTypeKind::LocalTime => "LOCAL TIME",
+                ValueTypeKind::ZonedTime => "ZONED TIME",
+                ValueTypeKind::LocalDateTime => "LOCAL DATETIME",
+                ValueTypeKind::ZonedDateTime => "ZONED DATETIME",
+                ValueTypeKind::Duration => "DURATION",
+                ValueTypeKind::Point => "POINT",
+                ValueTypeKind::Node => "NODE",
+                ValueTypeKind::Relationship => "RELATIONSHIP",
+                ValueTypeKind::Map => "MAP",
+                ValueTypeKind::Path => "PATH",
+                ValueTypeKind::PropertyValue => "PROPERTY VALUE",
+                ValueTypeKind::List(inner) => {
+                    write!(f, "LIST<{inner}>")?;
+                    ""
+                }
+                ValueTypeKind::Union(items) => {
+                    f.write_str("ANY<")?;
+                    sep(f, items, " | ", |f, t| t.fmt(f))?;
+                    f.write_str(">")?;
+                    ""
+                }
+            };
+            f.write_str(name)?;
+            if self.not_null {
+                f.write_str(" NOT NULL")?;
+            }
+            Ok(())
+        })
+    }
 }
 
 impl Display for Call {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str("CALL ")?;
+        f.write_str(if self.optional { "OPTIONAL CALL " } else { "CALL " })?;
         sep(f, &self.procedure, ".", |f, p| p.fmt(f))?;
         if let Some(args) = &self.args {
             f.write_str("(")?;
@@ -308,6 +607,9 @@ impl Display for PatternPart {
         if let Some(v) = &self.variable {
             write!(f, "{} = ", Var(&v.name))?;
         }
+        if let Some(s) = &self.selector {
+            write!(f, "{s} ")?;
+        }
         match self.kind {
             PathKind::Normal => self.element.fmt(f),
             PathKind::ShortestPath => write!(f, "shortestPath({})", self.element),
@@ -316,13 +618,57 @@ impl Display for PatternPart {
     }
 }
 
+impl Display for PathSelector {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            SelectorKind::Any(None) => f.write_str("ANY"),
+            SelectorKind::Any(Some(k)) => write!(f, "ANY {k}"),
+            SelectorKind::All => f.write_str("ALL"),
+            SelectorKind::AnyShortest => f.write_str("ANY SHORTEST"),
+            SelectorKind::AllShortest => f.write_str("ALL SHORTEST"),
+            SelectorKind::Shortest(k) => write!(f, "SHORTEST {k}"),
+            SelectorKind::ShortestGroups(None) => f.write_str("SHORTEST GROUPS"),
+            SelectorKind::ShortestGroups(Some(k)) => write!(f, "SHORTEST {k} GROUPS"),
+        }
+    }
+}
+
 impl Display for PatternElement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        self.start.fmt(f)?;
-        for (r, n) in &self.chain {
-            write!(f, "{r}{n}")?;
+        crate::stack::guarded(|| {
+            self.start.fmt(f)?;
+            for (s, n) in &self.chain {
+                match s {
+                    PathStep::Rel(r) => write!(f, "{r}{n}")?,
+                    PathStep::Group(g) => write!(f, " {g} {n}")?,
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Display for PathGroup {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "({}", self.element)?;
+        write_where(f, &self.where_)?;
+        f.write_str(")")?;
+        if let Some(q) = &self.quantifier {
+            q.fmt(f)?;
         }
         Ok(())
+    }
+}
+
+impl Display for PathQuantifier {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match (self.min, self.max) {
+            (0, None) => f.write_str("*"),
+            (1, None) => f.write_str("+"),
+            (a, None) => write!(f, "{{{a},}}"),
+            (a, Some(b)) if a == b => write!(f, "{{{a}}}"),
+            (a, Some(b)) => write!(f, "{{{a},{b}}}"),
+        }
     }
 }
 
@@ -332,12 +678,20 @@ impl Display for NodePattern {
         if let Some(v) = &self.variable {
             Var(&v.name).fmt(f)?;
         }
-        write_labels(f, &self.labels)?;
+        if let Some(l) = &self.labels {
+            l.fmt(f)?;
+        }
         if let Some(p) = &self.properties {
-            if self.variable.is_some() || !self.labels.is_empty() {
+            if self.variable.is_some() || self.labels.is_some() {
                 f.write_str(" ")?;
             }
             p.fmt(f)?;
+        }
+        if let Some(w) = &self.where_ {
+            if self.variable.is_some() || self.labels.is_some() || self.properties.is_some() {
+                f.write_str(" ")?;
+            }
+            write!(f, "WHERE {w}")?;
         }
         f.write_str(")")
     }
@@ -350,16 +704,18 @@ impl Display for RelPattern {
         } else {
             "-"
         })?;
-        let detail =
-            self.variable.is_some() || !self.types.is_empty() || self.length.is_some() || self.properties.is_some();
+        let detail = self.variable.is_some()
+            || self.types.is_some()
+            || self.length.is_some()
+            || self.properties.is_some()
+            || self.where_.is_some();
         if detail {
             f.write_str("[")?;
             if let Some(v) = &self.variable {
                 Var(&v.name).fmt(f)?;
             }
-            if !self.types.is_empty() {
-                f.write_str(":")?;
-                sep(f, &self.types, "|", |f, t| t.fmt(f))?;
+            if let Some(t) = &self.types {
+                t.fmt(f)?;
             }
             if let Some(l) = &self.length {
                 l.fmt(f)?;
@@ -367,13 +723,20 @@ impl Display for RelPattern {
             if let Some(p) = &self.properties {
                 write!(f, " {p}")?;
             }
+            if let Some(w) = &self.where_ {
+                write!(f, " WHERE {w}")?;
+            }
             f.write_str("]")?;
         }
         f.write_str(if self.direction == Direction::Outgoing {
             "->"
         } else {
             "-"
-        })
+        })?;
+        if let Some(q) = &self.quantifier {
+            q.fmt(f)?;
+        }
+        Ok(())
     }
 }
 
@@ -457,6 +820,8 @@ fn is_atomic(e: &Expr) -> bool {
         ExprKind::Unary(..)
         | ExprKind::Binary(..)
         | ExprKind::IsNull(..)
+        | ExprKind::IsType(..)
+        | ExprKind::IsNormalized(..)
         | ExprKind::HasLabels(..)
         | ExprKind::Pattern(_) => false,
         _ => true,
@@ -556,7 +921,25 @@ impl Expr {
             }
             ExprKind::HasLabels(e, labels) => {
                 write_postfix_base(f, e)?;
-                write_labels(f, labels)
+                if matches!(labels.kind, LabelExprKind::Or(_)) {
+                    // `x:(A|B)`: a bar may end the expression (`[x IN l WHERE x:(A|B) | x]`).
+                    f.write_str(":(")?;
+                    labels.fmt_inner(f)?;
+                    f.write_str(")")
+                } else {
+                    labels.fmt(f)
+                }
+            }
+            ExprKind::IsType(e, t, not) => {
+                write_operand(f, e)?;
+                f.write_str(if *not { " IS NOT :: " } else { " IS :: " })?;
+                // A union (`A | B`) is printed as `ANY<A | B>`, so no bar ends the expression.
+                t.fmt(f)
+            }
+            ExprKind::IsNormalized(e, form, not) => {
+                write_operand(f, e)?;
+                f.write_str(if *not { " IS NOT " } else { " IS " })?;
+                write!(f, "{} NORMALIZED", form.name())
             }
             ExprKind::FunctionCall { name, distinct, args } => {
                 sep(f, name, ".", |f, n| {
@@ -650,6 +1033,8 @@ impl Expr {
             }
             ExprKind::Pattern(p) => p.fmt(f),
             ExprKind::Exists(q) => write!(f, "EXISTS {{ {q} }}"),
+            ExprKind::CountSubquery(q) => write!(f, "COUNT {{ {q} }}"),
+            ExprKind::CollectSubquery(q) => write!(f, "COLLECT {{ {q} }}"),
             ExprKind::MapProjection { variable, items } => {
                 write!(f, "{} {{", Var(&variable.name))?;
                 sep(f, items, ", ", |f, item| match item {

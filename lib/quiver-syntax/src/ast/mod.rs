@@ -90,7 +90,11 @@ pub enum Clause {
     Delete(Delete),
     Call(Call),
     LoadCsv(LoadCsv),
-    /// Index definitions (`CREATE INDEX`, `DROP INDEX`, `SHOW INDEXES`): a statement on its own.
+    /// `[OPTIONAL] CALL [(imports)] { query } [IN TRANSACTIONS ...]`
+    CallSubquery(CallSubquery),
+    /// `FOREACH (x IN list | clause ...)`
+    Foreach(Foreach),
+    /// Index and constraint definitions and the SHOW commands: a statement on its own.
     Schema(Schema),
 }
 
@@ -108,6 +112,8 @@ impl Clause {
             Clause::Delete(c) => c.span,
             Clause::Call(c) => c.span,
             Clause::LoadCsv(c) => c.span,
+            Clause::CallSubquery(c) => c.span,
+            Clause::Foreach(c) => c.span,
             Clause::Schema(c) => c.span,
         }
     }
@@ -126,23 +132,59 @@ impl Clause {
             Clause::Remove(_) => "REMOVE",
             Clause::Delete(d) if d.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
+            Clause::Call(c) if c.optional => "OPTIONAL CALL",
             Clause::Call(_) => "CALL",
             Clause::LoadCsv(_) => "LOAD CSV",
-            Clause::Schema(s) => match s.command {
+            Clause::CallSubquery(c) if c.optional => "OPTIONAL CALL",
+            Clause::CallSubquery(_) => "CALL",
+            Clause::Foreach(_) => "FOREACH",
+            Clause::Schema(s) => match &s.command {
                 SchemaCommand::CreateIndex { .. } => "CREATE INDEX",
                 SchemaCommand::DropIndex { .. } => "DROP INDEX",
-                SchemaCommand::ShowIndexes => "SHOW INDEXES",
+                SchemaCommand::CreateConstraint(_) => "CREATE CONSTRAINT",
+                SchemaCommand::DropConstraint { .. } => "DROP CONSTRAINT",
+                SchemaCommand::Show(s) => match s.what {
+                    ShowWhat::Indexes(_) => "SHOW INDEXES",
+                    ShowWhat::Constraints(_) => "SHOW CONSTRAINTS",
+                    ShowWhat::Procedures { .. } => "SHOW PROCEDURES",
+                    ShowWhat::Functions { .. } => "SHOW FUNCTIONS",
+                },
             },
         }
+    }
+
+    /// Whether the clause writes (the clauses allowed inside FOREACH).
+    pub fn is_updating(&self) -> bool {
+        matches!(
+            self,
+            Clause::Create(_)
+                | Clause::Merge(_)
+                | Clause::Set(_)
+                | Clause::Remove(_)
+                | Clause::Delete(_)
+                | Clause::Foreach(_)
+        )
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Match {
     pub optional: bool,
+    /// `MATCH REPEATABLE ELEMENTS ...` / `MATCH DIFFERENT RELATIONSHIPS ...`;
+    /// `None` when not written (different relationships).
+    pub mode: Option<MatchMode>,
     pub pattern: Pattern,
     pub where_: Option<Expr>,
     pub span: Span,
+}
+
+/// The match mode of a MATCH clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchMode {
+    /// `REPEATABLE ELEMENTS`: a relationship may occur more than once in a match.
+    RepeatableElements,
+    /// `DIFFERENT RELATIONSHIPS` (the default): no relationship occurs twice.
+    DifferentRelationships,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -248,8 +290,10 @@ pub enum SetItem {
     Replace { variable: Ident, value: Expr },
     /// `n += map`
     Merge { variable: Ident, value: Expr },
-    /// `n:A:B`
-    Labels { variable: Ident, labels: Vec<Ident> },
+    /// `target[key] = value`: a key computed at run time.
+    DynamicProperty { target: Expr, key: Expr, value: Expr },
+    /// `n:A:B`, `n:$(expr)`: a conjunction of labels (and dynamic labels).
+    Labels { variable: Ident, labels: LabelExpr },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -262,8 +306,10 @@ pub struct Remove {
 pub enum RemoveItem {
     /// `target.key`
     Property { target: Expr, key: Ident },
-    /// `n:A:B`
-    Labels { variable: Ident, labels: Vec<Ident> },
+    /// `target[key]`: a key computed at run time.
+    DynamicProperty { target: Expr, key: Expr },
+    /// `n:A:B`, `n:$(expr)`: a conjunction of labels (and dynamic labels).
+    Labels { variable: Ident, labels: LabelExpr },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -291,13 +337,204 @@ pub enum SchemaCommand {
     },
     /// `DROP INDEX name [IF EXISTS]`
     DropIndex { name: Ident, if_exists: bool },
-    /// `SHOW INDEXES`
-    ShowIndexes,
+    /// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR pattern REQUIRE ...`
+    CreateConstraint(Box<CreateConstraint>),
+    /// `DROP CONSTRAINT name [IF EXISTS]`
+    DropConstraint { name: Ident, if_exists: bool },
+    /// `SHOW ... INDEXES | CONSTRAINTS | PROCEDURES | FUNCTIONS [YIELD ...] [WHERE ...] [RETURN ...]`
+    Show(Box<Show>),
+}
+
+/// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:L) | ()-[r:T]-() REQUIRE props kind [OPTIONS map]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateConstraint {
+    pub name: Option<Ident>,
+    pub if_not_exists: bool,
+    /// The variable of the pattern (`n` in `FOR (n:L)`).
+    pub variable: Ident,
+    /// What the constraint is on: nodes with a label or relationships of a type.
+    pub entity: ConstraintEntity,
+    /// The property keys (`n.a` or `(n.a, n.b)`), in order; at least one.
+    pub properties: Vec<Ident>,
+    pub kind: ConstraintKind,
+    /// `OPTIONS {...}`
+    pub options: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstraintEntity {
+    /// `(n:Label)`
+    Node { label: Ident },
+    /// `()-[r:TYPE]-()` (`direction` as written: `-` or `->` or `<-`)
+    Relationship { rel_type: Ident, direction: Direction },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstraintKind {
+    /// `IS UNIQUE` (also `IS NODE UNIQUE`, `IS RELATIONSHIP UNIQUE`)
+    Unique,
+    /// `IS NODE KEY` / `IS RELATIONSHIP KEY` (also `IS KEY`): existence and uniqueness.
+    Key,
+    /// `IS NOT NULL`
+    NotNull,
+    /// `IS :: TYPE` (also `IS TYPED TYPE`)
+    Type(ValueType),
+}
+
+/// A SHOW command with its optional YIELD / WHERE / RETURN tail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Show {
+    pub what: ShowWhat,
+    /// `YIELD { * | field [AS alias], ... } [ORDER BY ...] [SKIP n] [LIMIT n]`
+    pub yield_: Option<ShowYield>,
+    /// `WHERE expr` (after YIELD, or on its own)
+    pub where_: Option<Expr>,
+    /// `RETURN ...` (only after YIELD)
+    pub return_: Option<Return>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShowWhat {
+    /// `SHOW [ALL | RANGE | TEXT | POINT | LOOKUP | FULLTEXT | VECTOR] INDEX[ES]`
+    Indexes(IndexFilter),
+    /// `SHOW [ALL | UNIQUE | NODE KEY | ...] CONSTRAINT[S]`
+    Constraints(ConstraintFilter),
+    /// `SHOW PROCEDURE[S] [EXECUTABLE [BY user]]`
+    Procedures { executable: Option<ExecutableBy> },
+    /// `SHOW [ALL | BUILT IN | USER DEFINED] FUNCTION[S] [EXECUTABLE [BY user]]`
+    Functions {
+        filter: FunctionFilter,
+        executable: Option<ExecutableBy>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexFilter {
+    All,
+    Range,
+    Text,
+    Point,
+    Lookup,
+    Fulltext,
+    Vector,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintFilter {
+    All,
+    /// `UNIQUE` / `UNIQUENESS`
+    Unique,
+    /// `NODE UNIQUE` / `NODE UNIQUENESS`
+    NodeUnique,
+    /// `REL[ATIONSHIP] UNIQUE[NESS]`
+    RelationshipUnique,
+    /// `KEY`
+    Key,
+    /// `NODE KEY`
+    NodeKey,
+    /// `REL[ATIONSHIP] KEY`
+    RelationshipKey,
+    /// `[PROPERTY] EXIST[ENCE]`
+    Existence,
+    /// `NODE [PROPERTY] EXIST[ENCE]`
+    NodeExistence,
+    /// `REL[ATIONSHIP] [PROPERTY] EXIST[ENCE]`
+    RelationshipExistence,
+    /// `PROPERTY TYPE`
+    PropertyType,
+    /// `NODE PROPERTY TYPE`
+    NodePropertyType,
+    /// `REL[ATIONSHIP] PROPERTY TYPE`
+    RelationshipPropertyType,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunctionFilter {
+    All,
+    BuiltIn,
+    UserDefined,
+}
+
+/// `EXECUTABLE [BY CURRENT USER | BY name]`
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExecutableBy {
+    CurrentUser,
+    User(Ident),
+}
+
+/// The YIELD of a SHOW command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShowYield {
+    /// `YIELD *`
+    pub star: bool,
+    /// `(column, alias)`
+    pub items: Vec<(Ident, Option<Ident>)>,
+    pub order_by: Vec<SortItem>,
+    pub skip: Option<Expr>,
+    pub limit: Option<Expr>,
+    pub span: Span,
+}
+
+/// `[OPTIONAL] CALL [(a, b) | (*) | ()] { query } [IN TRANSACTIONS ...]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallSubquery {
+    /// `OPTIONAL CALL`: a row with nulls when the subquery returns none.
+    pub optional: bool,
+    /// The variables imported by the scope clause; `None` without one (the
+    /// older form, importing with a leading `WITH` in the body).
+    pub import: Option<ImportList>,
+    pub body: Box<Query>,
+    pub in_transactions: Option<InTransactions>,
+    pub span: Span,
+}
+
+/// The scope clause of a CALL subquery.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportList {
+    /// `(*)`: every variable in scope.
+    All,
+    /// `(a, b)`; empty for `()`.
+    Variables(Vec<Ident>),
+}
+
+/// `IN [n] [CONCURRENT] TRANSACTIONS [OF n ROWS] [ON ERROR ...] [REPORT STATUS AS s]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct InTransactions {
+    /// `IN [n] CONCURRENT TRANSACTIONS`
+    pub concurrent: bool,
+    /// The `n` of `IN n CONCURRENT TRANSACTIONS`.
+    pub concurrency: Option<Expr>,
+    /// `OF n ROWS`
+    pub batch_size: Option<Expr>,
+    pub on_error: Option<OnError>,
+    /// `REPORT STATUS AS s`
+    pub report_status: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnError {
+    Continue,
+    Break,
+    Fail,
+}
+
+/// `FOREACH (variable IN list | clauses)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Foreach {
+    pub variable: Ident,
+    pub list: Expr,
+    /// Updating clauses only (CREATE, MERGE, SET, REMOVE, DELETE, FOREACH).
+    pub clauses: Vec<Clause>,
+    pub span: Span,
 }
 
 /// `CALL ns.name(args) YIELD a, b AS c WHERE ...`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// `OPTIONAL CALL`
+    pub optional: bool,
     /// Namespace parts and the name, e.g. `["db", "labels"]`.
     pub procedure: Vec<Ident>,
     /// `None` when written without parentheses (arguments come from parameters).
@@ -336,8 +573,34 @@ pub struct PatternPart {
     /// `p = ...`
     pub variable: Option<Ident>,
     pub kind: PathKind,
+    /// `SHORTEST 2`, `ALL SHORTEST`, `ANY`, ... before the path pattern.
+    pub selector: Option<PathSelector>,
     pub element: PatternElement,
     pub span: Span,
+}
+
+/// A path selector (GQL): which of the matching paths are kept, per pair of end nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathSelector {
+    pub kind: SelectorKind,
+    pub span: Span,
+}
+
+/// The counts are integer literals or parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelectorKind {
+    /// `ANY [k] [PATH[S]]`: any k paths (1 without k).
+    Any(Option<Expr>),
+    /// `ALL [PATH[S]]`: every path (the default).
+    All,
+    /// `ANY SHORTEST [PATH[S]]`: one shortest path.
+    AnyShortest,
+    /// `ALL SHORTEST [PATH[S]]`: every shortest path.
+    AllShortest,
+    /// `SHORTEST k [PATH[S]]`: the k shortest paths.
+    Shortest(Expr),
+    /// `SHORTEST [k] [PATH[S]] GROUP[S]`: every path of the k shortest lengths (1 without k).
+    ShortestGroups(Option<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,21 +610,178 @@ pub enum PathKind {
     AllShortestPaths,
 }
 
-/// `(a)-[r]->(b)<-[s]-(c)`: a start node and a chain of (relationship, node) steps.
+/// `(a)-[r]->(b)<-[s]-(c)`: a start node and a chain of (step, node) pairs,
+/// where a step is a relationship (possibly quantified) or a parenthesised
+/// path (possibly quantified, GQL's quantified path pattern).
+///
+/// A parenthesised path written without a node before (after) it gets an
+/// empty node pattern there: `((a)-->(b))+` is `() ((a)-->(b))+ ()`, which
+/// means the same (juxtaposed node patterns are one node).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatternElement {
     pub start: NodePattern,
-    pub chain: Vec<(RelPattern, NodePattern)>,
+    pub chain: Vec<(PathStep, NodePattern)>,
+    pub span: Span,
+}
+
+impl PatternElement {
+    /// The relationships of a simple chain (no parenthesised paths, no
+    /// quantified relationships), the only form before QPPs; `None` otherwise.
+    pub fn simple_rels(&self) -> Option<Vec<&RelPattern>> {
+        self.chain
+            .iter()
+            .map(|(s, _)| match s {
+                PathStep::Rel(r) if r.quantifier.is_none() => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The relationships of the chain, in order (parenthesised paths skipped):
+    /// for stages that have checked [`PatternElement::simple_rels`] first.
+    pub fn rels(&self) -> Vec<&RelPattern> {
+        self.chain.iter().filter_map(|(s, _)| s.rel()).collect()
+    }
+
+    /// The node patterns, in order (those inside parenthesised paths excluded).
+    pub fn nodes(&self) -> impl Iterator<Item = &NodePattern> {
+        std::iter::once(&self.start).chain(self.chain.iter().map(|(_, n)| n))
+    }
+}
+
+/// What joins two node patterns of a path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathStep {
+    Rel(RelPattern),
+    /// `((a)-[r]->(b) WHERE ...){1,3}`
+    Group(Box<PathGroup>),
+}
+
+impl PathStep {
+    /// The relationship, when the step is one.
+    pub fn rel(&self) -> Option<&RelPattern> {
+        match self {
+            PathStep::Rel(r) => Some(r),
+            PathStep::Group(_) => None,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            PathStep::Rel(r) => r.span,
+            PathStep::Group(g) => g.span,
+        }
+    }
+}
+
+/// A parenthesised path pattern: `( path [WHERE expr] ) [quantifier]`.
+/// Variables bound inside a quantified group are lists outside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathGroup {
+    pub element: PatternElement,
+    pub where_: Option<Expr>,
+    pub quantifier: Option<PathQuantifier>,
+    pub span: Span,
+}
+
+/// `+` (1 or more), `*` (0 or more), `{n}`, `{n,}`, `{,m}`, `{n,m}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathQuantifier {
+    pub min: u64,
+    /// `None`: no upper bound.
+    pub max: Option<u64>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodePattern {
     pub variable: Option<Ident>,
-    pub labels: Vec<Ident>,
+    /// `:A:B`, `:A|B`, `:!A&%`, `:$(expr)`; `None` when there is none.
+    pub labels: Option<LabelExpr>,
     /// A map literal or a parameter.
     pub properties: Option<Box<Expr>>,
+    /// `(n:A WHERE n.x > 1)`
+    pub where_: Option<Box<Expr>>,
     pub span: Span,
+}
+
+impl NodePattern {
+    /// The labels of a plain conjunction (`:A:B`, `:A&B`); empty when there is
+    /// no label or for any other expression (check [`LabelExpr::as_conjunction`] first).
+    pub fn label_names(&self) -> Vec<&Ident> {
+        self.labels
+            .as_ref()
+            .and_then(|l| l.as_conjunction())
+            .unwrap_or_default()
+    }
+}
+
+/// A label expression (on nodes) or a type expression (on relationships).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelExpr {
+    pub kind: LabelExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabelExprKind {
+    /// A label or type name.
+    Label(Ident),
+    /// `$(expr)` or `$all(expr)` (`any: false`: every label of the string or
+    /// list of strings) and `$any(expr)` (`any: true`: one of them).
+    Dynamic { expr: Box<Expr>, any: bool },
+    /// `%`: any label (a node with at least one label), any type.
+    Wildcard,
+    /// `!x`
+    Not(Box<LabelExpr>),
+    /// `x&y&...` (two or more)
+    And(Vec<LabelExpr>),
+    /// `x|y|...` (two or more; also the older `[:A|:B]`)
+    Or(Vec<LabelExpr>),
+    /// The older `:A:B` conjunction (two or more names or dynamic labels).
+    Colon(Vec<LabelExpr>),
+}
+
+impl LabelExpr {
+    pub fn label(name: Ident) -> LabelExpr {
+        let span = name.span;
+        LabelExpr {
+            kind: LabelExprKind::Label(name),
+            span,
+        }
+    }
+
+    /// The names of a plain conjunction (`:A`, `:A:B`, `:A&B`), the only
+    /// form before label expressions; `None` for any other expression.
+    pub fn as_conjunction(&self) -> Option<Vec<&Ident>> {
+        match &self.kind {
+            LabelExprKind::Label(l) => Some(vec![l]),
+            LabelExprKind::And(items) | LabelExprKind::Colon(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    out.extend(i.as_conjunction()?);
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// The names of a plain disjunction (`:A`, `:A|B`, `:A|:B`), the only
+    /// form of relationship types before type expressions; `None` otherwise.
+    pub fn as_disjunction(&self) -> Option<Vec<&Ident>> {
+        match &self.kind {
+            LabelExprKind::Label(l) => Some(vec![l]),
+            LabelExprKind::Or(items) => items
+                .iter()
+                .map(|i| match &i.kind {
+                    LabelExprKind::Label(l) => Some(l),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -378,12 +798,32 @@ pub enum Direction {
 pub struct RelPattern {
     pub variable: Option<Ident>,
     pub direction: Direction,
-    /// `[:A|B]`; empty means any type.
-    pub types: Vec<Ident>,
+    /// `[:A|B]`, `[:!A]`, `[:%]`, `[:$(expr)]`; `None` means any type.
+    pub types: Option<LabelExpr>,
     /// `*`, `*2`, `*1..3`, `*..5`, `*2..`; `None` for a single hop.
     pub length: Option<Range>,
     pub properties: Option<Box<Expr>>,
+    /// `-[r WHERE r.w > 2]->`
+    pub where_: Option<Box<Expr>>,
+    /// `-[r]->{1,3}` (a quantified relationship, GQL)
+    pub quantifier: Option<PathQuantifier>,
     pub span: Span,
+}
+
+impl RelPattern {
+    /// The type names of a plain `[:A|B]` (empty when there is no type), the
+    /// only form before type expressions; `None` for any other expression.
+    pub fn type_names(&self) -> Option<Vec<&Ident>> {
+        match &self.types {
+            None => Some(Vec::new()),
+            Some(t) => t.as_disjunction(),
+        }
+    }
+
+    /// [`RelPattern::type_names`], empty for the other forms (check it first).
+    pub fn type_list(&self) -> Vec<&Ident> {
+        self.type_names().unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -489,8 +929,12 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `expr IS NULL` (false) / `expr IS NOT NULL` (true)
     IsNull(Box<Expr>, bool),
-    /// `n:A:B` as a predicate
-    HasLabels(Box<Expr>, Vec<Ident>),
+    /// `n:A:B`, `n:A|B`, `n:(A&!B)` as a predicate
+    HasLabels(Box<Expr>, LabelExpr),
+    /// `expr IS [NOT] :: TYPE` (`expr :: TYPE`, `expr IS [NOT] TYPED TYPE`); `true` for NOT.
+    IsType(Box<Expr>, ValueType, bool),
+    /// `expr IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED`; `true` for NOT.
+    IsNormalized(Box<Expr>, NormalForm, bool),
     /// `ns.name(DISTINCT? args)`; `name` holds the namespace parts and the name.
     FunctionCall {
         name: Vec<Ident>,
@@ -535,11 +979,77 @@ pub enum ExprKind {
     },
     /// A relationship pattern used as an expression, e.g. in WHERE: `(a)-->(b)`.
     Pattern(PatternElement),
-    /// `EXISTS { MATCH ... }` or `EXISTS { (a)-->(b) WHERE ... }`
+    /// `EXISTS { MATCH ... }` or `EXISTS { (a)-->(b) WHERE ... }` (a MATCH query then)
     Exists(Box<Query>),
+    /// `COUNT { ... }`, in the same forms as EXISTS.
+    CountSubquery(Box<Query>),
+    /// `COLLECT { ... RETURN x }`: a full query returning one column.
+    CollectSubquery(Box<Query>),
     /// `v {.key, .*, key: expr, other}`
     MapProjection {
         variable: Ident,
         items: Vec<MapProjectionItem>,
     },
+}
+
+/// A Unicode normalization form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NormalForm {
+    Nfc,
+    Nfd,
+    Nfkc,
+    Nfkd,
+}
+
+impl NormalForm {
+    pub fn name(self) -> &'static str {
+        match self {
+            NormalForm::Nfc => "NFC",
+            NormalForm::Nfd => "NFD",
+            NormalForm::Nfkc => "NFKC",
+            NormalForm::Nfkd => "NFKD",
+        }
+    }
+}
+
+/// A value type, as in type predicates (`x IS :: INTEGER NOT NULL`) and
+/// property type constraints. Synonyms are folded (`INT` is `Integer`,
+/// `TIMESTAMP WITH TIME ZONE` is `ZonedDateTime`, `ARRAY<T>` and `T LIST` are `List`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueType {
+    pub kind: ValueTypeKind,
+    /// `T NOT NULL` (or `T!`): null is not of the type.
+    pub not_null: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueTypeKind {
+    /// `ANY` (`ANY VALUE`): every value.
+    Any,
+    /// `NOTHING`: no value.
+    Nothing,
+    /// `NULL`: only null.
+    Null,
+    Boolean,
+    String,
+    Integer,
+    Float,
+    Date,
+    LocalTime,
+    ZonedTime,
+    LocalDateTime,
+    ZonedDateTime,
+    Duration,
+    Point,
+    Node,
+    Relationship,
+    Map,
+    Path,
+    /// `PROPERTY VALUE` (`ANY PROPERTY VALUE`): any value a property can hold.
+    PropertyValue,
+    /// `LIST<T>` (`ARRAY<T>`, `T LIST`); `ANY LIST` is `LIST<ANY>`.
+    List(Box<ValueType>),
+    /// `A | B` or `ANY<A | B>`: a closed dynamic union (two or more).
+    Union(Vec<ValueType>),
 }

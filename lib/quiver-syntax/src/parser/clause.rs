@@ -1,16 +1,17 @@
 //! Statements (`EXPLAIN` / `PROFILE`), `UNION`, and the clauses, one
 //! function each: `match_clause`, `unwind_clause`, `with_clause`,
 //! `return_clause`, `create_clause`, `merge_clause`, `set_clause`,
-//! `remove_clause`, `delete_clause`, `call_clause`, `load_csv_clause`.
+//! `remove_clause`, `delete_clause`, `call_clause`, `call_subquery`,
+//! `foreach_clause`, `load_csv_clause`.
 
-use super::expression::{expr, expr_list, postfix};
+use super::expression::{expr, expr_before_bar, expr_list, postfix};
 use super::lexical::{Ctx, PResult};
 use super::pattern::{part, pattern};
 use crate::ast::*;
 
 const CLAUSE_KEYWORDS: &[&str] = &[
     "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
-    "LOAD",
+    "LOAD", "FOREACH",
 ];
 
 /// `[EXPLAIN | PROFILE] query [;]`
@@ -101,6 +102,7 @@ pub(crate) fn pattern_as_query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Query
     let span = c.span(start, r);
     let m = Match {
         optional: false,
+        mode: None,
         pattern: p,
         where_,
         span,
@@ -120,7 +122,7 @@ pub(crate) fn pattern_as_query<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Query
 fn clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     let (i, _) = c.ws(i)?;
     let saved = c.patterns_allowed.replace(false);
-    let r = clause_inner(c, i);
+    let r = c.with_bar(false, || clause_inner(c, i));
     c.patterns_allowed.set(saved);
     r
 }
@@ -128,13 +130,16 @@ fn clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
 fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     let w = c.peek_word(i).unwrap_or("").to_ascii_uppercase();
     match w.as_str() {
+        "OPTIONAL" if next_word_is(c, i, "CALL") => call_clause(c, i),
         "MATCH" | "OPTIONAL" => match_clause(c, i),
         "UNWIND" => unwind_clause(c, i),
         "WITH" => with_clause(c, i),
         "RETURN" => return_clause(c, i),
         "CREATE" if next_word_is(c, i, "INDEX") => super::schema::create_index(c, i),
+        "CREATE" if next_word_is(c, i, "CONSTRAINT") => super::schema::create_constraint(c, i),
+        "DROP" if next_word_is(c, i, "CONSTRAINT") => super::schema::drop_constraint(c, i),
         "DROP" => super::schema::drop_index(c, i),
-        "SHOW" => super::schema::show_indexes(c, i),
+        "SHOW" => super::schema::show(c, i),
         "CREATE" => create_clause(c, i),
         "MERGE" => merge_clause(c, i),
         "SET" => set_clause(c, i),
@@ -142,6 +147,7 @@ fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         "DELETE" | "DETACH" => delete_clause(c, i),
         "CALL" => call_clause(c, i),
         "LOAD" => load_csv_clause(c, i),
+        "FOREACH" => foreach_clause(c, i),
         _ => {
             for k in CLAUSE_KEYWORDS {
                 c.expect(i, k);
@@ -160,7 +166,7 @@ fn next_word_is<'a>(c: &Ctx<'a>, i: &'a str, w: &str) -> bool {
     }
 }
 
-fn opt_where<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
+pub(crate) fn opt_where<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
     match c.kw(i, "WHERE") {
         Ok((r, _)) => {
             let saved = c.patterns_allowed.replace(true);
@@ -173,7 +179,7 @@ fn opt_where<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
     }
 }
 
-/// `[OPTIONAL] MATCH pattern [WHERE expr]`
+/// `[OPTIONAL] MATCH [REPEATABLE ELEMENTS | DIFFERENT RELATIONSHIPS] pattern [WHERE expr]`
 fn match_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     let start = c.offset(i);
     let (i, optional) = match c.kw(i, "OPTIONAL") {
@@ -181,12 +187,24 @@ fn match_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         Err(_) => (i, false),
     };
     let (i, _) = c.kw(i, "MATCH")?;
+    let (i, mode) = if c.peek_kws(i, &["REPEATABLE", "ELEMENTS"]) || c.peek_kws(i, &["REPEATABLE", "ELEMENT"]) {
+        let (r, _) = c.kw(i, "REPEATABLE")?;
+        let r = c.kw(r, "ELEMENTS").or_else(|_| c.kw(r, "ELEMENT"))?.0;
+        (r, Some(MatchMode::RepeatableElements))
+    } else if c.peek_kws(i, &["DIFFERENT", "RELATIONSHIPS"]) || c.peek_kws(i, &["DIFFERENT", "RELATIONSHIP"]) {
+        let (r, _) = c.kw(i, "DIFFERENT")?;
+        let r = c.kw(r, "RELATIONSHIPS").or_else(|_| c.kw(r, "RELATIONSHIP"))?.0;
+        (r, Some(MatchMode::DifferentRelationships))
+    } else {
+        (i, None)
+    };
     let (i, p) = pattern(c, i)?;
     let (i, where_) = opt_where(c, i)?;
     Ok((
         i,
         Clause::Match(Match {
             optional,
+            mode,
             pattern: p,
             where_,
             span: c.span(start, i),
@@ -281,7 +299,7 @@ fn return_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
 }
 
 /// `[DISTINCT] (* | item) (, item)* [ORDER BY ...] [SKIP e] [LIMIT e]`
-fn projection<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Projection> {
+pub(crate) fn projection<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Projection> {
     let (i, distinct) = match c.kw(i, "DISTINCT") {
         Ok((r, _)) => (r, true),
         Err(_) => (i, false),
@@ -353,7 +371,7 @@ fn projection_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, ProjectionItem> {
     Ok((i, ProjectionItem { expr: e, alias, text }))
 }
 
-fn sort_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SortItem> {
+pub(crate) fn sort_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SortItem> {
     let (i, e) = expr(c, i)?;
     for (k, descending) in [
         ("ASCENDING", false),
@@ -440,12 +458,34 @@ fn set_items<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Vec<SetItem>> {
     Ok((i, items))
 }
 
-/// `n.p = e`, `(expr).p = e`, `n = map`, `n += map`, `n:A:B`
+/// `:A:B`, `:$(e)`: the labels SET and REMOVE take (no `|`, `!`, `%`).
+fn check_label_list<'a>(c: &Ctx<'a>, labels: &LabelExpr, what: &str) -> Result<(), nom::Err<super::lexical::PErr>> {
+    let atoms = match &labels.kind {
+        LabelExprKind::Colon(items) => items.iter().collect(),
+        _ => vec![labels],
+    };
+    if atoms
+        .iter()
+        .all(|l| matches!(l.kind, LabelExprKind::Label(_) | LabelExprKind::Dynamic { .. }))
+    {
+        return Ok(());
+    }
+    c.failure_hint(
+        &c.src[labels.span.start..],
+        "UnexpectedSyntax",
+        format!("{what} takes labels separated by ':', not a label expression"),
+        "write e.g. n:A:B or n:$($label)",
+    )
+    .map(|_: (&str, ())| ())
+}
+
+/// `n.p = e`, `(expr).p = e`, `n[key] = e`, `n = map`, `n += map`, `n:A:B`, `n:$(e)`
 fn set_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SetItem> {
     let (i, _) = c.ws(i)?;
     let (r, target) = postfix(c, i)?;
     if let ExprKind::HasLabels(inner, labels) = &target.kind {
         if let ExprKind::Variable(v) = &inner.kind {
+            check_label_list(c, labels, "SET")?;
             let variable = Ident::new(v.clone(), inner.span);
             return Ok((
                 r,
@@ -475,11 +515,19 @@ fn set_item<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, SetItem> {
             ))
         }
         ExprKind::Property(t, key) if !merge => Ok((r, SetItem::Property { target: *t, key, value })),
+        ExprKind::Index(t, key) if !merge => Ok((
+            r,
+            SetItem::DynamicProperty {
+                target: *t,
+                key: *key,
+                value,
+            },
+        )),
         _ => c.failure_hint(
             &c.src[target.span.start..],
             "UnexpectedSyntax",
             format!("SET cannot assign to '{}'", &c.src[target.span.start..target.span.end]),
-            "write n.key = value, n = {map}, n += {map} or n:Label",
+            "write n.key = value, n[key] = value, n = {map}, n += {map} or n:Label",
         ),
     }
 }
@@ -494,7 +542,9 @@ fn remove_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         let (r2, target) = postfix(c, r)?;
         let item = match target.kind {
             ExprKind::Property(t, key) => RemoveItem::Property { target: *t, key },
+            ExprKind::Index(t, key) => RemoveItem::DynamicProperty { target: *t, key: *key },
             ExprKind::HasLabels(inner, labels) if matches!(inner.kind, ExprKind::Variable(_)) => {
+                check_label_list(c, &labels, "REMOVE")?;
                 let ExprKind::Variable(v) = inner.kind else {
                     unreachable!()
                 };
@@ -508,7 +558,7 @@ fn remove_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
                     r,
                     "UnexpectedSyntax",
                     format!("REMOVE cannot remove '{}'", &c.src[target.span.start..target.span.end]),
-                    "write REMOVE n.key or REMOVE n:Label",
+                    "write REMOVE n.key, REMOVE n[key] or REMOVE n:Label",
                 )
             }
         };
@@ -554,10 +604,15 @@ fn delete_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     ))
 }
 
-/// `CALL ns.proc(args) [YIELD * | YIELD a, b AS c [WHERE e]]`, or without parentheses.
+/// `[OPTIONAL] CALL ns.proc(args) [YIELD * | YIELD a, b AS c [WHERE e]]`, or
+/// without parentheses; or a CALL subquery.
 fn call_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     let start = c.offset(i);
+    let (i, optional) = c.opt_kw(i, "OPTIONAL");
     let (i, _) = c.kw(i, "CALL")?;
+    if c.peek_sym(i, "{") || c.peek_sym(i, "(") {
+        return call_subquery(c, i, start, optional);
+    }
     let (mut i, first) = c.symbolic_name(i)?;
     let mut procedure = vec![first];
     while let Ok((r, _)) = c.sym(i, ".") {
@@ -583,9 +638,185 @@ fn call_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
     Ok((
         i,
         Clause::Call(Call {
+            optional,
             procedure,
             args,
             yield_,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// After `CALL`: `[(a, b) | (*) | ()] { query } [IN TRANSACTIONS ...]`.
+fn call_subquery<'a>(c: &Ctx<'a>, i: &'a str, start: usize, optional: bool) -> PResult<'a, Clause> {
+    let (i, import) = match c.sym(i, "(") {
+        Ok((r, _)) => {
+            if let Ok((r, _)) = c.sym(r, "*") {
+                (c.sym(r, ")")?.0, Some(ImportList::All))
+            } else {
+                let mut vars = Vec::new();
+                let mut r = r;
+                if !c.peek_sym(r, ")") {
+                    loop {
+                        let (r1, v) = c.variable(r)?;
+                        vars.push(v);
+                        r = r1;
+                        match c.sym(r, ",") {
+                            Ok((r1, _)) => r = r1,
+                            Err(_) => break,
+                        }
+                    }
+                }
+                (c.sym(r, ")")?.0, Some(ImportList::Variables(vars)))
+            }
+        }
+        Err(_) => (i, None),
+    };
+    let (i, _) = c.sym(i, "{")?;
+    let _g = c.enter(i)?;
+    let (i, body) = query(c, i)?;
+    let (i, _) = c.sym(i, "}")?;
+    let (i, in_transactions) = if c.peek_kw(i, "IN") {
+        let (r, t) = in_transactions(c, i)?;
+        (r, Some(t))
+    } else {
+        (i, None)
+    };
+    Ok((
+        i,
+        Clause::CallSubquery(CallSubquery {
+            optional,
+            import,
+            body: Box::new(body),
+            in_transactions,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// An integer literal or a parameter (batch sizes, concurrency).
+fn count_operand<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
+    let (at, _) = c.ws(i)?;
+    if at.starts_with('$') || at.starts_with(|ch: char| ch.is_ascii_digit()) {
+        let (r, e) = super::expression::atom(c, at)?;
+        return Ok((r, Some(e)));
+    }
+    Ok((i, None))
+}
+
+/// `IN [n] [CONCURRENT] TRANSACTIONS` then, in any order and each at most
+/// once, `OF n ROW[S]`, `ON ERROR CONTINUE | BREAK | FAIL`, `REPORT STATUS AS v`.
+fn in_transactions<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, InTransactions> {
+    let (i, kw) = c.kw(i, "IN")?;
+    let (i, concurrency) = count_operand(c, i)?;
+    let (i, concurrent) = c.opt_kw(i, "CONCURRENT");
+    if concurrency.is_some() && !concurrent {
+        return c.fail(c.ws(i)?.0, "CONCURRENT");
+    }
+    let (mut i, _) = c.kw(i, "TRANSACTIONS")?;
+    let mut t = InTransactions {
+        concurrent,
+        concurrency,
+        batch_size: None,
+        on_error: None,
+        report_status: None,
+        span: kw,
+    };
+    let duplicate = |at: &'a str, what: &str| -> PResult<'a, InTransactions> {
+        c.failure(
+            c.ws(at).map(|(r, _)| r).unwrap_or(at),
+            "UnexpectedSyntax",
+            format!("{what} is given more than once in IN TRANSACTIONS"),
+        )
+    };
+    loop {
+        if c.peek_kw(i, "OF") {
+            if t.batch_size.is_some() {
+                return duplicate(i, "OF ... ROWS");
+            }
+            let (r, _) = c.kw(i, "OF")?;
+            let (r, n) = count_operand(c, r)?;
+            let Some(n) = n else {
+                return c.fail(c.ws(r)?.0, "an integer or a parameter");
+            };
+            let r = c.kw(r, "ROWS").or_else(|_| c.kw(r, "ROW"))?.0;
+            t.batch_size = Some(n);
+            i = r;
+        } else if c.peek_kws(i, &["ON", "ERROR"]) {
+            if t.on_error.is_some() {
+                return duplicate(i, "ON ERROR");
+            }
+            let (r, _) = c.kws(i, &["ON", "ERROR"])?;
+            let (r, e) = if let Ok((r, _)) = c.kw(r, "CONTINUE") {
+                (r, OnError::Continue)
+            } else if let Ok((r, _)) = c.kw(r, "BREAK") {
+                (r, OnError::Break)
+            } else {
+                (c.kw(r, "FAIL")?.0, OnError::Fail)
+            };
+            t.on_error = Some(e);
+            i = r;
+        } else if c.peek_kw(i, "REPORT") {
+            if t.report_status.is_some() {
+                return duplicate(i, "REPORT STATUS");
+            }
+            let (r, _) = c.kws(i, &["REPORT", "STATUS", "AS"])?;
+            let (r, v) = c.variable(r)?;
+            t.report_status = Some(v);
+            i = r;
+        } else {
+            break;
+        }
+    }
+    if t.report_status.is_some() && matches!(t.on_error, None | Some(OnError::Fail)) {
+        return c.failure_hint(
+            &c.src[kw.start..],
+            "UnexpectedSyntax",
+            "REPORT STATUS can only be used with ON ERROR CONTINUE or ON ERROR BREAK",
+            "add ON ERROR CONTINUE before REPORT STATUS",
+        );
+    }
+    t.span = c.span(kw.start, i);
+    Ok((i, t))
+}
+
+/// `FOREACH (variable IN list | clause ...)`, updating clauses only.
+fn foreach_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "FOREACH")?;
+    let (i, _) = c.sym(i, "(")?;
+    let _g = c.enter(i)?;
+    let (i, variable) = c.variable(i)?;
+    let (i, _) = c.kw(i, "IN")?;
+    let (i, list) = expr_before_bar(c, i)?;
+    let (mut i, _) = c.sym(i, "|")?;
+    let mut clauses = Vec::new();
+    loop {
+        match clause(c, i) {
+            Ok((r, cl)) => {
+                if !cl.is_updating() {
+                    return c.failure_hint(
+                        &c.src[cl.span().start..],
+                        "UnexpectedSyntax",
+                        format!("{} cannot be used inside FOREACH", cl.name()),
+                        "FOREACH takes updating clauses only: CREATE, MERGE, SET, REMOVE, DELETE, FOREACH",
+                    );
+                }
+                clauses.push(cl);
+                i = r;
+            }
+            Err(nom::Err::Error(e)) if clauses.is_empty() => return Err(nom::Err::Error(e)),
+            Err(nom::Err::Error(_)) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    let (i, _) = c.sym(i, ")")?;
+    Ok((
+        i,
+        Clause::Foreach(Foreach {
+            variable,
+            list,
+            clauses,
             span: c.span(start, i),
         }),
     ))

@@ -158,14 +158,19 @@ fn string_list_null<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
             "IN" => (c.kw(i, "IN")?.0, BinaryOp::In),
             "IS" => {
                 let (r, _) = c.kw(i, "IS")?;
-                let (r, not) = match c.kw(r, "NOT") {
-                    Ok((r, _)) => (r, true),
-                    Err(_) => (r, false),
-                };
-                let (r, end) = c.kw(r, "NULL")?;
+                let (r, not) = c.opt_kw(r, "NOT");
+                let (r, next) = is_predicate(c, r, e, not)?;
                 guards.push(c.enter_op(r)?);
-                let span = Span::new(e.span.start, end.end);
-                e = Expr::new(ExprKind::IsNull(Box::new(e), not), span);
+                e = next;
+                i = r;
+                continue;
+            }
+            _ if at.starts_with("::") => {
+                let (r, _) = c.sym(i, "::")?;
+                let (r, t) = super::types::value_type(c, r)?;
+                guards.push(c.enter_op(r)?);
+                let span = Span::new(e.span.start, t.span.end);
+                e = Expr::new(ExprKind::IsType(Box::new(e), t, false), span);
                 i = r;
                 continue;
             }
@@ -181,6 +186,44 @@ fn string_list_null<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
         e = binary(op, e, rhs);
         i = r;
     }
+}
+
+/// After `IS [NOT]`: `NULL`, `:: TYPE`, `TYPED TYPE`, `[NFC|NFD|NFKC|NFKD] NORMALIZED`.
+fn is_predicate<'a>(c: &Ctx<'a>, r: &'a str, e: Expr, not: bool) -> PResult<'a, Expr> {
+    let start = e.span.start;
+    if c.peek_sym(r, "::") || c.peek_kw(r, "TYPED") {
+        let r = match c.sym(r, "::") {
+            Ok((r, _)) => r,
+            Err(_) => c.kw(r, "TYPED")?.0,
+        };
+        let (r, t) = super::types::value_type(c, r)?;
+        let span = Span::new(start, t.span.end);
+        return Ok((r, Expr::new(ExprKind::IsType(Box::new(e), t, not), span)));
+    }
+    for (k, form) in [
+        ("NFC", NormalForm::Nfc),
+        ("NFD", NormalForm::Nfd),
+        ("NFKC", NormalForm::Nfkc),
+        ("NFKD", NormalForm::Nfkd),
+    ] {
+        if c.peek_kw(r, k) {
+            let (r, _) = c.kw(r, k)?;
+            let (r, end) = c.kw(r, "NORMALIZED")?;
+            let span = Span::new(start, end.end);
+            return Ok((r, Expr::new(ExprKind::IsNormalized(Box::new(e), form, not), span)));
+        }
+    }
+    if let Ok((r, end)) = c.kw(r, "NORMALIZED") {
+        let span = Span::new(start, end.end);
+        return Ok((
+            r,
+            Expr::new(ExprKind::IsNormalized(Box::new(e), NormalForm::Nfc, not), span),
+        ));
+    }
+    c.expect(c.ws(r).map(|(x, _)| x).unwrap_or(r), "::");
+    let (r, end) = c.kw(r, "NULL")?;
+    let span = Span::new(start, end.end);
+    Ok((r, Expr::new(ExprKind::IsNull(Box::new(e), not), span)))
 }
 
 fn add_sub<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
@@ -323,9 +366,9 @@ pub(crate) fn postfix<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
             break;
         }
     }
-    if c.peek_sym(i, ":") {
-        let (r, labels) = pattern::labels(c, i)?;
-        let span = Span::new(e.span.start, labels.last().map_or(e.span.end, |l| l.span.end));
+    if c.peek_sym(i, ":") && !c.peek_sym(i, "::") {
+        let (r, labels) = pattern::label_expr(c, i, pattern::LabelSite::Expr)?;
+        let span = Span::new(e.span.start, labels.span.end);
         e = Expr::new(ExprKind::HasLabels(Box::new(e), labels), span);
         i = r;
     }
@@ -342,6 +385,10 @@ fn opt_expr<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
 
 /// Comma-separated expressions (possibly none).
 pub(crate) fn expr_list<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    c.with_bar(false, || expr_list_inner(c, i))
+}
+
+fn expr_list_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Vec<Expr>> {
     let mut out = Vec::new();
     let (mut i, first) = opt_expr(c, i)?;
     let Some(first) = first else {
@@ -438,7 +485,15 @@ pub(crate) fn atom<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
                     Err(nom::Err::Error(_)) => name_atom(c, i),
                     r => r,
                 },
-                "EXISTS" if next_is("{") => exists_subquery(c, after, start),
+                "EXISTS" if next_is("{") => subquery_expr(c, after, start, SubqueryKind::Exists),
+                "COUNT" | "COLLECT" if next_is("{") && subquery_follows(c, after) => {
+                    let kind = if w == "COUNT" {
+                        SubqueryKind::Count
+                    } else {
+                        SubqueryKind::Collect
+                    };
+                    subquery_expr(c, after, start, kind)
+                }
                 "EXISTS" if next_is("(") => {
                     let saved = c.patterns_allowed.replace(true);
                     let r = name_atom(c, i);
@@ -604,11 +659,16 @@ fn bracket<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     Ok((r, Expr::new(ExprKind::List(items), Span::new(open.start, end.end))))
 }
 
+/// An expression that a `|` may follow (the list of a comprehension, of `reduce`, of FOREACH).
+pub(crate) fn expr_before_bar<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    c.with_bar(true, || expr(c, i))
+}
+
 fn where_in_comprehension<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Box<Expr>>> {
     match c.kw(i, "WHERE") {
         Ok((r, _)) => {
             let saved = c.patterns_allowed.replace(true);
-            let res = expr(c, r);
+            let res = expr_before_bar(c, r);
             c.patterns_allowed.set(saved);
             let (r, e) = res?;
             Ok((r, Some(Box::new(e))))
@@ -620,7 +680,7 @@ fn where_in_comprehension<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Option<Box
 fn list_comprehension<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
     let (r, variable) = c.variable(i)?;
     let (r, _) = c.kw(r, "IN")?;
-    let (r, list) = expr(c, r)?;
+    let (r, list) = expr_before_bar(c, r)?;
     let (r, predicate) = where_in_comprehension(c, r)?;
     let (r, projection) = match c.sym(r, "|") {
         Ok((r, _)) => {
@@ -695,7 +755,7 @@ fn parenthesised<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
         }
     }
     let (r, open) = c.sym(i, "(")?;
-    let (r, mut e) = expr(c, r)?;
+    let (r, mut e) = c.with_bar(false, || expr(c, r))?;
     let (r, end) = c.sym(r, ")")?;
     // The parentheses belong to the expression's text (for column names).
     e.span = Span::new(open.start, end.end);
@@ -767,7 +827,7 @@ fn reduce<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
     let (r, _) = c.sym(r, ",")?;
     let (r, variable) = c.variable(r)?;
     let (r, _) = c.kw(r, "IN")?;
-    let (r, list) = expr(c, r)?;
+    let (r, list) = expr_before_bar(c, r)?;
     let (r, _) = c.sym(r, "|")?;
     let (r, body) = expr(c, r)?;
     let (r, end) = c.sym(r, ")")?;
@@ -786,17 +846,70 @@ fn reduce<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
     ))
 }
 
-/// `EXISTS { MATCH ... }` or `EXISTS { (a)-->(b) WHERE ... }` (after `EXISTS`).
-fn exists_subquery<'a>(c: &Ctx<'a>, i: &'a str, start: usize) -> PResult<'a, Expr> {
-    let (r, _) = c.sym(i, "{")?;
-    let saved = c.patterns_allowed.replace(false);
-    let res = if clause::starts_clause(c, r) {
-        clause::query(c, r)
-    } else {
-        clause::pattern_as_query(c, r)
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SubqueryKind {
+    Exists,
+    Count,
+    Collect,
+}
+
+/// Whether a subquery (not a map projection) follows `COUNT` / `COLLECT`:
+/// `{` then a clause, a pattern or a path selector.
+fn subquery_follows<'a>(c: &Ctx<'a>, after: &'a str) -> bool {
+    let Ok((r, _)) = c.sym(after, "{") else {
+        return false;
     };
+    if c.peek_sym(r, "(") {
+        return true;
+    }
+    // `count {MATCH: 1}` is a map projection with the key `MATCH`.
+    let key = c.symbolic_name(r).is_ok_and(|(r2, _)| c.peek_sym(r2, ":"));
+    if key {
+        return false;
+    }
+    if clause::starts_clause(c, r) || ["ANY", "ALL", "SHORTEST"].iter().any(|k| c.peek_kw(r, k)) {
+        return true;
+    }
+    // `COUNT { p = (a)-->(b) }`
+    c.variable(r)
+        .is_ok_and(|(r2, _)| c.peek_sym(r2, "=") && !c.peek_sym(r2, "=~"))
+}
+
+/// `EXISTS { ... }`, `COUNT { ... }`, `COLLECT { ... }` (after the keyword): a
+/// query, or a pattern with an optional WHERE (a MATCH query then).
+fn subquery_expr<'a>(c: &Ctx<'a>, i: &'a str, start: usize, kind: SubqueryKind) -> PResult<'a, Expr> {
+    let (r, open) = c.sym(i, "{")?;
+    let _g = c.enter(r)?;
+    let saved = c.patterns_allowed.replace(false);
+    let res = c.with_bar(false, || {
+        if clause::starts_clause(c, r) {
+            clause::query(c, r)
+        } else {
+            clause::pattern_as_query(c, r)
+        }
+    });
     c.patterns_allowed.set(saved);
     let (r, q) = res?;
     let (r, end) = c.sym(r, "}")?;
-    Ok((r, Expr::new(ExprKind::Exists(Box::new(q)), Span::new(start, end.end))))
+    let span = Span::new(start, end.end);
+    let kind = match kind {
+        SubqueryKind::Exists => ExprKind::Exists(Box::new(q)),
+        SubqueryKind::Count => ExprKind::CountSubquery(Box::new(q)),
+        SubqueryKind::Collect => {
+            let returns_one = |sq: &SingleQuery| {
+                matches!(sq.clauses.last(), Some(Clause::Return(ret))
+                    if !ret.projection.star && ret.projection.items.len() == 1)
+            };
+            if !(returns_one(&q.first) && q.unions.iter().all(|u| returns_one(&u.query))) {
+                return c.failure_hint(
+                    &c.src[open.start..],
+                    "UnexpectedSyntax",
+                    "a COLLECT subquery must end with a RETURN clause returning exactly one column",
+                    "for example COLLECT { MATCH (n)-->(m) RETURN m.name }",
+                );
+            }
+            ExprKind::CollectSubquery(Box::new(q))
+        }
+    };
+    Ok((r, Expr::new(kind, span)))
 }

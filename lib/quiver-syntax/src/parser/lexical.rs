@@ -70,6 +70,10 @@ pub(crate) struct Ctx<'a> {
     furthest: RefCell<Furthest>,
     /// Relationship patterns are expressions only in WHERE and inside `exists(...)`.
     pub patterns_allowed: Cell<bool>,
+    /// A `|` ends the expression (the WHERE of a comprehension, the list of
+    /// `reduce` and FOREACH): a label or type expression does not take it as
+    /// "or" there unless parenthesised (`x:(A|B)`).
+    pub bar_ends_expr: Cell<bool>,
     /// `(offset, kind)` of speculative parses that already failed, so that
     /// backtracking over nested brackets stays polynomial.
     failed: RefCell<HashSet<(usize, u8)>>,
@@ -184,6 +188,7 @@ impl<'a> Ctx<'a> {
             tree_depth: Cell::new(0),
             furthest: RefCell::new(Furthest::default()),
             patterns_allowed: Cell::new(false),
+            bar_ends_expr: Cell::new(false),
             failed: RefCell::new(HashSet::new()),
         }
     }
@@ -415,6 +420,43 @@ impl<'a> Ctx<'a> {
 
     pub fn peek_kw(&self, i: &'a str, k: &str) -> bool {
         self.peek_word(i).is_some_and(|w| w.eq_ignore_ascii_case(k))
+    }
+
+    /// An optional symbol: whether it was there.
+    pub fn opt_sym(&self, i: &'a str, s: &'static str) -> (&'a str, bool) {
+        match self.sym(i, s) {
+            Ok((r, _)) => (r, true),
+            Err(_) => (i, false),
+        }
+    }
+
+    /// Whether the words `ks` come next (nothing is consumed or recorded).
+    pub fn peek_kws(&self, mut i: &'a str, ks: &[&str]) -> bool {
+        for k in ks {
+            let Ok((r, _)) = self.ws(i) else { return false };
+            let w = word(r);
+            if !w.eq_ignore_ascii_case(k) {
+                return false;
+            }
+            i = &r[w.len()..];
+        }
+        true
+    }
+
+    /// An optional keyword: whether it was there.
+    pub fn opt_kw(&self, i: &'a str, k: &'static str) -> (&'a str, bool) {
+        match self.kw(i, k) {
+            Ok((r, _)) => (r, true),
+            Err(_) => (i, false),
+        }
+    }
+
+    /// Runs `f` with [`Ctx::bar_ends_expr`] set to `on`, then restores it.
+    pub fn with_bar<T>(&self, on: bool, f: impl FnOnce() -> T) -> T {
+        let saved = self.bar_ends_expr.replace(on);
+        let r = f();
+        self.bar_ends_expr.set(saved);
+        r
     }
 
     /// A keyword (case-insensitive, not followed by a name character).
@@ -765,7 +807,7 @@ fn summarize_expected(expected: &[&'static str]) -> Vec<&'static str> {
     const CONTINUATIONS: &[&str] = &[".", "[", "STARTS", "ENDS", "CONTAINS", "IN", "IS", "AND", "XOR", "OR"];
     const CLAUSES: &[&str] = &[
         "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH",
-        "CALL", "LOAD",
+        "CALL", "LOAD", "FOREACH",
     ];
     let has = |e: &str| expected.contains(&e);
     let mut out = Vec::new();

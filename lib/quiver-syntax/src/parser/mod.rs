@@ -7,7 +7,10 @@
 //! - [`expression`]: every expression form, by precedence level.
 //! - [`pattern`]: node and relationship patterns, pattern parts, ranges.
 //! - [`clause`]: statements, UNION, and one function per clause
-//!   (`match_clause`, `with_clause`, `merge_clause`, ...).
+//!   (`match_clause`, `with_clause`, `merge_clause`, `call_subquery`,
+//!   `foreach_clause`, ...).
+//! - [`schema`]: indexes, constraints and the SHOW commands.
+//! - [`types`]: value types (type predicates, property type constraints).
 //!
 //! Every token parser skips the whitespace (and comments) *before* its token,
 //! so a node's span starts at its first token and ends right after its last.
@@ -25,11 +28,14 @@ mod lexical;
 pub use lexical::RESERVED;
 mod pattern;
 mod schema;
+mod types;
 
 #[cfg(test)]
 mod tck_roundtrip;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_modern;
 
 use crate::ast;
 

@@ -329,7 +329,7 @@ fn relationship_patterns() {
         let Clause::Match(m) = &s.query.first.clauses[0] else {
             panic!()
         };
-        m.pattern.parts[0].element.chain[0].0.clone()
+        m.pattern.parts[0].element.chain[0].0.rel().unwrap().clone()
     };
     assert_eq!(rel("-->").direction, Direction::Outgoing);
     assert_eq!(rel("<--").direction, Direction::Incoming);
@@ -338,9 +338,13 @@ fn relationship_patterns() {
     assert_eq!(rel("-[]->").direction, Direction::Outgoing);
     assert_eq!(rel("<-[]-").direction, Direction::Incoming);
     let r = rel("-[r:T|:U|V *1..3 {k: 1}]->");
-    assert_eq!(r.variable.unwrap().name, "r");
+    assert_eq!(r.variable.as_ref().unwrap().name, "r");
     assert_eq!(
-        r.types.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        r.type_names()
+            .unwrap()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
         ["T", "U", "V"]
     );
     assert_eq!(
@@ -482,7 +486,7 @@ fn set_and_remove() {
     assert!(matches!(&set.items[0], SetItem::Property { key, .. } if key.name == "p"));
     assert!(matches!(&set.items[1], SetItem::Replace { variable, .. } if variable.name == "n"));
     assert!(matches!(&set.items[2], SetItem::Merge { .. }));
-    assert!(matches!(&set.items[3], SetItem::Labels { labels, .. } if labels.len() == 2));
+    assert!(matches!(&set.items[3], SetItem::Labels { labels, .. } if labels.as_conjunction().unwrap().len() == 2));
     assert!(matches!(&set.items[4], SetItem::Property { target, .. } if target.kind == ExprKind::Variable("n".into())));
     assert!(matches!(&set.items[5], SetItem::Property { target, .. } if matches!(target.kind, ExprKind::Property(..))));
     assert_eq!(
@@ -494,7 +498,7 @@ fn set_and_remove() {
         panic!()
     };
     assert!(matches!(&r.items[0], RemoveItem::Property { .. }));
-    assert!(matches!(&r.items[1], RemoveItem::Labels { labels, .. } if labels.len() == 2));
+    assert!(matches!(&r.items[1], RemoveItem::Labels { labels, .. } if labels.as_conjunction().unwrap().len() == 2));
     assert_eq!(code("MATCH (n) SET 1 = 2"), "UnexpectedSyntax");
     assert_eq!(code("MATCH (n) REMOVE n"), "UnexpectedSyntax");
 }
@@ -727,6 +731,95 @@ mod roundtrip {
         BinaryOp::RegexMatch,
     ];
 
+    /// Subquery expressions (their bodies are statements, generated apart).
+    const SUBQUERY_EXPRS: &[&str] = &[
+        "COUNT { MATCH (n)-->(m) WHERE m.x > 1 RETURN m }",
+        "COUNT { (n)-[:T]->() }",
+        "COLLECT { MATCH (n:A) RETURN n.x AS x UNION RETURN 1 AS x }",
+        "EXISTS { MATCH (a) ((b)-[r]->(c) WHERE r.w > 1){1,3} (d) }",
+        "EXISTS { CALL (n) { RETURN 1 AS one } RETURN one }",
+    ];
+
+    fn label_atom(x: BoxedStrategy<Expr>) -> impl Strategy<Value = LabelExpr> {
+        prop_oneof![
+            4 => name().prop_map(|n| LabelExpr::label(id(&n))),
+            1 => Just(LabelExpr { kind: LabelExprKind::Wildcard, span: sp() }),
+            1 => (x, any::<bool>()).prop_map(|(x, any)| LabelExpr {
+                kind: LabelExprKind::Dynamic { expr: Box::new(x), any },
+                span: sp(),
+            }),
+        ]
+    }
+
+    /// Label expressions: the older colon form, or a tree of `| & !`.
+    pub(super) fn label_expr(x: BoxedStrategy<Expr>) -> impl Strategy<Value = LabelExpr> {
+        let l = |kind| LabelExpr { kind, span: sp() };
+        let tree = label_atom(x.clone()).prop_recursive(3, 12, 3, move |inner| {
+            prop_oneof![
+                inner.clone().prop_map(move |i| l(LabelExprKind::Not(Box::new(i)))),
+                prop::collection::vec(inner.clone(), 2..4).prop_map(move |v| l(LabelExprKind::And(v))),
+                prop::collection::vec(inner, 2..4).prop_map(move |v| l(LabelExprKind::Or(v))),
+            ]
+        });
+        let colon = prop::collection::vec(
+            prop_oneof![
+                3 => name().prop_map(|n| LabelExpr::label(id(&n))),
+                1 => (x, any::<bool>()).prop_map(|(x, any)| LabelExpr {
+                    kind: LabelExprKind::Dynamic { expr: Box::new(x), any },
+                    span: sp(),
+                }),
+            ],
+            2..4,
+        )
+        .prop_map(move |v| l(LabelExprKind::Colon(v)));
+        prop_oneof![3 => tree, 1 => colon]
+    }
+
+    pub(super) fn value_type() -> impl Strategy<Value = ValueType> {
+        use ValueTypeKind as K;
+        let leaf = prop::sample::select(vec![
+            K::Any,
+            K::Nothing,
+            K::Null,
+            K::Boolean,
+            K::String,
+            K::Integer,
+            K::Float,
+            K::Date,
+            K::LocalTime,
+            K::ZonedTime,
+            K::LocalDateTime,
+            K::ZonedDateTime,
+            K::Duration,
+            K::Point,
+            K::Node,
+            K::Relationship,
+            K::Map,
+            K::Path,
+            K::PropertyValue,
+        ]);
+        (leaf, any::<bool>())
+            .prop_map(|(kind, not_null)| ValueType {
+                kind,
+                not_null,
+                span: sp(),
+            })
+            .prop_recursive(3, 10, 3, |inner| {
+                prop_oneof![
+                    (inner.clone(), any::<bool>()).prop_map(|(t, not_null)| ValueType {
+                        kind: ValueTypeKind::List(Box::new(t)),
+                        not_null,
+                        span: sp()
+                    }),
+                    (prop::collection::vec(inner, 2..4), any::<bool>()).prop_map(|(v, not_null)| ValueType {
+                        kind: ValueTypeKind::Union(v),
+                        not_null,
+                        span: sp()
+                    }),
+                ]
+            })
+    }
+
     pub(super) fn expr() -> impl Strategy<Value = Expr> {
         let leaf = prop_oneof![
             literal().prop_map(|l| e(ExprKind::Literal(l))),
@@ -736,6 +829,7 @@ mod roundtrip {
             Just(e(ExprKind::CountStar)),
         ];
         leaf.prop_recursive(5, 48, 4, |inner| {
+            let inner = inner.boxed();
             let fname = prop_oneof![
                 Just(vec![id("f")]),
                 Just(vec![id("toUpper")]),
@@ -770,8 +864,24 @@ mod roundtrip {
                     Box::new(r)
                 ))),
                 (inner.clone(), any::<bool>()).prop_map(|(x, not)| e(ExprKind::IsNull(Box::new(x), not))),
-                (inner.clone(), prop::collection::vec(name(), 1..3))
-                    .prop_map(|(x, ls)| e(ExprKind::HasLabels(Box::new(x), ls.iter().map(|l| id(l)).collect()))),
+                (inner.clone(), label_expr(inner.clone())).prop_map(|(x, ls)| e(ExprKind::HasLabels(Box::new(x), ls))),
+                (inner.clone(), value_type(), any::<bool>()).prop_map(|(x, t, not)| e(ExprKind::IsType(
+                    Box::new(x),
+                    t,
+                    not
+                ))),
+                (
+                    inner.clone(),
+                    prop::sample::select(vec![
+                        NormalForm::Nfc,
+                        NormalForm::Nfd,
+                        NormalForm::Nfkc,
+                        NormalForm::Nfkd
+                    ]),
+                    any::<bool>()
+                )
+                    .prop_map(|(x, form, not)| e(ExprKind::IsNormalized(Box::new(x), form, not))),
+                prop::sample::select(SUBQUERY_EXPRS).prop_map(|t| parse_expression(t).unwrap()),
                 (fname, any::<bool>(), prop::collection::vec(inner.clone(), 0..3))
                     .prop_map(|(name, distinct, args)| e(ExprKind::FunctionCall { name, distinct, args })),
                 (
@@ -851,43 +961,100 @@ mod roundtrip {
     }
 
     fn clause() -> impl Strategy<Value = Clause> {
-        let node = (prop::option::of(name()), prop::collection::vec(name(), 0..2))
-            .prop_map(|(v, ls)| NodePattern {
+        let small = || expr().boxed();
+        let node = (
+            prop::option::of(name()),
+            prop::option::of(label_expr(small())),
+            prop::option::weighted(0.2, small()),
+        )
+            .prop_map(|(v, labels, where_)| NodePattern {
                 variable: v.map(|v| id(&v)),
-                labels: ls.iter().map(|l| id(l)).collect(),
+                labels,
                 properties: None,
+                where_: where_.map(Box::new),
                 span: sp(),
             })
             .boxed();
         let range = prop::option::of((prop::option::of(0u64..5), prop::option::of(0u64..5)))
             .prop_map(|r| r.map(|(min, max)| Range { min, max }));
+        let quantifier = prop::option::weighted(0.2, (0u64..4, prop::option::of(0u64..4))).prop_map(|q| {
+            q.map(|(min, extra)| PathQuantifier {
+                min,
+                max: extra.map(|e| min + e),
+                span: sp(),
+            })
+        });
         let rel = (
             prop::option::of(name()),
             prop::sample::select(vec![Direction::Outgoing, Direction::Incoming, Direction::Both]),
-            prop::collection::vec(name(), 0..3),
+            prop::option::of(label_expr(small())),
             range,
+            prop::option::weighted(0.2, small()),
+            quantifier.clone(),
         )
-            .prop_map(|(v, direction, types, length)| RelPattern {
+            .prop_map(|(v, direction, types, length, where_, quantifier)| RelPattern {
                 variable: v.map(|v| id(&v)),
                 direction,
-                types: types.iter().map(|t| id(t)).collect(),
+                types,
+                quantifier: if length.is_some() { None } else { quantifier },
                 length,
                 properties: None,
+                where_: where_.map(Box::new),
                 span: sp(),
-            });
+            })
+            .boxed();
+        let simple = (
+            node.clone(),
+            prop::collection::vec((rel.clone().prop_map(PathStep::Rel), node.clone()), 0..3),
+        )
+            .prop_map(|(start, chain)| PatternElement {
+                start,
+                chain,
+                span: sp(),
+            })
+            .boxed();
+        let group = (simple.clone(), prop::option::weighted(0.3, small()), quantifier).prop_map(
+            |(element, where_, quantifier)| {
+                // A quantified relationship inside a quantified group would be nested quantifiers.
+                PathStep::Group(Box::new(PathGroup {
+                    element,
+                    where_,
+                    quantifier,
+                    span: sp(),
+                }))
+            },
+        );
+        let step = prop_oneof![4 => rel.prop_map(PathStep::Rel), 1 => group];
         let element =
-            (node.clone(), prop::collection::vec((rel, node), 0..3)).prop_map(|(start, chain)| PatternElement {
+            (node.clone(), prop::collection::vec((step, node), 0..3)).prop_map(|(start, chain)| PatternElement {
                 start,
                 chain,
                 span: sp(),
             });
-        let part = (prop::option::of(name()), element)
-            .prop_map(|(v, element): (Option<String>, PatternElement)| PatternPart {
-                variable: v.map(|v| id(&v)),
-                kind: PathKind::Normal,
-                element,
-                span: sp(),
-            })
+        let selector = prop::option::weighted(
+            0.2,
+            prop_oneof![
+                prop::option::of(0i64..5)
+                    .prop_map(|k| SelectorKind::Any(k.map(|k| e(ExprKind::Literal(Literal::Int(k)))))),
+                Just(SelectorKind::All),
+                Just(SelectorKind::AnyShortest),
+                Just(SelectorKind::AllShortest),
+                (0i64..5).prop_map(|k| SelectorKind::Shortest(e(ExprKind::Literal(Literal::Int(k))))),
+                name().prop_map(|k| SelectorKind::ShortestGroups(Some(e(ExprKind::Parameter(k))))),
+                Just(SelectorKind::ShortestGroups(None)),
+            ],
+        )
+        .prop_map(|k| k.map(|kind| PathSelector { kind, span: sp() }));
+        let part = (prop::option::of(name()), selector, element)
+            .prop_map(
+                |(v, selector, element): (Option<String>, _, PatternElement)| PatternPart {
+                    variable: v.map(|v| id(&v)),
+                    kind: PathKind::Normal,
+                    selector,
+                    element,
+                    span: sp(),
+                },
+            )
             .boxed();
         let projection = (
             any::<bool>(),
@@ -915,6 +1082,7 @@ mod roundtrip {
             )
                 .prop_map(|(optional, parts, where_)| Clause::Match(Match {
                     optional,
+                    mode: None,
                     pattern: Pattern { parts },
                     where_,
                     span: sp()
@@ -960,7 +1128,12 @@ mod roundtrip {
                     },
                     SetItem::Labels {
                         variable: id(&v),
-                        labels: vec![id(&k)]
+                        labels: LabelExpr::label(id(&k))
+                    },
+                    SetItem::DynamicProperty {
+                        target: e(ExprKind::Variable(v.clone())),
+                        key: e(ExprKind::Parameter(k.clone())),
+                        value: e(ExprKind::Literal(Literal::Int(1)))
                     },
                 ],
                 span: sp()
@@ -986,7 +1159,11 @@ mod roundtrip {
                     },
                     RemoveItem::Labels {
                         variable: id(&v),
-                        labels: vec![id(&k)]
+                        labels: LabelExpr::label(id(&k))
+                    },
+                    RemoveItem::DynamicProperty {
+                        target: e(ExprKind::Variable(v.clone())),
+                        key: e(ExprKind::Parameter(k.clone()))
                     },
                 ],
                 span: sp()
@@ -994,7 +1171,211 @@ mod roundtrip {
         ]
     }
 
+    fn query_of(clauses: Vec<Clause>) -> Query {
+        Query {
+            first: SingleQuery { clauses, span: sp() },
+            unions: Vec::new(),
+        }
+    }
+
+    fn count() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            (0i64..100).prop_map(|n| e(ExprKind::Literal(Literal::Int(n)))),
+            name().prop_map(|n| e(ExprKind::Parameter(n))),
+        ]
+    }
+
+    /// CALL subqueries (bodies from `clause()`) and FOREACH (its updating clauses).
+    fn nested_clause() -> impl Strategy<Value = Clause> {
+        let import = prop::option::of(prop_oneof![
+            Just(ImportList::All),
+            prop::collection::vec(name(), 0..3).prop_map(|v| ImportList::Variables(v.iter().map(|n| id(n)).collect())),
+        ]);
+        let in_tx = prop::option::weighted(
+            0.4,
+            (
+                any::<bool>(),
+                prop::option::of(count()),
+                prop::option::of(count()),
+                prop::option::of(prop::sample::select(vec![
+                    OnError::Continue,
+                    OnError::Break,
+                    OnError::Fail,
+                ])),
+                prop::option::of(name()),
+            )
+                .prop_map(|(concurrent, concurrency, batch_size, on_error, report)| {
+                    // REPORT STATUS needs ON ERROR CONTINUE or BREAK; a count needs CONCURRENT.
+                    let report_ok = matches!(on_error, Some(OnError::Continue | OnError::Break));
+                    InTransactions {
+                        concurrent,
+                        concurrency: if concurrent { concurrency } else { None },
+                        batch_size,
+                        on_error,
+                        report_status: if report_ok { report.map(|r| id(&r)) } else { None },
+                        span: sp(),
+                    }
+                }),
+        );
+        let call = (
+            any::<bool>(),
+            import,
+            prop::collection::vec(clause(), 1..3),
+            prop::collection::vec(clause(), 0..2),
+            in_tx,
+        )
+            .prop_map(|(optional, import, first, union, in_transactions)| {
+                let mut body = query_of(first);
+                if !union.is_empty() {
+                    body.unions.push(Union {
+                        all: optional,
+                        query: SingleQuery {
+                            clauses: union,
+                            span: sp(),
+                        },
+                        span: sp(),
+                    });
+                }
+                Clause::CallSubquery(CallSubquery {
+                    optional,
+                    import,
+                    body: Box::new(body),
+                    in_transactions,
+                    span: sp(),
+                })
+            });
+        let foreach = (name(), expr(), prop::collection::vec(clause(), 1..4)).prop_filter_map(
+            "updating clauses only",
+            |(v, list, clauses)| {
+                let clauses: Vec<Clause> = clauses.into_iter().filter(|c| c.is_updating()).collect();
+                (!clauses.is_empty()).then(|| {
+                    Clause::Foreach(Foreach {
+                        variable: id(&v),
+                        list,
+                        clauses,
+                        span: sp(),
+                    })
+                })
+            },
+        );
+        prop_oneof![call, foreach]
+    }
+
+    /// Constraint and SHOW commands.
+    fn schema_command() -> impl Strategy<Value = Statement> {
+        let kind = prop_oneof![
+            Just(ConstraintKind::Unique),
+            Just(ConstraintKind::Key),
+            Just(ConstraintKind::NotNull),
+            value_type().prop_map(ConstraintKind::Type),
+        ];
+        let entity = prop_oneof![
+            name().prop_map(|l| ConstraintEntity::Node { label: id(&l) }),
+            (
+                name(),
+                prop::sample::select(vec![Direction::Outgoing, Direction::Incoming, Direction::Both])
+            )
+                .prop_map(|(t, direction)| ConstraintEntity::Relationship {
+                    rel_type: id(&t),
+                    direction
+                }),
+        ];
+        let create = (
+            prop::option::of(name()),
+            any::<bool>(),
+            name(),
+            entity,
+            prop::collection::vec(name(), 1..3),
+            kind,
+        )
+            .prop_map(|(n, if_not_exists, v, entity, props, kind)| {
+                let single = matches!(kind, ConstraintKind::NotNull | ConstraintKind::Type(_));
+                let properties = props.iter().take(if single { 1 } else { 2 }).map(|p| id(p)).collect();
+                SchemaCommand::CreateConstraint(Box::new(CreateConstraint {
+                    name: n.map(|n| id(&n)),
+                    if_not_exists,
+                    variable: id(&v),
+                    entity,
+                    properties,
+                    kind,
+                    options: None,
+                    span: sp(),
+                }))
+            });
+        let drop = (name(), any::<bool>()).prop_map(|(n, if_exists)| SchemaCommand::DropConstraint {
+            name: id(&n),
+            if_exists,
+        });
+        let what = prop_oneof![
+            prop::sample::select(vec![IndexFilter::All, IndexFilter::Range, IndexFilter::Vector])
+                .prop_map(ShowWhat::Indexes),
+            prop::sample::select(vec![
+                ConstraintFilter::All,
+                ConstraintFilter::NodeKey,
+                ConstraintFilter::RelationshipExistence,
+                ConstraintFilter::PropertyType
+            ])
+            .prop_map(ShowWhat::Constraints),
+            Just(ShowWhat::Procedures { executable: None }),
+            (
+                prop::sample::select(vec![
+                    FunctionFilter::All,
+                    FunctionFilter::BuiltIn,
+                    FunctionFilter::UserDefined
+                ]),
+                prop::option::of(prop_oneof![
+                    Just(ExecutableBy::CurrentUser),
+                    name().prop_map(|u| ExecutableBy::User(id(&u)))
+                ])
+            )
+                .prop_map(|(filter, executable)| ShowWhat::Functions { filter, executable }),
+        ];
+        let yield_ = prop::option::of(
+            (
+                any::<bool>(),
+                prop::collection::vec((name(), prop::option::of(name())), 1..3),
+                prop::option::of(count()),
+            )
+                .prop_map(|(star, items, limit)| ShowYield {
+                    star,
+                    items: if star {
+                        Vec::new()
+                    } else {
+                        items.into_iter().map(|(c, a)| (id(&c), a.map(|a| id(&a)))).collect()
+                    },
+                    order_by: Vec::new(),
+                    skip: None,
+                    limit,
+                    span: sp(),
+                }),
+        );
+        let show = (what, yield_, prop::option::of(expr()), any::<bool>()).prop_map(|(what, yield_, where_, ret)| {
+            let return_ = (ret && yield_.is_some()).then(|| Return {
+                projection: Projection {
+                    distinct: false,
+                    star: true,
+                    items: Vec::new(),
+                    order_by: Vec::new(),
+                    skip: None,
+                    limit: None,
+                },
+                span: sp(),
+            });
+            SchemaCommand::Show(Box::new(Show {
+                what,
+                yield_,
+                where_,
+                return_,
+            }))
+        });
+        prop_oneof![create, drop, show].prop_map(|command| Statement {
+            mode: Mode::Run,
+            query: query_of(vec![Clause::Schema(Schema { command, span: sp() })]),
+        })
+    }
+
     fn statement() -> impl Strategy<Value = Statement> {
+        let clause = || prop_oneof![4 => clause(), 1 => nested_clause()];
         (
             prop::sample::select(vec![Mode::Run, Mode::Explain, Mode::Profile]),
             prop::collection::vec(clause(), 1..4),
@@ -1016,24 +1397,53 @@ mod roundtrip {
             })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Runs a property on a thread with a large stack: the generated trees
+    /// nest deeply (statements in subqueries, expressions in patterns), and
+    /// the strategies and their shrinking recurse on the caller's stack.
+    fn check<S: Strategy + 'static>(strategy: fn() -> S, property: fn(S::Value) -> Result<(), TestCaseError>)
+    where
+        S::Value: std::fmt::Debug,
+    {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+                if let Err(e) = runner.run(&strategy(), property) {
+                    panic!("{e}");
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
-        #[test]
-        fn expressions_print_and_reparse(x in expr()) {
+    fn reparses(s: Statement) -> Result<(), TestCaseError> {
+        let printed = s.to_string();
+        let again = parse_statement(&printed);
+        prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
+        prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&s), "printed as {}", printed);
+        Ok(())
+    }
+
+    #[test]
+    fn expressions_print_and_reparse() {
+        check(expr, |x| {
             let printed = x.to_string();
             let again = parse_expression(&printed);
             prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
             prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&x), "printed as {}", printed);
-        }
+            Ok(())
+        });
+    }
 
-        #[test]
-        fn statements_print_and_reparse(s in statement()) {
-            let printed = s.to_string();
-            let again = parse_statement(&printed);
-            prop_assert!(again.is_ok(), "{printed:?} does not parse: {again:?}");
-            prop_assert_eq!(strip_spans(&again.unwrap()), strip_spans(&s), "printed as {}", printed);
-        }
+    #[test]
+    fn schema_commands_print_and_reparse() {
+        check(schema_command, reparses);
+    }
+
+    #[test]
+    fn statements_print_and_reparse() {
+        check(statement, reparses);
     }
 }
 

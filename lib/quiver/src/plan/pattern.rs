@@ -24,6 +24,42 @@ struct PartSlots {
     path: Option<usize>,
 }
 
+/// Rejects the forms of path patterns the planner does not plan yet (path
+/// selectors, quantified and parenthesised paths, WHERE inside patterns,
+/// label and type expressions beyond `:A:B` and `[:A|B]`).
+fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
+    if let Some(s) = &part.selector {
+        return Err(PlanError::not_supported("path selectors", s.span));
+    }
+    for (step, _) in &part.element.chain {
+        match step {
+            ast::PathStep::Group(g) => return Err(PlanError::not_supported("quantified path patterns", g.span)),
+            ast::PathStep::Rel(r) => {
+                if let Some(q) = &r.quantifier {
+                    return Err(PlanError::not_supported("quantified relationships", q.span));
+                }
+                if let Some(w) = &r.where_ {
+                    return Err(PlanError::not_supported("WHERE inside a relationship pattern", w.span));
+                }
+                if let (None, Some(t)) = (r.type_names(), &r.types) {
+                    return Err(PlanError::not_supported("type expressions", t.span));
+                }
+            }
+        }
+    }
+    for n in part.element.nodes() {
+        if let Some(w) = &n.where_ {
+            return Err(PlanError::not_supported("WHERE inside a node pattern", w.span));
+        }
+        if let Some(l) = &n.labels {
+            if l.as_conjunction().is_none() {
+                return Err(PlanError::not_supported("label expressions", l.span));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
     std::iter::once(&e.start)
         .chain(e.chain.iter().map(|(_, n)| n))
@@ -44,10 +80,12 @@ impl<'a> Planner<'a> {
             rels: Vec::new(),
             path: None,
         };
+        check_supported_part(part)?;
         let nodes = part_nodes(&part.element);
+        let rels = part.element.rels();
         for (i, n) in nodes.iter().enumerate() {
             if i > 0 {
-                let r = &part.element.chain[i - 1].0;
+                let r = rels[i - 1];
                 slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
             }
             slots.nodes.push(self.resolve_node(n, scope)?);
@@ -189,7 +227,7 @@ impl<'a> Planner<'a> {
         outer: &Scope,
     ) -> PResult<PartPlan> {
         let nodes = part_nodes(&part.element);
-        let rels: Vec<&ast::RelPattern> = part.element.chain.iter().map(|(r, _)| r).collect();
+        let rels: Vec<&ast::RelPattern> = part.element.rels();
         let shortest = match part.kind {
             PathKind::Normal => None,
             PathKind::ShortestPath => Some(ShortestKind::One),
@@ -281,7 +319,7 @@ impl<'a> Planner<'a> {
         for (i, n) in nodes.iter().enumerate() {
             let mut cost = self.graph.node_count();
             let mut choice = None;
-            for l in &n.labels {
+            for l in n.label_names() {
                 let Some(label) = catalog.labels.get(&l.name) else {
                     // A label nothing carries: nothing can match, start here.
                     return (i, None);
@@ -362,7 +400,7 @@ impl<'a> Planner<'a> {
             slot,
             name: var_name(&n.variable),
             bound: is_bound,
-            labels: n.labels.iter().map(|l| self.label(&l.name)).collect(),
+            labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
             props,
             props_param,
         })
@@ -403,7 +441,7 @@ impl<'a> Planner<'a> {
             rel_name: var_name(&r.variable),
             rel_bound,
             direction,
-            types: r.types.iter().map(|t| self.rel_type(&t.name)).collect(),
+            types: r.type_list().iter().map(|t| self.rel_type(&t.name)).collect(),
             rel_props,
             rel_props_param,
             var_length,
@@ -464,7 +502,7 @@ impl<'a> Planner<'a> {
                                 ));
                             }
                         }
-                        let decorated = !n.labels.is_empty() || n.properties.is_some();
+                        let decorated = n.labels.is_some() || n.properties.is_some();
                         if decorated || part.element.chain.is_empty() {
                             return Err(PlanError::syntax(
                                 "VariableAlreadyBound",
@@ -484,7 +522,7 @@ impl<'a> Planner<'a> {
                     }
                 }
             }
-            for (r, _) in &part.element.chain {
+            for r in part.element.rels() {
                 if let Some(v) = &r.variable {
                     if scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str()) {
                         return Err(PlanError::syntax(
@@ -498,7 +536,7 @@ impl<'a> Planner<'a> {
                     }
                     local.push(&v.name);
                 }
-                if r.types.len() != 1 {
+                if r.type_list().len() != 1 {
                     return Err(PlanError::syntax(
                         "NoSingleRelationshipType",
                         format!("{clause} needs exactly one relationship type, like -[:KNOWS]->"),
@@ -552,13 +590,13 @@ impl<'a> Planner<'a> {
             cnodes.push(CreateNode {
                 slot: *slot,
                 bound,
-                labels: n.labels.iter().map(|l| self.label(&l.name)).collect(),
+                labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
                 props,
             });
             created.push(*slot);
         }
         let mut crels = Vec::new();
-        for (i, (r, _)) in part.element.chain.iter().enumerate() {
+        for (i, r) in part.element.rels().into_iter().enumerate() {
             let (a, b) = (slots.nodes[i].0, slots.nodes[i + 1].0);
             let (from, to) = if r.direction == Direction::Incoming {
                 (b, a)
@@ -573,7 +611,7 @@ impl<'a> Planner<'a> {
                 slot: slots.rels[i].0,
                 from,
                 to,
-                rel_type: self.rel_type(&r.types[0].name),
+                rel_type: self.rel_type(&r.type_list()[0].name),
                 props,
             });
         }

@@ -47,6 +47,11 @@ impl PlanError {
         e.hint = self.hint;
         e
     }
+
+    /// A construct the parser reads and the planner does not plan yet.
+    pub fn not_supported(what: &str, span: Span) -> PlanError {
+        PlanError::syntax("UnexpectedSyntax", format!("`{what}` is not supported yet"), span)
+    }
 }
 
 pub type PResult<T> = Result<T, PlanError>;
@@ -213,6 +218,7 @@ fn visit_inner(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
             go(b)
         }
         ExprKind::IsNull(a, _) => go(a),
+        ExprKind::IsType(a, ..) | ExprKind::IsNormalized(a, ..) => go(a),
         ExprKind::HasLabels(a, _) => go(a),
         ExprKind::FunctionCall { args, .. } => args.iter().for_each(go),
         ExprKind::Case { operand, whens, else_ } => {
@@ -260,7 +266,7 @@ fn visit_inner(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
             }
             go(projection)
         }
-        ExprKind::Pattern(_) | ExprKind::Exists(_) => {}
+        ExprKind::Pattern(_) | ExprKind::Exists(_) | ExprKind::CountSubquery(_) | ExprKind::CollectSubquery(_) => {}
         ExprKind::MapProjection { items, .. } => {
             for i in items {
                 if let ast::MapProjectionItem::Literal(_, v) = i {
@@ -301,7 +307,30 @@ impl<'a> Planner<'a> {
                 .with_hint("use WITH to pass values on to further clauses"));
             }
             match clause {
+                Clause::CallSubquery(c) => return Err(PlanError::not_supported("CALL { ... }", c.span)),
+                Clause::Foreach(f) => return Err(PlanError::not_supported("FOREACH", f.span)),
+                Clause::Call(c) if c.optional => return Err(PlanError::not_supported("OPTIONAL CALL", c.span)),
+                Clause::Match(m) if m.mode == Some(ast::MatchMode::RepeatableElements) => {
+                    return Err(PlanError::not_supported("REPEATABLE ELEMENTS", m.span))
+                }
                 Clause::Schema(schema) => {
+                    match &schema.command {
+                        ast::SchemaCommand::CreateConstraint(_) => {
+                            return Err(PlanError::not_supported("CREATE CONSTRAINT", schema.span))
+                        }
+                        ast::SchemaCommand::DropConstraint { .. } => {
+                            return Err(PlanError::not_supported("DROP CONSTRAINT", schema.span))
+                        }
+                        ast::SchemaCommand::Show(s)
+                            if s.what != ast::ShowWhat::Indexes(ast::IndexFilter::All)
+                                || s.yield_.is_some()
+                                || s.where_.is_some()
+                                || s.return_.is_some() =>
+                        {
+                            return Err(PlanError::not_supported(clause.name(), schema.span))
+                        }
+                        _ => {}
+                    }
                     if n != 1 {
                         return Err(PlanError::syntax(
                             "InvalidClauseComposition",
@@ -373,8 +402,16 @@ impl<'a> Planner<'a> {
                             },
                             ast::RemoveItem::Labels { variable, labels } => RemoveOp::Labels {
                                 target: self.variable(variable, &scope)?,
-                                labels: labels.iter().map(|l| self.label(&l.name)).collect(),
+                                labels: labels
+                                    .as_conjunction()
+                                    .ok_or_else(|| PlanError::not_supported("dynamic labels", labels.span))?
+                                    .iter()
+                                    .map(|l| self.label(&l.name))
+                                    .collect(),
                             },
+                            ast::RemoveItem::DynamicProperty { key, .. } => {
+                                return Err(PlanError::not_supported("REMOVE n[key]", key.span))
+                            }
                         });
                     }
                     ops.push(Op::Remove(items));
@@ -527,10 +564,13 @@ impl<'a> Planner<'a> {
                 }),
                 Vec::new(),
             ),
-            ast::SchemaCommand::ShowIndexes => (
+            ast::SchemaCommand::Show(_) => (
                 Op::Schema(super::SchemaOp::ShowIndexes),
                 ["name", "label", "property", "entries"].map(String::from).to_vec(),
             ),
+            ast::SchemaCommand::CreateConstraint(_) | ast::SchemaCommand::DropConstraint { .. } => {
+                unreachable!("rejected in plan_single")
+            }
         }
     }
 
@@ -577,8 +617,16 @@ impl<'a> Planner<'a> {
                 },
                 ast::SetItem::Labels { variable, labels } => SetOp::Labels {
                     target: self.variable(variable, scope)?,
-                    labels: labels.iter().map(|l| self.label(&l.name)).collect(),
+                    labels: labels
+                        .as_conjunction()
+                        .ok_or_else(|| PlanError::not_supported("dynamic labels", labels.span))?
+                        .iter()
+                        .map(|l| self.label(&l.name))
+                        .collect(),
                 },
+                ast::SetItem::DynamicProperty { key, .. } => {
+                    return Err(PlanError::not_supported("SET n[key] = value", key.span))
+                }
             });
         }
         Ok(out)
@@ -871,8 +919,17 @@ impl<'a> Planner<'a> {
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
             ExprKind::HasLabels(a, labels) => Expr::HasLabels(
                 Box::new(self.compile(a, scope, ctx)?),
-                labels.iter().map(|l| self.label(&l.name)).collect(),
+                labels
+                    .as_conjunction()
+                    .ok_or_else(|| PlanError::not_supported("label expressions", labels.span))?
+                    .iter()
+                    .map(|l| self.label(&l.name))
+                    .collect(),
             ),
+            ExprKind::IsType(..) => return Err(PlanError::not_supported("IS :: TYPE", e.span)),
+            ExprKind::IsNormalized(..) => return Err(PlanError::not_supported("IS NORMALIZED", e.span)),
+            ExprKind::CountSubquery(_) => return Err(PlanError::not_supported("COUNT { ... }", e.span)),
+            ExprKind::CollectSubquery(_) => return Err(PlanError::not_supported("COLLECT { ... }", e.span)),
             ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_aggregate_expr(e) => {
                 return self.compile_aggregate(e, scope, ctx);
             }
@@ -1021,6 +1078,7 @@ impl<'a> Planner<'a> {
                 let part = ast::PatternPart {
                     variable: variable.clone(),
                     kind: ast::PathKind::Normal,
+                    selector: None,
                     element: pattern.clone(),
                     span: pattern.span,
                 };
@@ -1039,6 +1097,7 @@ impl<'a> Planner<'a> {
                 let part = ast::PatternPart {
                     variable: Some(ast::Ident::new(path_name.clone(), element.span)),
                     kind: ast::PathKind::Normal,
+                    selector: None,
                     element: element.clone(),
                     span: element.span,
                 };
@@ -1252,7 +1311,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for (r, _) in &element.chain {
+        for r in element.rels() {
             if let Some(v) = &r.variable {
                 if scope.lookup(&v.name).is_none() {
                     return Err(undefined(&v.name, v.span, scope));

@@ -58,7 +58,7 @@ fn check_pattern_parameters(e: &ast::PatternElement) -> Result<(), SemanticError
             }
         }
     }
-    for (r, _) in &e.chain {
+    for r in e.rels() {
         if let Some(p) = &r.properties {
             if let ExprKind::Parameter(name) = &p.kind {
                 return Err(SemanticError {

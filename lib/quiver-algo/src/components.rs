@@ -1,0 +1,145 @@
+//! Connected components: weakly (union–find) and strongly (Kosaraju) connected.
+
+use std::cell::Cell;
+
+use petgraph::algo::kosaraju_scc;
+use petgraph::unionfind::UnionFind;
+
+use crate::csr::{dense_labels, Csr, Dir, Loops, Merge, Nodes, Spec, Ticker, View};
+use crate::{AlgoError, AlgoGraph, Interrupt, NodeValues, Orientation};
+
+/// Weakly connected components: two nodes share a component when a chain of relationships,
+/// followed either way, joins them (the connected components of the undirected graph).
+/// Computed with petgraph's `UnionFind` in one pass over the relationships. Component ids
+/// are `0..c`, numbered in order of each component's first node in `node_identifiers`.
+///
+/// Errors: [`AlgoError::Interrupted`].
+pub fn wcc<G: AlgoGraph>(g: G, interrupt: Interrupt<'_>) -> Result<NodeValues<G::NodeId, u64>, AlgoError> {
+    let mut ticker = Ticker::new(interrupt);
+    let nodes = Nodes::of(g);
+    let mut sets = UnionFind::<u32>::new(nodes.len());
+    for e in g.edge_references() {
+        ticker.tick()?;
+        if let Some((s, t)) = nodes.ends(g, &e) {
+            sets.union(s, t);
+        }
+    }
+    let roots: Vec<u32> = (0..nodes.len() as u32).map(|v| sets.find_mut(v)).collect();
+    Ok(nodes.zip(dense_labels(&roots)))
+}
+
+/// Strongly connected components: two nodes share a component when each reaches the other
+/// along relationships in their direction. Computed by petgraph's `kosaraju_scc` (iterative,
+/// so deep graphs do not exhaust the stack) on the CSR projection. `Reverse` gives the same
+/// components as `Natural`; `Undirected` (and any undirected graph) gives the weakly
+/// connected ones. Component ids are `0..c` in order of each component's first node in
+/// `node_identifiers`.
+///
+/// Errors: [`AlgoError::Interrupted`].
+pub fn scc<G: AlgoGraph>(
+    g: G,
+    orientation: Orientation,
+    interrupt: Interrupt<'_>,
+) -> Result<NodeValues<G::NodeId, u64>, AlgoError> {
+    let dir = Dir::of(orientation, g.is_directed());
+    if dir == Dir::Both {
+        return wcc(g, interrupt);
+    }
+    let mut ticker = Ticker::new(interrupt);
+    let nodes = Nodes::of(g);
+    let out = Csr::build(g, &nodes, Spec::plain(Dir::Out, Loops::Drop, Merge::Keep), &mut ticker)?;
+    let inc = Csr::build(g, &nodes, Spec::plain(Dir::In, Loops::Drop, Merge::Keep), &mut ticker)?;
+    let ticks = Cell::new(0);
+    let tripped = Cell::new(false);
+    let view = View {
+        out: &out,
+        inc: &inc,
+        interrupt,
+        ticks: &ticks,
+        tripped: &tripped,
+    };
+    let components = kosaraju_scc(view);
+    if tripped.get() {
+        return Err(AlgoError::Interrupted);
+    }
+    let mut label = vec![0u32; nodes.len()];
+    for (c, members) in components.iter().enumerate() {
+        for &v in members {
+            label[v as usize] = c as u32;
+        }
+    }
+    Ok(nodes.zip(dense_labels(&label)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csr::tests::never;
+    use petgraph::graph::{DiGraph, UnGraph};
+    use petgraph::stable_graph::StableDiGraph;
+
+    fn ids(v: NodeValues<petgraph::graph::NodeIndex, u64>) -> Vec<u64> {
+        v.into_iter().map(|(_, c)| c).collect()
+    }
+
+    #[test]
+    fn weak_components() {
+        let mut g = DiGraph::<(), ()>::from_edges([(0, 1), (2, 1), (3, 4), (5, 5)]);
+        g.add_node(());
+        assert_eq!(ids(wcc(&g, &never).unwrap()), [0, 0, 0, 1, 1, 2, 3]);
+    }
+
+    #[test]
+    fn strong_components() {
+        // 0 <-> 1 -> 2 <-> 3, 4 -> 4.
+        let g = DiGraph::<(), ()>::from_edges([(0, 1), (1, 0), (1, 2), (2, 3), (3, 2), (4, 4)]);
+        assert_eq!(ids(scc(&g, Orientation::Natural, &never).unwrap()), [0, 0, 1, 1, 2]);
+        assert_eq!(ids(scc(&g, Orientation::Reverse, &never).unwrap()), [0, 0, 1, 1, 2]);
+        assert_eq!(ids(scc(&g, Orientation::Undirected, &never).unwrap()), [0, 0, 0, 0, 1]);
+        let u = UnGraph::<(), ()>::from_edges([(0, 1), (2, 3)]);
+        assert_eq!(ids(scc(&u, Orientation::Natural, &never).unwrap()), [0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn a_long_chain_does_not_exhaust_the_stack() {
+        let n = 200_000u32;
+        let g = DiGraph::<(), ()>::from_edges((0..n).map(|i| (i, (i + 1) % n)));
+        assert!(ids(scc(&g, Orientation::Natural, &never).unwrap())
+            .iter()
+            .all(|&c| c == 0));
+    }
+
+    #[test]
+    fn holes_in_a_stable_graph() {
+        let mut g = StableDiGraph::<(), ()>::new();
+        let a = g.add_node(());
+        let hole = g.add_node(());
+        let b = g.add_node(());
+        g.add_edge(a, b, ());
+        g.add_edge(b, a, ());
+        g.remove_node(hole);
+        let r = scc(&g, Orientation::Natural, &never).unwrap();
+        assert_eq!(r, vec![(a, 0), (b, 0)]);
+    }
+
+    #[test]
+    fn interrupted() {
+        let g = DiGraph::<(), ()>::from_edges((0..10_000u32).map(|i| (i, i + 1)));
+        let stop = || true;
+        assert_eq!(wcc(&g, &stop), Err(AlgoError::Interrupted));
+        assert_eq!(scc(&g, Orientation::Natural, &stop), Err(AlgoError::Interrupted));
+        // An interrupt that comes only at the last check, which falls in the search itself.
+        let calls = Cell::new(0u32);
+        let count = || {
+            calls.set(calls.get() + 1);
+            false
+        };
+        assert!(scc(&g, Orientation::Natural, &count).is_ok());
+        let total = calls.replace(0);
+        let later = || {
+            calls.set(calls.get() + 1);
+            calls.get() >= total
+        };
+        assert_eq!(scc(&g, Orientation::Natural, &later), Err(AlgoError::Interrupted));
+    }
+}

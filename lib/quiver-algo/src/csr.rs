@@ -62,17 +62,29 @@ pub(crate) struct Nodes<N> {
     pub(crate) ids: Vec<N>,
     /// `NodeIndexable::to_index` to dense index (`ABSENT` for holes and filtered-out nodes).
     dense: Vec<u32>,
+    /// Whether `to_index` is already dense (no holes): then `dense` is empty.
+    identity: bool,
 }
 
 impl<N: Copy> Nodes<N> {
     pub(crate) fn of<G: AlgoGraph<NodeId = N>>(g: G) -> Self {
         let ids: Vec<N> = g.node_identifiers().collect();
         assert!(ids.len() < ABSENT as usize, "more than 2^32 - 1 nodes");
-        let mut dense = vec![ABSENT; g.node_bound()];
-        for (i, &id) in ids.iter().enumerate() {
-            dense[g.to_index(id)] = i as u32;
+        let bound = g.node_bound();
+        let identity = ids.len() == bound && ids.iter().enumerate().all(|(i, &id)| g.to_index(id) == i);
+        let mut dense = Vec::new();
+        if !identity {
+            dense = vec![ABSENT; bound];
+            for (i, &id) in ids.iter().enumerate() {
+                dense[g.to_index(id)] = i as u32;
+            }
         }
-        Nodes { ids, dense }
+        Nodes { ids, dense, identity }
+    }
+
+    /// Whether the graph's node indices are dense already (`to_index(ids[i]) == i`).
+    pub(crate) fn is_identity(&self) -> bool {
+        self.identity
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -82,6 +94,9 @@ impl<N: Copy> Nodes<N> {
     /// The dense index of `id`, if the graph (or view) has that node.
     pub(crate) fn index_of<G: NodeIndexable<NodeId = N>>(&self, g: G, id: N) -> Option<u32> {
         let i = g.to_index(id);
+        if self.identity {
+            return (i < self.ids.len()).then_some(i as u32);
+        }
         self.dense.get(i).copied().filter(|&d| d != ABSENT)
     }
 
@@ -93,6 +108,11 @@ impl<N: Copy> Nodes<N> {
     /// Dense indices of both ends of a relationship, or `None` if an end is not in the view.
     #[inline]
     pub(crate) fn ends<G: AlgoGraph<NodeId = N>>(&self, g: G, e: &G::EdgeRef) -> Option<(u32, u32)> {
+        if self.identity {
+            let (s, t) = (g.to_index(e.source()), g.to_index(e.target()));
+            let n = self.ids.len();
+            return (s < n && t < n).then_some((s as u32, t as u32));
+        }
         let s = *self.dense.get(g.to_index(e.source()))?;
         let t = *self.dense.get(g.to_index(e.target()))?;
         (s != ABSENT && t != ABSENT).then_some((s, t))

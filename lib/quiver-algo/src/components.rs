@@ -21,7 +21,7 @@ use crate::{AlgoError, AlgoGraph, Interrupt, NodeValues, Orientation};
 ///
 /// Errors: [`AlgoError::Interrupted`].
 pub fn wcc<G: AlgoGraph>(g: G, interrupt: Interrupt<'_>) -> Result<NodeValues<G::NodeId, u64>, AlgoError> {
-    let mut ticker = Ticker::new(interrupt);
+    let ticker = Ticker::new(interrupt);
     let nodes = Nodes::of(g);
     let mut parent: Vec<u32> = (0..nodes.len() as u32).collect();
     let identity = nodes.is_identity();

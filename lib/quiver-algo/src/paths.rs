@@ -270,6 +270,7 @@ impl<N: Copy, E> Weighted<N, E> {
 ///
 /// Errors: `source` or `target` not in the graph, a negative weight (`weightProperty`) or a
 /// non-finite one, [`AlgoError::Interrupted`].
+#[allow(clippy::type_complexity)]
 pub fn dijkstra<G: AlgoGraph>(
     g: G,
     source: G::NodeId,
@@ -305,6 +306,7 @@ pub fn dijkstra<G: AlgoGraph>(
 ///
 /// Errors: `k` 0, `source` or `target` not in the graph, a negative or non-finite weight,
 /// [`AlgoError::Interrupted`].
+#[allow(clippy::type_complexity)]
 pub fn k_shortest_paths<G: AlgoGraph>(
     g: G,
     source: G::NodeId,

@@ -459,7 +459,7 @@ mod tests {
             Err(AlgoError::Interrupted)
         );
         let other = UnGraph::<(), f64>::from_edges([(0, 1, 1.0), (1, 2, 1.0)]);
-        let missing = other.node_indices().last().unwrap();
+        let missing = other.node_indices().next_back().unwrap();
         assert_eq!(
             betweenness_from_sources(&g, &Default::default(), None, &[missing], &never),
             Err(AlgoError::NodeNotFound {

@@ -157,10 +157,10 @@ struct State {
     dist: Vec<f64>,
     /// Position in `order` (Dijkstra), to tell which of two equally far nodes settled first.
     rank: Vec<u32>,
-    /// Number of shortest paths from the source.
+    /// Number of shortest paths from the source; during back-propagation, once a node is
+    /// done, `(1 + delta) / sigma` (delta: the source's dependency on it), which is all its
+    /// predecessors need — one array instead of two keeps the working set small.
     sigma: Vec<f64>,
-    /// Dependency of the source on each node.
-    delta: Vec<f64>,
     /// Nodes in the order they were settled.
     order: Vec<u32>,
     heap: BinaryHeap<(Key, u32)>,
@@ -174,7 +174,6 @@ impl State {
             dist: vec![f64::INFINITY; n],
             rank: vec![u32::MAX; n],
             sigma: vec![0.0; n],
-            delta: vec![0.0; n],
             order: Vec::with_capacity(n),
             heap: BinaryHeap::new(),
             score: vec![0.0; n],
@@ -239,7 +238,8 @@ impl State {
     }
 
     /// Brandes' back-propagation in reverse settling order, pulling from the successors on
-    /// shortest paths: `delta[v] = sigma[v] * Σ (1 + delta[w]) / sigma[w]`.
+    /// shortest paths (all settled later, so already done): `delta[v] = sigma[v] * Σ (1 +
+    /// delta[w]) / sigma[w]`.
     fn accumulate(&mut self, csr: &Csr, s: u32, weighted: bool) {
         for i in (0..self.order.len()).rev() {
             let v = self.order[i] as usize;
@@ -251,23 +251,23 @@ impl State {
                 for (&w, &len) in csr.targets[range.clone()].iter().zip(&csr.weights[range]) {
                     let w = w as usize;
                     if self.rank[w] != u32::MAX && self.rank[w] > rank && d + len == self.dist[w] {
-                        pull += self.delta[w];
+                        pull += self.sigma[w];
                     }
                 }
             } else {
                 let next = self.hops[v] + 1;
                 for &w in csr.neighbors(v) {
                     if self.hops[w as usize] == next {
-                        pull += self.delta[w as usize];
+                        pull += self.sigma[w as usize];
                     }
                 }
             }
-            // delta holds (1 + delta) / sigma for settled successors; turn v's into that form.
-            let dependency = self.sigma[v] * pull;
+            let sigma_v = self.sigma[v];
+            let dependency = sigma_v * pull;
             if v != s as usize {
                 self.score[v] += dependency;
             }
-            self.delta[v] = (1.0 + dependency) / self.sigma[v];
+            self.sigma[v] = (1.0 + dependency) / sigma_v;
         }
         for &v in &self.order {
             let v = v as usize;
@@ -275,7 +275,6 @@ impl State {
             self.dist[v] = f64::INFINITY;
             self.rank[v] = u32::MAX;
             self.sigma[v] = 0.0;
-            self.delta[v] = 0.0;
         }
         self.order.clear();
         self.heap.clear();

@@ -16,8 +16,11 @@ use crate::{AlgoError, AlgoGraph, Interrupt, NodeValues, Orientation};
 ///
 /// One pass over the relationships with Rem's union–find with splicing (Patwary, Blair &
 /// Manne 2010): every parent pointer goes to a smaller index, so no ranks are kept and one
-/// ascending sweep resolves every root. On power-law graphs it is about 1.5x faster than a
-/// rank-based union–find such as petgraph's `UnionFind` (used by [`crate::spanning_forest`]).
+/// ascending sweep resolves every root. After every `n` relationships such a sweep also
+/// points each node straight at its root, so that most later relationships (inside a
+/// component already) stop at the first comparison. On power-law graphs this is about 1.5x
+/// faster than a rank-based union–find such as petgraph's `UnionFind` (used by
+/// [`crate::spanning_forest`]).
 ///
 /// Errors: [`AlgoError::Interrupted`].
 pub fn wcc<G: AlgoGraph>(g: G, interrupt: Interrupt<'_>) -> Result<NodeValues<G::NodeId, u64>, AlgoError> {
@@ -26,8 +29,17 @@ pub fn wcc<G: AlgoGraph>(g: G, interrupt: Interrupt<'_>) -> Result<NodeValues<G:
     let mut parent: Vec<u32> = (0..nodes.len() as u32).collect();
     let identity = nodes.is_identity();
     let mut edges = g.edge_references();
+    let mut since_flatten = 0usize;
     loop {
         ticker.check()?;
+        if since_flatten >= parent.len() {
+            // Point every node straight at its root (ascending: smaller nodes are done), so
+            // that most later relationships, inside a component already, end at the first test.
+            since_flatten = 0;
+            for v in 0..parent.len() {
+                parent[v] = parent[parent[v] as usize];
+            }
+        }
         let mut seen = 0usize;
         for e in edges.by_ref().take(1 << 14) {
             seen += 1;
@@ -45,6 +57,7 @@ pub fn wcc<G: AlgoGraph>(g: G, interrupt: Interrupt<'_>) -> Result<NodeValues<G:
         if seen == 0 {
             break;
         }
+        since_flatten += seen;
     }
     // Every parent is a smaller node of the same set, so one ascending sweep replaces each
     // entry by its component id: a new one at a root, else the id already at its parent.

@@ -157,6 +157,35 @@ mod tests {
     }
 
     #[test]
+    fn many_relationships_with_flattening_agree_with_union_find() {
+        // Enough relationships for several flattening sweeps (one per 2^14 after n).
+        let mut rng = crate::SplitMix64::new(3);
+        let n = 3000;
+        let edges: Vec<(u32, u32)> = (0..50_000)
+            .map(|_| (rng.below(n) as u32, rng.below(n) as u32))
+            .collect();
+        // Sparse enough in a part of the graph to keep several components.
+        let edges: Vec<(u32, u32)> = edges.into_iter().filter(|&(a, b)| a < 2500 || b % 7 == 0).collect();
+        let mut g = DiGraph::<(), ()>::from_edges(edges.iter().copied());
+        for _ in g.node_count()..n + 50 {
+            g.add_node(());
+        }
+        let mut sets = petgraph::unionfind::UnionFind::<u32>::new(g.node_count());
+        for &(a, b) in &edges {
+            sets.union(a, b);
+        }
+        let ours = ids(wcc(&g, &never).unwrap());
+        for v in 0..g.node_count() {
+            for u in [0, v / 2, v.saturating_sub(1)] {
+                assert_eq!(ours[u] == ours[v], sets.equiv(u as u32, v as u32), "{u} {v}");
+            }
+        }
+        let components: std::collections::HashSet<u64> = ours.iter().copied().collect();
+        assert_eq!(components.len(), petgraph::algo::connected_components(&g));
+        assert!(components.len() > 50);
+    }
+
+    #[test]
     fn rem_union_keeps_parents_below_their_nodes() {
         let mut parent: Vec<u32> = (0..8).collect();
         for (a, b) in [(7, 6), (5, 7), (1, 2), (2, 5), (3, 4)] {

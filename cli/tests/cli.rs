@@ -785,3 +785,66 @@ fn dot_draws_the_entities_of_a_result() {
     assert!(out.contains("n1 [label=\"Meeting\\n:Event\"];"), "{out}");
     assert!(out.contains("n0 -> n1 [label=\"PARTICIPATED_IN\"];"), "{out}");
 }
+
+// ---- streamed results ----
+
+/// A statement that fails part-way: the rows made before show, then the error.
+const FAILS_LATE: &str = "UNWIND range(1, 3000) AS x RETURN x, CASE WHEN x = 2500 THEN 1 / 0 ELSE x END AS y";
+
+#[test]
+fn json_rows_stream_and_a_late_failure_ends_the_line() {
+    let o = quiver(&["--format", "json", "-c", FAILS_LATE]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "{}", stdout(&o));
+    let line = &lines[0];
+    let rows = line["rows"].as_array().unwrap();
+    assert!(rows.len() >= 1000 && rows.len() < 2500, "{} rows", rows.len());
+    assert_eq!(rows[0], serde_json::json!([1, 1]));
+    assert_eq!(line["error"]["kind"], "ArgumentError");
+    assert!(line.get("stats").is_none());
+    // A statement that fails before its first row is only the error, as before.
+    let o = quiver(&["--format", "json", "-c", "UNWIND [0] AS x RETURN 1 / x"]);
+    let lines = json_lines(&o);
+    assert!(
+        lines[0].get("rows").is_none() && lines[0].get("error").is_some(),
+        "{}",
+        stdout(&o)
+    );
+    // A long result is one line, whole.
+    let o = quiver(&["--format", "json", "-c", "UNWIND range(1, 2500) AS x RETURN x"]);
+    let lines = json_lines(&o);
+    assert_eq!(lines[0]["rows"].as_array().unwrap().len(), 2500);
+    assert_eq!(lines[0]["stats"], serde_json::from_str::<Json>(ZERO_STATS).unwrap());
+}
+
+#[test]
+fn long_tables_keep_their_widths_and_show_the_rows_made_before_a_failure() {
+    let o = quiver(&[
+        "-c",
+        "UNWIND range(1, 1500) AS x RETURN x, CASE WHEN x > 1200 THEN 'a longer text' ELSE 'a' END AS s",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    let width = lines[0].chars().count();
+    // Every line of the table (borders included) is as wide as the first.
+    let table: Vec<&&str> = lines.iter().take_while(|l| !l.contains("rows")).collect();
+    assert!(table.iter().all(|l| l.chars().count() == width), "{text}");
+    assert!(text.contains("│ 1500 ┆ 'a… │"), "{}", lines[lines.len() - 3]);
+    assert!(lines.last().unwrap().starts_with("1500 rows"), "{text}");
+    let o = quiver(&["-c", FAILS_LATE]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("│ 1000 ┆ 1000 │"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("rows,"), "no footer after a failure");
+    assert!(stderr(&o).contains("ArgumentError"), "{}", stderr(&o));
+}
+
+#[test]
+fn csv_rows_stream_too() {
+    let o = quiver(&["--format", "csv", "-c", FAILS_LATE]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.starts_with("x,y\n1,1\n"), "{text}");
+    assert!(text.lines().count() > 1000, "{}", text.lines().count());
+}

@@ -88,7 +88,10 @@ impl Position {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The error of the layer an [`Error`] came from, for [`std::error::Error::source`].
+pub type Source = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Clone, Debug)]
 pub struct Error {
     pub kind: ErrorKind,
     /// The TCK's code, e.g. `UndefinedVariable`.
@@ -99,6 +102,32 @@ pub struct Error {
     /// The line of query text the position points into, for the caret.
     pub source_line: Option<String>,
     pub hint: Option<String>,
+    /// The layer's own error this one was made from (parser, planner,
+    /// executor, store, file system), if any.
+    source: Option<Source>,
+}
+
+/// Errors are equal when they say the same thing (where they came from aside).
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.kind,
+            self.code,
+            self.phase,
+            &self.message,
+            self.position,
+            &self.source_line,
+            &self.hint,
+        ) == (
+            other.kind,
+            other.code,
+            other.phase,
+            &other.message,
+            other.position,
+            &other.source_line,
+            &other.hint,
+        )
+    }
 }
 
 impl Error {
@@ -111,7 +140,14 @@ impl Error {
             position: None,
             source_line: None,
             hint: None,
+            source: None,
         }
+    }
+
+    /// Records the layer's error this one was made from.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+        self.source = Some(std::sync::Arc::new(source));
+        self
     }
 
     /// Points the error at byte `offset` of `text`.
@@ -139,9 +175,9 @@ impl Error {
 
     /// A syntax error from the parser, positioned in `text`.
     pub fn from_parse(e: quiver_syntax::ParseError, text: &str) -> Error {
-        let mut out = Error::new(ErrorKind::SyntaxError, e.code, Phase::Compile, e.message).at(text, e.offset);
-        out.hint = e.hint;
-        out
+        let mut out = Error::new(ErrorKind::SyntaxError, e.code, Phase::Compile, e.message.clone()).at(text, e.offset);
+        out.hint = e.hint.clone();
+        out.with_source(e)
     }
 
     pub fn io(message: impl Into<String>) -> Error {
@@ -168,7 +204,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -194,6 +234,8 @@ mod tests {
         let e = Error::from_parse(pe, text);
         assert_eq!(e.position.unwrap().line, 2);
         assert_eq!((e.kind, e.code), (ErrorKind::SyntaxError, "UnexpectedSyntax"));
+        let source = std::error::Error::source(&e).expect("the parser's error");
+        assert!(source.downcast_ref::<quiver_syntax::ParseError>().is_some());
     }
 
     #[test]

@@ -168,6 +168,8 @@ pub struct Unwind<'g> {
     slot: usize,
     in_row: Row,
     items: Option<Items>,
+    /// Items given since the last look for a cancel request.
+    given: u32,
 }
 
 impl<'g> Unwind<'g> {
@@ -179,6 +181,7 @@ impl<'g> Unwind<'g> {
             slot,
             in_row: Vec::new(),
             items: None,
+            given: 0,
         }
     }
 
@@ -230,6 +233,11 @@ impl Cursor for Unwind<'_> {
                 Some(Items::One(v)) => v.take(),
             };
             if let Some(v) = item {
+                self.given += 1;
+                if self.given >= 4096 {
+                    self.given = 0;
+                    self.ev.check_interrupt()?;
+                }
                 row.clone_from(&self.in_row);
                 set(row, self.slot, v);
                 return Ok(true);

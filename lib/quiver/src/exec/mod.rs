@@ -41,18 +41,49 @@ use write::Writer;
 pub type Row = Vec<Value>;
 
 /// A runtime error, before it is given a place in the query text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ExecError {
     pub kind: ErrorKind,
     pub code: &'static str,
     pub message: String,
+    /// What below the executor failed (a function, the store, a file).
+    source: Option<crate::error::Source>,
+}
+
+impl PartialEq for ExecError {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, self.code, &self.message) == (other.kind, other.code, &other.message)
+    }
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.kind, self.code, self.message)
+    }
+}
+
+impl std::error::Error for ExecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 pub type XResult<T> = Result<T, ExecError>;
 
 impl ExecError {
     pub fn new(kind: ErrorKind, code: &'static str, message: String) -> ExecError {
-        ExecError { kind, code, message }
+        ExecError {
+            kind,
+            code,
+            message,
+            source: None,
+        }
+    }
+
+    /// Records what below the executor failed.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> ExecError {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     pub fn type_error(message: String) -> ExecError {
@@ -85,16 +116,19 @@ impl ExecError {
     }
 
     pub fn temporal(e: TemporalError) -> ExecError {
-        match e {
+        let out = match &e {
             TemporalError::InvalidArgumentValue(m) => {
-                ExecError::new(ErrorKind::ArgumentError, "InvalidArgumentValue", m)
+                ExecError::new(ErrorKind::ArgumentError, "InvalidArgumentValue", m.clone())
             }
-            TemporalError::InvalidArgumentType(m) => ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", m),
-        }
+            TemporalError::InvalidArgumentType(m) => {
+                ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", m.clone())
+            }
+        };
+        out.with_source(e)
     }
 
     pub fn from_function(e: crate::functions::FunctionError) -> ExecError {
-        ExecError::new(e.kind, e.code, e.message)
+        ExecError::new(e.kind, e.code, e.message.clone()).with_source(e)
     }
 
     pub fn into_error(self) -> Error {
@@ -105,7 +139,7 @@ impl ExecError {
         } else {
             Phase::Runtime
         };
-        Error::new(self.kind, self.code, phase, self.message)
+        Error::new(self.kind, self.code, phase, self.message.clone()).with_source(self)
     }
 }
 
@@ -237,6 +271,7 @@ fn show_indexes(g: &dyn GraphRead) -> Vec<Row> {
 
 /// A query that only reads, as one cursor over its UNION branches.
 pub fn read_query<'g>(ev: Eval<'g>, plan: &'g QueryPlan, profile: Option<&ProfileStats>) -> XResult<BoxCursor<'g>> {
+    ev.check_interrupt()?;
     let mut branches = Vec::with_capacity(plan.branches.len());
     for (b, branch) in plan.branches.iter().enumerate() {
         let start: BoxCursor<'g> = Box::new(cursor::Argument::new(Vec::new()));
@@ -289,6 +324,7 @@ pub fn run_write(
     stats: &mut Stats,
     profile: Option<&ProfileStats>,
 ) -> XResult<Vec<Row>> {
+    Eval::new(&*graph, st).check_interrupt()?;
     let mut all = Vec::new();
     for (b, branch) in plan.branches.iter().enumerate() {
         let mut w = Writer { graph, st, stats };

@@ -86,6 +86,7 @@ impl Compiler<'_, '_> {
 /// The plan's aggregation over every node of its label, once per input row
 /// (the pattern uses nothing from the row, so each sees the whole scan).
 pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<Row>> {
+    ev.check_interrupt()?;
     let mut c = Compiler { ev, keys: Vec::new() };
     let filters: Vec<E> = p.filters.iter().map(|f| c.compile(f)).collect();
     let keys: Vec<E> = p.keys.iter().map(|k| c.compile(k)).collect();

@@ -20,15 +20,16 @@ pub struct Writer<'w> {
 }
 
 fn store_error(e: StoreError) -> ExecError {
-    match e {
+    let out = match &e {
         StoreError::NodeHasRelationships(id) => ExecError::new(
             crate::ErrorKind::ConstraintVerificationFailed,
             "DeleteConnectedNode",
             format!("cannot delete node {id}: it still has relationships; use DETACH DELETE to delete them too"),
         ),
-        StoreError::NoSuchNode(id) => ExecError::deleted_entity("node", id),
-        StoreError::NoSuchRelationship(id) => ExecError::deleted_entity("relationship", id),
-    }
+        StoreError::NoSuchNode(id) => ExecError::deleted_entity("node", *id),
+        StoreError::NoSuchRelationship(id) => ExecError::deleted_entity("relationship", *id),
+    };
+    out.with_source(e)
 }
 
 impl Writer<'_> {

@@ -43,9 +43,9 @@ impl PlanError {
     }
 
     pub fn into_error(self, text: &str) -> Error {
-        let mut e = Error::new(self.kind, self.code, Phase::Compile, self.message).at(text, self.span.start);
-        e.hint = self.hint;
-        e
+        let mut e = Error::new(self.kind, self.code, Phase::Compile, self.message.clone()).at(text, self.span.start);
+        e.hint = self.hint.clone();
+        e.with_source(self)
     }
 
     /// A construct the parser reads and the planner does not plan yet.
@@ -53,6 +53,18 @@ impl PlanError {
         PlanError::syntax("UnexpectedSyntax", format!("`{what}` is not supported yet"), span)
     }
 }
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}) at byte {}: {}",
+            self.kind, self.code, self.span.start, self.message
+        )
+    }
+}
+
+impl std::error::Error for PlanError {}
 
 pub type PResult<T> = Result<T, PlanError>;
 

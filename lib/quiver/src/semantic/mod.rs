@@ -13,9 +13,19 @@ pub struct SemanticError {
 
 impl SemanticError {
     pub fn into_error(self, text: &str) -> Error {
-        Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message).at(text, self.span.start)
+        Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message.clone())
+            .at(text, self.span.start)
+            .with_source(self)
     }
 }
+
+impl std::fmt::Display for SemanticError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}: {}", self.code, self.span.start, self.message)
+    }
+}
+
+impl std::error::Error for SemanticError {}
 
 /// Checks a statement before it is planned.
 pub fn check(statement: &ast::Statement) -> Result<(), SemanticError> {

@@ -4,19 +4,21 @@
 //!   `snapshot.rs`, read straight into the store; values it has no plain
 //!   encoding for (temporal values, maps...) are embedded as codec-1 bytes.
 //! - Codec 1: serde + bincode 2 (standard configuration: little-endian,
-//!   variable-length integers). Log records use it; snapshots written by
-//!   earlier versions of quiver use it and still open.
+//!   variable-length integers) of the versioned record types of
+//!   `records.rs` (never of in-memory types). Log records use it; snapshots
+//!   written by earlier versions of quiver use it and still open.
 //!
 //! bincode's serde mode silently mangles `#[serde(flatten)]`, `untagged`,
-//! `tag` and `skip*`; none of the persisted types (the store's image and
-//! change types, `Value` and the temporal types) use them, and the
-//! round-trip property tests (`tests/storage.rs`) guard that. To swap the
+//! `tag` and `skip*`; none of the record types use them, and the
+//! round-trip property tests (`tests/storage.rs`) and the pinned bytes of
+//! `records.rs` guard that. To swap the
 //! codec, change this module and bump [`CODEC`]: files carry the codec id in
 //! their header, so an old file is refused instead of misread.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::records::{ImageV1, TxRecordV1, ValueV1};
 use super::snapshot;
 pub use super::snapshot::ReadError;
 use crate::store::{Changes, Graph, Image, ImageRef};
@@ -79,8 +81,9 @@ pub fn decode_snapshot_from(codec: u32, src: &mut dyn snapshot::Source) -> Resul
         CODEC_BINCODE => {
             let mut bytes = Vec::new();
             while src.more(&mut bytes)? {}
-            let image: Image = decode(&bytes).map_err(ReadError::Malformed)?;
+            let image: ImageV1 = decode(&bytes).map_err(ReadError::Malformed)?;
             drop(bytes);
+            let image = image.into_image().map_err(ReadError::Malformed)?;
             Graph::from_image(image).map_err(|e| ReadError::Inconsistent(e.0))
         }
         other => Err(ReadError::Malformed(format!("unknown codec {other}"))),
@@ -89,22 +92,22 @@ pub fn decode_snapshot_from(codec: u32, src: &mut dyn snapshot::Source) -> Resul
 
 /// One value the snapshot layout has no plain encoding for.
 pub(super) fn encode_value(v: &Value) -> Result<Vec<u8>, String> {
-    encode(v)
+    encode(&ValueV1::from(v))
 }
 
 pub(super) fn decode_value(bytes: &[u8]) -> Result<Value, String> {
-    decode(bytes)
+    decode::<ValueV1>(bytes)?.into_value()
 }
 
 /// A payload of codec 1, as earlier versions wrote snapshots (for tests of
 /// reading old files).
 #[doc(hidden)]
 pub fn encode_image_bincode(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
-    encode(image)
+    encode(&ImageV1::new(image))
 }
 
 /// One committed transaction, as a log record holds it.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct TxRecord {
     /// Transactions are numbered from 1, without gaps, across checkpoints.
     pub txid: u64,
@@ -112,15 +115,22 @@ pub struct TxRecord {
 }
 
 pub fn encode_tx(tx: &TxRecord) -> Result<Vec<u8>, String> {
-    encode(tx)
+    encode(&TxRecordV1::new(tx.txid, &tx.changes))
 }
 
 pub fn decode_tx(bytes: &[u8]) -> Result<TxRecord, String> {
-    decode(bytes)
+    let (txid, changes) = decode::<TxRecordV1>(bytes)?.into_changes()?;
+    Ok(TxRecord { txid, changes })
 }
 
-/// Any serde value (for tests of the codec itself).
+/// A log record through its bytes and back (for tests of the codec).
 #[doc(hidden)]
-pub fn round_trip<T: Serialize + DeserializeOwned>(value: &T) -> Result<T, String> {
-    decode(&encode(value)?)
+pub fn round_trip_tx(tx: &TxRecord) -> Result<TxRecord, String> {
+    decode_tx(&encode_tx(tx)?)
+}
+
+/// A value through its bytes and back (for tests of the codec).
+#[doc(hidden)]
+pub fn round_trip_value(v: &Value) -> Result<Value, String> {
+    decode_value(&encode_value(v)?)
 }

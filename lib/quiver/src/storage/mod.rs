@@ -24,6 +24,7 @@ pub mod dump;
 pub mod file;
 pub mod format;
 pub mod lock;
+pub mod records;
 pub mod snapshot;
 pub mod wal;
 
@@ -125,6 +126,7 @@ pub(crate) fn io_error(file: &Path, offset: Option<u64>, op: &str, e: &std::io::
         Phase::Runtime,
         format!("{op} {}{at} failed: {e}", file.display()),
     )
+    .with_source(std::io::Error::new(e.kind(), e.to_string()))
 }
 
 /// Damage found in a file.

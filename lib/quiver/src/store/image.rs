@@ -5,13 +5,11 @@
 //! Everything here names entities by user-visible id and names labels, types
 //! and keys by name (or, in an image, by an index into the image's own name
 //! tables), never by petgraph index: those are not stable across processes.
-//! The storage layer serializes these plain types; the store knows nothing of
-//! files.
+//! The storage layer turns these plain types into its own record types
+//! (`storage/records.rs`); the store knows nothing of files.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
 
 use super::journal::Undo;
 use petgraph::stable_graph::NodeIndex;
@@ -21,7 +19,7 @@ use super::{normalise_props, Graph, LabelId, NodeRecord, Props, RelRecord, Store
 use crate::value::{NodeId, RelId, Value};
 
 /// The final state of a node a transaction created or changed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct NodeState {
     pub id: u64,
     pub labels: Vec<Arc<str>>,
@@ -29,7 +27,7 @@ pub struct NodeState {
 }
 
 /// The final state of a relationship a transaction created or changed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct RelState {
     pub id: u64,
     pub start: u64,
@@ -39,7 +37,7 @@ pub struct RelState {
 }
 
 /// A property index, by names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexDef {
     pub name: String,
     pub label: String,
@@ -49,7 +47,7 @@ pub struct IndexDef {
 /// The net effect of a committed transaction: applied in field order
 /// (relationship deletes, node deletes, node upserts, relationship upserts),
 /// it turns the graph before the transaction into the graph after it.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Changes {
     /// The id counters after the transaction (ids are never reused, even the
     /// ids of entities created and deleted within the transaction).
@@ -80,14 +78,14 @@ impl Changes {
 pub struct ApplyError(pub String);
 
 /// A node in a graph image; labels and keys index the image's name tables.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ImageNode {
     pub id: u64,
     pub labels: Vec<u32>,
     pub props: Props,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ImageRel {
     pub id: u64,
     pub start: u64,
@@ -97,7 +95,7 @@ pub struct ImageRel {
 }
 
 /// A whole graph: the payload of a snapshot.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Image {
     pub next_node: u64,
     pub next_rel: u64,
@@ -109,16 +107,14 @@ pub struct Image {
     pub indexes: Vec<IndexDef>,
 }
 
-/// Borrowed twin of [`ImageNode`] (serializes identically).
-#[derive(Serialize)]
+/// Borrowed twin of [`ImageNode`].
 pub struct ImageNodeRef<'a> {
     pub id: u64,
     pub labels: &'a [u32],
     pub props: Props,
 }
 
-/// Borrowed twin of [`ImageRel`] (serializes identically).
-#[derive(Serialize)]
+/// Borrowed twin of [`ImageRel`].
 pub struct ImageRelRef {
     pub id: u64,
     pub start: u64,
@@ -127,9 +123,7 @@ pub struct ImageRelRef {
     pub props: Props,
 }
 
-/// Borrowed twin of [`Image`] (serializes identically), so a snapshot does
-/// not copy the graph.
-#[derive(Serialize)]
+/// Borrowed twin of [`Image`], so a snapshot does not copy the graph.
 pub struct ImageRef<'a> {
     pub next_node: u64,
     pub next_rel: u64,

@@ -11,21 +11,19 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 pub use temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Time};
 
 /// A node's user-visible id: assigned from a counter, never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u64);
 
 /// A relationship's user-visible id: assigned from a counter, never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RelId(pub u64);
 
 /// A path: `nodes.len() == rels.len() + 1`, `rels[i]` joins `nodes[i]` and `nodes[i + 1]`
 /// (in either direction).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Path {
     pub nodes: Vec<NodeId>,
     pub rels: Vec<RelId>,
@@ -36,7 +34,7 @@ pub type Map = BTreeMap<Arc<str>, Value>;
 /// Query parameters: `$name` -> value.
 pub type Params = BTreeMap<String, Value>;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
     #[default]
     Null,

@@ -20,32 +20,30 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use super::Value;
 use calendar::*;
 pub use functions::{arithmetic, call_function, property};
 pub use zone::realtime_nanos;
 use zone::Zone;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date {
     epoch_day: i64,
 }
 
 /// Nanosecond of day, `0..NANOS_PER_DAY`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocalTime {
     nanos: i64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Time {
     time: LocalTime,
     offset_seconds: i32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocalDateTime {
     date: Date,
     time: LocalTime,
@@ -53,7 +51,7 @@ pub struct LocalDateTime {
 
 /// A local date-time with the offset in force there; `zone` names the IANA
 /// zone when there is one (the offset is then derived from it).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DateTime {
     local: LocalDateTime,
     offset_seconds: i32,
@@ -62,7 +60,7 @@ pub struct DateTime {
 
 /// Cypher's four-component duration. Normalised so that `0 <= nanos < 1e9`
 /// (seconds carry the sign), which makes structural equality the `=` of Cypher.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Duration {
     pub months: i64,
     pub days: i64,
@@ -208,6 +206,15 @@ impl LocalTime {
         })
     }
 
+    /// The time `nanos` nanoseconds after midnight (`0..NANOS_PER_DAY`).
+    pub fn from_nanos(nanos: i64) -> Result<LocalTime> {
+        if (0..NANOS_PER_DAY).contains(&nanos) {
+            Ok(LocalTime { nanos })
+        } else {
+            Err(invalid(format!("Invalid nanosecond of the day: {nanos}")))
+        }
+    }
+
     /// Wraps around midnight, as time-of-day arithmetic does.
     pub fn from_nanos_wrapping(nanos: i128) -> LocalTime {
         LocalTime {
@@ -304,6 +311,23 @@ impl DateTime {
             local,
             offset_seconds: offset,
             zone: zone.name(),
+        })
+    }
+
+    /// A date-time from its parts as stored: the local date-time, the
+    /// offset in force there, and the zone's name if it has one (checked to
+    /// be a zone quiver knows and an offset it can have).
+    pub fn from_parts(local: LocalDateTime, offset_seconds: i32, zone: Option<Arc<str>>) -> Result<DateTime> {
+        if offset_seconds.abs() > 18 * 3600 {
+            return Err(invalid(format!("Invalid offset: {offset_seconds} seconds")));
+        }
+        if let Some(name) = &zone {
+            Zone::named(name)?;
+        }
+        Ok(DateTime {
+            local,
+            offset_seconds,
+            zone,
         })
     }
 

@@ -19,3 +19,11 @@ pub use backend::*;
 pub use bolt::connection::{serve_connection, BoltConfig};
 pub use bolt::Version;
 pub use listener::{serve_tcp, BoltServer};
+
+// Lets the shared test backend (tests/support) name this crate as its users do.
+#[cfg(test)]
+extern crate self as quiver_server;
+
+#[cfg(test)]
+#[path = "../tests/support/memory_backend.rs"]
+pub(crate) mod memory_backend;

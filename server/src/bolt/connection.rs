@@ -160,7 +160,7 @@ impl<S: Write> Write for Half<'_, S> {
     }
 }
 
-fn serve_connection_with_id<B: Backend, S: Read + Write>(
+pub(crate) fn serve_connection_with_id<B: Backend, S: Read + Write>(
     backend: &B,
     stream: S,
     config: &BoltConfig,

@@ -218,6 +218,19 @@ impl<'a, B: Backend> Machine<'a, B> {
         }
         let outcome = match (self.state, request) {
             (Defunct, _) => return Ok(()),
+            // Never past the decoder, but the machine does not rely on it.
+            (state, Request::Logon(_) | Request::Logoff) if !self.version.has_logon() => Ok(Err(Outcome::Fatal(
+                codes::REQUEST_INVALID,
+                format!(
+                    "there is no LOGON or LOGOFF in Bolt {} ({})",
+                    self.version,
+                    state.name()
+                ),
+            ))),
+            (state, Request::Telemetry(_)) if !self.version.has_telemetry() => Ok(Err(Outcome::Fatal(
+                codes::REQUEST_INVALID,
+                format!("there is no TELEMETRY in Bolt {} ({})", self.version, state.name()),
+            ))),
             (Failed | Interrupted, Request::Reset) => self.reset(out),
             (Failed | Interrupted, _) => return self.write_ignored(out),
             (Negotiation, Request::Hello(h)) => self.hello(h, out),
@@ -227,6 +240,13 @@ impl<'a, B: Backend> Machine<'a, B> {
             (Ready, Request::Begin(extra)) => self.begin(&extra, out),
             (Ready, Request::Route { db, imp_user, .. }) => self.route(db.as_deref(), imp_user.as_deref(), out),
             (Ready, Request::Telemetry(api)) => self.telemetry(api, out),
+            // "sent in the wrong state": FAILURE and FAILED, not a protocol error.
+            (state @ (Streaming | TxReady | TxStreaming), Request::Telemetry(_)) => {
+                Ok(Err(Outcome::Failed(request_invalid(format!(
+                    "Message TELEMETRY cannot be handled by a session in the {} state",
+                    state.name()
+                )))))
+            }
             (Ready, Request::Logoff) => {
                 self.session = None;
                 self.state = Authentication;
@@ -735,3 +755,7 @@ impl<'a, B: Backend> Machine<'a, B> {
         meta
     }
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

@@ -126,7 +126,12 @@ impl<R: Read> Input<R> {
                 }
                 size += chunk;
                 if size > self.max_message {
-                    return Err(FrameError::TooLarge(self.max_message));
+                    // Messages before it are answered first.
+                    return if self.queue.is_empty() {
+                        Err(FrameError::TooLarge(self.max_message))
+                    } else {
+                        Ok(())
+                    };
                 }
                 if bytes.len() < pos + 2 + chunk {
                     break;

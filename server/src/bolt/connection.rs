@@ -263,3 +263,7 @@ pub(crate) fn serve_connection_with_id<B: Backend, S: Read + Write>(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "connection_tests.rs"]
+mod tests;

@@ -758,4 +758,4 @@ impl<'a, B: Backend> Machine<'a, B> {
 
 #[cfg(test)]
 #[path = "state_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -236,9 +236,9 @@ impl QueryType {
 /// `FAILURE` with the Neo4j status code of [`neo4j_code`].
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum BackendError {
-    /// The engine refused or failed the statement.
+    /// The engine refused or failed the statement (boxed: it is large).
     #[error("{0}")]
-    Query(#[from] quiver::Error),
+    Query(Box<quiver::Error>),
     /// A write could not get the writer lock in time: transient, so the
     /// drivers' managed transactions retry it.
     #[error("{0}")]
@@ -254,6 +254,12 @@ pub enum BackendError {
     /// A bug or an unexpected state: `Neo.DatabaseError.General.UnknownError`.
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<quiver::Error> for BackendError {
+    fn from(e: quiver::Error) -> Self {
+        BackendError::Query(Box::new(e))
+    }
 }
 
 pub mod codes {
@@ -364,7 +370,7 @@ mod tests {
 
     #[test]
     fn every_error_kind_maps_to_its_neo4j_code() {
-        let q = |kind, code| BackendError::Query(quiver::Error::new(kind, code, Phase::Runtime, "m"));
+        let q = |kind, code| BackendError::from(quiver::Error::new(kind, code, Phase::Runtime, "m"));
         let table: &[(BackendError, &str)] = &[
             (q(ErrorKind::SyntaxError, "UnexpectedSyntax"), codes::SYNTAX_ERROR),
             (q(ErrorKind::SyntaxError, "UndefinedVariable"), codes::SYNTAX_ERROR),

@@ -200,7 +200,7 @@ pub(crate) fn serve_connection_with_id<B: Backend, S: Read + Write>(
                         choice = Some(Version::new(v[3], v[2]));
                         Ok(true)
                     }
-                    Err(()) => Err(ConnectionEnd::Protocol("the capability mask is not a varint".into())),
+                    Err(_) => Err(ConnectionEnd::Protocol("the capability mask is not a varint".into())),
                 }
             })?;
             let v = choice.expect("read above");

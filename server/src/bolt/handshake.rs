@@ -72,13 +72,18 @@ pub fn write_varint(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
+/// A varint longer than 10 bytes (over 64 bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a varint is longer than 64 bits")]
+pub struct VarintTooLong;
+
 /// Decodes a varint from the start of `bytes`: `Ok(Some((value, length)))`,
-/// `Ok(None)` when more bytes are needed, `Err` past 10 bytes (over 64 bits).
-pub fn read_varint(bytes: &[u8]) -> Result<Option<(u64, usize)>, ()> {
+/// `Ok(None)` when more bytes are needed.
+pub fn read_varint(bytes: &[u8]) -> Result<Option<(u64, usize)>, VarintTooLong> {
     let mut n: u64 = 0;
     for (i, b) in bytes.iter().enumerate() {
         if i >= 10 {
-            return Err(());
+            return Err(VarintTooLong);
         }
         n |= ((b & 0x7F) as u64).checked_shl(7 * i as u32).unwrap_or(0);
         if b & 0x80 == 0 {
@@ -86,7 +91,7 @@ pub fn read_varint(bytes: &[u8]) -> Result<Option<(u64, usize)>, ()> {
         }
     }
     if bytes.len() >= 10 {
-        Err(())
+        Err(VarintTooLong)
     } else {
         Ok(None)
     }
@@ -219,7 +224,7 @@ mod tests {
             assert_eq!(out, b);
         }
         assert_eq!(read_varint(&hex("FF 82")), Ok(None));
-        assert_eq!(read_varint(&[0xFF; 11]), Err(()));
+        assert_eq!(read_varint(&[0xFF; 11]), Err(VarintTooLong));
         let mut out = Vec::new();
         write_varint(&mut out, u64::MAX);
         assert_eq!(read_varint(&out), Ok(Some((u64::MAX, 10))));

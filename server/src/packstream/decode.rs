@@ -26,7 +26,7 @@ impl Default for Limits {
         Limits {
             max_depth: 64,
             max_collection_len: 1 << 20,
-            max_values: 4 << 20,
+            max_values: 2 << 20,
         }
     }
 }

@@ -11,6 +11,7 @@
 #[allow(dead_code)]
 mod memory_backend;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -18,6 +19,11 @@ use std::time::Duration;
 
 use memory_backend::MemoryBackend;
 use quiver_server::{BoltConfig, BoltServer, Version};
+
+/// Straight to stderr, past the test harness's capture, so CI logs show it.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
 
 fn drivers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/drivers")
@@ -94,9 +100,9 @@ fn run_driver(label: &str, command: impl Fn() -> Command) {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stdout.lines().last().unwrap_or("(no output)");
-        println!("{label} [{}]: {last}", setup.name);
+        say(&format!("{label} [{}]: {last}", setup.name));
         if !out.status.success() {
-            println!("{stdout}\n{stderr}");
+            say(&format!("{stdout}\n{stderr}"));
             failures.push(setup.name);
         }
     }
@@ -115,10 +121,10 @@ fn python() -> Option<String> {
 #[test]
 fn python_driver() {
     let Some(python) = python() else {
-        println!(
-            "skipped: no Python with the `neo4j` package (run `python3 -m venv /tmp/boltvenv && \
+        say(
+            "python_driver skipped: no Python with the `neo4j` package (run `python3 -m venv /tmp/boltvenv && \
              /tmp/boltvenv/bin/pip install -r server/tests/drivers/requirements.txt` and set \
-             QUIVER_TEST_PYTHON=/tmp/boltvenv/bin/python)"
+             QUIVER_TEST_PYTHON=/tmp/boltvenv/bin/python)",
         );
         return;
     };
@@ -136,8 +142,9 @@ fn javascript_driver() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_node || !drivers_dir().join("node_modules/neo4j-driver").is_dir() {
-        println!(
-            "skipped: no `node` or no server/tests/drivers/node_modules (run `cd server/tests/drivers && npm install`)"
+        say(
+            "javascript_driver skipped: no `node` or no server/tests/drivers/node_modules \
+             (run `cd server/tests/drivers && npm install`)",
         );
         return;
     }

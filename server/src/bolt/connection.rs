@@ -103,17 +103,22 @@ fn wait_for<R: Read>(
     config: &BoltConfig,
     mut ready: impl FnMut(&mut Input<R>) -> Result<bool, ConnectionEnd>,
 ) -> Result<(), ConnectionEnd> {
-    let waiting_since = Instant::now();
-    let mut partial_since: Option<Instant> = input.has_partial().then(Instant::now);
+    let mut waiting_since = Instant::now();
+    let mut partial_since: Option<Instant> = None;
     loop {
         if ready(input)? {
             return Ok(());
         }
+        // Bytes of an unfinished message (or handshake) start the read timeout;
+        // a NOOP chunk alone counts as activity, not as a message begun.
+        if input.has_partial() {
+            partial_since.get_or_insert_with(Instant::now);
+        } else {
+            partial_since = None;
+        }
         match input.fill() {
             Ok(0) => return Err(ConnectionEnd::Closed),
-            Ok(_) => {
-                partial_since.get_or_insert_with(Instant::now);
-            }
+            Ok(_) => waiting_since = Instant::now(),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if is_timeout(&e) => {
                 let late = |since: Instant, limit: Option<Duration>| limit.is_some_and(|l| since.elapsed() >= l);

@@ -323,3 +323,63 @@ fn slow_and_idle_clients_time_out() {
     assert!(matches!(end(session(&[hello()])), Err(ConnectionEnd::Timeout)));
     assert!(started.elapsed() >= Duration::from_millis(100));
 }
+
+/// Plays a script of reads: bytes, or a read timeout (after a short sleep).
+struct Script(std::collections::VecDeque<Option<Vec<u8>>>);
+
+impl Read for Script {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.pop_front() {
+            None => Ok(0),
+            Some(None) => {
+                std::thread::sleep(Duration::from_millis(10));
+                Err(io::ErrorKind::WouldBlock.into())
+            }
+            Some(Some(bytes)) => {
+                buf[..bytes.len()].copy_from_slice(&bytes);
+                Ok(bytes.len())
+            }
+        }
+    }
+}
+
+impl Write for Script {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn noop_chunks_between_messages_are_not_a_message_begun() {
+    let b = backend();
+    let cfg = BoltConfig {
+        read_timeout: Some(Duration::from_millis(30)),
+        idle_timeout: None,
+        ..config()
+    };
+    // Handshake and HELLO, then ~120 ms of NOOPs and timeouts (beyond the
+    // 30 ms read timeout, which only runs once a message has begun), then GOODBYE.
+    let mut steps = vec![Some(session(&[hello()]))];
+    for _ in 0..6 {
+        steps.push(Some(vec![0, 0]));
+        steps.push(None);
+        steps.push(None);
+    }
+    steps.push(Some(message(sig::GOODBYE, vec![])));
+    let mut s = Script(steps.into());
+    assert!(serve_connection(&b, &mut s, &cfg).is_ok());
+    // The same pause in the middle of a message is a timeout.
+    let mut cut = hello();
+    let tail = cut.split_off(6);
+    let mut steps = vec![Some(hex(HANDSHAKE_5_4)), Some(cut)];
+    steps.extend(std::iter::repeat_n(None, 6));
+    steps.push(Some(tail));
+    let mut s = Script(steps.into());
+    assert!(matches!(
+        serve_connection(&b, &mut s, &cfg),
+        Err(ConnectionEnd::Timeout)
+    ));
+}

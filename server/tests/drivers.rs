@@ -5,7 +5,8 @@
 //!
 //! Needs a Python with the `neo4j` package (`QUIVER_TEST_PYTHON`, else
 //! `python3`) and `node` with `drivers/node_modules`; without them the test
-//! says how to install them and passes.
+//! says how to install them and passes. `QUIVER_DRIVER_VERBOSE=1` shows the
+//! scripts' whole output.
 
 #[path = "support/memory_backend.rs"]
 #[allow(dead_code)]
@@ -82,7 +83,9 @@ fn setups() -> Vec<Setup> {
 }
 
 fn start(config: BoltConfig) -> BoltServer {
-    let backend = Arc::new(MemoryBackend::new("neo4j", "quiver-test", Duration::from_millis(200)));
+    let backend = Arc::new(
+        MemoryBackend::new("neo4j", "quiver-test", Duration::from_millis(200)).with_user("reader", "reader-test"),
+    );
     BoltServer::start(backend, "127.0.0.1:0", config).expect("the listener starts")
 }
 
@@ -101,8 +104,10 @@ fn run_driver(label: &str, command: impl Fn() -> Command) {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stdout.lines().last().unwrap_or("(no output)");
         say(&format!("{label} [{}]: {last}", setup.name));
-        if !out.status.success() {
+        if !out.status.success() || std::env::var_os("QUIVER_DRIVER_VERBOSE").is_some() {
             say(&format!("{stdout}\n{stderr}"));
+        }
+        if !out.status.success() {
             failures.push(setup.name);
         }
     }

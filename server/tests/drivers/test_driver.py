@@ -326,6 +326,52 @@ def bad_credentials():
             assert e.code == "Neo.ClientError.Security.Unauthorized", e.code
 
 
+def version_at_least(major, minor):
+    if EXPECT is None:
+        return True
+    got = tuple(int(x) for x in EXPECT.split("."))
+    return got >= (major, minor)
+
+
+@check
+def notification_filters_and_user_agent():
+    # Sent in HELLO and BEGIN/RUN from 5.2 on: accepted and ignored.
+    if not version_at_least(5, 2):
+        return
+    with GraphDatabase.driver(
+        f"bolt://{ADDR}",
+        auth=AUTH,
+        user_agent="quiver-tests/1.0",
+        notifications_min_severity="WARNING",
+        notifications_disabled_classifications=["HINT", "GENERIC"],
+    ) as d:
+        with d.session(notifications_min_severity="OFF") as s:
+            assert s.run("RETURN 1 AS x").single()["x"] == 1
+
+
+@check
+def session_auth_and_reauthentication():
+    # 5.1+: a session with its own credentials re-authenticates a pooled
+    # connection with LOGOFF and LOGON.
+    if not version_at_least(5, 1):
+        return
+    with driver.session() as s:
+        assert s.run("RETURN 0 AS x").single()["x"] == 0
+    with driver.session(auth=("reader", "reader-test")) as s:
+        assert s.run("RETURN 1 AS x").single()["x"] == 1
+    with driver.session() as s:
+        assert s.run("RETURN 2 AS x").single()["x"] == 2
+    try:
+        with driver.session(auth=("neo4j", "wrong")) as s:
+            s.run("RETURN 1").consume()
+        raise AssertionError("wrong session credentials accepted")
+    except AuthError as e:
+        assert e.code == "Neo.ClientError.Security.Unauthorized", e.code
+    assert driver.verify_authentication(auth=AUTH)
+    assert driver.verify_authentication(auth=("reader", "reader-test"))
+    assert not driver.verify_authentication(auth=("neo4j", "wrong"))
+
+
 if LARGE:
 
     @check

@@ -6,7 +6,7 @@
 //! auto-commit statement; another session that cannot get it within
 //! `lock_timeout` fails with a transient `LockTimeout`, which the drivers'
 //! managed transactions retry. Results are materialised by `execute` and
-//! handed out row by row. Credentials: one user and password.
+//! handed out row by row. Credentials: `basic` with a known user and password.
 //!
 //! Shared by the crate's unit tests, `tests/drivers.rs` and the fuzz target.
 
@@ -29,8 +29,8 @@ struct Shared {
     holder: Mutex<Option<u64>>,
     released: Condvar,
     lock_timeout: Duration,
-    user: String,
-    password: String,
+    /// (user, password) pairs.
+    users: Vec<(String, String)>,
     next_session: AtomicU64,
     commits: AtomicU64,
 }
@@ -48,12 +48,20 @@ impl MemoryBackend {
                 holder: Mutex::new(None),
                 released: Condvar::new(),
                 lock_timeout,
-                user: user.into(),
-                password: password.into(),
+                users: vec![(user.into(), password.into())],
                 next_session: AtomicU64::new(1),
                 commits: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// Adds a user (before the backend is shared).
+    pub fn with_user(mut self, user: &str, password: &str) -> MemoryBackend {
+        Arc::get_mut(&mut self.shared)
+            .expect("not shared yet")
+            .users
+            .push((user.into(), password.into()));
+        self
     }
 
     /// Runs a statement directly (test set-up and checks).
@@ -109,15 +117,14 @@ impl Backend for MemoryBackend {
     type Session = MemorySession;
 
     fn authenticate(&self, token: &AuthToken) -> Result<String, AuthError> {
-        let ok = token.scheme == "basic"
-            && token.principal.as_deref() == Some(self.shared.user.as_str())
-            && token.credentials.as_deref() == Some(self.shared.password.as_str());
-        if ok {
-            Ok(self.shared.user.clone())
-        } else {
-            Err(AuthError(
+        let known = self.shared.users.iter().find(|(u, p)| {
+            token.principal.as_deref() == Some(u.as_str()) && token.credentials.as_deref() == Some(p.as_str())
+        });
+        match known {
+            Some((user, _)) if token.scheme == "basic" => Ok(user.clone()),
+            _ => Err(AuthError(
                 "The client is unauthorized due to authentication failure.".into(),
-            ))
+            )),
         }
     }
 

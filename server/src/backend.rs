@@ -184,7 +184,8 @@ pub trait ResultStream: EntityLookup {
 
     /// Called once, after the last row or when the client discards the
     /// rest: completes the statement (an auto-commit one commits here) and
-    /// says what it did.
+    /// says what it did. A stream dropped without `finish` (RESET, a
+    /// failure, the connection closing) must undo its auto-commit work.
     fn finish(&mut self) -> Result<Summary, BackendError>;
 }
 

@@ -374,6 +374,7 @@ impl<'a, B: Backend> Machine<'a, B> {
         imp_user: Option<&str>,
         out: &mut Output<W>,
     ) -> io::Result<Result<(), Outcome>> {
+        // The table does not depend on the user here: say so rather than ignore it.
         if imp_user.is_some() {
             return Ok(Err(BackendError::Unsupported(
                 "impersonation (imp_user) is not supported".into(),
@@ -449,13 +450,8 @@ impl<'a, B: Backend> Machine<'a, B> {
         out: &mut Output<W>,
     ) -> io::Result<Result<(), Outcome>> {
         let started = Instant::now();
-        let run = (|| {
+        let run = (|| -> Result<_, BackendError> {
             let options = self.tx_options(extra)?;
-            if options.imp_user.is_some() {
-                return Err(BackendError::Unsupported(
-                    "impersonation (imp_user) is not supported".into(),
-                ));
-            }
             let params = params_from_dict(params, self.enc)?;
             let stream = self.session()?.run(query, params, TxContext::AutoCommit(&options))?;
             Ok((stream, options.db))
@@ -483,13 +479,8 @@ impl<'a, B: Backend> Machine<'a, B> {
     }
 
     fn begin<W: Write>(&mut self, extra: &TxExtra, out: &mut Output<W>) -> io::Result<Result<(), Outcome>> {
-        let begun = (|| {
+        let begun = (|| -> Result<_, BackendError> {
             let options = self.tx_options(extra)?;
-            if options.imp_user.is_some() {
-                return Err(BackendError::Unsupported(
-                    "impersonation (imp_user) is not supported".into(),
-                ));
-            }
             self.session()?.begin(&options)?;
             Ok(options.db)
         })();
@@ -552,9 +543,9 @@ impl<'a, B: Backend> Machine<'a, B> {
 
     fn commit<W: Write>(&mut self, out: &mut Output<W>) -> io::Result<Result<(), Outcome>> {
         let committed = self.session().and_then(|s| s.commit());
-        self.tx = None;
         match committed {
             Ok(bookmark) => {
+                self.tx = None;
                 self.state = State::Ready;
                 let mut meta = Dict::new();
                 if let Some(b) = bookmark {
@@ -563,6 +554,7 @@ impl<'a, B: Backend> Machine<'a, B> {
                 self.write_success(out, &meta)?;
                 Ok(Ok(()))
             }
+            // The transaction is still there: FAILED rolls it back.
             Err(e) => Ok(Err(e.into())),
         }
     }

@@ -156,10 +156,22 @@ impl MemorySession {
     }
 }
 
+fn refuse_impersonation(options: &TxOptions) -> Result<(), BackendError> {
+    match &options.imp_user {
+        Some(_) => Err(BackendError::Unsupported(
+            "impersonation (imp_user) is not supported".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Session for MemorySession {
     type Stream = MemoryStream;
 
     fn run(&mut self, query: &str, params: Params, tx: TxContext<'_>) -> Result<MemoryStream, BackendError> {
+        if let TxContext::AutoCommit(options) = tx {
+            refuse_impersonation(options)?;
+        }
         let profile = query.trim_start().to_ascii_uppercase().starts_with("PROFILE");
         let (result, bookmark) = match tx {
             TxContext::Explicit => (self.execute(query, &params)?, None),
@@ -173,7 +185,8 @@ impl Session for MemorySession {
         Ok(MemoryStream::new(result, bookmark, profile))
     }
 
-    fn begin(&mut self, _options: &TxOptions) -> Result<(), BackendError> {
+    fn begin(&mut self, options: &TxOptions) -> Result<(), BackendError> {
+        refuse_impersonation(options)?;
         self.shared.acquire(self.id)?;
         if let Err(e) = self.shared.db.lock().unwrap().begin() {
             self.shared.release(self.id);

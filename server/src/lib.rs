@@ -26,4 +26,5 @@ extern crate self as quiver_server;
 
 #[cfg(test)]
 #[path = "../tests/support/memory_backend.rs"]
+#[allow(dead_code)]
 pub(crate) mod memory_backend;

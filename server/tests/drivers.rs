@@ -59,6 +59,18 @@ fn setups() -> Vec<Setup> {
             large: false,
         },
         Setup {
+            name: "5.6 (no GQL-shaped failures yet)",
+            config: only(&[Version::V5_6], false),
+            expect: "5.6",
+            large: false,
+        },
+        Setup {
+            name: "5.1 (the first with LOGON)",
+            config: only(&[Version::V5_1], false),
+            expect: "5.1",
+            large: false,
+        },
+        Setup {
             name: "5.0 (authentication in HELLO)",
             config: only(&[Version::V5_0], false),
             expect: "5.0",

@@ -1,0 +1,1065 @@
+//! The base: an immutable graph laid out as plain arrays, read in place
+//! (from a memory-mapped file or a buffer in memory) with no decoding up
+//! front. What changed since a base was made lives in layers above it
+//! (`layer.rs`); a checkpoint makes the next base.
+//!
+//! ```text
+//! page 0      header: magic "QUIVERDB", format version 2, generation, last
+//!             transaction, counts, where the metadata and directory are, CRC
+//! page 1..    metadata (names, counts, what each column and index holds) and
+//!             the directory of sections (name, offset, length, CRC-32)
+//! then        sections, each at a page boundary:
+//!   node.ids, rel.ids             user ids by dense index (absent when they are 0..n)
+//!   node.label_off/label_ids      each node's labels (CSR)
+//!   label.<L>                     the dense indices of label L's nodes, ascending
+//!   rel.type/start/end            each relationship's type and ends
+//!   out.off/rel/nbr[/type]        outgoing adjacency (CSR, by relationship id)
+//!   in.off/rel/nbr[/type]         incoming adjacency
+//!   col.<e>.<k>.*                 property key k of nodes (e = 0) or relationships
+//!                                 (e = 1): presence bitmap or sparse indices, then
+//!                                 integers, floats, booleans, dictionary codes,
+//!                                 strings or encoded values
+//!   ix.<i>.*                      index i: (value, node) in ORDER BY order
+//! ```
+//!
+//! All numbers little-endian; ids inside are the catalog ids of the base's
+//! own name tables, mapped to the process's catalog when the base is opened.
+//! Opening checks the header, the metadata and the directory, and that every
+//! section has the size and alignment its use needs; the CRC of each section
+//! is checked by [`Base::verify`] (`quiver check`). Every read is bounds
+//! checked: damaged arrays give wrong answers, never a panic.
+
+pub mod build;
+pub mod value;
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use bytemuck::Pod;
+
+use self::value::Reader;
+use super::catalog::{Catalog, KeyId, LabelId, TypeId};
+use super::read::{PropRef, RelInfo, Seek};
+use super::Dir;
+use crate::value::order::order;
+use crate::value::{NodeId, RelId, Value};
+
+pub use build::{BaseBuilder, Built};
+
+pub const MAGIC: &[u8; 8] = b"QUIVERDB";
+/// The format version of files laid out so (version 1 was a snapshot to decode).
+pub const VERSION: u32 = 2;
+pub const PAGE: usize = 4096;
+pub const HEADER_LEN: usize = 128;
+const META_MAGIC: &[u8; 8] = b"QVBMETA1";
+
+/// How a column holds its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ColumnKind {
+    Int = 1,
+    Float = 2,
+    Bool = 3,
+    Str = 4,
+    Dict = 5,
+    Any = 6,
+}
+
+impl ColumnKind {
+    fn from_u8(b: u8) -> Option<ColumnKind> {
+        Some(match b {
+            1 => ColumnKind::Int,
+            2 => ColumnKind::Float,
+            3 => ColumnKind::Bool,
+            4 => ColumnKind::Str,
+            5 => ColumnKind::Dict,
+            6 => ColumnKind::Any,
+            _ => return None,
+        })
+    }
+}
+
+/// How an index holds its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum KeyKind {
+    Int = 1,
+    Str = 2,
+    Any = 3,
+}
+
+/// Where a base's bytes live.
+pub enum Backing {
+    /// Built in this process (8-byte aligned).
+    Owned(Vec<u64>),
+    /// A file mapped into memory (page aligned).
+    Mapped(Box<dyn std::ops::Deref<Target = [u8]> + Send + Sync>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Owned(v) => bytemuck::cast_slice(v),
+            Backing::Mapped(m) => m,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Sec {
+    off: usize,
+    len: usize,
+    crc: u32,
+}
+
+/// The header's fields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Header {
+    pub generation: u64,
+    pub last_txid: u64,
+    pub node_count: u64,
+    pub rel_count: u64,
+    pub next_node: u64,
+    pub next_rel: u64,
+}
+
+/// What went wrong reading a base: `(offset, what)`.
+pub type Damage = (u64, String);
+
+struct Column {
+    kind: ColumnKind,
+    dense: bool,
+    count: usize,
+    present: Sec,
+    idx: Sec,
+    val: Sec,
+    off: Sec,
+    bytes: Sec,
+    dict_off: Sec,
+    dict_bytes: Sec,
+    /// A dictionary's strings as values, made on first use (then lent out).
+    dict: OnceLock<Vec<Value>>,
+}
+
+struct Index {
+    name: String,
+    /// The process's catalog ids.
+    label: LabelId,
+    key: KeyId,
+    kind: KeyKind,
+    entries: usize,
+    distinct: usize,
+    node: Sec,
+    int: Sec,
+    off: Sec,
+    bytes: Sec,
+}
+
+/// An immutable graph, read in place.
+pub struct Base {
+    backing: Backing,
+    header: Header,
+    n: usize,
+    r: usize,
+    nodes_dense: bool,
+    rels_dense: bool,
+    multi_type: bool,
+    node_ids: Sec,
+    rel_ids: Sec,
+    label_off: Sec,
+    label_ids: Sec,
+    rel_type: Sec,
+    rel_start: Sec,
+    rel_end: Sec,
+    adj: [(Sec, Sec, Sec, Sec); 2],
+    /// By the process's label id: (member section, count).
+    labels: HashMap<LabelId, (Sec, usize)>,
+    /// By the process's type id.
+    type_counts: HashMap<TypeId, usize>,
+    /// By (entity, the process's key id).
+    columns: HashMap<(u8, KeyId), Column>,
+    indexes: Vec<Index>,
+    /// Base label, type and key ids -> the process's (the base's own name order).
+    label_map: Vec<LabelId>,
+    type_map: Vec<TypeId>,
+    key_map: Vec<KeyId>,
+    /// The process's label and key ids -> the base's.
+    label_back: HashMap<LabelId, u32>,
+    sections: Vec<(String, Sec)>,
+}
+
+fn damage(off: usize, what: impl Into<String>) -> Damage {
+    (off as u64, what.into())
+}
+
+/// Places `built` into pages: the header, the metadata and directory, the sections.
+pub struct Layout {
+    pub header: [u8; HEADER_LEN],
+    /// Metadata then directory, padded to whole pages.
+    pub meta: Vec<u8>,
+    /// `(offset, bytes)` of each section, ascending, page aligned.
+    pub sections: Vec<(usize, Vec<u8>)>,
+    pub len: usize,
+}
+
+fn align(x: usize) -> usize {
+    x.div_ceil(PAGE) * PAGE
+}
+
+impl Layout {
+    pub fn new(built: Built, header: Header) -> Layout {
+        // The directory needs the sections' offsets, which need the metadata's length:
+        // the directory's size is known from names and fixed-width fields.
+        let dir_len: usize = 8 + built.sections.iter().map(|(name, _)| 2 + name.len() + 8 + 8 + 4).sum::<usize>();
+        let meta_off = PAGE;
+        let meta_len = built.meta.len();
+        let first = align(meta_off + meta_len + dir_len);
+        let mut at = first;
+        let mut dir = Vec::with_capacity(dir_len);
+        dir.extend_from_slice(&(built.sections.len() as u64).to_le_bytes());
+        let mut sections = Vec::with_capacity(built.sections.len());
+        for (name, bytes) in built.sections {
+            dir.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            dir.extend_from_slice(name.as_bytes());
+            dir.extend_from_slice(&(at as u64).to_le_bytes());
+            dir.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            dir.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
+            let len = bytes.len();
+            sections.push((at, bytes));
+            at = align(at + len.max(1));
+        }
+        debug_assert_eq!(dir.len(), dir_len);
+        let mut meta = built.meta;
+        let dir_off = meta_off + meta.len();
+        let meta_crc = crc32fast::hash(&meta);
+        let dir_crc = crc32fast::hash(&dir);
+        meta.extend_from_slice(&dir);
+        meta.resize(first - PAGE, 0);
+        let mut h = [0u8; HEADER_LEN];
+        h[0..8].copy_from_slice(MAGIC);
+        h[8..12].copy_from_slice(&VERSION.to_le_bytes());
+        let fields = [
+            header.generation,
+            header.last_txid,
+            header.node_count,
+            header.rel_count,
+            header.next_node,
+            header.next_rel,
+            meta_off as u64,
+            meta_len as u64,
+            dir_off as u64,
+            dir_len as u64,
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            h[16 + 8 * i..24 + 8 * i].copy_from_slice(&f.to_le_bytes());
+        }
+        h[96..100].copy_from_slice(&meta_crc.to_le_bytes());
+        h[100..104].copy_from_slice(&dir_crc.to_le_bytes());
+        let crc = crc32fast::hash(&h[0..124]);
+        h[124..128].copy_from_slice(&crc.to_le_bytes());
+        Layout {
+            header: h,
+            meta,
+            sections,
+            len: at,
+        }
+    }
+
+    /// The whole base as one buffer in memory.
+    pub fn into_backing(self) -> Backing {
+        let mut words = vec![0u64; self.len.div_ceil(8)];
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        bytes[..HEADER_LEN].copy_from_slice(&self.header);
+        bytes[PAGE..PAGE + self.meta.len()].copy_from_slice(&self.meta);
+        for (at, s) in &self.sections {
+            bytes[*at..*at + s.len()].copy_from_slice(s);
+        }
+        Backing::Owned(words)
+    }
+}
+
+/// Reads the header of a base file (its first `HEADER_LEN` bytes).
+pub fn read_header(b: &[u8]) -> Result<(Header, [u64; 4], [u32; 2]), Damage> {
+    if b.len() < HEADER_LEN {
+        return Err(damage(b.len(), "the file ends inside its header"));
+    }
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+    if crc32fast::hash(&b[0..124]) != u32_at(124) {
+        return Err(damage(0, "header checksum mismatch"));
+    }
+    let header = Header {
+        generation: u64_at(16),
+        last_txid: u64_at(24),
+        node_count: u64_at(32),
+        rel_count: u64_at(40),
+        next_node: u64_at(48),
+        next_rel: u64_at(56),
+    };
+    Ok((
+        header,
+        [u64_at(64), u64_at(72), u64_at(80), u64_at(88)],
+        [u32_at(96), u32_at(100)],
+    ))
+}
+
+/// Walks the metadata.
+struct MetaReader<'a> {
+    r: Reader<'a>,
+    at: usize,
+}
+
+impl MetaReader<'_> {
+    fn fail(&self, what: &str) -> Damage {
+        damage(self.at + self.r.at, format!("the metadata is damaged: {what}"))
+    }
+    fn u8(&mut self) -> Result<u8, Damage> {
+        self.r.u8().ok_or_else(|| self.fail("it ends early"))
+    }
+    fn u64(&mut self) -> Result<u64, Damage> {
+        self.r.varint().ok_or_else(|| self.fail("it ends early"))
+    }
+    fn usize(&mut self) -> Result<usize, Damage> {
+        let v = self.u64()?;
+        usize::try_from(v).map_err(|_| self.fail("a count out of range"))
+    }
+    fn u32(&mut self) -> Result<u32, Damage> {
+        let v = self.u64()?;
+        u32::try_from(v).map_err(|_| self.fail("an id out of range"))
+    }
+    fn str(&mut self) -> Result<&str, Damage> {
+        let at = self.at;
+        let r = &mut self.r;
+        r.str().ok_or_else(|| damage(at + r.at, "the metadata is damaged: a name"))
+    }
+    /// A count of items each at least `min` bytes long (checked against what is left).
+    fn count(&mut self, min: usize) -> Result<usize, Damage> {
+        let n = self.usize()?;
+        if n.saturating_mul(min) > self.r.bytes.len() - self.r.at {
+            return Err(self.fail("a count larger than the metadata"));
+        }
+        Ok(n)
+    }
+}
+
+impl Base {
+    /// An empty base (a new database, or one held only in layers).
+    pub fn empty() -> Base {
+        let built = BaseBuilder::new()
+            .finish(&Catalog::default(), 0, 0)
+            .expect("an empty graph lays out");
+        let layout = Layout::new(built, Header::default());
+        Base::open(layout.into_backing(), &Catalog::default()).expect("an empty base opens")
+    }
+
+    /// Lays `built` out in memory and opens it.
+    pub fn in_memory(built: Built, header: Header, catalog: &Catalog) -> Result<Base, Damage> {
+        Base::open(Layout::new(built, header).into_backing(), catalog)
+    }
+
+    /// Opens a base: checks its header, metadata and directory, maps its
+    /// names into `catalog` (adding the ones it lacks).
+    pub fn open(backing: Backing, catalog: &Catalog) -> Result<Base, Damage> {
+        let b = backing.bytes();
+        if b.len() < 8 || &b[0..8] != MAGIC {
+            return Err(damage(0, "not a quiver base"));
+        }
+        let (header, [meta_off, meta_len, dir_off, dir_len], [meta_crc, dir_crc]) = read_header(b)?;
+        let range = |off: u64, len: u64, what: &str| -> Result<&[u8], Damage> {
+            let (off, len) = (off as usize, len as usize);
+            off.checked_add(len)
+                .and_then(|end| b.get(off..end))
+                .ok_or_else(|| damage(off, format!("the {what} lies past the end of the file")))
+        };
+        let meta = range(meta_off, meta_len, "metadata")?;
+        if crc32fast::hash(meta) != meta_crc {
+            return Err(damage(meta_off as usize, "metadata checksum mismatch"));
+        }
+        let dir = range(dir_off, dir_len, "directory")?;
+        if crc32fast::hash(dir) != dir_crc {
+            return Err(damage(dir_off as usize, "directory checksum mismatch"));
+        }
+        // The directory.
+        let mut sections: Vec<(String, Sec)> = Vec::new();
+        let mut dr = Reader::new(dir);
+        let bad_dir = |at: usize| damage(dir_off as usize + at, "the directory is damaged");
+        let count = dr.u64().ok_or_else(|| bad_dir(0))? as usize;
+        if count > dir.len() {
+            return Err(bad_dir(0));
+        }
+        for _ in 0..count {
+            let at = dr.at;
+            let len = u16::from_le_bytes(dr.take(2).ok_or_else(|| bad_dir(at))?.try_into().expect("2 bytes")) as usize;
+            let name = std::str::from_utf8(dr.take(len).ok_or_else(|| bad_dir(at))?).map_err(|_| bad_dir(at))?;
+            let off = dr.u64().ok_or_else(|| bad_dir(at))? as usize;
+            let slen = dr.u64().ok_or_else(|| bad_dir(at))? as usize;
+            let crc = dr.u32().ok_or_else(|| bad_dir(at))?;
+            if off % PAGE != 0 || off.checked_add(slen).is_none_or(|end| end > b.len()) {
+                return Err(damage(off, format!("section {name} lies outside the file")));
+            }
+            sections.push((name.to_string(), Sec { off, len: slen, crc }));
+        }
+        let find = |name: &str| sections.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+        // The metadata.
+        let mut m = MetaReader {
+            r: Reader::new(meta),
+            at: meta_off as usize,
+        };
+        if m.r.take(8) != Some(&META_MAGIC[..]) {
+            return Err(m.fail("wrong magic"));
+        }
+        let n = m.usize()?;
+        let r = m.usize()?;
+        let next_node = m.u64()?;
+        let next_rel = m.u64()?;
+        let _generation = m.u64()?;
+        let _last_txid = m.u64()?;
+        let flags = m.u8()?;
+        let (nodes_dense, rels_dense, multi_type) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+        if n as u64 != header.node_count || r as u64 != header.rel_count || next_node != header.next_node || next_rel != header.next_rel {
+            return Err(m.fail("its counts disagree with the header's"));
+        }
+        let mut maps: [Vec<u32>; 3] = Default::default();
+        for (t, table) in [&catalog.labels, &catalog.types, &catalog.keys].into_iter().enumerate() {
+            let names = m.count(1)?;
+            for _ in 0..names {
+                let name = m.str()?;
+                maps[t].push(table.intern(name));
+            }
+        }
+        let [label_map, type_map, key_map] = maps;
+        let to = |map: &[u32], id: u32, what: &str| -> Result<u32, Damage> {
+            map.get(id as usize)
+                .copied()
+                .ok_or_else(|| damage(meta_off as usize, format!("the metadata names a {what} it does not list")))
+        };
+        let mut labels = HashMap::new();
+        for _ in 0..m.count(2)? {
+            let l = m.u32()?;
+            let c = m.usize()?;
+            let sec = find(&format!("label.{l}")).ok_or_else(|| m.fail("a label without its members"))?;
+            labels.insert(to(&label_map, l, "label")?, (sec, c));
+        }
+        let mut type_counts = HashMap::new();
+        for _ in 0..m.count(2)? {
+            let t = m.u32()?;
+            let c = m.usize()?;
+            type_counts.insert(to(&type_map, t, "type")?, c);
+        }
+        let mut columns = HashMap::new();
+        for _ in 0..m.count(4)? {
+            let entity = m.u8()?;
+            let key = m.u32()?;
+            let kind = ColumnKind::from_u8(m.u8()?).ok_or_else(|| m.fail("an unknown column kind"))?;
+            let dense = m.u8()? != 0;
+            let count = m.usize()?;
+            let p = format!("col.{entity}.{key}");
+            let get = |s: &str| find(&format!("{p}.{s}")).unwrap_or_default();
+            let col = Column {
+                kind,
+                dense,
+                count,
+                present: get("present"),
+                idx: get("idx"),
+                val: get("val"),
+                off: get("off"),
+                bytes: get("bytes"),
+                dict_off: get("doff"),
+                dict_bytes: get("dbytes"),
+                dict: OnceLock::new(),
+            };
+            if entity > 1 {
+                return Err(m.fail("a column of an unknown entity"));
+            }
+            columns.insert((entity, to(&key_map, key, "key")?), col);
+        }
+        let mut indexes = Vec::new();
+        for i in 0..m.count(5)? {
+            let name = m.str()?.to_string();
+            let label = m.u32()?;
+            let key = m.u32()?;
+            let kind = match m.u8()? {
+                1 => KeyKind::Int,
+                2 => KeyKind::Str,
+                3 => KeyKind::Any,
+                _ => return Err(m.fail("an unknown index kind")),
+            };
+            let entries = m.usize()?;
+            let distinct = m.usize()?;
+            let p = format!("ix.{i}");
+            let get = |s: &str| find(&format!("{p}.{s}")).unwrap_or_default();
+            indexes.push(Index {
+                name,
+                label: to(&label_map, label, "label")?,
+                key: to(&key_map, key, "key")?,
+                kind,
+                entries,
+                distinct,
+                node: get("node"),
+                int: get("int"),
+                off: get("off"),
+                bytes: get("bytes"),
+            });
+        }
+        let label_back = label_map.iter().enumerate().map(|(i, l)| (*l, i as u32)).collect();
+        let get = |s: &str| find(s).unwrap_or_default();
+        let base = Base {
+            header,
+            n,
+            r,
+            nodes_dense,
+            rels_dense,
+            multi_type,
+            node_ids: get("node.ids"),
+            rel_ids: get("rel.ids"),
+            label_off: get("node.label_off"),
+            label_ids: get("node.label_ids"),
+            rel_type: get("rel.type"),
+            rel_start: get("rel.start"),
+            rel_end: get("rel.end"),
+            adj: [
+                (get("out.off"), get("out.rel"), get("out.nbr"), get("out.type")),
+                (get("in.off"), get("in.rel"), get("in.nbr"), get("in.type")),
+            ],
+            labels,
+            type_counts,
+            columns,
+            indexes,
+            label_map,
+            type_map,
+            key_map,
+            label_back,
+            sections,
+            backing,
+        };
+        base.check_sizes()?;
+        Ok(base)
+    }
+
+    /// Every section has the length and alignment its readers assume.
+    fn check_sizes(&self) -> Result<(), Damage> {
+        let (n, r) = (self.n, self.r);
+        let need = |s: &Sec, words: usize, size: usize, what: &str| -> Result<(), Damage> {
+            if s.len != words * size {
+                return Err(damage(s.off, format!("section {what} has {} bytes, not {}", s.len, words * size)));
+            }
+            Ok(())
+        };
+        if !self.nodes_dense {
+            need(&self.node_ids, n, 8, "node.ids")?;
+        }
+        if !self.rels_dense {
+            need(&self.rel_ids, r, 8, "rel.ids")?;
+        }
+        need(&self.label_off, n + 1, 4, "node.label_off")?;
+        need(&self.rel_type, r, 4, "rel.type")?;
+        need(&self.rel_start, r, 4, "rel.start")?;
+        need(&self.rel_end, r, 4, "rel.end")?;
+        for (off, rel, nbr, ty) in &self.adj {
+            need(off, n + 1, 8, "adjacency offsets")?;
+            need(rel, r, 4, "adjacency")?;
+            need(nbr, r, 4, "adjacency")?;
+            if self.multi_type {
+                need(ty, r, 4, "adjacency types")?;
+            }
+        }
+        for ((entity, _), c) in &self.columns {
+            let count = if *entity == 0 { n } else { r };
+            let width = if c.dense { count } else { c.count };
+            if c.dense {
+                need(&c.present, count.div_ceil(64), 8, "a column's presence")?;
+            } else {
+                need(&c.idx, c.count, 4, "a column's indices")?;
+            }
+            match c.kind {
+                ColumnKind::Int | ColumnKind::Float => need(&c.val, width, 8, "a column")?,
+                ColumnKind::Bool => need(&c.val, width.div_ceil(64), 8, "a column")?,
+                ColumnKind::Dict => need(&c.val, width, 4, "a column")?,
+                ColumnKind::Str | ColumnKind::Any => need(&c.off, width + 1, 8, "a column's offsets")?,
+            }
+        }
+        for ix in &self.indexes {
+            need(&ix.node, ix.entries, 4, "an index")?;
+            match ix.kind {
+                KeyKind::Int => need(&ix.int, ix.entries, 8, "an index's keys")?,
+                KeyKind::Str | KeyKind::Any => need(&ix.off, ix.entries + 1, 8, "an index's offsets")?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every section's CRC-32: the first damaged one, if any.
+    pub fn verify(&self) -> Result<(), Damage> {
+        let b = self.backing.bytes();
+        for (name, s) in &self.sections {
+            if crc32fast::hash(&b[s.off..s.off + s.len]) != s.crc {
+                return Err(damage(s.off, format!("section {name} checksum mismatch")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The base's size in bytes.
+    pub fn size(&self) -> usize {
+        self.backing.bytes().len()
+    }
+
+    /// The names the base holds, by kind (for `quiver check`).
+    pub fn label_ids(&self) -> impl Iterator<Item = LabelId> + '_ {
+        self.labels.keys().copied()
+    }
+
+    // ---- raw access ----------------------------------------------------
+
+    #[inline]
+    fn arr<T: Pod>(&self, s: &Sec) -> &[T] {
+        let b = self.backing.bytes();
+        b.get(s.off..s.off + s.len)
+            .and_then(|b| bytemuck::try_cast_slice(b).ok())
+            .unwrap_or(&[])
+    }
+
+    #[inline]
+    fn bytes(&self, s: &Sec) -> &[u8] {
+        self.backing.bytes().get(s.off..s.off + s.len).unwrap_or(&[])
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.n
+    }
+
+    pub fn rel_count(&self) -> usize {
+        self.r
+    }
+
+    /// The dense index of node `id`, if the base has it.
+    #[inline]
+    pub fn node_index(&self, id: NodeId) -> Option<u32> {
+        if self.nodes_dense {
+            return (id.0 < self.n as u64).then_some(id.0 as u32);
+        }
+        self.arr::<u64>(&self.node_ids).binary_search(&id.0).ok().map(|i| i as u32)
+    }
+
+    /// The user id of dense node `i`.
+    #[inline]
+    pub fn node_id(&self, i: u32) -> NodeId {
+        if self.nodes_dense {
+            return NodeId(u64::from(i));
+        }
+        NodeId(self.arr::<u64>(&self.node_ids).get(i as usize).copied().unwrap_or(u64::MAX))
+    }
+
+    #[inline]
+    pub fn rel_index(&self, id: RelId) -> Option<u32> {
+        if self.rels_dense {
+            return (id.0 < self.r as u64).then_some(id.0 as u32);
+        }
+        self.arr::<u64>(&self.rel_ids).binary_search(&id.0).ok().map(|i| i as u32)
+    }
+
+    #[inline]
+    pub fn rel_id(&self, i: u32) -> RelId {
+        if self.rels_dense {
+            return RelId(u64::from(i));
+        }
+        RelId(self.arr::<u64>(&self.rel_ids).get(i as usize).copied().unwrap_or(u64::MAX))
+    }
+
+    // ---- nodes ---------------------------------------------------------
+
+    /// Node `i`'s labels as base ids.
+    fn raw_labels(&self, i: u32) -> &[u32] {
+        let off: &[u32] = self.arr(&self.label_off);
+        let ids: &[u32] = self.arr(&self.label_ids);
+        let (a, b) = (
+            off.get(i as usize).copied().unwrap_or(0) as usize,
+            off.get(i as usize + 1).copied().unwrap_or(0) as usize,
+        );
+        ids.get(a..b).unwrap_or(&[])
+    }
+
+    /// Node `i`'s labels as the process's ids.
+    pub fn node_labels(&self, i: u32) -> Vec<LabelId> {
+        let mut out: Vec<LabelId> = self
+            .raw_labels(i)
+            .iter()
+            .filter_map(|l| self.label_map.get(*l as usize).copied())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[inline]
+    pub fn has_label(&self, i: u32, label: LabelId) -> bool {
+        match self.label_back.get(&label) {
+            Some(b) => self.raw_labels(i).contains(b),
+            None => false,
+        }
+    }
+
+    pub fn label_count(&self, label: LabelId) -> usize {
+        self.labels.get(&label).map_or(0, |(_, c)| *c)
+    }
+
+    /// The dense indices of `label`'s nodes, ascending.
+    pub fn label_members(&self, label: LabelId) -> &[u32] {
+        match self.labels.get(&label) {
+            Some((s, _)) => self.arr(s),
+            None => &[],
+        }
+    }
+
+    pub fn type_count(&self, t: TypeId) -> usize {
+        self.type_counts.get(&t).copied().unwrap_or(0)
+    }
+
+    /// Entities carrying key `k`: `(nodes, relationships)`.
+    pub fn key_counts(&self) -> Vec<(KeyId, usize, usize)> {
+        let mut out: HashMap<KeyId, (usize, usize)> = HashMap::new();
+        for ((entity, k), c) in &self.columns {
+            let e = out.entry(*k).or_default();
+            if *entity == 0 {
+                e.0 += c.count;
+            } else {
+                e.1 += c.count;
+            }
+        }
+        out.into_iter().map(|(k, (a, b))| (k, a, b)).collect()
+    }
+
+    // ---- properties ----------------------------------------------------
+
+    fn column(&self, entity: u8, key: KeyId) -> Option<&Column> {
+        self.columns.get(&(entity, key))
+    }
+
+    /// Where entity `i`'s value sits in column `c`, if it has one.
+    #[inline]
+    fn position(&self, c: &Column, i: u32) -> Option<usize> {
+        if c.dense {
+            let words: &[u64] = self.arr(&c.present);
+            let w = words.get(i as usize / 64)?;
+            (w >> (i % 64) & 1 == 1).then_some(i as usize)
+        } else {
+            self.arr::<u32>(&c.idx).binary_search(&i).ok()
+        }
+    }
+
+    fn dict<'a>(&'a self, c: &'a Column) -> &'a [Value] {
+        c.dict.get_or_init(|| {
+            let off: &[u64] = self.arr(&c.dict_off);
+            let bytes = self.bytes(&c.dict_bytes);
+            off.windows(2)
+                .map(|w| {
+                    let s = bytes
+                        .get(w[0] as usize..w[1] as usize)
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                        .unwrap_or("");
+                    Value::String(Arc::from(s))
+                })
+                .collect()
+        })
+    }
+
+    /// The value at position `p` of column `c`.
+    fn value_at<'a>(&'a self, c: &'a Column, p: usize) -> Option<PropRef<'a>> {
+        Some(match c.kind {
+            ColumnKind::Int => Cow::Owned(Value::Int(*self.arr::<i64>(&c.val).get(p)?)),
+            ColumnKind::Float => Cow::Owned(Value::Float(*self.arr::<f64>(&c.val).get(p)?)),
+            ColumnKind::Bool => {
+                let w = self.arr::<u64>(&c.val).get(p / 64)?;
+                Cow::Owned(Value::Bool(w >> (p % 64) & 1 == 1))
+            }
+            ColumnKind::Dict => {
+                let code = *self.arr::<u32>(&c.val).get(p)?;
+                Cow::Borrowed(self.dict(c).get(code as usize)?)
+            }
+            ColumnKind::Str => {
+                let off: &[u64] = self.arr(&c.off);
+                let (a, b) = (*off.get(p)? as usize, *off.get(p + 1)? as usize);
+                let s = std::str::from_utf8(self.bytes(&c.bytes).get(a..b)?).ok()?;
+                Cow::Owned(Value::String(Arc::from(s)))
+            }
+            ColumnKind::Any => {
+                let off: &[u64] = self.arr(&c.off);
+                let (a, b) = (*off.get(p)? as usize, *off.get(p + 1)? as usize);
+                Cow::Owned(value::decode_all(self.bytes(&c.bytes).get(a..b)?)?)
+            }
+        })
+    }
+
+    pub fn node_property(&self, i: u32, key: KeyId) -> Option<PropRef<'_>> {
+        let c = self.column(0, key)?;
+        let p = self.position(c, i)?;
+        self.value_at(c, p)
+    }
+
+    pub fn rel_property(&self, i: u32, key: KeyId) -> Option<PropRef<'_>> {
+        let c = self.column(1, key)?;
+        let p = self.position(c, i)?;
+        self.value_at(c, p)
+    }
+
+    fn properties(&self, entity: u8, i: u32) -> Vec<(KeyId, PropRef<'_>)> {
+        let mut out: Vec<(KeyId, PropRef<'_>)> = self
+            .columns
+            .iter()
+            .filter(|((e, _), _)| *e == entity)
+            .filter_map(|((_, k), c)| Some((*k, self.value_at(c, self.position(c, i)?)?)))
+            .collect();
+        out.sort_unstable_by_key(|(k, _)| *k);
+        out
+    }
+
+    pub fn node_properties(&self, i: u32) -> Vec<(KeyId, PropRef<'_>)> {
+        self.properties(0, i)
+    }
+
+    pub fn rel_properties(&self, i: u32) -> Vec<(KeyId, PropRef<'_>)> {
+        self.properties(1, i)
+    }
+
+    /// Calls `f` with each of `members` and its values of `keys` (null where
+    /// it has none), until `f` answers `false`. Integers, floats and booleans
+    /// are read from their arrays; a dictionary's strings are lent, so equal
+    /// strings share one allocation.
+    pub fn scan_values(&self, members: &[u32], keys: &[KeyId], f: &mut dyn FnMut(u32, &[&Value]) -> bool) {
+        let cols: Vec<Option<&Column>> = keys.iter().map(|k| self.column(0, *k)).collect();
+        let dicts: Vec<Option<&[Value]>> = cols
+            .iter()
+            .map(|c| c.filter(|c| c.kind == ColumnKind::Dict).map(|c| self.dict(c)))
+            .collect();
+        let mut scratch: Vec<Value> = vec![Value::Null; keys.len()];
+        let mut lent: Vec<Option<&Value>> = vec![None; keys.len()];
+        for &i in members {
+            for (j, c) in cols.iter().enumerate() {
+                lent[j] = None;
+                scratch[j] = Value::Null;
+                let Some(c) = c else { continue };
+                let Some(p) = self.position(c, i) else { continue };
+                match (c.kind, dicts[j]) {
+                    (ColumnKind::Dict, Some(dict)) => {
+                        let code = self.arr::<u32>(&c.val).get(p).copied().unwrap_or(u32::MAX);
+                        lent[j] = dict.get(code as usize);
+                    }
+                    (ColumnKind::Int, _) => {
+                        if let Some(v) = self.arr::<i64>(&c.val).get(p) {
+                            scratch[j] = Value::Int(*v);
+                        }
+                    }
+                    _ => scratch[j] = self.value_at(c, p).map_or(Value::Null, Cow::into_owned),
+                }
+            }
+            let pick = |j: usize| lent[j].unwrap_or(&scratch[j]);
+            let go = match keys.len() {
+                0 => f(i, &[]),
+                1 => f(i, &[pick(0)]),
+                2 => f(i, &[pick(0), pick(1)]),
+                3 => f(i, &[pick(0), pick(1), pick(2)]),
+                n => {
+                    let many: Vec<&Value> = (0..n).map(pick).collect();
+                    f(i, &many)
+                }
+            };
+            if !go {
+                return;
+            }
+        }
+    }
+
+    // ---- relationships -------------------------------------------------
+
+    pub fn relationship(&self, i: u32) -> Option<RelInfo> {
+        let t = *self.arr::<u32>(&self.rel_type).get(i as usize)?;
+        let s = *self.arr::<u32>(&self.rel_start).get(i as usize)?;
+        let e = *self.arr::<u32>(&self.rel_end).get(i as usize)?;
+        Some(RelInfo {
+            id: self.rel_id(i),
+            rel_type: *self.type_map.get(t as usize)?,
+            start: self.node_id(s),
+            end: self.node_id(e),
+        })
+    }
+
+    /// The relationships at dense node `i` in direction `d` (`Outgoing` or
+    /// `Incoming`) of one of `types` (empty: any): `(dense rel, dense other end)`,
+    /// by relationship id.
+    pub fn adjacent(&self, i: u32, d: Dir, types: &[TypeId]) -> Adjacent<'_> {
+        let (off, rel, nbr, ty) = &self.adj[usize::from(d == Dir::Incoming)];
+        let offs: &[u64] = self.arr(off);
+        let (a, b) = (
+            offs.get(i as usize).copied().unwrap_or(0) as usize,
+            offs.get(i as usize + 1).copied().unwrap_or(0) as usize,
+        );
+        let rels: &[u32] = self.arr(rel);
+        let nbrs: &[u32] = self.arr(nbr);
+        let (rels, nbrs) = (rels.get(a..b).unwrap_or(&[]), nbrs.get(a..b).unwrap_or(&[]));
+        // The base's own ids of the wanted types; a type the base lacks matches nothing here.
+        let filter = if types.is_empty() {
+            Filter::All
+        } else if self.multi_type {
+            let wanted: Vec<u32> = self
+                .type_map
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| types.contains(t))
+                .map(|(i, _)| i as u32)
+                .collect();
+            let tys: &[u32] = self.arr(ty);
+            Filter::Types(tys.get(a..b).unwrap_or(&[]), wanted)
+        } else {
+            // One type in the whole base: every relationship or none.
+            let only = self.arr::<u32>(&self.rel_type).first().and_then(|t| self.type_map.get(*t as usize));
+            if only.is_some_and(|t| types.contains(t)) {
+                Filter::All
+            } else {
+                Filter::None
+            }
+        };
+        Adjacent {
+            rels,
+            nbrs,
+            filter,
+            at: 0,
+        }
+    }
+
+    // ---- indexes -------------------------------------------------------
+
+    pub fn indexes(&self) -> impl Iterator<Item = (&str, LabelId, KeyId, usize, usize)> + '_ {
+        self.indexes
+            .iter()
+            .map(|i| (i.name.as_str(), i.label, i.key, i.entries, i.distinct))
+    }
+
+    /// The base's index of `key` on `label`, as the nodes (dense) for `seek`;
+    /// `None` when the base has no such index.
+    pub fn index_seek(&self, label: LabelId, key: KeyId, seek: Seek<'_>) -> Option<Vec<u32>> {
+        let ix = self.indexes.iter().find(|i| i.label == label && i.key == key)?;
+        let nodes: &[u32] = self.arr(&ix.node);
+        let key_at = |i: usize| self.index_key(ix, i);
+        let n = nodes.len();
+        // The first entry whose key is not less than `v` (or greater, when `past`).
+        let bound = |v: &Value, past: bool| {
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let o = key_at(mid).map_or(Ordering::Less, |k| order(&k, v));
+                if o == Ordering::Less || (past && o == Ordering::Equal) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        let (a, b) = match seek {
+            Seek::Equal(v) if v.is_null() => (0, 0),
+            Seek::Equal(v) => (bound(v, false), bound(v, true)),
+            Seek::Range { lower, upper } => {
+                let Some(anchor) = lower.or(upper).map(|(v, _)| v) else {
+                    return Some(Vec::new());
+                };
+                if anchor.is_null() || lower.is_some_and(|(v, _)| v.is_null()) || upper.is_some_and(|(v, _)| v.is_null()) {
+                    return Some(Vec::new());
+                }
+                // Keys of one kind (numbers, strings, ...) lie together in ORDER BY order:
+                // an open end stops where the bound's kind does.
+                let class = super::index::class(anchor);
+                let same = |i: usize| key_at(i).is_some_and(|k| super::index::class(&k) == class);
+                let (a, b) = match (lower, upper) {
+                    (Some((l, li)), Some((u, ui))) => (bound(l, !li), bound(u, ui)),
+                    (Some((l, li)), None) => {
+                        let a = bound(l, !li);
+                        let mut b = a;
+                        while b < n && same(b) {
+                            b += 1;
+                        }
+                        (a, b)
+                    }
+                    (None, Some((u, ui))) => {
+                        let b = bound(u, ui);
+                        let mut a = b;
+                        while a > 0 && same(a - 1) {
+                            a -= 1;
+                        }
+                        (a, b)
+                    }
+                    (None, None) => (0, 0),
+                };
+                let mut out: Vec<u32> = (a..b.max(a))
+                    .filter(|i| same(*i))
+                    .filter_map(|i| nodes.get(i).copied())
+                    .collect();
+                out.sort_unstable();
+                return Some(out);
+            }
+        };
+        let mut out: Vec<u32> = nodes.get(a..b.max(a)).unwrap_or(&[]).to_vec();
+        out.sort_unstable();
+        Some(out)
+    }
+
+    fn index_key(&self, ix: &Index, i: usize) -> Option<Value> {
+        match ix.kind {
+            KeyKind::Int => self.arr::<i64>(&ix.int).get(i).map(|v| Value::Int(*v)),
+            KeyKind::Str | KeyKind::Any => {
+                let off: &[u64] = self.arr(&ix.off);
+                let (a, b) = (*off.get(i)? as usize, *off.get(i + 1)? as usize);
+                let bytes = self.bytes(&ix.bytes).get(a..b)?;
+                if ix.kind == KeyKind::Str {
+                    Some(Value::String(Arc::from(std::str::from_utf8(bytes).ok()?)))
+                } else {
+                    value::decode_all(bytes)
+                }
+            }
+        }
+    }
+}
+
+enum Filter<'a> {
+    All,
+    None,
+    Types(&'a [u32], Vec<u32>),
+}
+
+/// The relationships at one node, in one direction.
+pub struct Adjacent<'a> {
+    rels: &'a [u32],
+    nbrs: &'a [u32],
+    filter: Filter<'a>,
+    at: usize,
+}
+
+impl Iterator for Adjacent<'_> {
+    /// `(dense relationship, dense other end)`.
+    type Item = (u32, u32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u32)> {
+        loop {
+            let i = self.at;
+            let (r, n) = (*self.rels.get(i)?, *self.nbrs.get(i)?);
+            self.at += 1;
+            match &self.filter {
+                Filter::All => return Some((r, n)),
+                Filter::None => return None,
+                Filter::Types(tys, wanted) => {
+                    if tys.get(i).is_some_and(|t| wanted.contains(t)) {
+                        return Some((r, n));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

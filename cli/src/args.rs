@@ -115,9 +115,15 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub database: Option<PathBuf>,
 
-    /// Open FILE without writing (refused while a writer has it open)
+    /// Open FILE without writing, beside a writer in another process or none:
+    /// each statement sees what was committed before it started
     #[arg(long, requires = "database")]
     pub read_only: bool,
+
+    /// When another process has FILE open for writing, wait up to MS
+    /// milliseconds for it to close it (instead of failing at once)
+    #[arg(long, value_name = "MS", requires = "database")]
+    pub busy_timeout: Option<u64>,
 
     /// Checkpoint once the log holds more than BYTES (and more than the snapshot); for tests
     #[arg(long, value_name = "BYTES", hide = true)]

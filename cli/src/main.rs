@@ -36,6 +36,7 @@ fn run() -> i32 {
         Some(path) => {
             let mut options = quiver::OpenOptions {
                 read_only: args.read_only,
+                busy_timeout: args.busy_timeout.map(std::time::Duration::from_millis),
                 ..quiver::OpenOptions::default()
             };
             if let Some(bytes) = args.checkpoint_after {

@@ -26,7 +26,7 @@ pub trait ResultRows: Iterator<Item = Result<Vec<Value>, Error>> {
     fn relationship(&self, id: RelId) -> Option<RelSnapshot>;
 }
 
-impl ResultRows for quiver::QueryStream<'_> {
+impl ResultRows for quiver::QueryStream {
     fn columns(&self) -> &[String] {
         quiver::QueryStream::columns(self)
     }

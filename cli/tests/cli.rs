@@ -184,7 +184,7 @@ fn check_and_dump_subcommands() {
 }
 
 #[test]
-fn a_second_writer_is_refused_at_once() {
+fn a_second_writer_is_refused_or_waits_and_readers_read_beside_it() {
     let (_dir, path) = db_path();
     let mut writer = Command::new(BIN)
         .args([&path, "--format", "json"])
@@ -203,16 +203,26 @@ fn a_second_writer_is_refused_at_once() {
     let o = quiver(&[&path, "-c", "RETURN 1"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("is locked"), "{}", stderr(&o));
-    let o = quiver(&[&path, "--read-only", "-c", "RETURN 1"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is locked"), "{}", stderr(&o));
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "refused at once, not after a wait"
     );
+    // Readers work beside the writer and see its commits.
+    let o = quiver(&[&path, "--read-only", "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"]);
+    assert_eq!(stdout(&o), "n\n1\n", "{}", stderr(&o));
+    // With a busy timeout, a second writer waits for the first to close.
+    let waiting = Command::new(BIN)
+        .args([&path, "--busy-timeout", "30000", "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
     drop(stdin);
     assert!(writer.wait().unwrap().success());
-    // Once the writer is gone, read-only opens work and refuse writes.
+    let o = waiting.wait_with_output().unwrap();
+    assert_eq!(stdout(&o), "n\n1\n", "{}", stderr(&o));
+    // Read-only opens refuse writes.
     let o = quiver(&[
         &path,
         "--read-only",

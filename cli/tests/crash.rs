@@ -56,7 +56,7 @@ fn expected(k: i64) -> i64 {
 /// Per step, how many nodes the database holds.
 /// Closes cleanly (a checkpoint) when `close`, else lets go as a crash would.
 fn counts(path: &std::path::Path, close: bool) -> std::collections::BTreeMap<i64, i64> {
-    let mut db = Database::open(path).unwrap_or_else(|e| panic!("reopen after a kill: {e}"));
+    let db = Database::open(path).unwrap_or_else(|e| panic!("reopen after a kill: {e}"));
     for w in db.take_warnings() {
         eprintln!("warning: {w}");
     }

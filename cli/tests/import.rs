@@ -609,7 +609,7 @@ fn bad_rows_name_file_and_line_and_roll_everything_back() {
 
 #[test]
 fn a_missing_file_changes_nothing() {
-    let mut db = Database::in_memory();
+    let db = Database::in_memory();
     let e = db
         .import(&spec(vec![InputGroup::file("/nonexistent/p.csv")], vec![]))
         .unwrap_err();
@@ -811,7 +811,7 @@ fn the_import_subcommand_is_refused_while_another_process_has_the_file() {
     let o = quiver(&["import", "--nodes", "p.csv", "graph.qv"], f.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        text(&o.stderr).contains("graph.qv is locked: another quiver process has it open"),
+        text(&o.stderr).contains("graph.qv is locked: another process has it open for writing"),
         "{}",
         text(&o.stderr)
     );
@@ -853,7 +853,7 @@ fn an_import_reaches_the_log_and_a_transaction_rollback_undoes_it() {
     let p = f.add("p.csv", "id:ID,name\n1,Ada\n2,Alan\n");
     let path = f.path().join("graph.qv");
     let group = || spec(vec![InputGroup::file(&p).with_names(["Person"])], vec![]);
-    let mut db = Database::open(&path).unwrap();
+    let db = Database::open(&path).unwrap();
     db.begin().unwrap();
     db.import(&group()).unwrap();
     assert_eq!(db.counts(), (2, 0));
@@ -873,7 +873,7 @@ fn an_import_reaches_the_log_and_a_transaction_rollback_undoes_it() {
         read_only: true,
         ..quiver::OpenOptions::default()
     };
-    let mut db = Database::open_with(&path, &options).unwrap();
+    let db = Database::open_with(&path, &options).unwrap();
     let e = db.import(&group()).unwrap_err();
     assert_eq!(e.code, "ReadOnly", "{e}");
     assert_eq!(db.counts(), (2, 0));

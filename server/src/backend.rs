@@ -313,6 +313,7 @@ pub fn neo4j_code(e: &BackendError) -> &'static str {
             (ErrorKind::IoError, "DatabaseLocked") => DATABASE_UNAVAILABLE,
             (ErrorKind::IoError, _) => UNKNOWN_ERROR,
             (ErrorKind::DataError, _) => EXTERNAL_RESOURCE_FAILED,
+            (ErrorKind::TransientError, _) => LOCK_TIMEOUT,
         },
         BackendError::LockTimeout(_) => LOCK_TIMEOUT,
         BackendError::DatabaseNotFound(_) => DATABASE_NOT_FOUND,

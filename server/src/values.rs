@@ -523,7 +523,7 @@ mod tests {
     }
 
     fn eval(q: &str) -> (Value, QueryResult) {
-        let mut db = Database::in_memory();
+        let db = Database::in_memory();
         let r = db.execute(q, &quiver::Params::new()).unwrap();
         (r.rows[0][0].clone(), r)
     }

@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn nodes_and_edges_with_names_labels_and_types() {
-        let mut db = Database::in_memory();
+        let db = Database::in_memory();
         db.execute(
             "CREATE (:Person {name: 'Mike \"the\" Waltz'})-[:MET]->(:Group {name: 'Palestinian diplomats'})",
             &Params::new(),
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn scalars_give_an_empty_graph() {
-        let mut db = Database::in_memory();
+        let db = Database::in_memory();
         let r = db.execute("RETURN 1 AS x", &Params::new()).unwrap();
         let dot = render(&r);
         assert!(!dot.contains("->"));

@@ -38,7 +38,7 @@ impl Rng {
 }
 
 fn social_graph() -> Database {
-    let mut db = Database::in_memory();
+    let db = Database::in_memory();
     db.execute("CREATE INDEX FOR (p:Person) ON (p.id)", &Params::new())
         .unwrap();
     db.execute(
@@ -92,7 +92,7 @@ fn bench_parse_plan(c: &mut Criterion) {
     let w4 = quiver::parser::parse_statement(W4).unwrap();
     let long = quiver::parser::parse_statement(LONG).unwrap();
     // Planning reads the graph (names, statistics) and changes nothing.
-    let graph = quiver::store::Graph::new();
+    let graph = quiver::store::Snapshot::empty(Default::default());
     let procs = quiver::procedure::Procedures::with_builtins();
     g.bench_function("plan W4", |b| {
         b.iter(|| quiver::plan::plan_query(black_box(&w4.query), &graph, &procs, Default::default()).unwrap())

@@ -46,7 +46,7 @@ fn main() {
 
     // 1. Commit latency: one auto-committed one-node statement, fsync included.
     let path = dir.path().join("latency.qv");
-    let mut db = Database::open(&path).unwrap();
+    let db = Database::open(&path).unwrap();
     let mut times = Vec::new();
     for i in 0..300 {
         let mut p = Params::new();

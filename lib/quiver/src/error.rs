@@ -23,6 +23,9 @@ pub enum ErrorKind {
     IoError,
     /// Malformed data in a file being loaded (`LOAD CSV`, bulk import).
     DataError,
+    /// A conflict with another transaction that may go away: the statement
+    /// did nothing and can be tried again (a lock not granted in time).
+    TransientError,
 }
 
 impl ErrorKind {
@@ -39,6 +42,7 @@ impl ErrorKind {
             ErrorKind::Interrupted => "Interrupted",
             ErrorKind::IoError => "IoError",
             ErrorKind::DataError => "DataError",
+            ErrorKind::TransientError => "TransientError",
         }
     }
 }

@@ -149,7 +149,7 @@ fn run(db: &mut Database, q: &str) -> QueryResult {
 /// A fresh database holding the fixture; every statement of it must change something.
 fn load() -> Database {
     let script = fs::read_to_string(repo_root().join(FIXTURE)).expect("read the fixture");
-    let mut db = Database::in_memory();
+    let db = Database::in_memory();
     for stmt in quiver::script::split(&script) {
         let r = match db.execute(&stmt.text, &Params::new()) {
             Ok(r) => r,

@@ -116,7 +116,7 @@ fn rollback_restores_the_graph_exactly_ids_included() {
 #[test]
 fn transaction_objects_commit_or_roll_back_on_drop() {
     let (_d, path) = tmp();
-    let mut db = Database::open(&path).unwrap();
+    let db = Database::open(&path).unwrap();
     {
         let mut tx = db.transaction().unwrap();
         tx.execute("CREATE (:Lost)", &Params::new()).unwrap();
@@ -177,27 +177,50 @@ fn a_big_transaction_and_checkpoints() {
 // ---- locking ----
 
 #[test]
-fn one_writer_at_a_time_readers_only_without_one() {
+fn one_writer_at_a_time_and_readers_beside_it() {
     let (_d, path) = tmp();
-    let db = Database::open(&path).unwrap();
+    let mut db = Database::open(&path).unwrap();
     let e = err_of(Database::open(&path));
     assert_eq!(e.code, "DatabaseLocked", "{e}");
-    let ro = OpenOptions {
-        read_only: true,
+    assert!(e.message.contains("read-only"), "the error says what to do: {e}");
+    // A busy timeout waits for the lock, then gives up as clearly.
+    let waiting = OpenOptions {
+        busy_timeout: Some(std::time::Duration::from_millis(150)),
         ..OpenOptions::default()
     };
-    assert_eq!(err_of(Database::open_with(&path, &ro)).code, "DatabaseLocked");
-    drop(db);
-    let r1 = Database::open_with(&path, &ro).unwrap();
-    let mut r2 = Database::open_with(&path, &ro).unwrap();
-    assert_eq!(err_of(Database::open(&path)).code, "DatabaseLocked");
+    let started = std::time::Instant::now();
+    assert_eq!(err_of(Database::open_with(&path, &waiting)).code, "DatabaseLocked");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(150));
+    // Readers open beside the writer, and each statement sees what was committed before it.
+    let mut r1 = Database::open_read_only(&path).unwrap();
+    assert_eq!(count(&mut r1, "MATCH (n) RETURN count(n)"), 0);
+    run(&mut db, "CREATE (:A)");
+    let mut r2 = Database::open_read_only(&path).unwrap();
+    assert_eq!(count(&mut r1, "MATCH (n) RETURN count(n)"), 1);
+    assert_eq!(count(&mut r2, "MATCH (n) RETURN count(n)"), 1);
+    // A checkpoint (a new base) under the readers.
+    run(&mut db, "CREATE (:A)");
+    db.checkpoint().unwrap();
+    run(&mut db, "CREATE (:A)");
+    assert_eq!(count(&mut r1, "MATCH (n) RETURN count(n)"), 3);
     let e = r2.execute("CREATE ()", &Params::new()).unwrap_err();
     assert_eq!(e.code, "ReadOnly");
-    assert_eq!(r2.counts(), (0, 0));
+    assert_eq!(r2.counts(), (3, 0));
+    // A waiting writer gets the lock once the writer closes.
+    let opener = std::thread::spawn({
+        let path = path.clone();
+        let waiting = OpenOptions {
+            busy_timeout: Some(std::time::Duration::from_secs(20)),
+            ..OpenOptions::default()
+        };
+        move || Database::open_with(&path, &waiting).map(|db| db.counts())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    db.close().unwrap();
+    assert_eq!(opener.join().unwrap().unwrap(), (3, 0));
     drop((r1, r2));
-    Database::open(&path).unwrap();
     // Read-only never creates.
-    let e = err_of(Database::open_with(path.with_extension("none"), &ro));
+    let e = err_of(Database::open_read_only(path.with_extension("none")));
     assert_eq!(e.code, "NoSuchDatabase");
 }
 
@@ -276,15 +299,15 @@ fn a_flipped_bit_in_a_committed_record_is_reported() {
 }
 
 #[test]
-fn a_flipped_bit_in_the_snapshot_is_reported() {
+fn a_flipped_bit_in_the_base_is_reported() {
     let (_d, path) = tmp();
     {
         let mut db = Database::open(&path).unwrap();
         run(&mut db, "UNWIND range(1, 100) AS i CREATE (:N {i: i})");
         db.close().unwrap();
     }
-    let len = std::fs::metadata(&path).unwrap().len();
-    for offset in [3, 20, 70, len - 1] {
+    // The header, the metadata and the directory are checked on open.
+    for offset in [3, 20, 70, 4096 + 5] {
         flip(&path, offset);
         let e = err_of(Database::open(&path));
         assert_eq!(e.kind, quiver::ErrorKind::IoError);
@@ -294,6 +317,21 @@ fn a_flipped_bit_in_the_snapshot_is_reported() {
         );
         flip(&path, offset);
     }
+    // The arrays by `quiver check` (opening reads none of them).
+    let len = std::fs::metadata(&path).unwrap().len();
+    let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap();
+    let data = (0..len).rev().find(|&at| {
+        flip(&path, at);
+        let damaged = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).is_err();
+        flip(&path, at);
+        damaged
+    });
+    let at = data.expect("some byte of the arrays is checked");
+    flip(&path, at);
+    let e = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap_err();
+    assert!(e.message.contains("checksum mismatch"), "{e}");
+    flip(&path, at);
+    assert_eq!(report.nodes, 100);
     let mut db = Database::open(&path).unwrap();
     assert_eq!(count(&mut db, "MATCH (n) RETURN count(n)"), 100);
 }
@@ -303,26 +341,17 @@ fn other_formats_and_newer_versions_are_refused() {
     let (_d, path) = tmp();
     three_commits(&path);
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes[8] = 2; // format version 2
-    let crc = crc32(&bytes[0..60]);
-    bytes[60..64].copy_from_slice(&crc.to_le_bytes());
+    bytes[8] = 3; // format version 3
     std::fs::write(&path, &bytes).unwrap();
     let e = err_of(Database::open(&path));
     assert_eq!(e.code, "UnsupportedFile");
-    assert!(e.message.contains("newer quiver (file format version 2"), "{e}");
+    assert!(e.message.contains("newer quiver (file format version 3"), "{e}");
 
     let (_d, path) = tmp();
     std::fs::write(&path, "CREATE (:A);\n").unwrap();
     let e = err_of(Database::open(&path));
     assert!(e.message.contains("not a quiver database"), "{e}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "CREATE (:A);\n", "left alone");
-}
-
-fn crc32(b: &[u8]) -> u32 {
-    // The test recomputes the header checksum the way the format does.
-    let mut h = crc32fast::Hasher::new();
-    h.update(b);
-    h.finalize()
 }
 
 // ---- fault injection ----
@@ -480,7 +509,9 @@ mod roundtrip {
     use super::*;
     use proptest::prelude::*;
     use quiver::storage::codec;
-    use quiver::store::{Graph, Image};
+    use quiver::store::base::{Base, BaseBuilder, Layout};
+    use quiver::store::{Catalog, GraphRead, GraphWrite, Snapshot, Tx};
+    use std::sync::Arc;
 
     thread_local! {
         static EVAL: std::cell::RefCell<Database> = std::cell::RefCell::new(Database::in_memory());
@@ -596,9 +627,8 @@ mod roundtrip {
 
     /// Builds the graph through the store API, in one transaction; returns
     /// it with the changes that transaction committed.
-    fn build(spec: &Spec) -> (Graph, quiver::store::Changes) {
-        use quiver::store::GraphWrite;
-        let mut g = Graph::new();
+    fn build(spec: &Spec) -> (Snapshot, quiver::store::Changes) {
+        let mut g = Tx::new(Snapshot::empty(Arc::new(Catalog::default())), false);
         // An index on one of the names, kept up to date through replay.
         let (l, k) = (g.intern_label("Person"), g.intern_key("A"));
         g.create_index("ix", l, k);
@@ -617,41 +647,41 @@ mod roundtrip {
         for d in &spec.deletes {
             let _ = g.delete_node(ids[d % ids.len()], true);
         }
-        let mut changes = g.pending_changes();
-        changes.indexes = Some(g.index_defs());
-        g.commit();
-        (g, changes)
+        let changes = g.changes();
+        (g.into_snapshot(), changes)
     }
 
-    fn image_bytes(g: &Graph) -> Vec<u8> {
-        codec::encode_image(&g.image()).unwrap()
+    fn dump(g: &dyn GraphRead) -> String {
+        let mut out = Vec::new();
+        quiver::storage::dump::write(g, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn snapshots_and_log_records_round_trip(spec in spec()) {
+        fn bases_and_log_records_round_trip(spec in spec()) {
             let (g, changes) = build(&spec);
-            let bytes = image_bytes(&g);
-            // Snapshot: bytes -> image -> graph -> the same bytes.
-            let image: Image = codec::decode_image(&bytes).unwrap();
-            let back = Graph::from_image(image).unwrap();
-            prop_assert_eq!(image_bytes(&back), bytes.clone());
-            prop_assert_eq!(back.verify_indexes(), Ok(()));
+            let want = dump(&g);
+            // Base: the graph laid out, read back from its bytes with names of its own.
+            let built = BaseBuilder::from_view(&g).unwrap().finish(&g.catalog, 1, 0).unwrap();
+            let other = Arc::new(Catalog::default());
+            Tx::new(Snapshot::empty(other.clone()), false).intern_key("a key the base does not know, to shift the ids");
+            let base = Base::open(Layout::new(built).into_backing(), &other).unwrap();
+            prop_assert!(base.verify().is_ok());
+            prop_assert_eq!(base.verify_indexes(), Ok(()));
+            let back = Snapshot::over(Arc::new(base), other);
+            prop_assert_eq!(dump(&back), want.clone());
+            prop_assert_eq!(back.id_bounds(), g.id_bounds());
             // Log: the transaction's changes, replayed on an empty graph, give the same graph.
             let tx = codec::TxRecord { txid: 1, changes };
             let tx = codec::round_trip_tx(&tx).unwrap();
-            let mut replayed = Graph::new();
-            replayed.apply_changes(&tx.changes).unwrap();
-            prop_assert_eq!(replayed.verify_indexes(), Ok(()));
-            prop_assert_eq!(replayed.index_defs(), g.index_defs());
-            let mut a = Vec::new();
-            let mut b = Vec::new();
-            quiver::storage::dump::write(&g, &mut a).unwrap();
-            quiver::storage::dump::write(&replayed, &mut b).unwrap();
-            prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
-            prop_assert_eq!(replayed.counters(), g.counters());
+            let mut replayed = Snapshot::empty(Arc::new(Catalog::default()));
+            replayed.apply(&tx.changes).unwrap();
+            prop_assert_eq!(dump(&replayed), want);
+            prop_assert_eq!(replayed.id_bounds(), g.id_bounds());
+            prop_assert_eq!(replayed.indexes().len(), 1);
         }
 
         #[test]
@@ -670,10 +700,8 @@ mod roundtrip {
         #[test]
         fn dumps_rebuild_the_graph(spec in spec()) {
             let (g, _) = build(&spec);
-            let mut first = Vec::new();
-            quiver::storage::dump::write(&g, &mut first).unwrap();
-            let first = String::from_utf8(first).unwrap();
-            let mut db = Database::in_memory();
+            let first = dump(&g);
+            let db = Database::in_memory();
             for st in quiver::script::split(&first) {
                 db.execute(&st.text, &Params::new()).unwrap_or_else(|e| panic!("{}: {e}", st.text));
             }
@@ -707,9 +735,10 @@ fn indexes_survive_the_log_and_checkpoints_and_stay_correct() {
         assert_eq!(count(&mut db, "MATCH (p:P {name: 'seven'}) RETURN count(p)"), 1);
         assert_eq!(count(&mut db, "MATCH (p:P {name: 'p8'}) RETURN count(p)"), 0);
         assert_eq!(count(&mut db, "MATCH (p:P {name: 'p9'}) RETURN count(p)"), 0);
-        let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path);
-        assert!(report.is_err(), "check is refused while a writer has the file");
-        db.close().unwrap(); // the second round reads it from the snapshot
+        // Check reads beside the writer, the log included.
+        let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap();
+        assert_eq!(report.indexes, vec!["by_name on :P(name)"]);
+        db.close().unwrap(); // the second round reads it from the base
         let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap();
         assert_eq!(report.indexes, vec!["by_name on :P(name)"]);
     }

@@ -168,7 +168,7 @@ fn writes_run_for_every_row_whatever_follows() {
 
 #[test]
 fn streams_give_entities_and_plans() {
-    let mut db = db_with("CREATE (:Person {name: 'Ada'})-[:KNOWS {since: 1833}]->(:Person {name: 'Charles'})");
+    let db = db_with("CREATE (:Person {name: 'Ada'})-[:KNOWS {since: 1833}]->(:Person {name: 'Charles'})");
     let mut stream = db
         .query("MATCH (a)-[r]->(b) RETURN a, r, b.name AS name", &Params::new())
         .unwrap();
@@ -239,7 +239,8 @@ fn planning_adds_no_names() {
     let mut db = db_with("CREATE (:Known {k: 1})");
     run(&mut db, "EXPLAIN MATCH (n:Misspeled)-[:NOPE]->() RETURN n.nokey");
     run(&mut db, "MATCH (n:Misspeled)-[:NOPE]->() WHERE n.nokey = 1 RETURN n");
-    let catalog = db.read().catalog();
+    let snapshot = db.snapshot().unwrap();
+    let catalog = quiver::store::GraphRead::catalog(&snapshot);
     assert_eq!(catalog.labels.get("Misspeled"), None);
     assert_eq!(catalog.types.get("NOPE"), None);
     assert_eq!(catalog.keys.get("nokey"), None);
@@ -280,7 +281,7 @@ fn index_definitions_roll_back_with_their_transaction() {
 
 #[test]
 fn errors_keep_the_layer_they_came_from() {
-    let mut db = Database::in_memory();
+    let db = Database::in_memory();
     let e = db.execute("RETURN 1 +", &Params::new()).unwrap_err();
     let source = std::error::Error::source(&e).unwrap();
     assert!(

@@ -381,9 +381,10 @@ fn procedures_answer_from_their_table() {
 /// Runs a registered procedure on its own (no graph needed).
 fn call(p: &quiver::Procedure, args: &[Value]) -> Result<Vec<Vec<Value>>, quiver::functions::FunctionError> {
     let db = quiver::Database::in_memory();
+    let snapshot = db.snapshot().unwrap();
     let interrupt = std::sync::atomic::AtomicBool::new(false);
     let cx = quiver::procedure::ProcedureContext {
-        graph: db.read(),
+        graph: &snapshot,
         interrupt: &interrupt,
     };
     p.call(&cx, args)

@@ -56,7 +56,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Phase, Result};
-use crate::store::{Graph, KeyId, LabelId, Props, TypeId};
+use crate::store::base::BaseBuilder;
+use crate::store::{normalise, Catalog, GraphRead, GraphWrite, KeyId, LabelId, Props, Snapshot, Tx, TypeId};
 use crate::value::{NodeId, Value};
 use crate::Database;
 
@@ -197,23 +198,111 @@ pub fn import(db: &mut Database, spec: &ImportSpec) -> Result<ImportSummary> {
     db.import(spec)
 }
 
-/// Runs an import on a graph; the graph is rolled back to its state before
-/// the import when anything fails.
-/// Setting `interrupt` cancels the import (it fails with `Interrupted`, and
-/// the graph is rolled back).
-///
-/// With `journal` false the new entities are not recorded in the graph's
-/// undo journal (which would hold an entry per entity): the import only
-/// creates, so what it made is exactly the ids past the counters at its
-/// start, and [`Graph::discard_since`] removes them. The caller then cannot
-/// roll the import back through the journal, nor derive a log record from
-/// it: it commits by writing a snapshot.
+/// Where an import puts what it reads.
+pub(crate) trait Sink {
+    fn catalog(&self) -> &Catalog;
+    /// Makes a node; its id comes from the sink's counter.
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> std::result::Result<NodeId, String>;
+    fn create_relationship(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        rel_type: TypeId,
+        props: Props,
+    ) -> std::result::Result<(), String>;
+}
+
+/// An import inside a write transaction: through it, undone with it.
+pub(crate) struct TxSink<'a>(pub &'a mut Tx);
+
+impl Sink for TxSink<'_> {
+    fn catalog(&self) -> &Catalog {
+        self.0.catalog()
+    }
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> std::result::Result<NodeId, String> {
+        Ok(self.0.create_node(labels, props))
+    }
+    fn create_relationship(&mut self, start: NodeId, end: NodeId, t: TypeId, props: Props) -> std::result::Result<(), String> {
+        self.0.create_relationship(start, end, t, props).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// A bulk load: the committed graph and the new entities straight into the
+/// builder of the next base (they are in no layer and no log record).
+pub(crate) struct BulkSink<'a> {
+    view: &'a Snapshot,
+    builder: BaseBuilder,
+    /// The first id the load gives, and the next.
+    first_node: u64,
+    next_node: u64,
+    next_rel: u64,
+    created: bool,
+}
+
+impl<'a> BulkSink<'a> {
+    pub fn new(view: &'a Snapshot) -> std::result::Result<BulkSink<'a>, String> {
+        let builder = BaseBuilder::from_view(view)?;
+        let (next_node, next_rel) = view.id_bounds();
+        Ok(BulkSink {
+            view,
+            builder,
+            first_node: next_node,
+            next_node,
+            next_rel,
+            created: false,
+        })
+    }
+
+    /// Whether the load made anything.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    pub fn into_builder(mut self) -> BaseBuilder {
+        self.builder.counters(self.next_node, self.next_rel);
+        self.builder
+    }
+
+    fn contains(&self, id: NodeId) -> bool {
+        if id.0 >= self.first_node {
+            id.0 < self.next_node
+        } else {
+            self.view.contains_node(id)
+        }
+    }
+}
+
+impl Sink for BulkSink<'_> {
+    fn catalog(&self) -> &Catalog {
+        &self.view.catalog
+    }
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> std::result::Result<NodeId, String> {
+        let id = self.next_node;
+        self.builder.add_node(id, labels, normalise(props))?;
+        self.next_node += 1;
+        self.created = true;
+        Ok(NodeId(id))
+    }
+    fn create_relationship(&mut self, start: NodeId, end: NodeId, t: TypeId, props: Props) -> std::result::Result<(), String> {
+        for n in [start, end] {
+            if !self.contains(n) {
+                return Err(crate::store::StoreError::NoSuchNode(n.0).to_string());
+            }
+        }
+        self.builder.add_rel(self.next_rel, t, start.0, end.0, normalise(props))?;
+        self.next_rel += 1;
+        self.created = true;
+        Ok(())
+    }
+}
+
+/// Runs an import into `sink`. Setting `interrupt` cancels it (it fails with
+/// `Interrupted`); on any error the caller undoes what the sink took.
 pub(crate) fn run(
-    graph: &mut Graph,
+    sink: &mut dyn Sink,
     spec: &ImportSpec,
     progress: &mut dyn Progress,
     interrupt: &AtomicBool,
-    journal: bool,
 ) -> Result<ImportSummary> {
     let started = Instant::now();
     let mut total = 0;
@@ -221,10 +310,9 @@ pub(crate) fn run(
         let meta = std::fs::metadata(f).map_err(|e| cannot_read(f, &e))?;
         total += meta.len();
     }
-    let mark = graph.mark();
     progress.begin(total);
     let mut imp = Importer {
-        graph,
+        graph: sink,
         spec,
         groups: HashMap::new(),
         ids: Vec::new(),
@@ -232,27 +320,14 @@ pub(crate) fn run(
         done: 0,
         progress,
         interrupt,
-        journal,
         pending: Vec::with_capacity(REL_BATCH),
     };
     let outcome = imp.run();
     let mut summary = std::mem::take(&mut imp.summary);
     imp.progress.end();
-    match outcome {
-        Ok(()) => {
-            graph.finish_bulk();
-            summary.elapsed = started.elapsed();
-            Ok(summary)
-        }
-        Err(e) => {
-            if journal {
-                graph.rollback(mark);
-            } else {
-                graph.discard_since(mark);
-            }
-            Err(e)
-        }
-    }
+    outcome?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
 }
 
 fn cannot_read(path: &Path, e: &std::io::Error) -> Error {
@@ -454,7 +529,7 @@ enum Kind {
 }
 
 struct Importer<'a> {
-    graph: &'a mut Graph,
+    graph: &'a mut dyn Sink,
     spec: &'a ImportSpec,
     /// Id group name -> index into `ids`.
     groups: HashMap<String, usize>,
@@ -464,8 +539,6 @@ struct Importer<'a> {
     done: u64,
     progress: &'a mut dyn Progress,
     interrupt: &'a AtomicBool,
-    /// Whether new entities go in the undo journal (see [`run`]).
-    journal: bool,
     /// Relationship rows read but not yet created, with their line numbers.
     pending: Vec<(NodeId, NodeId, TypeId, Props, u64)>,
 }
@@ -576,7 +649,7 @@ impl Importer<'_> {
                 if kind != Kind::Nodes {
                     return Err(nodes_only(":ID"));
                 }
-                let key = (!name.is_empty()).then(|| self.graph.names().keys.intern(name));
+                let key = (!name.is_empty()).then(|| self.graph.catalog().keys.intern(name));
                 Column::Id {
                     key,
                     group: self.group_index(&g),
@@ -625,7 +698,7 @@ impl Importer<'_> {
                     return Err(format!("column '{text}' has a type but no property name"));
                 }
                 Column::Prop {
-                    key: self.graph.names().keys.intern(name),
+                    key: self.graph.catalog().keys.intern(name),
                     ty,
                     array,
                 }
@@ -699,11 +772,11 @@ impl Importer<'_> {
     }
 
     fn default_labels(&mut self, g: &InputGroup) -> Vec<LabelId> {
-        g.names.iter().map(|n| self.graph.names().labels.intern(n)).collect()
+        g.names.iter().map(|n| self.graph.catalog().labels.intern(n)).collect()
     }
 
     fn default_type(&mut self, g: &InputGroup) -> Option<TypeId> {
-        g.names.first().map(|n| self.graph.names().types.intern(n))
+        g.names.first().map(|n| self.graph.catalog().types.intern(n))
     }
 
     /// One CSV file of a group; `header` is the group's (read from its first file).
@@ -768,19 +841,9 @@ impl Importer<'_> {
         Ok(reader.bytes_read)
     }
 
-    /// Creates the relationships read but not yet created. Their end nodes
-    /// are looked at first, all together: the processor then fetches them
-    /// at once, where creating each relationship would wait for its own two
-    /// (most of the cost of adding one, with end nodes all over memory).
+    /// Creates the relationships read but not yet created.
     #[allow(clippy::result_large_err)]
     fn create_pending(&mut self, path: &Path) -> Result<()> {
-        let mut touch = 0u64;
-        for (start, end, ..) in &self.pending {
-            for n in [start, end] {
-                touch ^= self.graph.node(*n).map_or(0, |r| r.id.0);
-            }
-        }
-        std::hint::black_box(touch);
         let mut pending = std::mem::take(&mut self.pending);
         for (start, end, t, props, line) in pending.drain(..) {
             self.create_relationship(start, end, t, props)
@@ -833,14 +896,14 @@ impl Importer<'_> {
                     for l in f.text.split(self.spec.array_delimiter as char) {
                         let l = l.trim();
                         if !l.is_empty() {
-                            node_labels.push(self.graph.names().labels.intern(l));
+                            node_labels.push(self.graph.catalog().labels.intern(l));
                         }
                     }
                 }
                 Column::Prop { key, ty, array } => {
                     let v = self
                         .field_value(f, *ty, *array)
-                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.names().keys.name(*key)))?;
+                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.catalog().keys.name(*key)))?;
                     if let Some(v) = v {
                         props.push((*key, v));
                     }
@@ -849,7 +912,7 @@ impl Importer<'_> {
             }
         }
         self.summary.properties += props.len() as u64;
-        let node = self.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props)?;
         self.summary.nodes += 1;
         for (group, id) in ids {
             self.remember(group, id, node)?;
@@ -885,13 +948,13 @@ impl Importer<'_> {
                 }
                 Column::Type => {
                     if !f.text.is_empty() {
-                        rel_type = Some(self.graph.names().types.intern(&f.text));
+                        rel_type = Some(self.graph.catalog().types.intern(&f.text));
                     }
                 }
                 Column::Prop { key, ty, array } => {
                     let v = self
                         .field_value(f, *ty, *array)
-                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.names().keys.name(*key)))?;
+                        .map_err(|m| format!("field {} ({}): {m}", i + 1, self.graph.catalog().keys.name(*key)))?;
                     if let Some(v) = v {
                         props.push((*key, v));
                     }
@@ -910,12 +973,8 @@ impl Importer<'_> {
         Ok((start, end, rel_type, props))
     }
 
-    fn create_node(&mut self, labels: &[LabelId], props: Props) -> NodeId {
-        if self.journal {
-            self.graph.create_node(labels, props)
-        } else {
-            self.graph.create_node_unjournalled(labels, props)
-        }
+    fn create_node(&mut self, labels: &[LabelId], props: Props) -> std::result::Result<NodeId, String> {
+        self.graph.create_node(labels, props)
     }
 
     fn create_relationship(
@@ -926,12 +985,7 @@ impl Importer<'_> {
         props: Props,
     ) -> std::result::Result<(), String> {
         self.summary.properties += props.len() as u64;
-        let created = if self.journal {
-            self.graph.create_relationship(start, end, rel_type, props)
-        } else {
-            self.graph.create_relationship_unjournalled(start, end, rel_type, props)
-        };
-        created.map_err(|e| e.to_string())?;
+        self.graph.create_relationship(start, end, rel_type, props)?;
         self.summary.relationships += 1;
         Ok(())
     }
@@ -994,7 +1048,7 @@ impl Importer<'_> {
         for (k, v) in map {
             let value = json_value(&v).map_err(|m| format!("property \"{k}\": {m}"))?;
             if !value.is_null() {
-                props.push((self.graph.names().keys.intern(&k), value));
+                props.push((self.graph.catalog().keys.intern(&k), value));
             }
         }
         Ok(())
@@ -1016,12 +1070,12 @@ impl Importer<'_> {
             Some(serde_json::Value::Array(items)) => {
                 for l in items {
                     match l {
-                        serde_json::Value::String(s) => node_labels.push(self.graph.names().labels.intern(&s)),
+                        serde_json::Value::String(s) => node_labels.push(self.graph.catalog().labels.intern(&s)),
                         other => return Err(format!("\"labels\" must hold strings, not {other}")),
                     }
                 }
             }
-            Some(serde_json::Value::String(s)) => node_labels.push(self.graph.names().labels.intern(&s)),
+            Some(serde_json::Value::String(s)) => node_labels.push(self.graph.catalog().labels.intern(&s)),
             Some(other) => return Err(format!("\"labels\" must be a list of strings, not {other}")),
         }
         let mut props = Props::new();
@@ -1032,7 +1086,7 @@ impl Importer<'_> {
             ));
         }
         self.summary.properties += props.len() as u64;
-        let node = self.create_node(&node_labels, props);
+        let node = self.create_node(&node_labels, props)?;
         self.summary.nodes += 1;
         if let Some(id) = id {
             self.remember(group, id, node)?;
@@ -1059,7 +1113,7 @@ impl Importer<'_> {
         }
         let rel_type = match obj.remove("type") {
             None | Some(serde_json::Value::Null) => default_type,
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(self.graph.names().types.intern(&s)),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(self.graph.catalog().types.intern(&s)),
             Some(other) => return Err(format!("\"type\" must be a non-empty string, not {other}")),
         };
         let Some(rel_type) = rel_type else {

@@ -1,12 +1,16 @@
 //! The one place where values become bytes and back.
 //!
-//! - Codec 2 (snapshots written now): the hand-written layout of
-//!   `snapshot.rs`, read straight into the store; values it has no plain
-//!   encoding for (temporal values, maps...) are embedded as codec-1 bytes.
 //! - Codec 1: serde + bincode 2 (standard configuration: little-endian,
 //!   variable-length integers) of the versioned record types of
-//!   `records.rs` (never of in-memory types). Log records use it; snapshots
-//!   written by earlier versions of quiver use it and still open.
+//!   `records.rs` (never of in-memory types). Log records use it; the first
+//!   snapshots of the first file format used it and still open.
+//! - Codec 2: the hand-written layout of `snapshot.rs` of the later
+//!   snapshots of the first file format (read only); values it has no plain
+//!   encoding for (temporal values, maps...) are embedded as codec-1 bytes.
+//!
+//! Bases (the current file format) are plain arrays laid out by
+//! `store/base`, beside this module; the few values they hold as bytes
+//! (lists, temporal values) have their own small encoding there.
 //!
 //! bincode's serde mode silently mangles `#[serde(flatten)]`, `untagged`,
 //! `tag` and `skip*`; none of the record types use them, and the
@@ -21,12 +25,13 @@ use serde::Serialize;
 use super::records::{ImageV1, TxRecordV1, ValueV1};
 use super::snapshot;
 pub use super::snapshot::ReadError;
-use crate::store::{Changes, Graph, Image, ImageRef};
+use crate::store::base::BaseBuilder;
+use crate::store::{Catalog, Changes, Image};
 use crate::value::Value;
 
-/// The codec id written into the headers of new snapshots.
+/// The codec of the last snapshots of the first format (still read).
 pub const CODEC: u32 = 2;
-/// The codec of snapshots written by earlier versions (still read).
+/// The codec of the first snapshots of the first format (still read).
 pub const CODEC_BINCODE: u32 = 1;
 
 /// Whether snapshots of codec `id` can be read.
@@ -50,17 +55,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     Ok(value)
 }
 
-/// A snapshot's payload (codec [`CODEC`]).
-pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
-    snapshot::encode_image(image)
-}
-
-/// A snapshot's payload (codec [`CODEC`]) of the graph as it is now.
-pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
-    snapshot::encode_graph(graph)
-}
-
-/// Reads a payload of codec [`CODEC`] as an image.
+/// Reads a payload of codec [`CODEC`] as an image (for tests and tools).
 pub fn decode_image(bytes: &[u8]) -> Result<Image, String> {
     snapshot::decode_image(&mut snapshot::Slice(bytes)).map_err(|e| match e {
         ReadError::Malformed(m) | ReadError::Inconsistent(m) => m,
@@ -68,26 +63,27 @@ pub fn decode_image(bytes: &[u8]) -> Result<Image, String> {
     })
 }
 
-/// Reads a snapshot payload of codec `codec` into a graph.
-pub fn decode_snapshot(codec: u32, bytes: &[u8]) -> Result<Graph, ReadError> {
-    decode_snapshot_from(codec, &mut snapshot::Slice(bytes))
-}
-
-/// [`decode_snapshot`] from a source that hands the payload over a piece
-/// at a time (codec 2 reads it so; codec 1 needs it whole first).
-pub fn decode_snapshot_from(codec: u32, src: &mut dyn snapshot::Source) -> Result<Graph, ReadError> {
+/// Reads the payload of a file in the first format (codec `codec`) into a
+/// base builder, names mapped into `catalog`.
+pub fn decode_legacy(codec: u32, src: &mut dyn snapshot::Source, catalog: &Catalog) -> Result<BaseBuilder, ReadError> {
     match codec {
-        CODEC => snapshot::decode_graph(src),
+        CODEC => snapshot::decode_into(src, catalog),
         CODEC_BINCODE => {
             let mut bytes = Vec::new();
             while src.more(&mut bytes)? {}
             let image: ImageV1 = decode(&bytes).map_err(ReadError::Malformed)?;
             drop(bytes);
             let image = image.into_image().map_err(ReadError::Malformed)?;
-            Graph::from_image(image).map_err(|e| ReadError::Inconsistent(e.0))
+            snapshot::image_into(image, catalog)
         }
         other => Err(ReadError::Malformed(format!("unknown codec {other}"))),
     }
+}
+
+/// A payload of codec 1 from its bytes, as an image (for tests of reading old files).
+#[doc(hidden)]
+pub fn decode_image_bincode(bytes: &[u8]) -> Result<Image, String> {
+    decode::<ImageV1>(bytes)?.into_image()
 }
 
 /// One value the snapshot layout has no plain encoding for.
@@ -97,13 +93,6 @@ pub(super) fn encode_value(v: &Value) -> Result<Vec<u8>, String> {
 
 pub(super) fn decode_value(bytes: &[u8]) -> Result<Value, String> {
     decode::<ValueV1>(bytes)?.into_value()
-}
-
-/// A payload of codec 1, as earlier versions wrote snapshots (for tests of
-/// reading old files).
-#[doc(hidden)]
-pub fn encode_image_bincode(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
-    encode(&ImageV1::new(image))
 }
 
 /// One committed transaction, as a log record holds it.

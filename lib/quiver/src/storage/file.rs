@@ -20,6 +20,25 @@ pub trait Fs: Send + Sync {
     fn remove(&self, path: &Path) -> io::Result<()>;
     /// Makes a rename or a creation in `dir` durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// The whole file, mapped into memory for reading.
+    fn map(&self, path: &Path) -> io::Result<Mapped> {
+        map_file(path)
+    }
+}
+
+/// A file's bytes, mapped into memory.
+pub type Mapped = Box<dyn std::ops::Deref<Target = [u8]> + Send + Sync>;
+
+/// Maps a file read-only.
+fn map_file(path: &Path) -> io::Result<Mapped> {
+    let f = File::open(path)?;
+    // SAFETY: the map is only read, and quiver never changes a file it has
+    // mapped: a main file is written whole under another name and renamed
+    // into place, so a map keeps the old file (and its bytes) for as long as
+    // it lives. Another program writing into the file would break this, as
+    // it would break any database's files.
+    let map = unsafe { memmap2::Mmap::map(&f)? };
+    Ok(Box::new(map))
 }
 
 /// One open file.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Changes, Image, ImageNode, ImageRef, ImageRel, IndexDef, NodeState, RelState};
+use crate::store::{Changes, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};
 use crate::value::temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Time};
 use crate::value::{NodeId, Path, RelId, Value};
 
@@ -362,42 +362,7 @@ pub struct ImageV1 {
     pub indexes: Vec<IndexDefV1>,
 }
 
-fn id_props(props: &[(u32, Value)]) -> Vec<(u32, ValueV1)> {
-    props.iter().map(|(k, v)| (*k, ValueV1::from(v))).collect()
-}
-
 impl ImageV1 {
-    pub fn new(image: &ImageRef<'_>) -> ImageV1 {
-        ImageV1 {
-            next_node: image.next_node,
-            next_rel: image.next_rel,
-            labels: image.labels.clone(),
-            types: image.types.clone(),
-            keys: image.keys.clone(),
-            nodes: image
-                .nodes
-                .iter()
-                .map(|n| ImageNodeV1 {
-                    id: n.id,
-                    labels: n.labels.to_vec(),
-                    props: id_props(&n.props),
-                })
-                .collect(),
-            rels: image
-                .rels
-                .iter()
-                .map(|r| ImageRelV1 {
-                    id: r.id,
-                    start: r.start,
-                    end: r.end,
-                    rel_type: r.rel_type,
-                    props: id_props(&r.props),
-                })
-                .collect(),
-            indexes: image.indexes.iter().map(index_def).collect(),
-        }
-    }
-
     pub fn into_image(self) -> Result<Image, String> {
         Ok(Image {
             next_node: self.next_node,
@@ -445,8 +410,8 @@ mod tests {
     fn sample() -> TxRecord {
         let mut m = crate::value::Map::new();
         m.insert(Arc::from("k"), Value::Int(-3));
-        let mut db = crate::Database::in_memory();
-        let mut lit = |t: &str| db.eval_literal(t).unwrap();
+        let db = crate::Database::in_memory();
+        let lit = |t: &str| db.eval_literal(t).unwrap();
         let values = vec![
             Value::Null,
             Value::Bool(true),

@@ -1,6 +1,7 @@
-//! Codec 2: the snapshot payload as plain little-endian records, read
-//! without serde's per-element dispatch and straight into the store (no
-//! intermediate image of the whole graph).
+//! Codec 2: the snapshot payload of files in the first format (version 1),
+//! as plain little-endian records, read straight into a base builder (no
+//! intermediate image of the whole graph). Files of that format are only
+//! read: the next checkpoint rewrites them in the current one.
 //!
 //! Every integer is a LEB128 varint unless said otherwise; `str` is a varint
 //! length and UTF-8 bytes.
@@ -39,8 +40,9 @@
 use std::sync::Arc;
 
 use super::codec;
-use crate::store::{ApplyError, Graph, GraphBuilder, Image, ImageNode, ImageRef, ImageRel, IndexDef, Props};
-use crate::value::{NodeId, RelId, Value};
+use crate::store::base::BaseBuilder;
+use crate::store::{ApplyError, Catalog, Image, ImageNode, ImageRel, IndexDef, KeyId, LabelId, Props, TypeId};
+use crate::value::Value;
 
 /// The payload layout written (the first byte of the payload).
 const LAYOUT: u8 = 1;
@@ -49,245 +51,6 @@ const MAX_ID: u64 = 1 << 36;
 /// How deeply lists may nest inside a property value in this layout
 /// (deeper ones are written as codec-1 values).
 const MAX_DEPTH: usize = 8;
-
-// ---- writing -----------------------------------------------------------
-
-struct Writer {
-    out: Vec<u8>,
-}
-
-impl Writer {
-    #[inline]
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.out.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.out.push(v as u8);
-    }
-
-    fn str(&mut self, s: &str) {
-        self.varint(s.len() as u64);
-        self.out.extend_from_slice(s.as_bytes());
-    }
-
-    fn names<'a>(&mut self, names: impl ExactSizeIterator<Item = &'a str>) {
-        self.varint(names.len() as u64);
-        for n in names {
-            self.str(n);
-        }
-    }
-
-    fn value(&mut self, v: &Value, depth: usize) -> Result<(), String> {
-        match v {
-            Value::Null => self.out.push(0),
-            Value::Bool(false) => self.out.push(1),
-            Value::Bool(true) => self.out.push(2),
-            Value::Int(i) => {
-                self.out.push(3);
-                self.varint(((*i << 1) ^ (*i >> 63)) as u64);
-            }
-            Value::Float(f) => {
-                self.out.push(4);
-                self.out.extend_from_slice(&f.to_bits().to_le_bytes());
-            }
-            Value::String(s) => {
-                self.out.push(5);
-                self.str(s);
-            }
-            Value::List(items) if depth < MAX_DEPTH => {
-                self.out.push(6);
-                self.varint(items.len() as u64);
-                for item in items.iter() {
-                    self.value(item, depth + 1)?;
-                }
-            }
-            other => {
-                let bytes = codec::encode_value(other)?;
-                self.out.push(7);
-                self.varint(bytes.len() as u64);
-                self.out.extend_from_slice(&bytes);
-            }
-        }
-        Ok(())
-    }
-
-    fn props(&mut self, props: &[(u32, &Value)]) -> Result<(), String> {
-        self.varint(props.len() as u64);
-        let mut prev = 0;
-        for (k, v) in props {
-            // Keys are ascending in a well-formed list; write any other list
-            // as it is (the gap wraps) so that the reader refuses it.
-            self.varint(k.wrapping_sub(prev) as u64 & 0xffff_ffff);
-            prev = *k;
-            self.value(v, 0)?;
-        }
-        Ok(())
-    }
-}
-
-/// One node as the writer sees it.
-pub struct NodeView<'a> {
-    pub id: u64,
-    pub labels: &'a [u32],
-    pub props: PropsView<'a>,
-}
-
-/// An entity's properties, where they are.
-pub enum PropsView<'a> {
-    List(&'a Props),
-    Node(&'a Graph, NodeId),
-    Rel(&'a Graph, RelId),
-}
-
-impl<'a> PropsView<'a> {
-    fn fill(&self, buf: &mut Vec<(u32, &'a Value)>) {
-        buf.clear();
-        match self {
-            PropsView::List(p) => buf.extend(p.iter().map(|(k, v)| (*k, v))),
-            PropsView::Node(g, id) => buf.extend(g.node_props(*id)),
-            PropsView::Rel(g, id) => buf.extend(g.relationship_props(*id)),
-        }
-    }
-}
-
-/// One relationship as the writer sees it.
-pub struct RelView<'a> {
-    pub id: u64,
-    pub start: u64,
-    pub end: u64,
-    pub rel_type: u32,
-    pub props: PropsView<'a>,
-}
-
-/// Writes a payload; nodes and relationships must come in ascending id order.
-#[allow(clippy::too_many_arguments)]
-fn write<'a>(
-    counters: (u64, u64),
-    names: [Vec<&str>; 3],
-    node_count: usize,
-    nodes: impl Iterator<Item = NodeView<'a>>,
-    rel_count: usize,
-    rels: impl Iterator<Item = RelView<'a>>,
-    indexes: &[IndexDef],
-    size_hint: usize,
-) -> Result<Vec<u8>, String> {
-    let mut w = Writer {
-        out: Vec::with_capacity(size_hint),
-    };
-    w.out.push(LAYOUT);
-    w.varint(counters.0);
-    w.varint(counters.1);
-    w.varint(node_count as u64);
-    w.varint(rel_count as u64);
-    for table in names {
-        w.names(table.into_iter());
-    }
-    let mut buf: Vec<(u32, &'a Value)> = Vec::new();
-    let mut expected = 0u64;
-    let mut written = 0;
-    for n in nodes {
-        if n.id < expected {
-            return Err(format!("node {} comes out of order", n.id));
-        }
-        w.varint(n.id - expected);
-        expected = n.id + 1;
-        w.varint(n.labels.len() as u64);
-        for l in n.labels {
-            w.varint(*l as u64);
-        }
-        n.props.fill(&mut buf);
-        w.props(&buf)?;
-        written += 1;
-    }
-    if written != node_count {
-        return Err(format!("{written} nodes written where {node_count} were counted"));
-    }
-    w.varint(indexes.len() as u64);
-    for i in indexes {
-        w.str(&i.name);
-        w.str(&i.label);
-        w.str(&i.key);
-    }
-    let mut expected = 0u64;
-    let mut written = 0;
-    for r in rels {
-        if r.id < expected {
-            return Err(format!("relationship {} comes out of order", r.id));
-        }
-        w.varint(r.id - expected);
-        expected = r.id + 1;
-        w.varint(r.start);
-        w.varint(r.end);
-        w.varint(r.rel_type as u64);
-        r.props.fill(&mut buf);
-        w.props(&buf)?;
-        written += 1;
-    }
-    if written != rel_count {
-        return Err(format!(
-            "{written} relationships written where {rel_count} were counted"
-        ));
-    }
-    Ok(w.out)
-}
-
-/// Encodes a borrowed image.
-pub fn encode_image(image: &ImageRef<'_>) -> Result<Vec<u8>, String> {
-    fn names(v: &[Arc<str>]) -> Vec<&str> {
-        v.iter().map(|s| &**s).collect()
-    }
-    write(
-        (image.next_node, image.next_rel),
-        [names(&image.labels), names(&image.types), names(&image.keys)],
-        image.nodes.len(),
-        image.nodes.iter().map(|n| NodeView {
-            id: n.id,
-            labels: n.labels,
-            props: PropsView::List(&n.props),
-        }),
-        image.rels.len(),
-        image.rels.iter().map(|r| RelView {
-            id: r.id,
-            start: r.start,
-            end: r.end,
-            rel_type: r.rel_type,
-            props: PropsView::List(&r.props),
-        }),
-        &image.indexes,
-        64 + 16 * (image.nodes.len() + image.rels.len()),
-    )
-}
-
-/// Encodes a graph as it is now, walking the store (no image is built).
-pub fn encode_graph(graph: &Graph) -> Result<Vec<u8>, String> {
-    fn names(t: &crate::store::NameTable) -> Vec<std::sync::Arc<str>> {
-        t.all().into_iter().map(|(_, n)| n).collect()
-    }
-    let (nodes, rels) = (graph.node_count(), graph.relationship_count());
-    let catalog = graph.names();
-    let tables = [names(&catalog.labels), names(&catalog.types), names(&catalog.keys)];
-    write(
-        graph.counters(),
-        tables.each_ref().map(|t| t.iter().map(|n| &**n).collect()),
-        nodes,
-        graph.image_nodes().map(|n| NodeView {
-            id: n.id.0,
-            labels: &n.labels,
-            props: PropsView::Node(graph, n.id),
-        }),
-        rels,
-        graph.image_rels().map(|(r, start, end)| RelView {
-            id: r.id.0,
-            start: start.0,
-            end: end.0,
-            rel_type: r.rel_type,
-            props: PropsView::Rel(graph, r.id),
-        }),
-        &graph.index_defs(),
-        64 + 8 * nodes + 14 * rels,
-    )
-}
 
 // ---- reading -----------------------------------------------------------
 
@@ -660,15 +423,22 @@ pub fn decode_image(src: &mut dyn Source) -> Result<Image, ReadError> {
     Ok(c.0)
 }
 
-/// Reads a payload straight into a graph.
-pub fn decode_graph(src: &mut dyn Source) -> Result<Graph, ReadError> {
-    struct Build(Option<GraphBuilder>, Option<Graph>);
-    impl Build {
-        fn b(&mut self) -> &mut GraphBuilder {
-            self.0.as_mut().expect("begun")
+/// Reads a payload straight into a base builder: names as the catalog's
+/// ids, entities in id order.
+pub fn decode_into(src: &mut dyn Source, catalog: &Catalog) -> Result<BaseBuilder, ReadError> {
+    struct Build<'c> {
+        catalog: &'c Catalog,
+        labels: Vec<LabelId>,
+        types: Vec<TypeId>,
+        keys: Vec<KeyId>,
+        b: BaseBuilder,
+    }
+    impl Build<'_> {
+        fn props(&self, props: Props) -> Vec<(KeyId, Value)> {
+            props.into_iter().map(|(k, v)| (self.keys[k as usize], v)).collect()
         }
     }
-    impl Sink for Build {
+    impl Sink for Build<'_> {
         fn begin(
             &mut self,
             next_node: u64,
@@ -676,31 +446,80 @@ pub fn decode_graph(src: &mut dyn Source) -> Result<Graph, ReadError> {
             labels: Vec<Arc<str>>,
             types: Vec<Arc<str>>,
             keys: Vec<Arc<str>>,
-            nodes: usize,
-            rels: usize,
+            _nodes: usize,
+            _rels: usize,
         ) -> Result<(), ReadError> {
-            self.0 = Some(GraphBuilder::new(
-                &labels, &types, &keys, next_node, next_rel, nodes, rels,
-            )?);
+            self.labels = labels.iter().map(|n| self.catalog.labels.intern(n)).collect();
+            self.types = types.iter().map(|n| self.catalog.types.intern(n)).collect();
+            self.keys = keys.iter().map(|n| self.catalog.keys.intern(n)).collect();
+            self.b.counters(next_node, next_rel);
             Ok(())
         }
         fn node(&mut self, id: u64, labels: Vec<u32>, props: Props) -> Result<(), ReadError> {
-            Ok(self.b().add_node(id, labels, props)?)
+            let labels: Vec<LabelId> = labels.into_iter().map(|l| self.labels[l as usize]).collect();
+            let props = self.props(props);
+            self.b.add_node(id, &labels, props).map_err(ReadError::Inconsistent)
         }
         fn rel(&mut self, id: u64, start: u64, end: u64, rel_type: u32, props: Props) -> Result<(), ReadError> {
-            Ok(self.b().add_rel(id, start, end, rel_type, props)?)
+            let props = self.props(props);
+            self.b
+                .add_rel(id, self.types[rel_type as usize], start, end, props)
+                .map_err(ReadError::Inconsistent)
         }
         fn indexes(&mut self, defs: Vec<IndexDef>) -> Result<(), ReadError> {
-            self.b().add_indexes(&defs);
-            Ok(())
-        }
-        fn end(&mut self) -> Result<(), ReadError> {
-            let b = self.0.take().expect("begun");
-            self.1 = Some(b.finish()?);
+            for d in defs {
+                let (l, k) = (self.catalog.labels.intern(&d.label), self.catalog.keys.intern(&d.key));
+                self.b.index(&d.name, l, k);
+            }
             Ok(())
         }
     }
-    let mut b = Build(None, None);
+    let mut b = Build {
+        catalog,
+        labels: Vec::new(),
+        types: Vec::new(),
+        keys: Vec::new(),
+        b: BaseBuilder::new(),
+    };
     read(src, &mut b)?;
-    Ok(b.1.expect("read to the end"))
+    Ok(b.b)
+}
+
+/// An image (codec 1's payload) into a base builder.
+pub fn image_into(mut image: Image, catalog: &Catalog) -> Result<BaseBuilder, ReadError> {
+    let labels: Vec<LabelId> = image.labels.iter().map(|n| catalog.labels.intern(n)).collect();
+    let types: Vec<TypeId> = image.types.iter().map(|n| catalog.types.intern(n)).collect();
+    let keys: Vec<KeyId> = image.keys.iter().map(|n| catalog.keys.intern(n)).collect();
+    let name = |table: &[u32], i: u32, what: &str| {
+        table
+            .get(i as usize)
+            .copied()
+            .ok_or_else(|| ReadError::Inconsistent(format!("{what} {i} is not in the image's name table")))
+    };
+    let mut b = BaseBuilder::new();
+    b.counters(image.next_node, image.next_rel);
+    image.nodes.sort_by_key(|n| n.id);
+    image.rels.sort_by_key(|r| r.id);
+    for n in image.nodes {
+        let labels = n.labels.iter().map(|l| name(&labels, *l, "label")).collect::<Result<Vec<_>, _>>()?;
+        let props = n
+            .props
+            .into_iter()
+            .map(|(k, v)| Ok((name(&keys, k, "key")?, v)))
+            .collect::<Result<Vec<_>, ReadError>>()?;
+        b.add_node(n.id, &labels, props).map_err(ReadError::Inconsistent)?;
+    }
+    for r in image.rels {
+        let props = r
+            .props
+            .into_iter()
+            .map(|(k, v)| Ok((name(&keys, k, "key")?, v)))
+            .collect::<Result<Vec<_>, ReadError>>()?;
+        b.add_rel(r.id, name(&types, r.rel_type, "type")?, r.start, r.end, props)
+            .map_err(ReadError::Inconsistent)?;
+    }
+    for d in image.indexes {
+        b.index(&d.name, catalog.labels.intern(&d.label), catalog.keys.intern(&d.key));
+    }
+    Ok(b)
 }

@@ -146,6 +146,42 @@ pub fn scan(file: &Path, bytes: &[u8]) -> Result<Scan, Error> {
     Ok(s)
 }
 
+/// The generation a log's header names, if `bytes` start with an intact one.
+pub fn generation(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() < HEADER_LEN as usize || &bytes[0..8] != MAGIC {
+        return None;
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    let crc = u32::from_le_bytes(bytes[28..32].try_into().expect("4 bytes"));
+    if version > VERSION || crc32fast::hash(&bytes[0..28]) != crc {
+        return None;
+    }
+    Some(u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes")))
+}
+
+/// For a reader: the intact records in `bytes`, which start at offset `at`
+/// of the log (0: with its header), up to the first that is not (yet)
+/// whole — a writer may be appending it. Returns them with their offsets,
+/// and where they end.
+pub fn follow(file: &Path, bytes: &[u8], at: u64) -> Result<(Vec<(u64, TxRecord)>, u64), Error> {
+    let mut pos = if at == 0 { HEADER_LEN as usize } else { 0 };
+    let mut records = Vec::new();
+    while pos < bytes.len() {
+        let Ok(n) = record_at(bytes, pos) else { break };
+        let payload = &bytes[pos + RECORD_HEADER..pos + n];
+        let tx = codec::decode_tx(payload).map_err(|e| {
+            corrupt(
+                file,
+                at + pos as u64,
+                &format!("a log record's checksums match but it does not decode: {e}"),
+            )
+        })?;
+        records.push((at + pos as u64, tx));
+        pos += n;
+    }
+    Ok((records, at + pos.max(if at == 0 { HEADER_LEN as usize } else { 0 }) as u64))
+}
+
 /// The open log of a writer.
 pub struct Wal {
     pub path: PathBuf,

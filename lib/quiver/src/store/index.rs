@@ -33,7 +33,7 @@ impl Ord for IndexKey {
 }
 
 /// Which values belong together in a range: numbers with numbers, strings with strings...
-fn class(v: &Value) -> u8 {
+pub(crate) fn class(v: &Value) -> u8 {
     match v {
         Value::Int(_) | Value::Float(_) => 0,
         Value::String(_) => 1,

@@ -127,7 +127,12 @@ pub trait GraphRead: Send + Sync {
 }
 
 /// A point a write transaction can roll back to.
-pub use super::journal::Mark as Savepoint;
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Savepoint {
+    pub(crate) journal_len: usize,
+    pub(crate) next_node: u64,
+    pub(crate) next_rel: u64,
+}
 
 /// The changes of a write transaction, on top of what it reads.
 pub trait GraphWrite: GraphRead {

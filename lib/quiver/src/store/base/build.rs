@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 use super::value::{encode, varint};
 use super::{ColumnKind, KeyKind, META_MAGIC};
 use crate::store::catalog::{Catalog, KeyId, LabelId, TypeId};
+use crate::store::read::GraphRead;
 use crate::value::order::order;
 use crate::value::Value;
 
@@ -90,10 +91,13 @@ pub struct BaseBuilder {
     label_off: Vec<u32>,
     label_ids: Vec<LabelId>,
     node_props: FxHashMap<KeyId, ColumnBuilder>,
-    rel_ids: Vec<u64>,
+    /// Relationship ids, once they are not `0..n` (until then `rel_count`).
+    rel_ids: Option<Vec<u64>>,
+    rel_count: usize,
     rel_types: Vec<TypeId>,
-    rel_start: Vec<u64>,
-    rel_end: Vec<u64>,
+    /// Dense node indices of each relationship's ends.
+    rel_start: Vec<u32>,
+    rel_end: Vec<u32>,
     rel_props: FxHashMap<KeyId, ColumnBuilder>,
     indexes: Vec<IndexSpec>,
     next_node: u64,
@@ -105,8 +109,7 @@ pub struct BaseBuilder {
 pub struct Built {
     pub meta: Vec<u8>,
     pub sections: Vec<(String, Vec<u8>)>,
-    pub node_count: u64,
-    pub rel_count: u64,
+    pub header: super::Header,
 }
 
 fn bytes_of<T: bytemuck::Pod>(v: &[T]) -> Vec<u8> {
@@ -183,7 +186,17 @@ impl BaseBuilder {
     }
 
     pub fn rel_count(&self) -> usize {
-        self.rel_ids.len()
+        self.rel_count
+    }
+
+    /// The dense index of node `id`, among the nodes added so far.
+    fn dense_node(&self, id: u64) -> Option<u32> {
+        let n = self.node_ids.len();
+        if n > 0 && self.node_ids[n - 1] == (n - 1) as u64 {
+            // Dense so far: the id is the index.
+            return (id < n as u64).then_some(id as u32);
+        }
+        self.node_ids.binary_search(&id).ok().map(|i| i as u32)
     }
 
     /// Adds a node; ids must come in ascending order.
@@ -229,14 +242,31 @@ impl BaseBuilder {
         end: u64,
         props: impl IntoIterator<Item = (KeyId, Value)>,
     ) -> Result<(), String> {
-        if self.rel_ids.last().is_some_and(|last| *last >= id) {
+        let last = match &self.rel_ids {
+            Some(ids) => ids.last().copied(),
+            None => self.rel_count.checked_sub(1).map(|l| l as u64),
+        };
+        if last.is_some_and(|last| last >= id) {
             return Err(format!("relationship {id} comes after one with a higher id"));
         }
-        let i = self.rel_ids.len() as u32;
-        self.rel_ids.push(id);
+        let (Some(s), Some(e)) = (self.dense_node(start), self.dense_node(end)) else {
+            let missing = if self.dense_node(start).is_none() { start } else { end };
+            return Err(format!("relationship {id} ends at node {missing}, which is not in the graph"));
+        };
+        let i = self.rel_count as u32;
+        match &mut self.rel_ids {
+            Some(ids) => ids.push(id),
+            None if id == self.rel_count as u64 => {}
+            None => {
+                let mut ids: Vec<u64> = (0..self.rel_count as u64).collect();
+                ids.push(id);
+                self.rel_ids = Some(ids);
+            }
+        }
+        self.rel_count += 1;
         self.rel_types.push(rel_type);
-        self.rel_start.push(start);
-        self.rel_end.push(end);
+        self.rel_start.push(s);
+        self.rel_end.push(e);
         for (k, v) in props {
             if v.is_null() {
                 continue;
@@ -252,21 +282,44 @@ impl BaseBuilder {
         Ok(())
     }
 
+    /// Everything `view` holds, in id order (to lay it out again as one base).
+    pub fn from_view(view: &dyn GraphRead) -> Result<BaseBuilder, String> {
+        let mut b = BaseBuilder::new();
+        for id in view.nodes() {
+            let labels = view.node_labels(id).unwrap_or_default();
+            let props = view.node_properties(id).into_iter().map(|(k, v)| (k, v.into_owned()));
+            b.add_node(id.0, &labels, props)?;
+        }
+        for r in view.relationships() {
+            let info = view
+                .relationship(r)
+                .ok_or_else(|| format!("relationship {} is listed but cannot be read", r.0))?;
+            let props = view.relationship_properties(r).into_iter().map(|(k, v)| (k, v.into_owned()));
+            b.add_rel(r.0, info.rel_type, info.start.0, info.end.0, props)?;
+        }
+        let (next_node, next_rel) = view.id_bounds();
+        b.counters(next_node, next_rel);
+        for ix in view.indexes() {
+            b.index(&ix.name, ix.label, ix.key);
+        }
+        Ok(b)
+    }
+
     /// Lays the graph out; names are the catalog's as they are now.
     pub fn finish(self, catalog: &Catalog, generation: u64, last_txid: u64) -> Result<Built, String> {
         let n = self.node_ids.len();
-        let r = self.rel_ids.len();
+        let r = self.rel_count;
         if n > u32::MAX as usize || r > u32::MAX as usize {
             return Err("more than 2^32 nodes or relationships".into());
         }
         let mut sections: Vec<(String, Vec<u8>)> = Vec::new();
         let nodes_dense = self.node_ids.iter().enumerate().all(|(i, id)| *id == i as u64);
-        let rels_dense = self.rel_ids.iter().enumerate().all(|(i, id)| *id == i as u64);
+        let rels_dense = self.rel_ids.is_none();
         if !nodes_dense {
             sections.push(("node.ids".into(), bytes_of(&self.node_ids)));
         }
-        if !rels_dense {
-            sections.push(("rel.ids".into(), bytes_of(&self.rel_ids)));
+        if let Some(ids) = &self.rel_ids {
+            sections.push(("rel.ids".into(), bytes_of(ids)));
         }
         sections.push(("node.label_off".into(), bytes_of(&self.label_off)));
         sections.push(("node.label_ids".into(), bytes_of(&self.label_ids)));
@@ -284,23 +337,7 @@ impl BaseBuilder {
             sections.push((format!("label.{l}"), bytes_of(&members[l])));
         }
         drop(members);
-        // Relationships: type and ends by dense index.
-        let dense_node = |id: u64| -> Result<u32, String> {
-            if nodes_dense {
-                if (id as usize) < n {
-                    return Ok(id as u32);
-                }
-            } else if let Ok(i) = self.node_ids.binary_search(&id) {
-                return Ok(i as u32);
-            }
-            Err(format!("a relationship ends at node {id}, which is not in the graph"))
-        };
-        let mut start = Vec::with_capacity(r);
-        let mut end = Vec::with_capacity(r);
-        for i in 0..r {
-            start.push(dense_node(self.rel_start[i])?);
-            end.push(dense_node(self.rel_end[i])?);
-        }
+        let (start, end) = (&self.rel_start, &self.rel_end);
         let multi_type = self.rel_types.iter().any(|t| *t != self.rel_types[0]);
         sections.push(("rel.type".into(), bytes_of(&self.rel_types)));
         let mut type_counts: FxHashMap<TypeId, u64> = FxHashMap::default();
@@ -309,7 +346,7 @@ impl BaseBuilder {
         }
         // Adjacency, per direction: offsets by node, then (relationship, other
         // end) in relationship order, and the type where there are several.
-        for (dir, from, to) in [("out", &start, &end), ("in", &end, &start)] {
+        for (dir, from, to) in [("out", start, end), ("in", end, start)] {
             let mut off = vec![0u64; n + 1];
             for s in from.iter() {
                 off[*s as usize + 1] += 1;
@@ -338,9 +375,8 @@ impl BaseBuilder {
                 sections.push((format!("{dir}.type"), bytes_of(&ty)));
             }
         }
-        sections.push(("rel.start".into(), bytes_of(&start)));
-        sections.push(("rel.end".into(), bytes_of(&end)));
-        drop((start, end));
+        sections.push(("rel.start".into(), bytes_of(start)));
+        sections.push(("rel.end".into(), bytes_of(end)));
         // Property columns.
         let mut columns: Vec<(u8, KeyId, ColumnKind, bool, u64)> = Vec::new();
         for (entity, props, count) in [(0u8, &self.node_props, n), (1u8, &self.rel_props, r)] {
@@ -523,8 +559,14 @@ impl BaseBuilder {
         Ok(Built {
             meta: m.0,
             sections,
-            node_count: n as u64,
-            rel_count: r as u64,
+            header: super::Header {
+                generation,
+                last_txid,
+                node_count: n as u64,
+                rel_count: r as u64,
+                next_node: self.next_node,
+                next_rel: self.next_rel,
+            },
         })
     }
 }

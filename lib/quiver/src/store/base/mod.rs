@@ -184,7 +184,6 @@ pub struct Base {
     /// Base label, type and key ids -> the process's (the base's own name order).
     label_map: Vec<LabelId>,
     type_map: Vec<TypeId>,
-    key_map: Vec<KeyId>,
     /// The process's label and key ids -> the base's.
     label_back: HashMap<LabelId, u32>,
     sections: Vec<(String, Sec)>,
@@ -209,7 +208,8 @@ fn align(x: usize) -> usize {
 }
 
 impl Layout {
-    pub fn new(built: Built, header: Header) -> Layout {
+    pub fn new(built: Built) -> Layout {
+        let header = built.header;
         // The directory needs the sections' offsets, which need the metadata's length:
         // the directory's size is known from names and fixed-width fields.
         let dir_len: usize = 8 + built.sections.iter().map(|(name, _)| 2 + name.len() + 8 + 8 + 4).sum::<usize>();
@@ -350,13 +350,13 @@ impl Base {
         let built = BaseBuilder::new()
             .finish(&Catalog::default(), 0, 0)
             .expect("an empty graph lays out");
-        let layout = Layout::new(built, Header::default());
+        let layout = Layout::new(built);
         Base::open(layout.into_backing(), &Catalog::default()).expect("an empty base opens")
     }
 
     /// Lays `built` out in memory and opens it.
-    pub fn in_memory(built: Built, header: Header, catalog: &Catalog) -> Result<Base, Damage> {
-        Base::open(Layout::new(built, header).into_backing(), catalog)
+    pub fn in_memory(built: Built, catalog: &Catalog) -> Result<Base, Damage> {
+        Base::open(Layout::new(built).into_backing(), catalog)
     }
 
     /// Opens a base: checks its header, metadata and directory, maps its
@@ -365,6 +365,9 @@ impl Base {
         let b = backing.bytes();
         if b.len() < 8 || &b[0..8] != MAGIC {
             return Err(damage(0, "not a quiver base"));
+        }
+        if b.len() % PAGE != 0 {
+            return Err(damage(b.len(), "the file is cut short: its length is not a whole number of pages"));
         }
         let (header, [meta_off, meta_len, dir_off, dir_len], [meta_crc, dir_crc]) = read_header(b)?;
         let range = |off: u64, len: u64, what: &str| -> Result<&[u8], Damage> {
@@ -529,7 +532,6 @@ impl Base {
             indexes,
             label_map,
             type_map,
-            key_map,
             label_back,
             sections,
             backing,
@@ -601,6 +603,36 @@ impl Base {
         Ok(())
     }
 
+    /// Checks that every index holds exactly the nodes of its label that
+    /// carry its key, with their values, in order.
+    pub fn verify_indexes(&self) -> Result<(), String> {
+        for ix in &self.indexes {
+            let mut want: Vec<(Value, u32)> = Vec::new();
+            for &i in self.label_members(ix.label) {
+                if let Some(v) = self.node_property(i, ix.key) {
+                    want.push((v.into_owned(), i));
+                }
+            }
+            want.sort_by(|a, b| order(&a.0, &b.0).then(a.1.cmp(&b.1)));
+            let nodes: &[u32] = self.arr(&ix.node);
+            if nodes.len() != want.len() {
+                return Err(format!(
+                    "index {} has {} entries where its label has {} nodes with the key",
+                    ix.name,
+                    nodes.len(),
+                    want.len()
+                ));
+            }
+            for (j, (v, i)) in want.iter().enumerate() {
+                let key = self.index_key(ix, j);
+                if nodes[j] != *i || key.is_none_or(|k| order(&k, v) != Ordering::Equal) {
+                    return Err(format!("index {} is wrong at entry {j}", ix.name));
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn header(&self) -> &Header {
         &self.header
     }
@@ -608,6 +640,12 @@ impl Base {
     /// The base's size in bytes.
     pub fn size(&self) -> usize {
         self.backing.bytes().len()
+    }
+
+    /// The bytes its sections hold (its size without the padding to pages):
+    /// what rewriting it costs.
+    pub fn data_size(&self) -> usize {
+        self.sections.iter().map(|(_, s)| s.len).sum()
     }
 
     /// The names the base holds, by kind (for `quiver check`).

@@ -19,7 +19,7 @@ fn sample(c: &Catalog) -> Base {
         c.keys.intern("born"),
         c.keys.intern("tags"),
     );
-    let mut db = crate::Database::in_memory();
+    let db = crate::Database::in_memory();
     let date = db.eval_literal("date('1815-12-10')").unwrap();
     let mut b = BaseBuilder::new();
     for (id, label, n) in [(0u64, person, "Ada"), (2, person, "Alan"), (5, city, "London"), (9, person, "Grace")] {
@@ -42,15 +42,7 @@ fn sample(c: &Catalog) -> Base {
     b.index("ix", person, name);
     b.counters(12, 10);
     let built = b.finish(c, 3, 7).unwrap();
-    let header = Header {
-        generation: 3,
-        last_txid: 7,
-        node_count: 4,
-        rel_count: 4,
-        next_node: 12,
-        next_rel: 10,
-    };
-    Base::in_memory(built, header, c).unwrap()
+    Base::in_memory(built, c).unwrap()
 }
 
 #[test]

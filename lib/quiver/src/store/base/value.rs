@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn values_come_back() {
-        let mut db = crate::Database::in_memory();
+        let db = crate::Database::in_memory();
         for text in [
             "true",
             "-42",

@@ -1,10 +1,11 @@
-//! The main file: a fixed header, then the snapshot payload in checksummed
-//! frames.
+//! The first file format (version 1), read so that files written by
+//! earlier versions of quiver open (the next checkpoint rewrites them as a
+//! base): a fixed header, then the snapshot payload in checksummed frames.
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic "QUIVERDB"
-//!      8     4  format version (little-endian u32; this quiver writes 1)
+//!      8     4  format version (little-endian u32: 1)
 //!     12     4  codec id of the payload (see codec.rs: 2 now, 1 from
 //!               earlier versions, still read)
 //!     16     8  generation: bumped by each checkpoint; the log names the
@@ -25,9 +26,11 @@ use super::file::{FileHandle, Fs};
 use super::snapshot::Source;
 use super::{corrupt, io_error, unsupported};
 use crate::error::Error;
-use crate::store::Graph;
+use crate::store::base::Base;
+use crate::store::Catalog;
 
 pub const MAGIC: &[u8; 8] = b"QUIVERDB";
+/// The version of this format.
 pub const VERSION: u32 = 1;
 pub const HEADER_LEN: usize = 64;
 pub const FRAME: usize = 64 * 1024;
@@ -133,32 +136,6 @@ pub fn file_bytes(header: &Header, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The framed bytes of `payload` (after the header), `piece` bytes at a
-/// time, each piece but the last a whole number of frames: the main file is
-/// written from these without a second copy of the payload in memory.
-pub fn framed_pieces(
-    payload: &[u8],
-    piece: usize,
-    mut put: impl FnMut(&[u8]) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let per_piece = (piece / (FRAME + 4)).max(1);
-    let mut buf = Vec::with_capacity(per_piece * (FRAME + 4));
-    for group in payload.chunks(per_piece * FRAME) {
-        buf.clear();
-        for chunk in group.chunks(FRAME) {
-            buf.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
-            buf.extend_from_slice(chunk);
-        }
-        put(&buf)?;
-    }
-    Ok(())
-}
-
-/// The size of the main file for a payload of `payload_len` bytes.
-pub fn file_len(payload_len: usize) -> u64 {
-    (HEADER_LEN + payload_len + 4 * payload_len.div_ceil(FRAME)) as u64
-}
-
 /// Reads the whole main file.
 pub fn read_all(fs: &dyn Fs, path: &Path) -> Result<Vec<u8>, Error> {
     let mut f = fs
@@ -219,9 +196,9 @@ fn header_total(h: &Header) -> u64 {
     HEADER_LEN as u64 + h.payload_len + 4 * frames
 }
 
-/// Decodes a payload into a graph.
-pub fn decode_payload(path: &Path, header: &Header, src: &mut dyn Source) -> Result<Graph, Error> {
-    codec::decode_snapshot_from(header.codec, src).map_err(|e| match e {
+/// Decodes a payload into a base (in memory), names mapped into `catalog`.
+pub fn decode_payload(path: &Path, header: &Header, src: &mut dyn Source, catalog: &Catalog) -> Result<Base, Error> {
+    let builder = codec::decode_legacy(header.codec, src, catalog).map_err(|e| match e {
         codec::ReadError::Source(e) => *e,
         codec::ReadError::Malformed(e) => corrupt(
             path,
@@ -231,7 +208,12 @@ pub fn decode_payload(path: &Path, header: &Header, src: &mut dyn Source) -> Res
         codec::ReadError::Inconsistent(e) => {
             corrupt(path, HEADER_LEN as u64, &format!("the snapshot is inconsistent: {e}"))
         }
-    })
+    })?;
+    let inconsistent = |e: String| corrupt(path, HEADER_LEN as u64, &format!("the snapshot is inconsistent: {e}"));
+    let built = builder
+        .finish(catalog, header.generation, header.last_txid)
+        .map_err(inconsistent)?;
+    Base::in_memory(built, catalog).map_err(|(_, e)| inconsistent(e))
 }
 
 /// The payload of a main file, read a few frames at a time, each checked
@@ -295,10 +277,11 @@ impl Source for Frames<'_> {
     }
 }
 
-/// Reads, verifies and decodes a snapshot: its header, the graph, and the
-/// file's size. The payload is read and checked a piece at a time as it is
-/// decoded; the file's length is checked against the header first.
-pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Graph, u64), Error> {
+/// Reads, verifies and decodes a snapshot: its header, the graph (as a base
+/// in memory), and the file's size. The payload is read and checked a piece
+/// at a time as it is decoded; the file's length is checked against the
+/// header first.
+pub fn read_snapshot(fs: &dyn Fs, path: &Path, catalog: &Catalog) -> Result<(Header, Base, u64), Error> {
     let mut file = fs
         .open(path, true, false)
         .map_err(|e| io_error(path, None, "open", &e))?;
@@ -342,6 +325,6 @@ pub fn read_snapshot(fs: &dyn Fs, path: &Path) -> Result<(Header, Graph, u64), E
         left: header.payload_len,
         raw: Vec::new(),
     };
-    let graph = decode_payload(path, &header, &mut frames)?;
-    Ok((header, graph, size))
+    let base = decode_payload(path, &header, &mut frames, catalog)?;
+    Ok((header, base, size))
 }

@@ -1,13 +1,14 @@
-//! The snapshot payload layout (codec 2): round trips, files of the older
-//! codec 1, and damage that the frame checksums cannot see.
+//! The file formats: bases (the current format, read in place) written by
+//! checkpoints and read back; files of the first format (snapshots of
+//! codec 1 and 2, and their logs) opening and rewritten at the next
+//! checkpoint; damage refused with an error, never a panic.
 
 #![allow(clippy::result_large_err)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use quiver::storage::codec;
-use quiver::storage::format::{self, Header};
-use quiver::store::Graph;
+use quiver::storage::legacy::{self, Header};
+use quiver::storage::{check, codec, file::RealFs};
 use quiver::{Database, Params, Value};
 
 fn run(db: &mut Database, q: &str) -> Vec<Vec<Value>> {
@@ -52,69 +53,91 @@ fn sample_graph() -> (Database, tempfile::TempDir, PathBuf) {
     (db, d, path)
 }
 
-/// The payload of the file at `path`, after checking its frames.
-fn payload(path: &PathBuf) -> (Header, Vec<u8>) {
-    let bytes = std::fs::read(path).unwrap();
-    format::verify(path, &bytes).unwrap()
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A copy of a fixture (with its log, if it has one) in a fresh directory.
+fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (d, path) = tmp();
+    std::fs::copy(fixture(name), &path).unwrap();
+    let wal = fixture(&format!("{name}-wal"));
+    if wal.exists() {
+        std::fs::copy(wal, quiver::storage::wal_path(&path)).unwrap();
+    }
+    (d, path)
+}
+
+fn version_of(path: &Path) -> u32 {
+    let b = std::fs::read(path).unwrap();
+    u32::from_le_bytes(b[8..12].try_into().unwrap())
 }
 
 #[test]
-fn snapshots_round_trip_and_the_graph_encodes_as_its_image_does() {
+fn bases_round_trip_through_their_files() {
     let (db, _d, path) = sample_graph();
     let before = dump_text(&db);
     drop(db);
-    let (header, bytes) = payload(&path);
-    assert_eq!(header.codec, codec::CODEC);
-    // The graph read back encodes to the very same bytes, through its image
-    // and walking the store.
-    let image = codec::decode_image(&bytes).unwrap();
-    let g = Graph::from_image(image).unwrap();
-    assert_eq!(codec::encode_image(&g.image()).unwrap(), bytes);
-    assert_eq!(codec::encode_graph(&g).unwrap(), bytes);
-    let direct = codec::decode_snapshot(codec::CODEC, &bytes).unwrap();
-    assert_eq!(codec::encode_graph(&direct).unwrap(), bytes);
-    assert_eq!(direct.verify_indexes(), Ok(()));
+    assert_eq!(version_of(&path), quiver::store::base::VERSION);
+    let report = check::check(&RealFs, &path).unwrap();
+    assert_eq!((report.format_version, report.codec), (2, None));
+    assert_eq!(report.wal_records, 0);
     let mut db = Database::open(&path).unwrap();
     assert_eq!(dump_text(&db), before);
     assert_eq!(run(&mut db, "MATCH (p:P {n: 1}) RETURN count(p)")[0][0], Value::Int(2));
+    // Ids and their counters come back as they were.
+    assert_eq!(run(&mut db, "MATCH (p:P {n: 4}) RETURN id(p)")[0][0], Value::Int(4));
+    let next = run(&mut db, "CREATE (n) RETURN id(n)")[0][0].clone();
+    assert_eq!(next, Value::Int(43), "ids are never reused");
 }
 
 #[test]
-fn files_of_the_older_codec_still_open_and_are_rewritten_in_the_new_one() {
-    let (db, _d, path) = sample_graph();
-    let before = dump_text(&db);
-    drop(db);
-    // Rewrite the file as an earlier quiver wrote it: codec 1 (bincode).
-    let (header, bytes) = payload(&path);
-    let g = codec::decode_snapshot(codec::CODEC, &bytes).unwrap();
-    let old = codec::encode_image_bincode(&g.image()).unwrap();
-    let old_header = Header {
-        codec: codec::CODEC_BINCODE,
-        payload_len: old.len() as u64,
-        ..header
-    };
-    std::fs::write(&path, format::file_bytes(&old_header, &old)).unwrap();
-    let report = quiver::storage::check::check(&quiver::storage::file::RealFs, &path).unwrap();
-    assert_eq!(report.codec, codec::CODEC_BINCODE);
-
-    let mut db = Database::open(&path).unwrap();
-    assert_eq!(dump_text(&db), before);
-    run(&mut db, "CREATE (:New)");
-    db.close().unwrap();
-    let (header, _) = payload(&path);
-    assert_eq!(header.codec, codec::CODEC, "the checkpoint wrote the new codec");
-    let mut db = Database::open(&path).unwrap();
-    assert_eq!(run(&mut db, "MATCH (n:New) RETURN count(n)")[0][0], Value::Int(1));
+fn files_of_the_first_format_open_and_are_rewritten_at_the_next_checkpoint() {
+    // (file, its codec, the id of the node its log made, the next node id)
+    for (name, codec, grace, next) in [
+        ("v1-codec2.qv", codec::CODEC, Some(4), 5),
+        ("v1-codec1.qv", codec::CODEC_BINCODE, None, 4),
+    ] {
+        let want = std::fs::read_to_string(fixture(&name.replace(".qv", ".dump"))).unwrap();
+        let (_d, path) = copy_fixture(name);
+        let report = check::check(&RealFs, &path).unwrap();
+        assert_eq!((report.format_version, report.codec), (1, Some(codec)), "{name}");
+        // Read-only first: nothing is rewritten.
+        let ro = Database::open_read_only(&path).unwrap();
+        assert_eq!(dump_text(&ro), want, "{name}");
+        drop(ro);
+        assert_eq!(version_of(&path), 1);
+        let mut db = Database::open(&path).unwrap();
+        assert_eq!(dump_text(&db), want, "{name}");
+        // Ids as the old file had them (node 3 was deleted: never given again).
+        let found: Vec<Value> = run(&mut db, "MATCH (p {name: 'Grace'}) RETURN id(p)").into_iter().map(|r| r[0].clone()).collect();
+        assert_eq!(found, grace.map(Value::Int).into_iter().collect::<Vec<_>>(), "{name}");
+        assert_eq!(run(&mut db, "CREATE (n:New) RETURN id(n)")[0][0], Value::Int(next), "{name}");
+        db.close().unwrap();
+        assert_eq!(version_of(&path), quiver::store::base::VERSION, "{name}: rewritten");
+        let mut db = Database::open(&path).unwrap();
+        assert_eq!(run(&mut db, "MATCH (n:New) RETURN count(n)")[0][0], Value::Int(1));
+        assert_eq!(run(&mut db, "MATCH (p:Person {name: 'Ada'}) RETURN p.score")[0][0], Value::Float(9.5));
+    }
 }
 
 #[test]
-fn unknown_codecs_are_refused_clearly() {
+fn newer_versions_and_unknown_codecs_are_refused_clearly() {
     let (db, _d, path) = sample_graph();
     drop(db);
-    let (header, bytes) = payload(&path);
-    let h = Header { codec: 7, ..header };
-    std::fs::write(&path, format::file_bytes(&h, &bytes)).unwrap();
+    let mut b = std::fs::read(&path).unwrap();
+    b[8..12].copy_from_slice(&3u32.to_le_bytes());
+    std::fs::write(&path, &b).unwrap();
     let e = Database::open(&path).err().expect("refused");
+    assert_eq!(e.code, "UnsupportedFile");
+    assert!(e.message.contains("newer quiver (file format version 3"), "{e}");
+    // A first-format file of an unknown codec.
+    let (_d2, old) = copy_fixture("v1-codec2.qv");
+    let (header, payload) = legacy::verify(&old, &std::fs::read(&old).unwrap()).unwrap();
+    let h = Header { codec: 7, ..header };
+    std::fs::write(&old, legacy::file_bytes(&h, &payload)).unwrap();
+    let e = Database::open(&old).err().expect("refused");
     assert_eq!(e.code, "UnsupportedFile");
     assert!(e.message.contains("codec 7"), "{e}");
 }
@@ -123,46 +146,101 @@ fn unknown_codecs_are_refused_clearly() {
 /// checksums): every single-byte change and every truncation is either read
 /// as some graph or refused with an error; never a panic.
 #[test]
-fn damaged_payloads_are_refused_without_panics() {
-    let (db, _d, path) = sample_graph();
-    drop(db);
-    let (_, bytes) = payload(&path);
+fn damaged_first_format_payloads_are_refused_without_panics() {
+    let old = fixture("v1-codec2.qv");
+    let (_, bytes) = legacy::verify(&old, &std::fs::read(&old).unwrap()).unwrap();
+    let decode = |b: &[u8]| {
+        let catalog = quiver::store::Catalog::default();
+        codec::decode_legacy(codec::CODEC, &mut quiver::storage::snapshot::Slice(b), &catalog)
+            .ok()
+            .and_then(|builder| builder.finish(&catalog, 1, 0).ok())
+    };
+    assert!(decode(&bytes).is_some());
     let mut refused = 0;
     for i in 0..bytes.len() {
         for x in [0x01u8, 0x80, 0xff] {
             let mut b = bytes.clone();
             b[i] ^= x;
-            match codec::decode_snapshot(codec::CODEC, &b) {
-                Ok(g) => {
-                    let _ = g.verify_indexes();
-                }
-                Err(_) => refused += 1,
+            if decode(&b).is_none() {
+                refused += 1;
             }
         }
     }
     for n in 0..bytes.len() {
-        assert!(codec::decode_snapshot(codec::CODEC, &bytes[..n]).is_err(), "cut at {n}");
+        assert!(decode(&bytes[..n]).is_none(), "cut at {n}");
     }
     let mut longer = bytes.clone();
     longer.push(0);
-    assert!(codec::decode_snapshot(codec::CODEC, &longer).is_err());
+    assert!(decode(&longer).is_none());
     assert!(refused > bytes.len(), "most damage is noticed: {refused}");
 }
 
 #[test]
-fn a_damaged_payload_with_good_checksums_is_reported_as_damage() {
-    let (db, _d, path) = sample_graph();
-    drop(db);
-    let (header, mut bytes) = payload(&path);
+fn a_damaged_first_format_payload_with_good_checksums_is_reported_as_damage() {
+    let (_d, path) = copy_fixture("v1-codec2.qv");
+    let (header, mut bytes) = legacy::verify(&path, &std::fs::read(&path).unwrap()).unwrap();
     // The node count, just after the layout byte and the two counters.
     bytes[3] = 0x7f;
-    std::fs::write(&path, format::file_bytes(&header, &bytes)).unwrap();
+    std::fs::write(&path, legacy::file_bytes(&header, &bytes)).unwrap();
     let e = Database::open(&path).err().expect("refused");
     assert_eq!(e.code, "CorruptFile");
     assert!(e.message.contains("g.qv is damaged at offset 64"), "{e}");
 }
 
-// ---- bulk imports commit by writing a snapshot ----
+/// A base's first pages (header, metadata, directory) are checked on open;
+/// its sections by `quiver check`. Damage anywhere is refused or, inside a
+/// section, read as some graph: never a panic, never a hang.
+#[test]
+fn damaged_bases_are_refused_or_read_without_panics() {
+    let (db, _d, path) = sample_graph();
+    drop(db);
+    let good = std::fs::read(&path).unwrap();
+    let meta_end = {
+        // Where the first section starts: the end of the checked pages.
+        let dir_off = u64::from_le_bytes(good[80..88].try_into().unwrap()) as usize;
+        let dir_len = u64::from_le_bytes(good[88..96].try_into().unwrap()) as usize;
+        dir_off + dir_len
+    };
+    let mut positions: Vec<usize> = (0..meta_end).step_by(7).collect();
+    positions.extend((meta_end..good.len()).step_by(997));
+    let queries = [
+        "MATCH (n) RETURN count(n)",
+        "MATCH (a)-[r]->(b) RETURN a.n, type(r), b.s, r.l ORDER BY a.n LIMIT 5",
+        "MATCH (p:P) WHERE p.n > 10 RETURN p.s, p.f, p.b",
+        "MATCH (t:T) RETURN properties(t)",
+    ];
+    let mut refused_on_open = 0;
+    let mut found_by_check = 0;
+    for at in positions {
+        let mut b = good.clone();
+        b[at] ^= 0x5a;
+        std::fs::write(&path, &b).unwrap();
+        match Database::open_read_only(&path) {
+            Err(e) => {
+                assert!(matches!(e.code, "CorruptFile" | "UnsupportedFile"), "byte {at}: {e}");
+                refused_on_open += 1;
+            }
+            Ok(db) => {
+                for q in queries {
+                    let _ = db.execute(q, &Params::new());
+                }
+                if check::check(&RealFs, &path).is_err() {
+                    found_by_check += 1;
+                }
+            }
+        }
+    }
+    assert!(refused_on_open > 0 && found_by_check > 0, "{refused_on_open} / {found_by_check}");
+    std::fs::write(&path, &good).unwrap();
+    check::check(&RealFs, &path).unwrap();
+    // Cut short anywhere: refused.
+    for n in [0usize, 100, 4096, good.len() / 2, good.len() - 1] {
+        std::fs::write(&path, &good[..n]).unwrap();
+        assert!(Database::open_read_only(&path).is_err(), "cut at {n}");
+    }
+}
+
+// ---- bulk imports commit by writing a base ----
 
 mod bulk_import {
     use std::sync::Arc;

@@ -16,6 +16,7 @@ mod journal;
 mod labelset;
 pub mod read;
 mod seam;
+pub mod view;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -874,6 +874,10 @@ fn petgraphs_own_algorithms_run_on_the_view() {
             .collect()
     };
     let names = name_of(&mut g);
+    let rel_ids: Vec<u64> = rows(&mut g, "MATCH ()-[r]->() RETURN id(r) ORDER BY id(r)")
+        .iter()
+        .map(|r| r[0].as_int().unwrap() as u64)
+        .collect();
     let named = |ids: &mut dyn Iterator<Item = quiver::NodeId>| -> Vec<String> {
         let mut v: Vec<String> = ids.map(|n| names[&n.0].clone()).collect();
         v.sort();
@@ -916,9 +920,12 @@ fn petgraphs_own_algorithms_run_on_the_view() {
     let none = GraphView::new(graph).with_types(&["NoSuchType"]);
     assert_eq!(none.edge_references().count(), 0);
     assert_eq!(petgraph::algo::kosaraju_scc(&none).len(), 6);
-    // Edges carry the relationship ids, in id order.
-    let ids: Vec<u64> = all.edge_references().map(|e| e.id().0).collect();
+    // Edges carry the relationship ids, by start node and then id.
+    let ids: Vec<(u64, u64)> = all.edge_references().map(|e| (e.source().0, e.id().0)).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let mut all_ids: Vec<u64> = ids.iter().map(|p| p.1).collect();
+    all_ids.sort();
+    assert_eq!(all_ids, rel_ids);
 }
 
 fn names_of(list: &[&[&str]]) -> Vec<Vec<String>> {

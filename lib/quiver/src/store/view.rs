@@ -15,8 +15,8 @@
 //! | `GraphProp` | directed: orientation is the caller's choice (reverse or undirected adaptors, or `quiver_algo::Orientation`) |
 //! | `Visitable` | [`VisitedNodes`], a bitmap over `node_bound` |
 //!
-//! Node identifiers come in ascending id order, edge references in ascending
-//! relationship id order, and a node's edges in relationship id order.
+//! Node identifiers come in ascending id order, edge references by start node (ascending)
+//! and then relationship id, and a node's edges in relationship id order.
 //!
 //! ```
 //! use quiver::{Database, Params};
@@ -114,18 +114,6 @@ impl<'a> GraphView<'a> {
                 .get((id.0 / 64) as usize)
                 .is_some_and(|w| w & (1 << (id.0 % 64)) != 0),
         }
-    }
-
-    /// Whether both ends are in the view (every relationship's ends exist, so only a
-    /// narrowed view needs to look).
-    #[inline]
-    fn ends_in_view(&self, a: NodeId, b: NodeId) -> bool {
-        self.members.is_none() || (self.contains(a) && self.contains(b))
-    }
-
-    #[inline]
-    fn type_chosen(&self, t: TypeId) -> bool {
-        self.types.as_ref().is_none_or(|ts| ts.contains(&t))
     }
 
     /// The relationships at `id` in direction `dir` that are in the view, as `(relationship, other end)`.
@@ -281,17 +269,12 @@ impl<'b> IntoNodeIdentifiers for &'b GraphView<'_> {
 impl<'b> IntoEdgeReferences for &'b GraphView<'_> {
     type EdgeRef = ViewEdge;
     type EdgeReferences = Box<dyn Iterator<Item = ViewEdge> + 'b>;
+    /// Each node's outgoing relationships, node by node: read from the adjacency, which is
+    /// several times faster than looking every relationship up by id.
     fn edge_references(self) -> Self::EdgeReferences {
-        if self.types.as_ref().is_some_and(|ts| ts.is_empty()) {
-            return Box::new(std::iter::empty());
-        }
-        Box::new(self.graph.relationships().filter_map(move |id| {
-            let r = self.graph.relationship(id)?;
-            (self.type_chosen(r.rel_type) && self.ends_in_view(r.start, r.end)).then_some(ViewEdge {
-                id,
-                source: r.start,
-                target: r.end,
-            })
+        Box::new(self.node_identifiers().flat_map(move |source| {
+            self.incident(source, Dir::Outgoing)
+                .map(move |(id, target)| ViewEdge { id, source, target })
         }))
     }
 }

@@ -204,24 +204,17 @@ impl Procedure {
     /// The signature as `SHOW PROCEDURES` prints it: `db.labels() :: (label :: STRING)`,
     /// an input with a default as `config = {} :: MAP`.
     pub fn signature(&self) -> String {
-        let field = |(i, (n, t)): (usize, &(String, ValueType)), defaults: bool| match self.default_input(i) {
-            Some(d) if defaults => format!("{n} = {d} :: {t}"),
-            _ => format!("{n} :: {t}"),
-        };
-        let list = |fields: &[(String, ValueType)], defaults: bool| {
-            fields
-                .iter()
-                .enumerate()
-                .map(|f| field(f, defaults))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        format!(
-            "{}({}) :: ({})",
-            self.name,
-            list(&self.inputs, true),
-            list(&self.outputs, false)
-        )
+        let inputs: Vec<String> = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (n, t))| match self.default_input(i) {
+                Some(d) => format!("{n} = {d} :: {t}"),
+                None => format!("{n} :: {t}"),
+            })
+            .collect();
+        let outputs: Vec<String> = self.outputs.iter().map(|(n, t)| format!("{n} :: {t}")).collect();
+        format!("{}({}) :: ({})", self.name, inputs.join(", "), outputs.join(", "))
     }
 
     /// Runs the procedure on arguments already checked against its inputs.

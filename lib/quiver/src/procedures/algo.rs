@@ -620,7 +620,7 @@ impl<'a> Run<'a> {
                 Some(Value::Int(i)) => *i as f64,
                 Some(Value::Float(f)) => *f,
                 Some(other) => {
-                    let first = not_a_number.take().unwrap_or((e.id, other.clone()));
+                    let first = not_a_number.take().unwrap_or_else(|| (e.id, other.clone()));
                     not_a_number.set(Some(first));
                     f64::NAN
                 }

@@ -12,7 +12,11 @@ every row.  After W1 (bulk load) each query gets one warm-up and --reps timed
 runs, the engines taking turns run by run.  Every answer is checked against the
 generator's expected.json: a wrong answer is printed loudly, and left out of
 the table.  W8 (cold start) times a whole new process that opens the database
-file and answers W2.
+file and answers W2.  A1-A3 are graph algorithms (PageRank, connected
+components, sampled betweenness): quiver runs them as `CALL algo.*` in its
+process, the libraries through their own calls, Kùzu through its algo extension
+where it computes the same thing; their answers are checked against gen.py's
+algo.json.
 
 Writes benches/results/<date>-<size>.md (the table) and .json (raw timings).
 """
@@ -77,6 +81,47 @@ WORKLOADS = [
     ("W6", "shortest-path length", W6_STANDARD, {"kuzu": W6_KUZU, "ladybug": W6_KUZU, "falkordb": W6_FALKOR}, ("path", None)),
     ("W7", "average age", "MATCH (p:Person) RETURN avg(p.age) AS avg_age", {}, None),
 ]
+
+
+# Graph algorithms: (id, title, {engine: Cypher text}, library op). An engine with neither a
+# text nor the op (LIB_ALGOS) does not run the workload. The graph is taken as undirected, as
+# the libraries hold it.
+ALGO_WORKLOADS = [
+    ("A1", "PageRank, 20 iterations",
+     {"quiver": "CALL algo.pageRank({orientation: 'UNDIRECTED', maxIterations: 100, tolerance: %(pr_tol).17g}) "
+                "YIELD node, score RETURN node.id AS id ORDER BY score DESC LIMIT 1"},
+     "pagerank"),
+    ("A2", "connected components",
+     {"quiver": "CALL algo.wcc() YIELD componentId RETURN count(DISTINCT componentId) AS components",
+      "kuzu": "CALL weakly_connected_components('social') RETURN count(DISTINCT group_id) AS components"},
+     "wcc"),
+    ("A3", "betweenness, 100 sampled sources",
+     {"quiver": "CALL algo.betweenness({orientation: 'UNDIRECTED', samplingSize: %(sample)d, samplingSeed: %(seed)d}) "
+                "YIELD node, score RETURN node.id AS id ORDER BY score DESC LIMIT 1"},
+     "betweenness"),
+]
+# Which library has which algorithm (rustworkx has no sampled betweenness).
+LIB_ALGOS = {"networkx": {"pagerank", "wcc", "betweenness"}, "rustworkx": {"pagerank", "wcc"},
+             "igraph": {"pagerank", "wcc", "betweenness"}}
+BETWEENNESS_SAMPLE = 100
+
+
+def algo_params(alg, seed):
+    return {"pr_tol": alg["pagerank"]["tolerance"], "sample": BETWEENNESS_SAMPLE, "seed": seed}
+
+
+def algo_answer(wid, alg):
+    """(a test of an algorithm workload's rows, what it expects, for messages)."""
+    if wid == "A1":
+        want = [[alg["pagerank"]["top"]]]
+        return (lambda rows: same(rows, want)), want
+    if wid == "A2":
+        want = [[alg["components"]]]
+        return (lambda rows: same(rows, want)), want
+    if wid == "A3":
+        top = alg["top_degree"]
+        return (lambda rows: len(rows) == 1 and len(rows[0]) == 1 and rows[0][0] in top), f"one of {top}"
+    raise KeyError(wid)
 
 
 def workload_params(exp):
@@ -162,6 +207,10 @@ class KuzuPeer:
         c.execute("CREATE REL TABLE KNOWS(FROM Person TO Person, since INT64)")
         c.execute(f"COPY Person FROM '{data}/persons.csv' (header=true)")
         c.execute(f"COPY KNOWS FROM '{data}/knows.csv' (header=true)")
+        try:  # the graph the algo extension's functions run on (A2); LadybugDB cannot download it
+            c.execute("CALL project_graph('social', ['Person'], ['KNOWS'])")
+        except Exception:  # noqa: BLE001
+            pass
         return "COPY FROM csv (id is the primary key)"
 
     def query(self, text):
@@ -228,7 +277,7 @@ class FalkorPeer:
 
 
 class LibPeer:
-    """networkx / rustworkx / igraph: only the hop and path workloads (W1, W3, W4, W6)."""
+    """networkx / rustworkx / igraph: the hop and path workloads (W1, W3, W4, W6) and the algorithms (A1-A3)."""
 
     def __init__(self, name):
         import importlib
@@ -257,8 +306,10 @@ class LibPeer:
         self.g = g
         return "edge list read from knows.csv (structure only)"
 
-    def op(self, kind, node, src=None, dst=None):
+    def op(self, kind, node, src=None, dst=None, arg=None):
         g, name = self.g, self.name
+        if kind in ("pagerank", "wcc", "betweenness"):
+            return self.algo(kind, arg)
         if kind == "degree":
             return g.degree(node)
         if kind == "fof":
@@ -283,11 +334,40 @@ class LibPeer:
             return int(g.distances(src, dst)[0][0])
         raise ValueError(kind)
 
+    def algo(self, kind, arg):
+        """A1-A3 (see ALGO_WORKLOADS): the top node, or the number of components."""
+        g, name, m = self.g, self.name, self.m
+        if kind == "pagerank":  # arg: the tolerance that makes networkx's rule stop at 20 iterations
+            if name == "networkx":
+                scores = m.pagerank(g, alpha=0.85, max_iter=100, tol=arg)
+            elif name == "rustworkx":
+                if getattr(self, "dg", None) is None:  # it takes a PyDiGraph: made once, in the untimed warm-up
+                    self.dg = g.to_directed()
+                scores = m.pagerank(self.dg, alpha=0.85, max_iter=100, tol=arg)
+            else:
+                scores = dict(enumerate(g.pagerank(damping=0.85, directed=False)))
+            return max(scores.keys(), key=lambda v: scores[v])
+        if kind == "wcc":
+            if name in ("networkx", "rustworkx"):
+                return m.number_connected_components(g)
+            return len(g.connected_components())
+        if kind == "betweenness":  # arg: [sample size, seed]
+            k, seed = arg
+            if name == "networkx":
+                scores = m.betweenness_centrality(g, k=k, seed=seed)
+                return max(scores, key=scores.get)
+            import random
+            sources = random.Random(seed).sample(range(g.vcount()), k)
+            scores = g.betweenness(directed=False, sources=sources)
+            return max(range(len(scores)), key=lambda v: scores[v])
+        raise ValueError(kind)
+
     def disk(self):
         return None
 
     def close(self):
         self.g = None
+        self.dg = None
 
 
 def make_peer(name):
@@ -327,7 +407,7 @@ def worker_main(name):
             elif op == "query":
                 res = peer.query(req["text"])
             elif op == "lib":
-                res = [[peer.op(req["kind"], req.get("node"), req.get("src"), req.get("dst"))]]
+                res = [[peer.op(req["kind"], req.get("node"), req.get("src"), req.get("dst"), req.get("arg"))]]
             elif op == "disk":
                 res = peer.disk()
             elif op == "pids":
@@ -641,6 +721,9 @@ class PeerEngine:
             req["node"] = exp[who]["id"]
         return self.call(req, timeout)
 
+    def run_algo(self, kind, arg, timeout):
+        return self.call({"op": "lib", "kind": kind, "arg": arg}, timeout)
+
     def disk(self):
         if not self.db_path:
             return None
@@ -726,6 +809,8 @@ def main():
     data = os.path.abspath(gen.generate(a.size, a.seed, os.path.join(HERE, "data")))
     exp = json.load(open(os.path.join(data, "expected.json")))
     params = workload_params(exp)
+    alg = gen.algo_answers(data)
+    aparams = algo_params(alg, a.seed)
     workdir = tempfile.mkdtemp(prefix=f"quiver-bench-{a.size}-")
     notes, failures = [], []
     skipped = {}
@@ -777,27 +862,16 @@ def main():
             e.stop()
 
     # -- queries, engines taking turns run by run
-    def run_one(e, wid, text, libop):
-        if e.name in LIB_ENGINES:
-            kind, who = libop
-            return e.run_lib(kind, who, exp, a.timeout)
-        return e.run(text, a.timeout)
-
-    for wid, title, cypher, overrides, libop in WORKLOADS:
-        want = expected_rows(wid, exp)
-        todo = []
-        for e in alive:
-            if e.name in LIB_ENGINES and libop is None:
-                continue
-            todo.append((e, overrides.get(e.name, cypher) % params))
+    def timed(wid, title, todo, ok, want):
+        """Each (engine, run) of todo: a warm-up whose rows must pass ok, then --reps timed runs."""
         reps = {e.name: a.reps for e, _ in todo}
         for rep in range(a.reps + 1):
-            for e, text in todo:
+            for e, run in todo:
                 r = results[e.name].setdefault(wid, {"times": []})
                 if "error" in r or rep > reps[e.name]:
                     continue
                 try:
-                    rows, dt = run_one(e, wid, text, libop)
+                    rows, dt = run()
                 except Timeout as ex:
                     r["error"] = f"timed out ({ex}); engine dropped"
                     failures.append(f"{e.name} {wid}: {r['error']}")
@@ -812,7 +886,7 @@ def main():
                     continue
                 if rep == 0:
                     r["rows"] = rows
-                    if not same(rows, want):
+                    if not ok(rows):
                         r["error"] = f"WRONG ANSWER {short(rows)}, expected {short(want)}"
                         failures.append(f"{e.name} {wid}: {r['error']}")
                         say(f"*** {e.name} {wid}: {r['error']}")
@@ -828,10 +902,38 @@ def main():
             if "error" not in results[e.name].get(wid, {}))
         say(f"{wid} ({title}): {todo_names}")
 
+    for wid, title, cypher, overrides, libop in WORKLOADS:
+        want = expected_rows(wid, exp)
+        todo = []
+        for e in alive:
+            if e.name in LIB_ENGINES:
+                if libop is not None:
+                    todo.append((e, lambda e=e, kind=libop[0], who=libop[1]: e.run_lib(kind, who, exp, a.timeout)))
+            else:
+                text = overrides.get(e.name, cypher) % params
+                todo.append((e, lambda e=e, text=text: e.run(text, a.timeout)))
+        timed(wid, title, todo, lambda rows, want=want: same(rows, want), want)
+
+    # peak memory of the database workloads, before the algorithms' working sets
+    rss = {e.name: e.peak_rss() for e in alive}
+    for wid, title, texts, kind in ALGO_WORKLOADS:
+        ok, want = algo_answer(wid, alg)
+        arg = {"pagerank": alg["pagerank"]["tolerance"], "wcc": None,
+               "betweenness": [BETWEENNESS_SAMPLE, a.seed]}[kind]
+        todo = []
+        for e in alive:
+            if e.name in LIB_ENGINES:
+                if kind in LIB_ALGOS[e.name]:
+                    todo.append((e, lambda e=e, kind=kind, arg=arg: e.run_algo(kind, arg, a.timeout)))
+            elif e.name in texts:
+                text = texts[e.name] % aparams
+                todo.append((e, lambda e=e, text=text: e.run(text, a.timeout)))
+        timed(wid, title, todo, ok, want)
+
     # -- peak memory and size on disk, then stop the warm processes
-    rss, disk = {}, {}
+    rss_algo, disk = {}, {}
     for e in alive:
-        rss[e.name] = e.peak_rss()
+        rss_algo[e.name] = e.peak_rss()
         try:
             disk[e.name] = e.disk()
         except Exception as ex:  # noqa: BLE001
@@ -898,14 +1000,14 @@ def main():
         "command": "bash benches/compare " + " ".join(sys.argv[1:]),
         "commit": quiver_commit(),
     }
-    md = render(meta, exp, results, rss, disk, failures, notes, [e.name for e in engines])
+    md = render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, [e.name for e in engines])
     os.makedirs(a.out, exist_ok=True)
     base = os.path.join(a.out, f"{stamp:%Y-%m-%d}-{a.size}")
     with open(base + ".md", "w") as f:
         f.write(md)
     with open(base + ".json", "w") as f:
-        json.dump({"meta": meta, "expected": exp, "results": results, "peak_rss": rss, "disk": disk,
-                   "failures": failures}, f, indent=1, default=str)
+        json.dump({"meta": meta, "expected": exp, "expected_algo": alg, "results": results, "peak_rss": rss,
+                   "peak_rss_algo": rss_algo, "disk": disk, "failures": failures}, f, indent=1, default=str)
     print()
     print(md)
     print(f"wrote {base}.md and .json")
@@ -928,10 +1030,13 @@ ROW_TITLES = {
     "W7": "W7 average age",
     "W8": "W8 cold start (new process, W2)",
     "W8-base": "… of which Python start + import",
+    "A1": "A1 PageRank, 20 iterations",
+    "A2": "A2 connected components",
+    "A3": "A3 betweenness, 100 sampled sources",
 }
 
 
-def render(meta, exp, results, rss, disk, failures, notes, names):
+def render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, names):
     peers = [n for n in names if n != "quiver"]
     L = []
     L.append(f"# quiver side-by-side benchmark: {meta['size']} "
@@ -949,7 +1054,7 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
     L.append("")
     L.append("| workload | " + " | ".join(names) + " |")
     L.append("|---|" + "---|" * len(names))
-    wids = ["W1"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"]
+    wids = ["W1"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"] + [w[0] for w in ALGO_WORKLOADS]
     for wid in wids:
         q = results.get("quiver", {}).get(wid, {})
         qmed = median(q.get("times")) if "error" not in q else None
@@ -981,6 +1086,8 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
         L.append(f"| {ROW_TITLES[wid]} | " + " | ".join(cells) + " |")
     rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]
     L.append("| peak RSS | " + " | ".join(rcells) + " |")
+    rcells = [fmt_bytes(rss_algo.get(n)) or "—" for n in names]
+    L.append("| peak RSS with A1–A3 | " + " | ".join(rcells) + " |")
     dcells = []
     for n in names:
         if n == "quiver" and not meta["quiver_file_db"]:
@@ -1003,14 +1110,17 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
     L.append(f"Answers checked against expected.json: hub = person {exp['hub']['id']} "
              f"({exp['hub']['friends']} friends, {exp['hub']['fof']} friends-of-friends), median node = person "
              f"{exp['median']['id']} ({exp['median']['friends']} friends, {exp['median']['fof']} friends-of-friends), "
-             f"shortest path {exp['w6']['src']} → {exp['w6']['dst']} of length {exp['w6']['length']}.")
+             f"shortest path {exp['w6']['src']} → {exp['w6']['dst']} of length {exp['w6']['length']}; "
+             f"PageRank's top person {alg['pagerank']['top']}, {alg['components']} connected components, "
+             f"and a sampled betweenness must rank one of the {len(alg['top_degree'])} best-connected persons "
+             "first (benches/gen.py `algo_answers`, in pure Python).")
     L.append("")
     L.append("Notes:")
     L.append("- Peak RSS is the process's VmHWM (plus its children's: FalkorDB's redis-server); "
              "for peers it includes the Python interpreter and the loaded CSV rows where the loader reads them "
              "in Python (FalkorDB, the graph libraries).")
     L.append("- networkx, rustworkx and igraph are libraries, not databases: they run only W1 (building the "
-             "graph from the edge list), W3, W4 and W6, through their own calls rather than Cypher.")
+             "graph from the edge list), W3, W4, W6 and A1–A3, through their own calls rather than Cypher.")
     L.append("- W6 is one text for quiver (`shortestPath((a)-[:KNOWS*]-(b))`); Kùzu and LadybugDB spell it "
              "`-[:KNOWS* SHORTEST 1..30]-`, FalkorDB (no undirected shortestPath) calls `algo.SPpaths` with "
              "relDirection 'both'. Every other workload is the same Cypher text on every database.")
@@ -1019,6 +1129,20 @@ def render(meta, exp, results, rss, disk, failures, notes, names):
     L.append("- W8 for peers includes starting the Python interpreter and importing the package: the row "
              "below it times just that (`python -c 'import pkg'`), for comparison. FalkorDB's W8 also starts "
              "and stops its redis-server (which saves the database on the way out).")
+    L.append("- A1–A3 take the KNOWS graph as undirected, as the libraries hold it. quiver runs "
+             "`CALL algo.pageRank`, `algo.wcc` and `algo.betweenness` in its process like any query, returning "
+             "the top person (or the component count). A1: every engine that iterates stops by networkx's rule "
+             f"(L1 change below n × tolerance) with the tolerance ({alg['pagerank']['tolerance']:.3g}) chosen by "
+             "gen.py so that the rule ends at iteration 20; igraph solves PageRank with PRPACK instead of "
+             "iterating; rustworkx's pagerank takes a directed graph, made once (both ways) in the untimed "
+             "warm-up. A3: quiver, networkx and igraph each draw their own 100 sources (seed 42), so the scores "
+             "differ but the top person must be a hub; rustworkx has no sampled betweenness. Kùzu runs A2 through "
+             "its algo extension (`weakly_connected_components` on a projected graph); its `page_rank` follows "
+             "relationship direction and keeps no dangling mass, a different measure, so it does not run A1; it "
+             "has no betweenness. LadybugDB cannot download its algo extension here, and FalkorDB's `algo.*` "
+             "procedures are not driven (no A rows).")
+    L.append("- Peak RSS is measured before A1–A3; the row below it includes them (the algorithms' working "
+             "sets: quiver's CSR projection of the graph, a library's own structures).")
     if any(r.get("note") for rr in results.values() for r in rr.values()):
         L.append("- †: the warm-up took longer than --slow, so the query was timed once.")
     for n in notes:

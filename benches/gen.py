@@ -7,6 +7,7 @@ writes, under OUT/SIZE-sSEED/:
   persons.csv   id:ID,name,age:int,country     (id is 0..N-1)
   knows.csv     :START_ID,:END_ID,since:int    (start/end are person ids)
   expected.json the workloads' answers, computed here from the same data
+  algo.json     the graph-algorithm workloads' answers (`algo_answers`, made on first use)
 
 The headers are the typed ones of `quiver import` (as neo4j-admin's): Kùzu's
 and LadybugDB's COPY FROM take the columns by position and skip the header, and
@@ -158,6 +159,78 @@ def expected_answers(persons, knows, size, seed):
     }
 
 
+PAGERANK_ITERATIONS = 20  # A1: power iterations
+TOP_DEGREE = 10  # A3: a sampled betweenness must put one of the 10 best-connected persons first
+
+
+def algo_answers(d):
+    """The graph-algorithm workloads' answers (A1-A3), computed from the CSVs in pure Python
+    and cached as algo.json beside them.
+
+    A1, PageRank on the undirected graph as networkx iterates it: the tolerance is chosen
+    here so that networkx's stopping rule (L1 change below n * tolerance) ends the iteration
+    at exactly PAGERANK_ITERATIONS (the geometric mean of the per-node changes of that
+    iteration and the one before), so that every engine given it does the same work; the
+    answer is the top person.  A2: the number of connected components (union-find).
+    A3: the persons of highest degree."""
+    path = os.path.join(d, "algo.json")
+    if os.path.exists(path):
+        return json.load(open(path))
+    t0 = time.time()
+    with open(os.path.join(d, "persons.csv")) as f:
+        n = sum(1 for _ in f) - 1
+    knows = []
+    with open(os.path.join(d, "knows.csv")) as f:
+        next(f)
+        for line in f:
+            a, b, _ = line.split(",")
+            knows.append((int(a), int(b), 0))
+    adj = adjacency(n, knows)
+    deg = [len(a) for a in adj]
+    # x' = 0.85 (x A + dangling mass / n) + 0.15 / n, from the uniform vector.
+    x = [1.0 / n] * n
+    changes = []
+    for _ in range(PAGERANK_ITERATIONS):
+        dangling = sum(x[u] for u in range(n) if deg[u] == 0)
+        base = 0.85 * dangling / n + 0.15 / n
+        nxt = [base] * n
+        for u in range(n):
+            if deg[u]:
+                share = 0.85 * x[u] / deg[u]
+                for v in adj[u]:
+                    nxt[v] += share
+        changes.append(sum(abs(a - b) for a, b in zip(nxt, x)) / n)
+        x = nxt
+    tolerance = (changes[-1] * changes[-2]) ** 0.5
+    ranked = sorted(range(n), key=lambda i: -x[i])
+    # Components by union-find.
+    parent = list(range(n))
+
+    def find(v):
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for a, b, _ in knows:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    components = sum(1 for v in range(n) if find(v) == v)
+    by_degree = sorted(range(n), key=lambda i: (-deg[i], i))[:TOP_DEGREE]
+    out = {
+        "pagerank": {"iterations": PAGERANK_ITERATIONS, "tolerance": tolerance, "top": ranked[0],
+                     "score": x[ranked[0]], "second": ranked[1], "second_score": x[ranked[1]]},
+        "components": components,
+        "top_degree": by_degree,
+    }
+    with open(path + ".tmp", "w") as f:
+        json.dump(out, f, indent=1)
+    os.replace(path + ".tmp", path)
+    log(f"algorithm answers for {d} in {time.time() - t0:.1f}s (PageRank tolerance {tolerance:.3g})")
+    return out
+
+
 def write_csv(path, header, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(header + "\n")
@@ -187,6 +260,8 @@ def generate(size, seed, out, force=False):
     # names hold no comma or quote, so plain CSV needs no quoting for any loader
     write_csv(os.path.join(d, "persons.csv"), PERSONS_HEADER, persons)
     write_csv(os.path.join(d, "knows.csv"), KNOWS_HEADER, knows)
+    if os.path.exists(os.path.join(d, "algo.json")):
+        os.remove(os.path.join(d, "algo.json"))  # answers of the data it replaces
     exp = expected_answers(persons, knows, size, seed)
     with open(exp_path + ".tmp", "w") as f:
         json.dump(exp, f, indent=1)

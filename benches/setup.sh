@@ -51,6 +51,7 @@ PEERS=(
     "kuzu|kuzu==0.11.3|import kuzu; assert kuzu.__version__.startswith('0.11.3'), kuzu.__version__"
     "ladybug|ladybug==0.22.0|import ladybug; assert ladybug.__version__.startswith('0.22'), ladybug.__version__"
     "networkx|networkx|import networkx"
+    "scipy|scipy|import scipy"    # networkx's pagerank (A1) needs it
     "rustworkx|rustworkx|import rustworkx"
     "igraph|igraph|import igraph"
     "falkordblite|falkordblite|from redislite.falkordb_client import FalkorDB"

@@ -14,6 +14,7 @@ pub mod functions;
 pub mod import;
 pub mod plan;
 pub mod procedure;
+mod procedures;
 pub mod result;
 pub mod script;
 pub mod semantic;

@@ -1,7 +1,9 @@
 //! Procedures callable with `CALL name(args) YIELD ...`: the built-ins
-//! (`db.labels()`, ...), which read the graph, and those an embedding program
-//! registers ([`Procedure::new`]), which get only their arguments. The
-//! executor finds them in [`Procedures`] and calls [`Procedure::call`].
+//! (`db.labels()`, `algo.pageRank(config)`, ... in `crate::procedures`), which read
+//! the graph, and those an embedding program registers ([`Procedure::new`]), which
+//! get only their arguments. The executor finds them in [`Procedures`] and calls
+//! [`Procedure::call`]. Trailing inputs may have defaults
+//! ([`Procedure::with_defaults`]): a call may leave them out.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -111,6 +113,8 @@ pub struct Procedure {
     pub outputs: Vec<(String, ValueType)>,
     /// What `SHOW PROCEDURES` says it does.
     pub description: String,
+    /// The values of the last `defaults.len()` inputs when a call leaves them out.
+    defaults: Vec<Value>,
     body: Body,
 }
 
@@ -137,6 +141,7 @@ impl Procedure {
             inputs,
             outputs,
             description: String::new(),
+            defaults: Vec::new(),
             body: Body::Registered(Arc::new(body)),
         }
     }
@@ -154,7 +159,40 @@ impl Procedure {
             inputs,
             outputs,
             description: description.into(),
+            defaults: Vec::new(),
             body: Body::Builtin(body),
+        }
+    }
+
+    /// Makes the last `defaults.len()` inputs optional: a call that leaves them out
+    /// passes these values (`CALL algo.wcc()` is `CALL algo.wcc({})`).
+    ///
+    /// Panics if there are more defaults than inputs.
+    pub fn with_defaults(mut self, defaults: Vec<Value>) -> Procedure {
+        assert!(
+            defaults.len() <= self.inputs.len(),
+            "{}: more defaults than inputs",
+            self.name
+        );
+        self.defaults = defaults;
+        self
+    }
+
+    /// How many inputs a call must give (the others have defaults).
+    pub fn required_inputs(&self) -> usize {
+        self.inputs.len() - self.defaults.len()
+    }
+
+    /// The default of input `i`, if it has one.
+    pub fn default_input(&self, i: usize) -> Option<&Value> {
+        i.checked_sub(self.required_inputs()).and_then(|d| self.defaults.get(d))
+    }
+
+    /// How many arguments a call takes: `2`, or `0 to 1` when some have defaults.
+    pub fn arity(&self) -> String {
+        match self.required_inputs() {
+            r if r == self.inputs.len() => r.to_string(),
+            r => format!("{r} to {}", self.inputs.len()),
         }
     }
 
@@ -163,16 +201,20 @@ impl Procedure {
         matches!(self.body, Body::Builtin(_))
     }
 
-    /// The signature as `SHOW PROCEDURES` prints it: `db.labels() :: (label :: STRING)`.
+    /// The signature as `SHOW PROCEDURES` prints it: `db.labels() :: (label :: STRING)`,
+    /// an input with a default as `config = {} :: MAP`.
     pub fn signature(&self) -> String {
-        let list = |fields: &[(String, ValueType)]| {
-            fields
-                .iter()
-                .map(|(n, t)| format!("{n} :: {t}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        format!("{}({}) :: ({})", self.name, list(&self.inputs), list(&self.outputs))
+        let inputs: Vec<String> = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (n, t))| match self.default_input(i) {
+                Some(d) => format!("{n} = {d} :: {t}"),
+                None => format!("{n} :: {t}"),
+            })
+            .collect();
+        let outputs: Vec<String> = self.outputs.iter().map(|(n, t)| format!("{n} :: {t}")).collect();
+        format!("{}({}) :: ({})", self.name, inputs.join(", "), outputs.join(", "))
     }
 
     /// Runs the procedure on arguments already checked against its inputs.
@@ -206,7 +248,7 @@ impl Procedures {
     /// quiver's own procedures.
     pub fn with_builtins() -> Procedures {
         let mut p = Procedures { map: BTreeMap::new() };
-        for b in builtins() {
+        for b in crate::procedures::builtins() {
             p.register(b);
         }
         p
@@ -225,49 +267,4 @@ impl Procedures {
     pub fn iter(&self) -> impl Iterator<Item = &Procedure> {
         self.map.values()
     }
-}
-
-/// The names in one namespace that something in the graph carries, sorted.
-fn names_in_use(names: Vec<(u32, Arc<str>)>, used: impl Fn(u32) -> bool) -> Vec<Vec<Value>> {
-    let mut names: Vec<Arc<str>> = names.into_iter().filter(|(id, _)| used(*id)).map(|(_, n)| n).collect();
-    names.sort();
-    names.into_iter().map(|n| vec![Value::String(n)]).collect()
-}
-
-fn builtins() -> Vec<Procedure> {
-    let out = |name: &str| vec![(name.to_string(), ValueType::String)];
-    vec![
-        Procedure::builtin(
-            "db.labels",
-            Vec::new(),
-            out("label"),
-            "List all labels in the database.",
-            |cx, _| {
-                let g = cx.graph;
-                Ok(names_in_use(g.catalog().labels.all(), |l| g.label_count(l) > 0))
-            },
-        ),
-        Procedure::builtin(
-            "db.relationshipTypes",
-            Vec::new(),
-            out("relationshipType"),
-            "List all relationship types in the database.",
-            |cx, _| {
-                let g = cx.graph;
-                Ok(names_in_use(g.catalog().types.all(), |t| g.type_count(t) > 0))
-            },
-        ),
-        Procedure::builtin(
-            "db.propertyKeys",
-            Vec::new(),
-            out("propertyKey"),
-            "List all property keys in the database.",
-            |cx, _| {
-                let g = cx.graph;
-                let used: std::collections::HashSet<u32> =
-                    g.property_key_counts().into_iter().map(|(k, _)| k).collect();
-                Ok(names_in_use(g.catalog().keys.all(), |k| used.contains(&k)))
-            },
-        ),
-    ]
 }

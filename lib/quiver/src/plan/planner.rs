@@ -657,12 +657,12 @@ impl<'a> Planner<'a> {
         };
         let args = match &c.args {
             Some(args) => {
-                if args.len() != proc.inputs.len() {
+                if args.len() < proc.required_inputs() || args.len() > proc.inputs.len() {
                     return Err(PlanError::syntax(
                         "InvalidNumberOfArguments",
                         format!(
                             "procedure `{name}` takes {} argument(s), {} given",
-                            proc.inputs.len(),
+                            proc.arity(),
                             args.len()
                         ),
                         c.span,
@@ -700,6 +700,10 @@ impl<'a> Planner<'a> {
                     }
                     out.push(e);
                 }
+                // The inputs left out take their defaults.
+                out.extend(
+                    (args.len()..proc.inputs.len()).filter_map(|i| proc.default_input(i).cloned().map(Expr::Const)),
+                );
                 out
             }
             None => {

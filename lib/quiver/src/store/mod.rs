@@ -15,6 +15,7 @@ mod layer;
 pub mod read;
 mod stack;
 mod tx;
+pub mod view;
 
 pub use catalog::{Catalog, KeyId, LabelId, NameRef, NameTable, Namespace, TypeId};
 pub use changes::{ApplyError, Changes, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};

@@ -67,6 +67,20 @@ W6_FALKOR = (
     "YIELD path RETURN length(path) AS len"
 )
 
+# The directed variant: quiver's shortestPath((a)-[:KNOWS*]->(b)) runs from both ends at once.
+W6D_STANDARD = (
+    "MATCH (a:Person {id: %(dsrc)d}), (b:Person {id: %(ddst)d}) "
+    "MATCH p = shortestPath((a)-[:KNOWS*]->(b)) RETURN length(p) AS len"
+)
+W6D_KUZU = (
+    "MATCH p = (a:Person {id: %(dsrc)d})-[:KNOWS* SHORTEST 1..30]->(b:Person {id: %(ddst)d}) "
+    "RETURN length(p) AS len"
+)
+W6D_FALKOR = (
+    "MATCH (a:Person {id: %(dsrc)d}), (b:Person {id: %(ddst)d}) "
+    "RETURN length(shortestPath((a)-[:KNOWS*]->(b))) AS len"
+)
+
 WORKLOADS = [
     # id, title, cypher, overrides {engine: text}, library op
     ("W2", "person by id", "MATCH (p:Person {id: %(w2)d}) RETURN p.name AS name, p.age AS age, p.country AS country", {}, None),
@@ -79,6 +93,7 @@ WORKLOADS = [
     ("W5", "persons per country, age > 30",
      "MATCH (p:Person) WHERE p.age > 30 RETURN p.country AS country, count(*) AS n ORDER BY n DESC, country", {}, None),
     ("W6", "shortest-path length", W6_STANDARD, {"kuzu": W6_KUZU, "ladybug": W6_KUZU, "falkordb": W6_FALKOR}, ("path", None)),
+    ("W6-dir", "directed shortest-path length", W6D_STANDARD, {"kuzu": W6D_KUZU, "ladybug": W6D_KUZU, "falkordb": W6D_FALKOR}, None),
     ("W7", "average age", "MATCH (p:Person) RETURN avg(p.age) AS avg_age", {}, None),
 ]
 
@@ -126,7 +141,8 @@ def algo_answer(wid, alg):
 
 def workload_params(exp):
     return {"w2": exp["w2"]["id"], "hub": exp["hub"]["id"], "median": exp["median"]["id"],
-            "src": exp["w6"]["src"], "dst": exp["w6"]["dst"]}
+            "src": exp["w6"]["src"], "dst": exp["w6"]["dst"],
+            "dsrc": exp["w6_directed"]["src"], "ddst": exp["w6_directed"]["dst"]}
 
 
 def expected_rows(wid, exp):
@@ -141,6 +157,8 @@ def expected_rows(wid, exp):
         return exp["w5"]["rows"]
     if wid == "W6":
         return [[exp["w6"]["length"]]]
+    if wid == "W6-dir":
+        return [[exp["w6_directed"]["length"]]]
     if wid == "W7":
         return [[exp["w7"]]]
     raise KeyError(wid)
@@ -519,16 +537,16 @@ def cypher_literal(v):
 
 
 class QuiverEngine:
-    name = "quiver"
     NODE_BATCH = 10_000
     REL_BATCH = 50_000
 
-    def __init__(self, binary, workdir, method="auto"):
+    def __init__(self, binary, workdir, method="auto", name="quiver"):
+        self.name = name
         self.binary = binary
         self.workdir = workdir
         self.version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip().split()[-1]
         self.file_db = quiver_supports_files(binary, workdir)
-        self.db_path = os.path.join(workdir, "quiver.db") if self.file_db else None
+        self.db_path = os.path.join(workdir, f"{name}.db") if self.file_db else None
         helps = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
         # `quiver import --help` alone proves nothing: without the subcommand, "import" is taken as FILE
         self.has_import = any(l.split()[:1] == ["import"] for l in helps.splitlines() if l.startswith("  "))
@@ -565,14 +583,12 @@ class QuiverEngine:
         if m in ("auto", "import") and self.has_import and self.file_db:
             # the bulk importer into the database file, then the warm process opens it and builds the index
             t0 = time.perf_counter()
-            p = subprocess.run([self.binary, "import", "--id-type", "integer", "--nodes", f"Person={persons_csv}",
-                                "--relationships", f"KNOWS={knows_csv}", self.db_path],
-                               capture_output=True, text=True, timeout=timeout)
+            p, self.import_peak = run_measured([self.binary, "import", "--id-type", "integer", "--nodes",
+                                                f"Person={persons_csv}", "--relationships", f"KNOWS={knows_csv}",
+                                                self.db_path], timeout)
             if p.returncode != 0:
                 raise RuntimeError(f"quiver import failed: {p.stderr.strip()[-300:]}")
             t_import = time.perf_counter() - t0
-            import resource  # the importer is the only big child to have ended so far
-            self.import_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
             self.spawn()
             self.run("CREATE INDEX FOR (p:Person) ON (p.id)", timeout)
             if not self.id_is_integer(timeout):
@@ -644,6 +660,55 @@ class QuiverEngine:
 
     def cold_argv(self, text):
         return [self.binary, self.db_path, "--format", "json", "-c", text]
+
+
+def run_measured(argv, timeout):
+    """Runs argv to its end: (CompletedProcess, the peak RSS of that one process in bytes).
+    Through GNU time when it is there: a child's own rusage on Linux starts from the peak of
+    the (large) Python process that forked it."""
+    with tempfile.NamedTemporaryFile("r") as rss_file:
+        timed = os.path.exists("/usr/bin/time")
+        full = (["/usr/bin/time", "-f", "%M", "-o", rss_file.name] if timed else []) + list(argv)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(full, stdout=out, stderr=err)
+            try:
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            out.seek(0)
+            err.seek(0)
+            done = subprocess.CompletedProcess(argv, p.returncode, out.read().decode(), err.read().decode())
+        peak = None
+        if timed:
+            try:
+                peak = int(open(rss_file.name).read().strip().splitlines()[-1]) * 1024
+            except (ValueError, IndexError):
+                peak = None
+        return done, peak
+
+
+def quiver_w1_csv(binary, workdir, data, timeout, name):
+    """W1 through LOAD CSV in a fresh process and database file: (seconds, peak RSS bytes)."""
+    path = os.path.join(workdir, f"{name}-csv.db")
+    persons, knows = os.path.join(data, "persons.csv"), os.path.join(data, "knows.csv")
+    script = (
+        "CREATE INDEX FOR (p:Person) ON (p.id);\n"
+        "LOAD CSV WITH HEADERS FROM 'file://" + persons + "' AS r "
+        "CREATE (:Person {id: toInteger(r.`id:ID`), name: r.name, age: toInteger(r.`age:int`), country: r.country});\n"
+        "LOAD CSV WITH HEADERS FROM 'file://" + knows + "' AS r "
+        "MATCH (a:Person {id: toInteger(r.`:START_ID`)}), (b:Person {id: toInteger(r.`:END_ID`)}) "
+        "CREATE (a)-[:KNOWS {since: toInteger(r.`since:int`)}]->(b);\n"
+        "MATCH ()-[r:KNOWS]->() RETURN count(r) AS n;\n")
+    f = os.path.join(workdir, f"{name}-csv.cypher")
+    open(f, "w").write(script)
+    t0 = time.perf_counter()
+    p, rss = run_measured([binary, path, "--format", "json", "-f", f], timeout)
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"LOAD CSV load failed: {p.stderr.strip()[-300:]}")
+    last = json.loads(p.stdout.strip().splitlines()[-1])
+    return dt, rss, last["rows"][0][0]
 
 
 def quiver_supports_files(binary, workdir):
@@ -789,6 +854,11 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query, after one warm-up")
     ap.add_argument("--engines", default=",".join(ALL_ENGINES))
     ap.add_argument("--quiver", default=os.path.join(ROOT, "target", "release", "quiver"))
+    ap.add_argument("--quiver-prev", help="another quiver binary (a build of the previous main), run as the "
+                                          "engine quiver-prev (add it to --engines)")
+    ap.add_argument("--load-csv", action="store_true",
+                    help="also time quiver's W1 through LOAD CSV (W1-csv): a fresh process and database file, "
+                         "the script of quiver_load_csv_probe, its time and peak RSS")
     ap.add_argument("--timeout", type=float, default=600, help="seconds one query may take before its engine is dropped")
     ap.add_argument("--slow", type=float, default=30,
                     help="a query whose warm-up took longer than this many seconds is timed once, not --reps times")
@@ -808,6 +878,7 @@ def main():
     import gen
     data = os.path.abspath(gen.generate(a.size, a.seed, os.path.join(HERE, "data")))
     exp = json.load(open(os.path.join(data, "expected.json")))
+    exp["w6_directed"] = gen.directed_answers(data, exp)
     params = workload_params(exp)
     alg = gen.algo_answers(data)
     aparams = algo_params(alg, a.seed)
@@ -827,10 +898,11 @@ def main():
     engines = []
     for name in a.engines.split(","):
         try:
-            if name == "quiver":
-                if not os.access(a.quiver, os.X_OK):
-                    raise RuntimeError(f"{a.quiver} missing: run `cargo build --release` first")
-                e = QuiverEngine(a.quiver, workdir, a.quiver_load)
+            if name in ("quiver", "quiver-prev"):
+                binary = a.quiver if name == "quiver" else a.quiver_prev
+                if not binary or not os.access(binary, os.X_OK):
+                    raise RuntimeError(f"{binary} missing: run `cargo build --release` first (quiver-prev: --quiver-prev PATH)")
+                e = QuiverEngine(binary, workdir, a.quiver_load, name)
             else:
                 pkg = "falkordblite" if name == "falkordb" else name
                 if pkg in failed_peers:
@@ -860,6 +932,27 @@ def main():
             failures.append(f"{e.name} W1 failed: {str(ex)[:300]}")
             say(f"*** {e.name} W1 FAILED: {ex}")
             e.stop()
+
+    # -- peak memory right after W1 (the load's), and quiver's LOAD CSV load
+    rss_w1 = {e.name: e.peak_rss() for e in alive}
+    for e in alive:
+        if getattr(e, "import_peak", None):
+            rss_w1[e.name] = max(rss_w1[e.name], e.import_peak)
+    if a.load_csv:
+        for e in alive:
+            if not isinstance(e, QuiverEngine) or not e.file_db:
+                continue
+            say(f"W1-csv {e.name}: loading {a.size} through LOAD CSV ...")
+            try:
+                dt, peak, n = quiver_w1_csv(e.binary, workdir, data, a.timeout * 4, e.name)
+                if n != exp["knows"]:
+                    raise RuntimeError(f"WRONG ANSWER: {n} relationships loaded, expected {exp['knows']}")
+                results[e.name]["W1-csv"] = {"times": [dt], "rss": [peak]}
+                say(f"W1-csv {e.name}: {fmt_time(dt)}, peak RSS {fmt_bytes(peak)}")
+            except Exception as ex:  # noqa: BLE001
+                results[e.name]["W1-csv"] = {"error": str(ex)[:300]}
+                failures.append(f"{e.name} W1-csv failed: {str(ex)[:300]}")
+                say(f"*** {e.name} W1-csv FAILED: {ex}")
 
     # -- queries, engines taking turns run by run
     def timed(wid, title, todo, ok, want):
@@ -951,14 +1044,14 @@ def main():
 
     # -- W8: cold start, a new process per run, engines taking turns
     w2 = WORKLOADS[0][2] % params
-    cold = [e for e in alive if getattr(e, "db_path", None) and not (e.name == "quiver" and not e.file_db)]
+    cold = [e for e in alive if getattr(e, "db_path", None)]
     for rep in range(a.reps + 1):
         for e in cold:
             r = results[e.name].setdefault("W8", {"times": []})
             if "error" in r:
                 continue
             t0 = time.perf_counter()
-            p = subprocess.run(e.cold_argv(w2), capture_output=True, text=True, timeout=a.timeout)
+            p, maxrss = run_measured(e.cold_argv(w2), a.timeout)
             dt = time.perf_counter() - t0
             try:
                 out = p.stdout.strip().splitlines()[-1]
@@ -973,10 +1066,12 @@ def main():
                 continue
             if rep > 0:
                 r["times"].append(dt)
+                if maxrss:
+                    r.setdefault("rss", []).append(maxrss)
     # the part of a peer's W8 that is Python starting and importing its package
     for rep in range(a.reps + 1):
         for e in cold:
-            if e.name == "quiver":
+            if isinstance(e, QuiverEngine):
                 continue
             r = results[e.name].setdefault("W8-base", {"times": []})
             t0 = time.perf_counter()
@@ -1000,14 +1095,14 @@ def main():
         "command": "bash benches/compare " + " ".join(sys.argv[1:]),
         "commit": quiver_commit(),
     }
-    md = render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, [e.name for e in engines])
+    md = render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes, [e.name for e in engines])
     os.makedirs(a.out, exist_ok=True)
     base = os.path.join(a.out, f"{stamp:%Y-%m-%d}-{a.size}")
     with open(base + ".md", "w") as f:
         f.write(md)
     with open(base + ".json", "w") as f:
         json.dump({"meta": meta, "expected": exp, "expected_algo": alg, "results": results, "peak_rss": rss,
-                   "peak_rss_algo": rss_algo, "disk": disk, "failures": failures}, f, indent=1, default=str)
+                   "peak_rss_algo": rss_algo, "peak_rss_w1": rss_w1, "disk": disk, "failures": failures}, f, indent=1, default=str)
     print()
     print(md)
     print(f"wrote {base}.md and .json")
@@ -1029,6 +1124,8 @@ ROW_TITLES = {
     "W6": "W6 shortest-path length",
     "W7": "W7 average age",
     "W8": "W8 cold start (new process, W2)",
+    "W1-csv": "W1 through LOAD CSV (new process)",
+    "W6-dir": "W6 directed shortest-path length",
     "W8-base": "… of which Python start + import",
     "A1": "A1 PageRank, 20 iterations",
     "A2": "A2 connected components",
@@ -1036,7 +1133,7 @@ ROW_TITLES = {
 }
 
 
-def render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, names):
+def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes, names):
     peers = [n for n in names if n != "quiver"]
     L = []
     L.append(f"# quiver side-by-side benchmark: {meta['size']} "
@@ -1054,7 +1151,9 @@ def render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, names)
     L.append("")
     L.append("| workload | " + " | ".join(names) + " |")
     L.append("|---|" + "---|" * len(names))
-    wids = ["W1"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"] + [w[0] for w in ALGO_WORKLOADS]
+    wids = ["W1", "W1-csv"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"] + [w[0] for w in ALGO_WORKLOADS]
+    if not any("W1-csv" in results.get(n, {}) for n in names):
+        wids.remove("W1-csv")
     for wid in wids:
         q = results.get("quiver", {}).get(wid, {})
         qmed = median(q.get("times")) if "error" not in q else None
@@ -1084,6 +1183,19 @@ def render(meta, exp, alg, results, rss, rss_algo, disk, failures, notes, names)
                 c += f" ({meta['quiver_w1']})"
             cells.append(c)
         L.append(f"| {ROW_TITLES[wid]} | " + " | ".join(cells) + " |")
+    rcells = [fmt_bytes(rss_w1.get(n)) or "—" for n in names]
+    L.append("| peak RSS after W1 | " + " | ".join(rcells) + " |")
+    rcells = []
+    for n in names:
+        r = results.get(n, {}).get("W1-csv", {})
+        rcells.append(fmt_bytes(max(r["rss"])) if r.get("rss") else "—")
+    if any(c != "—" for c in rcells):
+        L.append("| peak RSS of W1 through LOAD CSV | " + " | ".join(rcells) + " |")
+    rcells = []
+    for n in names:
+        r = results.get(n, {}).get("W8", {})
+        rcells.append(fmt_bytes(median(r["rss"])) if r.get("rss") else "—")
+    L.append("| peak RSS of W8 (the cold process) | " + " | ".join(rcells) + " |")
     rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]
     L.append("| peak RSS | " + " | ".join(rcells) + " |")
     rcells = [fmt_bytes(rss_algo.get(n)) or "—" for n in names]

@@ -163,6 +163,36 @@ PAGERANK_ITERATIONS = 20  # A1: power iterations
 TOP_DEGREE = 10  # A3: a sampled betweenness must put one of the 10 best-connected persons first
 
 
+def directed_answers(d, exp):
+    """W6-dir: from the W6 source along KNOWS in their direction, the farthest person reached
+    (the smallest id among the farthest) and its distance; cached as directed.json."""
+    path = os.path.join(d, "directed.json")
+    if os.path.exists(path):
+        return json.load(open(path))
+    n = exp["persons"]
+    out = [[] for _ in range(n)]
+    with open(os.path.join(d, "knows.csv")) as f:
+        next(f)
+        for line in f:
+            a, b, _ = line.split(",")
+            out[int(a)].append(int(b))
+    src = exp["w6"]["src"]
+    dist = {src: 0}
+    q = deque([src])
+    while q:
+        u = q.popleft()
+        for v in out[u]:
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                q.append(v)
+    far = max(dist, key=lambda v: (dist[v], -v))
+    ans = {"src": src, "dst": far, "length": dist[far], "reachable_from_src": len(dist)}
+    with open(path + ".tmp", "w") as f:
+        json.dump(ans, f, indent=1)
+    os.replace(path + ".tmp", path)
+    return ans
+
+
 def algo_answers(d):
     """The graph-algorithm workloads' answers (A1-A3), computed from the CSVs in pure Python
     and cached as algo.json beside them.

@@ -1,10 +1,12 @@
 //! Runs a `ScanAggregate`: every node of a label, filtered and grouped by its
-//! own properties, read in place through [`GraphRead::scan_label_values`]
-//! (see `plan/scan_aggregate.rs`). The expressions keep the general
-//! evaluator's semantics: comparisons and boolean logic go through the same
-//! functions.
+//! own properties, read a chunk of nodes at a time, column by column, through
+//! [`GraphRead::scan_label_chunks`] (see `plan/scan_aggregate.rs`): integer
+//! filters compare the store's integers, a key the store gives as dictionary
+//! codes groups by code, integer totals add the arrays. The expressions keep
+//! the general evaluator's semantics: comparisons and boolean logic go
+//! through the same functions.
 //!
-//! [`GraphRead::scan_label_values`]: crate::store::GraphRead::scan_label_values
+//! [`GraphRead::scan_label_chunks`]: crate::store::GraphRead::scan_label_chunks
 
 use std::borrow::Cow;
 
@@ -12,6 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::ast::{BinaryOp, UnaryOp};
 use crate::plan::{AggregateCall, NodeExpr, ScanAggregatePlan};
+use crate::store::read::ColumnChunk;
 use crate::store::KeyId;
 use crate::value::order::GroupKey;
 use crate::value::{NodeId, Value};
@@ -21,9 +24,6 @@ use super::project::Aggregator;
 use super::{ExecError, Row, XResult};
 
 static NULL: Value = Value::Null;
-
-/// How often (in nodes) the scan looks for a cancel request.
-const INTERRUPT_EVERY: usize = 4096;
 
 /// An expression over one node whose properties come in a slice: the
 /// plan's `NodeExpr` with keys turned into positions and parameters into values.
@@ -118,67 +118,151 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<R
         },
         _ => None,
     };
-    // With one key, the group of each key value already seen, by identity.
+    // With one key, the group of each key value already seen: by identity,
+    // or by dictionary code when the store gives codes.
     let mut known: FxHashMap<(u8, u64), usize> = FxHashMap::default();
+    let mut by_code: Vec<usize> = Vec::new();
     if keys.is_empty() {
         // The one group, made now so the loop need not ask.
         agg.group()?;
     }
     let g = ev.graph;
     let mut arg_values: Vec<Value> = Vec::new();
+    let mut owned: Vec<Vec<Value>> = vec![Vec::new(); scanned.len()];
+    // The columns read as values (the rest only as the store holds them):
+    // all but one compared by the quick filter alone or grouped by code.
+    let mut as_values = vec![false; scanned.len()];
+    {
+        let mut mark = |e: &E| reads(e, &mut as_values);
+        if quick_filter.is_none() {
+            filters.iter().for_each(&mut mark);
+        }
+        match &keys[..] {
+            [E::Value(_)] => {}
+            ks => ks.iter().for_each(&mut mark),
+        }
+        args.iter().flatten().for_each(&mut mark);
+    }
+    if let Some((_, i, c)) = &quick_filter {
+        // Compared as values unless against an integer.
+        if !matches!(c, Value::Int(_)) {
+            as_values[*i] = true;
+        }
+    }
+    if let [E::Value(j)] = &keys[..] {
+        // Grouped by code when the store gives codes, by value otherwise.
+        as_values[*j] = true;
+    }
     let mut failed: Option<ExecError> = None;
     for _ in 0..input_rows {
-        let mut seen = 0usize;
-        let mut step = |id: NodeId, values: &[&Value]| -> XResult<()> {
-            seen += 1;
-            if seen % INTERRUPT_EVERY == 0 {
-                ev.check_interrupt()?;
-            }
-            if !rest.iter().all(|l| g.has_label(id, *l)) {
-                return Ok(());
-            }
-            let passed = match &quick_filter {
-                Some((op, i, k)) => quick_compare(ev, *op, values[*i], k)?,
-                None => passes(ev, &filters, id, values)?,
-            };
-            if !passed {
-                return Ok(());
-            }
-            let gi = match &keys[..] {
-                [] => 0,
-                [k] => {
-                    let v = value(ev, k, id, values)?;
-                    match identity(&v) {
-                        Some(i) => match known.get(&i) {
-                            Some(gi) => *gi,
-                            None => {
-                                let gi = group_of(&mut agg, std::iter::once(Ok(v)))?;
-                                known.insert(i, gi);
-                                gi
-                            }
-                        },
-                        None => group_of(&mut agg, std::iter::once(Ok(v)))?,
-                    }
+        let mut chunk = |ids: &[NodeId], cols: &[ColumnChunk<'_>]| -> XResult<()> {
+            ev.check_interrupt()?;
+            // Integers as values, for what reads them as values.
+            for ((o, c), wanted) in owned.iter_mut().zip(cols).zip(&as_values) {
+                o.clear();
+                if let (ColumnChunk::Ints { values, present }, true) = (c, wanted) {
+                    o.extend(values.iter().zip(*present).map(|(v, p)| if *p { Value::Int(*v) } else { Value::Null }));
                 }
-                _ => group_of(&mut agg, keys.iter().map(|k| value(ev, k, id, values)))?,
+            }
+            let owned = &owned;
+            let at = |j: usize, r: usize| -> &Value {
+                match &cols[j] {
+                    ColumnChunk::Ints { .. } => &owned[j][r],
+                    ColumnChunk::Codes { codes, present, dict } => {
+                        if present[r] {
+                            dict.get(codes[r] as usize).unwrap_or(&NULL)
+                        } else {
+                            &NULL
+                        }
+                    }
+                    ColumnChunk::Values(v) => &v[r],
+                }
             };
-            for (ci, call_args) in args.iter().enumerate() {
-                // A lone property argument is handed over in place.
-                if let [E::Value(i)] = &call_args[..] {
-                    agg.update(gi, ci, std::slice::from_ref(values[*i]))?;
+            let mut values: Vec<&Value> = Vec::with_capacity(cols.len());
+            for (r, id) in ids.iter().enumerate() {
+                if !rest.iter().all(|l| g.has_label(*id, *l)) {
                     continue;
                 }
-                arg_values.clear();
-                if needs_args[ci] {
-                    for a in call_args {
-                        arg_values.push(value(ev, a, id, values)?.into_owned());
+                let passed = match &quick_filter {
+                    Some((op, i, k)) => match (&cols[*i], k) {
+                        (ColumnChunk::Ints { values, present }, Value::Int(c)) => {
+                            present[r] && compare_ints(*op, values[r], *c)
+                        }
+                        _ => quick_compare(ev, *op, at(*i, r), k)?,
+                    },
+                    None if filters.is_empty() => true,
+                    None => {
+                        values.clear();
+                        values.extend((0..cols.len()).map(|j| at(j, r)));
+                        passes(ev, &filters, *id, &values)?
                     }
+                };
+                if !passed {
+                    continue;
                 }
-                agg.update(gi, ci, &arg_values)?;
+                let gi = match &keys[..] {
+                    [] => 0,
+                    [E::Value(j)] if matches!(cols[*j], ColumnChunk::Codes { .. }) => {
+                        let ColumnChunk::Codes { codes, present, .. } = &cols[*j] else { unreachable!() };
+                        if present[r] {
+                            let code = codes[r] as usize;
+                            match by_code.get(code) {
+                                Some(gi) if *gi != usize::MAX => *gi,
+                                _ => {
+                                    let gi = group_of(&mut agg, std::iter::once(Ok(Cow::Borrowed(at(*j, r)))))?;
+                                    if by_code.len() <= code {
+                                        by_code.resize(code + 1, usize::MAX);
+                                    }
+                                    by_code[code] = gi;
+                                    gi
+                                }
+                            }
+                        } else {
+                            group_of(&mut agg, std::iter::once(Ok(Cow::Borrowed(&NULL))))?
+                        }
+                    }
+                    [k] => {
+                        values.clear();
+                        values.extend((0..cols.len()).map(|j| at(j, r)));
+                        let v = value(ev, k, *id, &values)?;
+                        match identity(&v) {
+                            Some(i) => match known.get(&i) {
+                                Some(gi) => *gi,
+                                None => {
+                                    let gi = group_of(&mut agg, std::iter::once(Ok(v)))?;
+                                    known.insert(i, gi);
+                                    gi
+                                }
+                            },
+                            None => group_of(&mut agg, std::iter::once(Ok(v)))?,
+                        }
+                    }
+                    _ => {
+                        values.clear();
+                        values.extend((0..cols.len()).map(|j| at(j, r)));
+                        group_of(&mut agg, keys.iter().map(|k| value(ev, k, *id, &values)))?
+                    }
+                };
+                for (ci, call_args) in args.iter().enumerate() {
+                    // A lone property argument is handed over in place.
+                    if let [E::Value(i)] = &call_args[..] {
+                        agg.update(gi, ci, std::slice::from_ref(at(*i, r)))?;
+                        continue;
+                    }
+                    arg_values.clear();
+                    if needs_args[ci] {
+                        values.clear();
+                        values.extend((0..cols.len()).map(|j| at(j, r)));
+                        for a in call_args {
+                            arg_values.push(value(ev, a, *id, &values)?.into_owned());
+                        }
+                    }
+                    agg.update(gi, ci, &arg_values)?;
+                }
             }
             Ok(())
         };
-        g.scan_label_values(*first, &scanned, &mut |id, values| match step(id, values) {
+        g.scan_label_chunks(*first, &scanned, &mut |ids, cols| match chunk(ids, cols) {
             Ok(()) => true,
             Err(e) => {
                 failed = Some(e);
@@ -192,6 +276,18 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<R
     agg.finish()
 }
 
+#[inline]
+fn compare_ints(op: BinaryOp, a: i64, b: i64) -> bool {
+    match op {
+        BinaryOp::Eq => a == b,
+        BinaryOp::Ne => a != b,
+        BinaryOp::Lt => a < b,
+        BinaryOp::Le => a <= b,
+        BinaryOp::Gt => a > b,
+        _ => a >= b,
+    }
+}
+
 /// `count`, `sum` and `avg` of integer properties over every node of a
 /// label, in one tight pass: `None` (the general loop then runs) when another
 /// aggregate is asked for, or a value is not an integer, or a sum overflows.
@@ -203,7 +299,7 @@ fn integer_totals(
     args: &[Vec<E>],
     scanned: &[KeyId],
 ) -> XResult<Option<Row>> {
-    #[derive(Clone, Copy)]
+    #[derive(Clone, Copy, PartialEq, Eq)]
     enum Kind {
         Rows,
         Count,
@@ -226,7 +322,6 @@ fn integer_totals(
         });
         positions.push(position.unwrap_or(usize::MAX));
     }
-    let _ = scanned;
     let mut rows = 0i64;
     let mut totals = vec![(0i64, 0i64); calls.len()];
     let mut general = false;
@@ -246,17 +341,39 @@ fn integer_totals(
             _ => false,
         }
     };
-    ev.graph.scan_label_values(label, scanned, &mut |_, values| {
-        rows += 1;
-        if rows as usize % INTERRUPT_EVERY == 0 {
-            if let Err(e) = ev.check_interrupt() {
-                interrupted = Some(e);
-                return false;
-            }
+    ev.graph.scan_label_chunks(label, scanned, &mut |ids, cols| {
+        if let Err(e) = ev.check_interrupt() {
+            interrupted = Some(e);
+            return false;
         }
+        rows += ids.len() as i64;
         for ((kind, at), (count, sum)) in kinds.iter().zip(&positions).zip(totals.iter_mut()) {
-            let v = values.get(*at).copied().unwrap_or(&NULL);
-            if !step(kind, v, count, sum) {
+            let Some(col) = cols.get(*at) else { continue };
+            let ok = match (kind, col) {
+                (Kind::Rows, _) => true,
+                (_, ColumnChunk::Ints { values, present }) => {
+                    let mut ok = true;
+                    for (v, p) in values.iter().zip(*present) {
+                        if *p {
+                            *count += 1;
+                            if *kind != Kind::Count {
+                                match sum.checked_add(*v) {
+                                    Some(s) => *sum = s,
+                                    None => ok = false,
+                                }
+                            }
+                        }
+                    }
+                    ok
+                }
+                (Kind::Count, ColumnChunk::Codes { present, .. }) => {
+                    *count += present.iter().filter(|p| **p).count() as i64;
+                    true
+                }
+                (_, ColumnChunk::Codes { present, .. }) => !present.iter().any(|p| *p),
+                (_, ColumnChunk::Values(vs)) => vs.iter().all(|v| step(kind, v, count, sum)),
+            };
+            if !ok {
                 general = true;
                 return false;
             }
@@ -282,6 +399,19 @@ fn integer_totals(
             })
             .collect(),
     ))
+}
+
+/// Marks the columns `e` reads.
+fn reads(e: &E, out: &mut [bool]) {
+    match e {
+        E::Value(i) => out[*i] = true,
+        E::Compare(_, a, b) | E::Logic(_, a, b) => {
+            reads(a, out);
+            reads(b, out);
+        }
+        E::Not(a) | E::IsNull(a, _) => reads(a, out),
+        E::Const(_) | E::MissingParam(_) | E::Node => {}
+    }
 }
 
 /// The group of one row's key values, made on first sight.

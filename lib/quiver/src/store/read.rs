@@ -55,6 +55,27 @@ pub enum Seek<'a> {
     },
 }
 
+/// One key's values over a chunk of a label's nodes, as the store holds
+/// them (for scans that read a label's properties in bulk).
+#[derive(Clone, Copy, Debug)]
+pub enum ColumnChunk<'a> {
+    /// Integers, where `present` says a node has a value (it has no value of
+    /// another kind).
+    Ints { values: &'a [i64], present: &'a [bool] },
+    /// Strings from a dictionary: `dict[codes[i]]` where present (equal
+    /// strings have one code).
+    Codes {
+        codes: &'a [u32],
+        present: &'a [bool],
+        dict: &'a [Value],
+    },
+    /// Any values (`Null` where none).
+    Values(&'a [Value]),
+}
+
+/// How many nodes a chunk holds at most.
+pub const CHUNK: usize = 1024;
+
 /// A consistent view of a graph for reading: a committed state, or a write
 /// transaction's own state. Everything a statement reads goes through here.
 pub trait GraphRead: Send + Sync {
@@ -105,6 +126,12 @@ pub trait GraphRead: Send + Sync {
     /// Calls `f` with each node of `label` (ascending) and its values of
     /// `keys` (`Null` where it has none), in place, until `f` answers `false`.
     fn scan_label_values(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool);
+    /// Calls `f` with `label`'s nodes in chunks of at most [`CHUNK`],
+    /// ascending, and per key their values in the chunk, until `f` answers
+    /// `false`.
+    fn scan_label_chunks(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+        super::stack::default_chunks(self, label, keys, f)
+    }
 
     // ---- indexes
 

@@ -10,7 +10,7 @@ use super::base::Base;
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
 use super::index::PropertyIndex;
 use super::layer::{IndexSpec, Layer, NodeData, RelData, Seen};
-use super::read::{GraphRead, IndexInfo, Neighbours, NodeIter, PropRef, RelInfo, Seek};
+use super::read::{ColumnChunk, GraphRead, IndexInfo, Neighbours, NodeIter, PropRef, RelInfo, Seek, CHUNK};
 use super::Dir;
 use crate::value::{NodeId, RelId, Value};
 
@@ -483,6 +483,15 @@ impl<'a> Stack<'a> {
         }
     }
 
+    pub fn scan_chunks(self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+        if self.plain() {
+            self.base.scan_chunks(self.base.label_members(label), keys, f);
+            return;
+        }
+        // Through the layers: the general way.
+        default_chunks(&self, label, keys, f);
+    }
+
     pub fn index_list(self) -> Vec<IndexInfo> {
         let base_counts: std::collections::HashMap<&str, (usize, usize)> =
             self.base.indexes().map(|(n, _, _, e, d)| (n, (e, d))).collect();
@@ -685,6 +694,10 @@ impl GraphRead for Stack<'_> {
         self.scan_values(label, keys, f)
     }
 
+    fn scan_label_chunks(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+        self.scan_chunks(label, keys, f)
+    }
+
     fn indexes(&self) -> Vec<IndexInfo> {
         self.index_list()
     }
@@ -698,5 +711,26 @@ fn seek_in(index: &PropertyIndex, seek: Seek<'_>) -> Vec<NodeId> {
     match seek {
         Seek::Equal(v) => index.equal(v),
         Seek::Range { lower, upper } => index.range(lower, upper),
+    }
+}
+
+/// `scan_label_chunks` for any view: node by node, every value as a value.
+pub(crate) fn default_chunks<G: GraphRead + ?Sized>(g: &G, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+    let mut ids: Vec<NodeId> = Vec::with_capacity(CHUNK);
+    let mut cols: Vec<Vec<Value>> = vec![Vec::with_capacity(CHUNK); keys.len()];
+    let mut nodes = g.nodes_with_label(label).peekable();
+    while nodes.peek().is_some() {
+        ids.clear();
+        cols.iter_mut().for_each(Vec::clear);
+        for id in nodes.by_ref().take(CHUNK) {
+            ids.push(id);
+            for (c, k) in cols.iter_mut().zip(keys) {
+                c.push(g.node_property(id, *k).map_or(Value::Null, |v| v.into_owned()));
+            }
+        }
+        let chunks: Vec<ColumnChunk<'_>> = cols.iter().map(|c| ColumnChunk::Values(c)).collect();
+        if !f(&ids, &chunks) {
+            return;
+        }
     }
 }

@@ -329,46 +329,54 @@ macro_rules! delegate_read {
             }
             #[inline]
             fn contains_node(&self, id: NodeId) -> bool {
-                self.stack().contains_node(id)
+                self.entities().contains_node(id)
             }
             fn node_labels(&self, id: NodeId) -> Option<Vec<LabelId>> {
-                self.stack().node_labels(id)
+                self.entities().node_labels(id)
             }
             #[inline]
             fn has_label(&self, id: NodeId, label: LabelId) -> bool {
-                self.stack().has_label(id, label)
+                self.entities().has_label(id, label)
             }
             #[inline]
             fn node_property(&self, id: NodeId, key: KeyId) -> Option<PropRef<'_>> {
-                self.stack().node_prop(id, key)
+                self.entities().node_prop(id, key)
             }
             fn node_properties(&self, id: NodeId) -> Vec<(KeyId, PropRef<'_>)> {
-                self.stack().node_props(id)
+                self.entities().node_props(id)
             }
             fn relationship(&self, id: RelId) -> Option<RelInfo> {
-                self.stack().relationship(id)
+                self.entities().relationship(id)
             }
             fn relationship_property(&self, id: RelId, key: KeyId) -> Option<PropRef<'_>> {
-                self.stack().rel_prop(id, key)
+                self.entities().rel_prop(id, key)
             }
             fn relationship_properties(&self, id: RelId) -> Vec<(KeyId, PropRef<'_>)> {
-                self.stack().rel_props(id)
+                self.entities().rel_props(id)
             }
             fn nodes(&self) -> NodeIter<'_> {
-                self.stack().all_nodes()
+                self.entities().all_nodes()
             }
             fn nodes_with_label(&self, label: LabelId) -> NodeIter<'_> {
-                self.stack().label_nodes(label)
+                self.entities().label_nodes(label)
             }
             fn relationships(&self) -> Box<dyn Iterator<Item = RelId> + Send + '_> {
-                self.stack().all_rels()
+                self.entities().all_rels()
             }
             #[inline]
             fn neighbours<'b>(&'b self, id: NodeId, dir: Dir, types: &'b [TypeId]) -> Neighbours<'b> {
-                self.stack().adjacent(id, dir, types)
+                self.entities().adjacent(id, dir, types)
             }
             fn scan_label_values(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool) {
-                self.stack().scan_values(label, keys, f)
+                self.entities().scan_values(label, keys, f)
+            }
+            fn scan_label_chunks(
+                &self,
+                label: LabelId,
+                keys: &[KeyId],
+                f: &mut dyn FnMut(&[NodeId], &[crate::store::read::ColumnChunk<'_>]) -> bool,
+            ) {
+                self.entities().scan_chunks(label, keys, f)
             }
             fn indexes(&self) -> Vec<IndexInfo> {
                 self.stack().index_list()
@@ -390,6 +398,15 @@ impl Snapshot {
     fn snapshot_catalog(&self) -> &Catalog {
         &self.catalog
     }
+    /// The view for reading entities: the base alone when no layer holds one.
+    #[inline]
+    fn entities(&self) -> Stack<'_> {
+        if self.delta.no_entities() {
+            Stack::new(&self.base, &self.catalog)
+        } else {
+            self.stack()
+        }
+    }
     fn deleted_node_of(&self, _id: NodeId) -> Option<(Vec<LabelId>, Props)> {
         None
     }
@@ -401,6 +418,14 @@ impl Snapshot {
 impl Tx {
     fn snapshot_catalog(&self) -> &Catalog {
         &self.snapshot.catalog
+    }
+    #[inline]
+    fn entities(&self) -> Stack<'_> {
+        if self.overlay.no_entities() {
+            self.snapshot.entities()
+        } else {
+            self.stack()
+        }
     }
     fn deleted_node_of(&self, id: NodeId) -> Option<(Vec<LabelId>, Props)> {
         self.deleted_nodes.get(&id.0).map(|d| (d.labels.clone(), d.props.clone()))

@@ -41,7 +41,7 @@ use bytemuck::Pod;
 
 use self::value::Reader;
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
-use super::read::{PropRef, RelInfo, Seek};
+use super::read::{ColumnChunk, PropRef, RelInfo, Seek, CHUNK};
 use super::Dir;
 use crate::value::order::order;
 use crate::value::{NodeId, RelId, Value};
@@ -160,6 +160,10 @@ struct Index {
 /// An immutable graph, read in place.
 pub struct Base {
     backing: Backing,
+    /// The backing's bytes (where they start, how many), taken once: a read
+    /// goes straight to them rather than through the backing each time.
+    data: *const u8,
+    data_len: usize,
     header: Header,
     n: usize,
     r: usize,
@@ -175,19 +179,24 @@ pub struct Base {
     rel_end: Sec,
     adj: [(Sec, Sec, Sec, Sec); 2],
     /// By the process's label id: (member section, count).
-    labels: HashMap<LabelId, (Sec, usize)>,
+    labels: Vec<Option<(Sec, usize)>>,
     /// By the process's type id.
     type_counts: HashMap<TypeId, usize>,
-    /// By (entity, the process's key id).
-    columns: HashMap<(u8, KeyId), Column>,
+    /// By entity (nodes, relationships), then the process's key id.
+    columns: [Vec<Option<Column>>; 2],
     indexes: Vec<Index>,
     /// Base label, type and key ids -> the process's (the base's own name order).
     label_map: Vec<LabelId>,
     type_map: Vec<TypeId>,
-    /// The process's label and key ids -> the base's.
-    label_back: HashMap<LabelId, u32>,
+    /// The process's label ids -> the base's (`u32::MAX`: none).
+    label_back: Vec<u32>,
     sections: Vec<(String, Sec)>,
 }
+
+// SAFETY: the raw pointer in a base points into its own backing (a vector or a
+// read-only map, both `Send + Sync`), which nothing changes while it lives.
+unsafe impl Send for Base {}
+unsafe impl Sync for Base {}
 
 fn damage(off: usize, what: impl Into<String>) -> Damage {
     (off as u64, what.into())
@@ -438,12 +447,16 @@ impl Base {
                 .copied()
                 .ok_or_else(|| damage(meta_off as usize, format!("the metadata names a {what} it does not list")))
         };
-        let mut labels = HashMap::new();
+        let mut labels: Vec<Option<(Sec, usize)>> = Vec::new();
         for _ in 0..m.count(2)? {
             let l = m.u32()?;
             let c = m.usize()?;
             let sec = find(&format!("label.{l}")).ok_or_else(|| m.fail("a label without its members"))?;
-            labels.insert(to(&label_map, l, "label")?, (sec, c));
+            let id = to(&label_map, l, "label")? as usize;
+            if labels.len() <= id {
+                labels.resize(id + 1, None);
+            }
+            labels[id] = Some((sec, c));
         }
         let mut type_counts = HashMap::new();
         for _ in 0..m.count(2)? {
@@ -451,7 +464,7 @@ impl Base {
             let c = m.usize()?;
             type_counts.insert(to(&type_map, t, "type")?, c);
         }
-        let mut columns = HashMap::new();
+        let mut columns: [Vec<Option<Column>>; 2] = [Vec::new(), Vec::new()];
         for _ in 0..m.count(4)? {
             let entity = m.u8()?;
             let key = m.u32()?;
@@ -476,7 +489,12 @@ impl Base {
             if entity > 1 {
                 return Err(m.fail("a column of an unknown entity"));
             }
-            columns.insert((entity, to(&key_map, key, "key")?), col);
+            let id = to(&key_map, key, "key")? as usize;
+            let list = &mut columns[entity as usize];
+            if list.len() <= id {
+                list.resize_with(id + 1, || None);
+            }
+            list[id] = Some(col);
         }
         let mut indexes = Vec::new();
         for i in 0..m.count(5)? {
@@ -506,9 +524,18 @@ impl Base {
                 bytes: get("bytes"),
             });
         }
-        let label_back = label_map.iter().enumerate().map(|(i, l)| (*l, i as u32)).collect();
+        let mut label_back = vec![u32::MAX; label_map.iter().map(|l| *l as usize + 1).max().unwrap_or(0)];
+        for (i, l) in label_map.iter().enumerate() {
+            label_back[*l as usize] = i as u32;
+        }
         let get = |s: &str| find(s).unwrap_or_default();
+        let (data, data_len) = {
+            let b = backing.bytes();
+            (b.as_ptr(), b.len())
+        };
         let base = Base {
+            data,
+            data_len,
             header,
             n,
             r,
@@ -567,8 +594,8 @@ impl Base {
                 need(ty, r, 4, "adjacency types")?;
             }
         }
-        for ((entity, _), c) in &self.columns {
-            let count = if *entity == 0 { n } else { r };
+        for (entity, c) in self.all_columns() {
+            let count = if entity == 0 { n } else { r };
             let width = if c.dense { count } else { c.count };
             if c.dense {
                 need(&c.present, count.div_ceil(64), 8, "a column's presence")?;
@@ -650,22 +677,44 @@ impl Base {
 
     /// The names the base holds, by kind (for `quiver check`).
     pub fn label_ids(&self) -> impl Iterator<Item = LabelId> + '_ {
-        self.labels.keys().copied()
+        self.labels.iter().enumerate().filter(|(_, l)| l.is_some()).map(|(i, _)| i as LabelId)
+    }
+
+    /// Every column with its entity (0 nodes, 1 relationships) and key.
+    fn all_columns(&self) -> impl Iterator<Item = (u8, &Column)> + '_ {
+        self.keyed_columns().map(|(e, _, c)| (e, c))
+    }
+
+    fn keyed_columns(&self) -> impl Iterator<Item = (u8, KeyId, &Column)> + '_ {
+        self.columns.iter().enumerate().flat_map(|(e, list)| {
+            list.iter()
+                .enumerate()
+                .filter_map(move |(k, c)| c.as_ref().map(|c| (e as u8, k as KeyId, c)))
+        })
     }
 
     // ---- raw access ----------------------------------------------------
 
+    /// All of the base's bytes.
+    #[inline]
+    fn all(&self) -> &[u8] {
+        // SAFETY: `data` and `data_len` were taken from `backing`, which this
+        // base owns and never changes: a vector's buffer or a map, neither of
+        // which moves when the base does, both alive as long as it is.
+        unsafe { std::slice::from_raw_parts(self.data, self.data_len) }
+    }
+
     #[inline]
     fn arr<T: Pod>(&self, s: &Sec) -> &[T] {
-        let b = self.backing.bytes();
-        b.get(s.off..s.off + s.len)
+        self.all()
+            .get(s.off..s.off + s.len)
             .and_then(|b| bytemuck::try_cast_slice(b).ok())
             .unwrap_or(&[])
     }
 
     #[inline]
     fn bytes(&self, s: &Sec) -> &[u8] {
-        self.backing.bytes().get(s.off..s.off + s.len).unwrap_or(&[])
+        self.all().get(s.off..s.off + s.len).unwrap_or(&[])
     }
 
     pub fn node_count(&self) -> usize {
@@ -736,19 +785,19 @@ impl Base {
 
     #[inline]
     pub fn has_label(&self, i: u32, label: LabelId) -> bool {
-        match self.label_back.get(&label) {
-            Some(b) => self.raw_labels(i).contains(b),
-            None => false,
+        match self.label_back.get(label as usize) {
+            Some(b) if *b != u32::MAX => self.raw_labels(i).contains(b),
+            _ => false,
         }
     }
 
     pub fn label_count(&self, label: LabelId) -> usize {
-        self.labels.get(&label).map_or(0, |(_, c)| *c)
+        self.labels.get(label as usize).and_then(|l| l.as_ref()).map_or(0, |(_, c)| *c)
     }
 
     /// The dense indices of `label`'s nodes, ascending.
     pub fn label_members(&self, label: LabelId) -> &[u32] {
-        match self.labels.get(&label) {
+        match self.labels.get(label as usize).and_then(|l| l.as_ref()) {
             Some((s, _)) => self.arr(s),
             None => &[],
         }
@@ -761,9 +810,9 @@ impl Base {
     /// Entities carrying key `k`: `(nodes, relationships)`.
     pub fn key_counts(&self) -> Vec<(KeyId, usize, usize)> {
         let mut out: HashMap<KeyId, (usize, usize)> = HashMap::new();
-        for ((entity, k), c) in &self.columns {
-            let e = out.entry(*k).or_default();
-            if *entity == 0 {
+        for (entity, k, c) in self.keyed_columns() {
+            let e = out.entry(k).or_default();
+            if entity == 0 {
                 e.0 += c.count;
             } else {
                 e.1 += c.count;
@@ -774,8 +823,9 @@ impl Base {
 
     // ---- properties ----------------------------------------------------
 
+    #[inline]
     fn column(&self, entity: u8, key: KeyId) -> Option<&Column> {
-        self.columns.get(&(entity, key))
+        self.columns[entity as usize].get(key as usize)?.as_ref()
     }
 
     /// Where entity `i`'s value sits in column `c`, if it has one.
@@ -846,14 +896,15 @@ impl Base {
     }
 
     fn properties(&self, entity: u8, i: u32) -> Vec<(KeyId, PropRef<'_>)> {
-        let mut out: Vec<(KeyId, PropRef<'_>)> = self
-            .columns
+        // By key id, ascending.
+        self.columns[entity as usize]
             .iter()
-            .filter(|((e, _), _)| *e == entity)
-            .filter_map(|((_, k), c)| Some((*k, self.value_at(c, self.position(c, i)?)?)))
-            .collect();
-        out.sort_unstable_by_key(|(k, _)| *k);
-        out
+            .enumerate()
+            .filter_map(|(k, c)| {
+                let c = c.as_ref()?;
+                Some((k as KeyId, self.value_at(c, self.position(c, i)?)?))
+            })
+            .collect()
     }
 
     pub fn node_properties(&self, i: u32) -> Vec<(KeyId, PropRef<'_>)> {
@@ -864,35 +915,41 @@ impl Base {
         self.properties(1, i)
     }
 
-    /// Calls `f` with each of `members` and its values of `keys` (null where
-    /// it has none), until `f` answers `false`. Integers, floats and booleans
-    /// are read from their arrays; a dictionary's strings are lent, so equal
-    /// strings share one allocation.
+    /// Calls `f` with each of `members` (ascending) and its values of `keys`
+    /// (null where it has none), until `f` answers `false`. Integers, floats
+    /// and booleans are read from their arrays; a dictionary's strings are
+    /// lent, so equal strings share one allocation.
     pub fn scan_values(&self, members: &[u32], keys: &[KeyId], f: &mut dyn FnMut(u32, &[&Value]) -> bool) {
-        let cols: Vec<Option<&Column>> = keys.iter().map(|k| self.column(0, *k)).collect();
-        let dicts: Vec<Option<&[Value]>> = cols
+        let mut cols: Vec<Option<ColumnScan<'_>>> = keys
             .iter()
-            .map(|c| c.filter(|c| c.kind == ColumnKind::Dict).map(|c| self.dict(c)))
+            .map(|k| self.column(0, *k).map(|c| self.column_scan(c)))
             .collect();
         let mut scratch: Vec<Value> = vec![Value::Null; keys.len()];
         let mut lent: Vec<Option<&Value>> = vec![None; keys.len()];
         for &i in members {
-            for (j, c) in cols.iter().enumerate() {
+            for (j, c) in cols.iter_mut().enumerate() {
                 lent[j] = None;
-                scratch[j] = Value::Null;
-                let Some(c) = c else { continue };
-                let Some(p) = self.position(c, i) else { continue };
-                match (c.kind, dicts[j]) {
-                    (ColumnKind::Dict, Some(dict)) => {
-                        let code = self.arr::<u32>(&c.val).get(p).copied().unwrap_or(u32::MAX);
-                        lent[j] = dict.get(code as usize);
+                let Some(c) = c else {
+                    scratch[j] = Value::Null;
+                    continue;
+                };
+                let Some(p) = c.present.position(i) else {
+                    scratch[j] = Value::Null;
+                    continue;
+                };
+                match &c.values {
+                    Values::Int(v) => scratch[j] = v.get(p).map_or(Value::Null, |x| Value::Int(*x)),
+                    Values::Float(v) => scratch[j] = v.get(p).map_or(Value::Null, |x| Value::Float(*x)),
+                    Values::Bool(w) => {
+                        scratch[j] = w.get(p / 64).map_or(Value::Null, |w| Value::Bool(w >> (p % 64) & 1 == 1))
                     }
-                    (ColumnKind::Int, _) => {
-                        if let Some(v) = self.arr::<i64>(&c.val).get(p) {
-                            scratch[j] = Value::Int(*v);
+                    Values::Dict(codes, dict) => {
+                        lent[j] = codes.get(p).and_then(|code| dict.get(*code as usize));
+                        if lent[j].is_none() {
+                            scratch[j] = Value::Null;
                         }
                     }
-                    _ => scratch[j] = self.value_at(c, p).map_or(Value::Null, Cow::into_owned),
+                    Values::Other(col) => scratch[j] = self.value_at(col, p).map_or(Value::Null, Cow::into_owned),
                 }
             }
             let pick = |j: usize| lent[j].unwrap_or(&scratch[j]);
@@ -910,6 +967,133 @@ impl Base {
                 return;
             }
         }
+    }
+
+    /// `scan_values` a chunk at a time, columns as the base holds them
+    /// (see [`ColumnChunk`]); `id` turns a dense index into a node id.
+    pub fn scan_chunks(&self, members: &[u32], keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+        enum Buf {
+            Ints(Vec<i64>, Vec<bool>),
+            Codes(Vec<u32>, Vec<bool>),
+            Values(Vec<Value>),
+        }
+        let mut cols: Vec<Option<ColumnScan<'_>>> = keys
+            .iter()
+            .map(|k| self.column(0, *k).map(|c| self.column_scan(c)))
+            .collect();
+        let mut bufs: Vec<Buf> = cols
+            .iter()
+            .map(|c| match c.as_ref().map(|c| &c.values) {
+                None | Some(Values::Int(_)) => Buf::Ints(Vec::with_capacity(CHUNK), Vec::with_capacity(CHUNK)),
+                Some(Values::Dict(..)) => Buf::Codes(Vec::with_capacity(CHUNK), Vec::with_capacity(CHUNK)),
+                Some(_) => Buf::Values(Vec::with_capacity(CHUNK)),
+            })
+            .collect();
+        let mut ids: Vec<NodeId> = Vec::with_capacity(CHUNK);
+        for chunk in members.chunks(CHUNK) {
+            ids.clear();
+            ids.extend(chunk.iter().map(|i| self.node_id(*i)));
+            for (c, b) in cols.iter_mut().zip(bufs.iter_mut()) {
+                match (c, b) {
+                    (None, Buf::Ints(v, p)) => {
+                        v.clear();
+                        v.resize(chunk.len(), 0);
+                        p.clear();
+                        p.resize(chunk.len(), false);
+                    }
+                    (Some(c), Buf::Ints(v, p)) => {
+                        let Values::Int(vals) = c.values else { unreachable!("an integer column") };
+                        v.clear();
+                        p.clear();
+                        for &i in chunk {
+                            match c.present.position(i).and_then(|at| vals.get(at)) {
+                                Some(x) => {
+                                    v.push(*x);
+                                    p.push(true);
+                                }
+                                None => {
+                                    v.push(0);
+                                    p.push(false);
+                                }
+                            }
+                        }
+                    }
+                    (Some(c), Buf::Codes(v, p)) => {
+                        let Values::Dict(codes, _) = c.values else { unreachable!("a dictionary column") };
+                        v.clear();
+                        p.clear();
+                        for &i in chunk {
+                            match c.present.position(i).and_then(|at| codes.get(at)) {
+                                Some(x) => {
+                                    v.push(*x);
+                                    p.push(true);
+                                }
+                                None => {
+                                    v.push(0);
+                                    p.push(false);
+                                }
+                            }
+                        }
+                    }
+                    (Some(c), Buf::Values(v)) => {
+                        v.clear();
+                        for &i in chunk {
+                            v.push(match c.present.position(i) {
+                                Some(at) => match &c.values {
+                                    Values::Float(x) => x.get(at).map_or(Value::Null, |x| Value::Float(*x)),
+                                    Values::Bool(w) => w
+                                        .get(at / 64)
+                                        .map_or(Value::Null, |w| Value::Bool(w >> (at % 64) & 1 == 1)),
+                                    Values::Other(col) => self.value_at(col, at).map_or(Value::Null, Cow::into_owned),
+                                    _ => Value::Null,
+                                },
+                                None => Value::Null,
+                            });
+                        }
+                    }
+                    _ => unreachable!("a buffer of the column's kind"),
+                }
+            }
+            let chunks: Vec<ColumnChunk<'_>> = bufs
+                .iter()
+                .zip(&cols)
+                .map(|(b, c)| match b {
+                    Buf::Ints(v, p) => ColumnChunk::Ints { values: v, present: p },
+                    Buf::Codes(v, p) => ColumnChunk::Codes {
+                        codes: v,
+                        present: p,
+                        dict: match c.as_ref().map(|c| &c.values) {
+                            Some(Values::Dict(_, d)) => d,
+                            _ => &[],
+                        },
+                    },
+                    Buf::Values(v) => ColumnChunk::Values(v),
+                })
+                .collect();
+            if !f(&ids, &chunks) {
+                return;
+            }
+        }
+    }
+
+    /// A column's arrays, resolved once for a scan in ascending order.
+    fn column_scan<'a>(&'a self, c: &'a Column) -> ColumnScan<'a> {
+        let present = if c.dense {
+            Present::Dense(self.arr(&c.present))
+        } else {
+            Present::Sparse {
+                idx: self.arr(&c.idx),
+                at: 0,
+            }
+        };
+        let values = match c.kind {
+            ColumnKind::Int => Values::Int(self.arr(&c.val)),
+            ColumnKind::Float => Values::Float(self.arr(&c.val)),
+            ColumnKind::Bool => Values::Bool(self.arr(&c.val)),
+            ColumnKind::Dict => Values::Dict(self.arr(&c.val), self.dict(c)),
+            ColumnKind::Str | ColumnKind::Any => Values::Other(c),
+        };
+        ColumnScan { present, values }
     }
 
     // ---- relationships -------------------------------------------------
@@ -1060,6 +1244,43 @@ impl Base {
             }
         }
     }
+}
+
+/// Which entities of a column have a value, for a scan in ascending order.
+enum Present<'a> {
+    Dense(&'a [u64]),
+    /// The entities with a value, ascending, and how far the scan has come.
+    Sparse { idx: &'a [u32], at: usize },
+}
+
+impl Present<'_> {
+    /// Where entity `i`'s value is (`i` never smaller than the last asked).
+    #[inline]
+    fn position(&mut self, i: u32) -> Option<usize> {
+        match self {
+            Present::Dense(words) => {
+                let w = words.get(i as usize / 64)?;
+                (w >> (i % 64) & 1 == 1).then_some(i as usize)
+            }
+            Present::Sparse { idx, at } => {
+                *at += idx.get(*at..)?.partition_point(|x| *x < i);
+                (idx.get(*at) == Some(&i)).then_some(*at)
+            }
+        }
+    }
+}
+
+enum Values<'a> {
+    Int(&'a [i64]),
+    Float(&'a [f64]),
+    Bool(&'a [u64]),
+    Dict(&'a [u32], &'a [Value]),
+    Other(&'a Column),
+}
+
+struct ColumnScan<'a> {
+    present: Present<'a>,
+    values: Values<'a>,
 }
 
 enum Filter<'a> {

@@ -1,6 +1,8 @@
-//! Crash test: a writer process is killed with SIGKILL at random points;
-//! after each kill the database must hold every acknowledged commit and no
-//! part of any other.
+//! Crash test: a writer process is killed with SIGKILL at random points
+//! while reader processes read beside it (and are killed too); no reader
+//! ever sees part of a transaction or a state older than one it saw, and
+//! after each kill the database holds every acknowledged commit (and every
+//! commit a reader saw) and no part of any other.
 //!
 //! 50 kills by default; `QUIVER_CRASH_KILLS=1000 cargo test --release --test
 //! crash -- --nocapture` runs longer, `QUIVER_CRASH_SEED=N` repeats a run.
@@ -77,6 +79,79 @@ fn counts(path: &std::path::Path, close: bool) -> std::collections::BTreeMap<i64
     out
 }
 
+/// What one reader saw: each answer's steps and their node counts.
+type Seen = Vec<std::collections::BTreeMap<i64, i64>>;
+
+/// A `--read-only` process asking for the whole state again and again.
+struct Reader {
+    child: std::process::Child,
+    feeder: std::thread::JoinHandle<()>,
+    collector: std::thread::JoinHandle<Result<Seen, String>>,
+}
+
+impl Reader {
+    fn start(path: &std::path::Path) -> Reader {
+        let mut child = Command::new(BIN)
+            .arg(path)
+            .args(["--read-only", "--format", "json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let feeder = std::thread::spawn(move || {
+            let q = b"MATCH (n) RETURN n.i AS i, count(*) AS c;\n";
+            while stdin.write_all(q).is_ok() {
+                std::thread::sleep(Duration::from_micros(300));
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let collector = std::thread::spawn(move || {
+            let mut seen = Seen::new();
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
+                if v.get("error").is_some() {
+                    return Err(format!("a reader got an error: {line}"));
+                }
+                let mut state = std::collections::BTreeMap::new();
+                for row in v["rows"].as_array().into_iter().flatten() {
+                    state.insert(row[0].as_i64().unwrap(), row[1].as_i64().unwrap());
+                }
+                seen.push(state);
+            }
+            Ok(seen)
+        });
+        Reader { child, feeder, collector }
+    }
+
+    /// Kills it and returns what it saw.
+    fn kill(mut self) -> Seen {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.feeder.join().unwrap();
+        self.collector.join().unwrap().unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+/// Every state a reader saw is whole (complete steps, a prefix of them) and
+/// none is older than one before it; returns the last step it saw.
+fn check_reader(round: usize, seen: &Seen) -> i64 {
+    let mut last = -1;
+    for state in seen {
+        for (k, c) in state {
+            assert_eq!(*c, expected(*k), "round {round}: a reader saw step {k} partial");
+        }
+        let steps: Vec<i64> = state.keys().copied().collect();
+        let top = steps.last().copied().unwrap_or(-1);
+        assert_eq!(steps, (0..=top).collect::<Vec<_>>(), "round {round}: a reader saw a gap");
+        assert!(top >= last, "round {round}: a reader saw step {top} after step {last}");
+        last = top;
+    }
+    last
+}
+
 #[test]
 fn every_acknowledged_commit_survives_sigkill() {
     let kills: usize = std::env::var("QUIVER_CRASH_KILLS")
@@ -96,9 +171,12 @@ fn every_acknowledged_commit_survives_sigkill() {
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.qv");
+    Database::open(&path).unwrap().close().unwrap();
     let mut next: i64 = 0;
     let mut acked_total = 0usize;
+    let mut reads = 0usize;
     for round in 0..kills {
+        let mut readers = vec![Reader::start(&path), Reader::start(&path)];
         let mut child = Command::new(BIN)
             .arg(&path)
             .args(["--format", "json", "--checkpoint-after", "20000"])
@@ -127,13 +205,23 @@ fn every_acknowledged_commit_survives_sigkill() {
                 }
             }
         });
-        std::thread::sleep(Duration::from_millis(5 + rng.below(120)));
+        // One reader killed at some point before the writer, one started in its place.
+        let first_wait = rng.below(60);
+        std::thread::sleep(Duration::from_millis(5 + first_wait));
+        let mut seen_last = check_reader(round, &readers.remove(0).kill());
+        readers.push(Reader::start(&path));
+        std::thread::sleep(Duration::from_millis(rng.below(60)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         reader.join().unwrap();
         feeder.join().unwrap();
         let acked: Vec<i64> = rx.try_iter().collect();
         acked_total += acked.len();
+        for r in readers {
+            let seen = r.kill();
+            reads += seen.len();
+            seen_last = seen_last.max(check_reader(round, &seen));
+        }
         let held = counts(&path, round % 2 == 0);
         for k in &acked {
             assert_eq!(
@@ -152,6 +240,10 @@ fn every_acknowledged_commit_survives_sigkill() {
             (0..=last).collect::<Vec<_>>(),
             "round {round}: steps are a prefix"
         );
+        assert!(
+            seen_last <= last,
+            "round {round}: a reader saw step {seen_last}, the database holds up to {last}"
+        );
         let last_acked = acked.last().copied().unwrap_or(first - 1);
         assert!(
             last <= last_acked + 1,
@@ -159,6 +251,9 @@ fn every_acknowledged_commit_survives_sigkill() {
         );
         next = last + 1;
     }
-    eprintln!("crash test: {acked_total} acknowledged commits over {kills} kills, {next} steps on disk");
+    eprintln!(
+        "crash test: {acked_total} acknowledged commits over {kills} kills, {next} steps on disk, {reads} reads beside the writer"
+    );
     assert!(acked_total > 0);
+    assert!(reads > 0);
 }

@@ -183,12 +183,14 @@ impl Database {
         if self.shared.read_only {
             let mut slot = lock(&self.shared.writer);
             if let Some(storage) = slot.storage.as_mut() {
-                let current = self.shared.current();
-                if let Some(new) = storage.refresh(&current)? {
-                    self.shared.publish(new.clone());
-                    return Ok(new);
-                }
-                return Ok(current);
+                // Taken out while it is brought up to date, so that no copy
+                // of its layer is made unless a running statement holds it.
+                let mut cur = self.shared.current.write().unwrap_or_else(|e| e.into_inner());
+                let mut snapshot = cur.take().expect("a committed state");
+                let refreshed = storage.refresh(&mut snapshot);
+                *cur = Some(snapshot.clone());
+                refreshed?;
+                return Ok(snapshot);
             }
         }
         Ok(self.shared.current())

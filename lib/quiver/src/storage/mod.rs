@@ -404,13 +404,21 @@ impl Storage {
     /// For a reader: the committed state now, if other processes committed
     /// since `current` (which this storage gave). Statements call it as
     /// they start, so each sees the commits acknowledged before it.
-    pub fn refresh(&mut self, current: &Snapshot) -> Result<Option<Snapshot>, Error> {
+    ///
+    /// The snapshot is changed in place, so that a caller which holds the
+    /// only reference to its layer pays for the new records alone (not for a
+    /// copy of everything committed since the last checkpoint). When records
+    /// fail to apply the reader stops: every later refresh fails too.
+    pub fn refresh(&mut self, current: &mut Snapshot) -> Result<bool, Error> {
         if self.follow.is_none() {
-            return Ok(None);
+            return Ok(false);
+        }
+        if let Some(why) = &self.poisoned {
+            return Err(refused("ReaderStopped", format!("{} can no longer be read: {why}", self.path.display())));
         }
         let catalog = current.catalog.clone();
         let fs = self.fs.clone();
-        let mut updated: Option<Snapshot> = None;
+        let mut updated = false;
         for _ in 0..RETRIES {
             let follow = self.follow.as_mut().expect("a reader follows the log");
             if follow.wal.is_none() {
@@ -451,7 +459,8 @@ impl Storage {
                 self.legacy = main.legacy;
                 let follow = self.follow.as_mut().expect("a reader follows the log");
                 follow.offset = wal::HEADER_LEN;
-                updated = Some(Snapshot::over(Arc::new(main.base), catalog.clone()));
+                *current = Snapshot::over(Arc::new(main.base), catalog.clone());
+                updated = true;
                 continue;
             }
             if size <= follow.offset {
@@ -470,10 +479,12 @@ impl Storage {
             if records.is_empty() {
                 return Ok(updated);
             }
-            let mut snapshot = updated.take().unwrap_or_else(|| current.clone());
-            replay(&mut snapshot, &records, &mut self.last_txid, &self.wal_path)?;
+            if let Err(e) = replay(current, &records, &mut self.last_txid, &self.wal_path) {
+                self.poisoned = Some(e.message.clone());
+                return Err(e);
+            }
             self.follow.as_mut().expect("a reader follows the log").offset = end;
-            return Ok(Some(snapshot));
+            return Ok(true);
         }
         Ok(updated)
     }

@@ -864,6 +864,8 @@ def main():
                     help="a query whose warm-up took longer than this many seconds is timed once, not --reps times")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--keep", action="store_true", help="keep the database directory")
+    ap.add_argument("--only", help="comma-separated workload ids (W2,W5,A1,...) to run after the load; "
+                                   "default all (W1 and W8 always run)")
     ap.add_argument("--quiver-load", default="auto", choices=["auto", "import", "load-flags", "load-csv", "unwind"],
                     help="quiver's W1: auto takes the first that this quiver has of import (file database), "
                          "load-flags (in memory), load-csv, unwind")
@@ -995,7 +997,10 @@ def main():
             if "error" not in results[e.name].get(wid, {}))
         say(f"{wid} ({title}): {todo_names}")
 
+    only = set(a.only.split(",")) if a.only else None
     for wid, title, cypher, overrides, libop in WORKLOADS:
+        if only is not None and wid not in only:
+            continue
         want = expected_rows(wid, exp)
         todo = []
         for e in alive:
@@ -1010,6 +1015,8 @@ def main():
     # peak memory of the database workloads, before the algorithms' working sets
     rss = {e.name: e.peak_rss() for e in alive}
     for wid, title, texts, kind in ALGO_WORKLOADS:
+        if only is not None and wid not in only:
+            continue
         ok, want = algo_answer(wid, alg)
         arg = {"pagerank": alg["pagerank"]["tolerance"], "wcc": None,
                "betweenness": [BETWEENNESS_SAMPLE, a.seed]}[kind]

@@ -115,6 +115,15 @@ impl<'o, T> Best<'o, T> {
         self.order.compare(key, worst) == Ordering::Less
     }
 
+    /// The worst key kept, once `k` items are kept (a newcomer must beat it).
+    pub fn worst(&self) -> Option<&[Value]> {
+        match &self.store {
+            Store::Sorted(v) if v.len() == self.k && self.k > 0 => Some(&v[v.len() - 1].key),
+            Store::Heap(h) if h.len() == self.k && self.k > 0 => h.peek().map(|r| &r.entry.key[..]),
+            _ => None,
+        }
+    }
+
     /// Offers an item; `key` is taken (and left empty, to be reused) when it is kept.
     #[inline]
     pub fn offer(&mut self, key: &mut Vec<Value>, item: T) {

@@ -27,6 +27,16 @@ pub trait Cursor: Send {
     /// Writes the next row into `row` (overwriting what it held); `false`
     /// when there are no more.
     fn next(&mut self, row: &mut Row) -> XResult<bool>;
+
+    /// Hands every remaining row to `sink`, lent rather than copied (a
+    /// consumer that takes every row — aggregation — needs no copy of its own).
+    fn each(&mut self, sink: &mut dyn FnMut(&Row) -> XResult<()>) -> XResult<()> {
+        let mut row = Vec::new();
+        while self.next(&mut row)? {
+            sink(&row)?;
+        }
+        Ok(())
+    }
 }
 
 pub type BoxCursor<'g> = Box<dyn Cursor + 'g>;
@@ -130,6 +140,35 @@ impl Cursor for MatchCursor<'_> {
             self.matched = false;
         }
     }
+
+    fn each(&mut self, sink: &mut dyn FnMut(&Row) -> XResult<()>) -> XResult<()> {
+        let mut row = Vec::new();
+        if self.active {
+            // Rows already begun by `next`: finish them the usual way.
+            while self.active {
+                if !self.next(&mut row)? {
+                    return Ok(());
+                }
+                sink(&row)?;
+            }
+        }
+        while self.input.next(&mut self.in_row)? {
+            self.matcher.start(&self.in_row);
+            let mut matched = false;
+            while let Some(r) = self.matcher.next_match()? {
+                matched = true;
+                sink(r)?;
+            }
+            if self.optional && !matched {
+                row.clone_from(&self.in_row);
+                for s in &self.plan.new_slots {
+                    set(&mut row, *s, Value::Null);
+                }
+                sink(&row)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub struct Filter<'g> {
@@ -146,6 +185,11 @@ impl Cursor for Filter<'_> {
             }
         }
         Ok(false)
+    }
+
+    fn each(&mut self, sink: &mut dyn FnMut(&Row) -> XResult<()>) -> XResult<()> {
+        let (ev, predicate) = (&self.ev, self.predicate);
+        self.input.each(&mut |row| if ev.truthy(predicate, row)? { sink(row) } else { Ok(()) })
     }
 }
 
@@ -313,10 +357,7 @@ impl Cursor for Eager<'_> {
 pub fn aggregate<'g>(ev: Eval<'g>, input: BoxCursor<'g>, keys: &'g [Expr], calls: &'g [AggregateCall]) -> Eager<'g> {
     Eager::new(input, move |mut input| {
         let mut agg = Aggregator::new(keys, calls);
-        let mut row = Vec::new();
-        while input.next(&mut row)? {
-            agg.push(&ev, &row)?;
-        }
+        input.each(&mut |row| agg.push(&ev, row))?;
         agg.finish()
     })
 }

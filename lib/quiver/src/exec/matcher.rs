@@ -367,7 +367,7 @@ impl<'g, 'p> Matcher<'g, 'p> {
         let Some(labels) = labels else {
             return Ok(FrameState::Empty);
         };
-        let plain = labels.len() == 1 && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
+        let plain = labels.len() == 1 && step.label_pred.is_none() && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
         let candidates = match (&step.seek, labels.first()) {
             (Some(seek), _) => Candidates::List(self.seek(seek)?.into_iter()),
             (None, Some(l)) => Candidates::Scan(g.nodes_with_label(*l)),
@@ -644,6 +644,11 @@ impl<'g, 'p> Matcher<'g, 'p> {
         if !exists {
             return Ok(false);
         }
+        if let Some(pred) = &step.label_pred {
+            if !self.ev.node_has(pred, n, &self.row)? {
+                return Ok(false);
+            }
+        }
         if step.props.is_empty() && step.props_param.is_none() {
             return Ok(true);
         }
@@ -662,7 +667,15 @@ impl<'g, 'p> Matcher<'g, 'p> {
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId) -> XResult<bool> {
-        // Types are already filtered by the neighbour walk.
+        // Types are already filtered by the neighbour walk; a type expression is checked here.
+        if let Some(pred) = &step.type_pred {
+            let Some(info) = self.ev.graph.relationship(rel) else {
+                return Ok(false);
+            };
+            if !self.ev.rel_has(pred, info.rel_type, &self.row)? {
+                return Ok(false);
+            }
+        }
         if step.rel_props.is_empty() && step.rel_props_param.is_none() {
             return Ok(true);
         }

@@ -140,6 +140,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     f!("size", Scalar, "Scalar", 1, ONE, "size(input :: STRING | LIST<ANY>) :: INTEGER", "Returns the number of items in a list, or the number of characters in a string."),
     f!("tail", Scalar, "List", 1, ONE, "tail(input :: LIST<ANY>) :: LIST<ANY>", "Returns all but the first element in a list."),
     f!("randomUUID", Scalar, "Scalar", 0, NONE, "randomUUID() :: STRING", "Generates a random UUID.", volatile),
+    f!("valueType", Scalar, "Scalar", 1, ONE, "valueType(input :: ANY) :: STRING", "Returns a STRING representation of the most precise value type that the given expression evaluates to."),
     f!("timestamp", Scalar, "Scalar", 0, NONE, "timestamp() :: INTEGER", "Returns the difference, measured in milliseconds, between the current time and midnight, January 1, 1970 UTC."),
     // Conversion.
     f!("toBoolean", Scalar, "Scalar", 1, ONE, "toBoolean(input :: STRING | INTEGER | BOOLEAN) :: BOOLEAN", "Converts a STRING, INTEGER or BOOLEAN value to a BOOLEAN value."),
@@ -156,6 +157,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     f!("toStringOrNull", Scalar, "String", 1, ONE, "toStringOrNull(input :: ANY) :: STRING", "Converts a value to a STRING value, or null if it cannot be converted."),
     // String.
     f!("btrim", Scalar, "String", 1, TWO, "btrim(original :: STRING, trimCharacterString = ' ' :: STRING) :: STRING", "Returns the given STRING with leading and trailing characters of trimCharacterString removed."),
+    f!("normalize", Scalar, "String", 1, TWO, "normalize(input :: STRING, normalForm = NFC :: [NFC, NFD, NFKC, NFKD]) :: STRING", "Returns the given STRING normalized according to the normalization form NFC, NFD, NFKC or NFKD."),
     f!("char_length", Scalar, "Scalar", 1, ONE, "char_length(input :: STRING) :: INTEGER", "Returns the number of Unicode characters in a STRING."),
     f!("character_length", Scalar, "Scalar", 1, ONE, "character_length(input :: STRING) :: INTEGER", "Returns the number of Unicode characters in a STRING."),
     f!("left", Scalar, "String", 2, TWO, "left(original :: STRING, length :: INTEGER) :: STRING", "Returns a STRING containing the specified number of leftmost characters of the given STRING."),

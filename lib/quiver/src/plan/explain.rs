@@ -136,11 +136,51 @@ impl Explain<'_> {
                     match s {
                         super::SchemaOp::CreateIndex { .. } => "CreateIndex",
                         super::SchemaOp::DropIndex { .. } => "DropIndex",
-                        super::SchemaOp::ShowIndexes => "ShowIndexes",
+                        super::SchemaOp::ShowIndexes | super::SchemaOp::ShowIndexesFull(_) => "ShowIndexes",
                     }
                 )?,
+                Op::ShowRoutines { procedures, .. } => writeln!(
+                    f,
+                    "{pad}{}",
+                    if *procedures { "ShowProcedures" } else { "ShowFunctions" }
+                )?,
+                Op::Subquery(sq) => {
+                    writeln!(
+                        f,
+                        "{pad}{}{} ({}){}",
+                        if sq.optional { "Optional" } else { "" },
+                        if sq.unit { "SubqueryForeach" } else { "Apply" },
+                        sq.imports.join(", "),
+                        if sq.unit { "" } else { " {" }
+                    )?;
+                    let inner = format!("{pad}  ");
+                    self.nested(f, &sq.body, &inner)?;
+                    if !sq.unit {
+                        writeln!(f, "{pad}}}")?;
+                    }
+                }
+                Op::Union(u) => {
+                    for (i, b) in u.branches.iter().enumerate() {
+                        if i > 0 {
+                            writeln!(f, "{pad}{}", if u.distinct { "Union" } else { "UnionAll" })?;
+                        }
+                        self.nested(f, b, pad)?;
+                    }
+                }
+                Op::Foreach(fe) => {
+                    writeln!(f, "{pad}Foreach ({} IN ...)", fe.variable)?;
+                    self.nested(f, &fe.body, &format!("{pad}  "))?;
+                }
                 Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
             }
+        }
+        Ok(())
+    }
+
+    /// The operators of a nested pipeline, indented.
+    fn nested(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, pad: &str) -> fmt::Result {
+        for op in &p.ops {
+            write!(f, "{}", OpView(self, op, pad))?;
         }
         Ok(())
     }

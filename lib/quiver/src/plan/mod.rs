@@ -19,7 +19,7 @@ pub mod types;
 
 use std::sync::Arc;
 
-use crate::ast::Direction;
+use crate::ast::{self, Direction};
 use crate::store::NameRef;
 
 pub use expr::Expr;
@@ -100,6 +100,14 @@ pub enum Op {
     /// `LOAD CSV`: one row per record of the file, for each incoming row.
     LoadCsv(LoadCsvPlan),
     Schema(SchemaOp),
+    /// `CALL [(imports)] { ... }`: the body runs once per incoming row.
+    Subquery(Box<SubqueryPlan>),
+    /// The branches of a UNION inside a subquery, each run from the incoming row.
+    Union(Box<UnionPlan>),
+    /// `FOREACH (x IN list | ...)`: the body runs for each element; the rows pass unchanged.
+    Foreach(Box<ForeachPlan>),
+    /// `SHOW PROCEDURES` / `SHOW FUNCTIONS`: one row per entry, every column.
+    ShowRoutines { procedures: bool, filter: ast::FunctionFilter },
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
 }
@@ -110,10 +118,52 @@ impl Op {
     pub fn writes(&self) -> bool {
         match self {
             Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => true,
-            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes),
+            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_)),
+            Op::Subquery(s) => s.body.writes(),
+            Op::Union(u) => u.branches.iter().any(Pipeline::writes),
+            Op::Foreach(_) => true,
             _ => false,
         }
     }
+}
+
+impl Pipeline {
+    /// Whether any operator of the pipeline writes.
+    pub fn writes(&self) -> bool {
+        self.ops.iter().any(Op::writes)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SubqueryPlan {
+    /// Starts from the incoming row; ends with the returned columns in slots `0..k`.
+    pub body: Pipeline,
+    /// Where column `i` of the body goes in the outer row; empty for a unit subquery.
+    pub returns: Vec<usize>,
+    /// No RETURN: each incoming row comes out once, whatever the body made.
+    pub unit: bool,
+    /// `OPTIONAL CALL`: a row with nulls when the body yields none.
+    pub optional: bool,
+    /// The imported variables as written, for EXPLAIN (`*` for all).
+    pub imports: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct UnionPlan {
+    pub branches: Vec<Pipeline>,
+    /// UNION (not UNION ALL): each distinct row once.
+    pub distinct: bool,
+    /// The number of columns.
+    pub width: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForeachPlan {
+    pub list: Expr,
+    /// Where each element goes.
+    pub slot: usize,
+    pub variable: String,
+    pub body: Pipeline,
 }
 
 #[derive(Clone, Debug)]
@@ -161,9 +211,24 @@ pub struct NodeStep {
     /// Already bound when the step runs: check it rather than scan.
     pub bound: bool,
     pub labels: Vec<NameRef>,
+    /// A label expression beyond a plain conjunction (`:A|B`, `:!A`, `:%`, `:$(e)`).
+    pub label_pred: Option<LabelPred>,
     pub props: Vec<(NameRef, Expr)>,
     /// A `$param` map of properties to match.
     pub props_param: Option<Expr>,
+}
+
+/// A label expression (nodes) or type expression (relationships), compiled.
+#[derive(Clone, Debug)]
+pub enum LabelPred {
+    Name(NameRef),
+    /// `$(e)` / `$all(e)` (every name of a string or list of strings) and `$any(e)` (one of them).
+    Dynamic { expr: Box<Expr>, any: bool },
+    /// `%`: at least one label (every relationship has a type).
+    Wildcard,
+    Not(Box<LabelPred>),
+    And(Vec<LabelPred>),
+    Or(Vec<LabelPred>),
 }
 
 /// Nodes found through the index of `key` on `label`.
@@ -195,6 +260,8 @@ pub struct ExpandStep {
     pub rel_bound: bool,
     pub direction: Direction,
     pub types: Vec<NameRef>,
+    /// A type expression beyond a plain disjunction (`:!T`, `:A&B`, `:%`, `:$(e)`).
+    pub type_pred: Option<LabelPred>,
     pub rel_props: Vec<(NameRef, Expr)>,
     pub rel_props_param: Option<Expr>,
     /// `Some` for variable length: `(min, max)` hops.
@@ -227,6 +294,8 @@ pub struct CreateNode {
     /// Bound earlier: reuse, don't create.
     pub bound: bool,
     pub labels: Vec<NameRef>,
+    /// `$(expr)` labels: a string or a list of strings each, evaluated per row.
+    pub dynamic_labels: Vec<Expr>,
     pub props: Option<Expr>,
 }
 
@@ -236,6 +305,8 @@ pub struct CreateRel {
     pub from: usize,
     pub to: usize,
     pub rel_type: NameRef,
+    /// `[:$(expr)]`: the type, a string evaluated per row (then `rel_type` is unused).
+    pub dynamic_type: Option<Expr>,
     pub props: Option<Expr>,
 }
 
@@ -252,13 +323,26 @@ pub enum SetOp {
     Property { target: Expr, key: NameRef, value: Expr },
     Replace { target: Expr, value: Expr },
     Merge { target: Expr, value: Expr },
-    Labels { target: Expr, labels: Vec<NameRef> },
+    /// `n[key] = value`: the key is computed per row.
+    DynamicProperty { target: Expr, key: Expr, value: Expr },
+    /// `n:A:$(expr)`: names, and dynamic labels evaluated per row.
+    Labels {
+        target: Expr,
+        labels: Vec<NameRef>,
+        dynamic: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum RemoveOp {
     Property { target: Expr, key: NameRef },
-    Labels { target: Expr, labels: Vec<NameRef> },
+    /// `REMOVE n[key]`
+    DynamicProperty { target: Expr, key: Expr },
+    Labels {
+        target: Expr,
+        labels: Vec<NameRef>,
+        dynamic: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -275,6 +359,8 @@ pub enum SchemaOp {
     },
     /// Rows of `name`, `label`, `property`, `entries`.
     ShowIndexes,
+    /// Every column of `SHOW INDEXES` as the manual lists them (with YIELD), of one kind.
+    ShowIndexesFull(ast::IndexFilter),
 }
 
 #[derive(Clone, Debug)]

@@ -24,9 +24,8 @@ struct PartSlots {
     path: Option<usize>,
 }
 
-/// Rejects the forms of path patterns the planner does not plan yet (path
-/// selectors, quantified and parenthesised paths, WHERE inside patterns,
-/// label and type expressions beyond `:A:B` and `[:A|B]`).
+/// Rejects the forms of path patterns the planner does not plan yet, and
+/// quantifiers that cannot match.
 fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
     if let Some(s) = &part.selector {
         return Err(PlanError::not_supported("path selectors", s.span));
@@ -36,28 +35,73 @@ fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
             ast::PathStep::Group(g) => return Err(PlanError::not_supported("quantified path patterns", g.span)),
             ast::PathStep::Rel(r) => {
                 if let Some(q) = &r.quantifier {
-                    return Err(PlanError::not_supported("quantified relationships", q.span));
+                    check_quantifier(q)?;
+                    if r.length.is_some() {
+                        return Err(PlanError::syntax(
+                            "UnexpectedSyntax",
+                            "a relationship cannot be both variable-length (`*`) and quantified (`{m,n}`)",
+                            q.span,
+                        ));
+                    }
                 }
-                if let Some(w) = &r.where_ {
-                    return Err(PlanError::not_supported("WHERE inside a relationship pattern", w.span));
-                }
-                if let (None, Some(t)) = (r.type_names(), &r.types) {
-                    return Err(PlanError::not_supported("type expressions", t.span));
-                }
-            }
-        }
-    }
-    for n in part.element.nodes() {
-        if let Some(w) = &n.where_ {
-            return Err(PlanError::not_supported("WHERE inside a node pattern", w.span));
-        }
-        if let Some(l) = &n.labels {
-            if l.as_conjunction().is_none() {
-                return Err(PlanError::not_supported("label expressions", l.span));
             }
         }
     }
     Ok(())
+}
+
+pub(super) fn check_quantifier(q: &ast::PathQuantifier) -> PResult<()> {
+    if q.max.is_some_and(|m| m < q.min) {
+        return Err(PlanError::syntax(
+            "UnexpectedSyntax",
+            format!(
+                "a quantifier's lower bound ({}) cannot be above its upper bound ({})",
+                q.min,
+                q.max.unwrap_or_default()
+            ),
+            q.span,
+        ));
+    }
+    Ok(())
+}
+
+/// The `(min, max)` hops of a variable-length or quantified relationship.
+pub(super) fn rel_range(r: &ast::RelPattern) -> Option<(u64, Option<u64>)> {
+    match (&r.length, &r.quantifier) {
+        (Some(l), _) => Some((l.min.unwrap_or(1), l.max)),
+        (None, Some(q)) => Some((q.min, q.max)),
+        (None, None) => None,
+    }
+}
+
+/// The predicates written inside the patterns (`(n WHERE ...)`, `-[r WHERE ...]->`),
+/// as one expression over the whole match: a quantified relationship's holds
+/// for each of its relationships.
+fn inline_predicates(pattern: &ast::Pattern) -> Vec<ast::Expr> {
+    let mut out = Vec::new();
+    for part in &pattern.parts {
+        for n in part.element.nodes() {
+            if let Some(w) = &n.where_ {
+                out.push((**w).clone());
+            }
+        }
+        for r in part.element.rels() {
+            let Some(w) = &r.where_ else { continue };
+            match (&r.variable, rel_range(r)) {
+                (Some(v), Some(_)) => out.push(ast::Expr::new(
+                    ast::ExprKind::Quantified {
+                        quantifier: ast::Quantifier::All,
+                        variable: v.clone(),
+                        list: Box::new(ast::Expr::new(ast::ExprKind::Variable(v.name.clone()), v.span)),
+                        predicate: Some(w.clone()),
+                    },
+                    w.span,
+                )),
+                _ => out.push((**w).clone()),
+            }
+        }
+    }
+    out
 }
 
 fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
@@ -142,7 +186,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 seen.push(v.name.clone());
-                let want = if r.length.is_some() {
+                let want = if rel_range(r).is_some() {
                     VarKind::RelationshipList
                 } else {
                     VarKind::Relationship
@@ -197,7 +241,17 @@ impl<'a> Planner<'a> {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
             parts.push(self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?);
         }
-        let predicate = match where_ {
+        let mut combined = where_.cloned();
+        for p in inline_predicates(pattern) {
+            combined = Some(match combined {
+                None => p,
+                Some(w) => {
+                    let span = w.span;
+                    ast::Expr::new(ast::ExprKind::Binary(ast::BinaryOp::And, Box::new(p), Box::new(w)), span)
+                }
+            });
+        }
+        let predicate = match combined.as_ref() {
             Some(w) => Some(self.compile_predicate(
                 w,
                 scope,
@@ -280,7 +334,7 @@ impl<'a> Planner<'a> {
             steps: rels
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (slots.rels[i].0, r.length.is_some(), slots.nodes[i + 1].0))
+                .map(|(i, r)| (slots.rels[i].0, rel_range(r).is_some(), slots.nodes[i + 1].0))
                 .collect(),
         });
         if let Some(p) = &path {
@@ -395,12 +449,14 @@ impl<'a> Planner<'a> {
             bound.push(slot);
         }
         let (props, props_param) = self.property_constraints(n.properties.as_deref(), scope)?;
+        let (labels, label_pred) = self.node_labels(n.labels.as_ref(), scope)?;
         Ok(NodeStep {
             seek: None,
             slot,
             name: var_name(&n.variable),
             bound: is_bound,
-            labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
+            labels,
+            label_pred,
             props,
             props_param,
         })
@@ -431,7 +487,12 @@ impl<'a> Planner<'a> {
         } else {
             r.direction
         };
-        let var_length = r.length.map(|l| (l.min.unwrap_or(1), l.max));
+        let var_length = rel_range(r);
+        let (types, type_pred) = match (r.type_names(), &r.types) {
+            (Some(names), _) => (names.iter().map(|t| self.rel_type(&t.name)).collect(), None),
+            (None, Some(t)) => (Vec::new(), Some(self.label_pred(t, scope, true)?)),
+            (None, None) => (Vec::new(), None),
+        };
         let (rel_props, rel_props_param) = self.property_constraints(r.properties.as_deref(), scope)?;
         let to = self.node_step(to, to_slot, bound, scope)?;
         Ok(ExpandStep {
@@ -441,13 +502,87 @@ impl<'a> Planner<'a> {
             rel_name: var_name(&r.variable),
             rel_bound,
             direction,
-            types: r.type_list().iter().map(|t| self.rel_type(&t.name)).collect(),
+            types,
+            type_pred,
             rel_props,
             rel_props_param,
             var_length,
             reversed,
             to,
         })
+    }
+
+    /// A node pattern's labels: the plain names to scan and check, and the
+    /// rest of a label expression as a predicate.
+    fn node_labels(
+        &mut self,
+        l: Option<&ast::LabelExpr>,
+        scope: &Scope,
+    ) -> PResult<(Vec<NameRef>, Option<super::LabelPred>)> {
+        let Some(l) = l else {
+            return Ok((Vec::new(), None));
+        };
+        if let Some(names) = l.as_conjunction() {
+            return Ok((names.iter().map(|n| self.label(&n.name)).collect(), None));
+        }
+        match &l.kind {
+            ast::LabelExprKind::And(items) | ast::LabelExprKind::Colon(items) => {
+                let mut names = Vec::new();
+                let mut rest = Vec::new();
+                for i in items {
+                    match &i.kind {
+                        ast::LabelExprKind::Label(n) => names.push(self.label(&n.name)),
+                        _ => rest.push(self.label_pred(i, scope, false)?),
+                    }
+                }
+                let pred = match rest.len() {
+                    0 => None,
+                    1 => rest.pop(),
+                    _ => Some(super::LabelPred::And(rest)),
+                };
+                Ok((names, pred))
+            }
+            _ => Ok((Vec::new(), Some(self.label_pred(l, scope, false)?))),
+        }
+    }
+
+    /// The labels a CREATE or MERGE gives a node: names and dynamic labels
+    /// (`:A:$(x)`, `:A&B`); no other label expression says what to create.
+    pub(super) fn create_labels(
+        &mut self,
+        l: Option<&ast::LabelExpr>,
+        scope: &Scope,
+        clause: &str,
+    ) -> PResult<(Vec<NameRef>, Vec<Expr>)> {
+        let Some(l) = l else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut names = Vec::new();
+        let mut dynamic = Vec::new();
+        let mut stack = vec![l];
+        while let Some(x) = stack.pop() {
+            match &x.kind {
+                ast::LabelExprKind::Label(n) => names.push(self.label(&n.name)),
+                ast::LabelExprKind::Dynamic { expr, any: false } => dynamic.push(self.compile(
+                    expr,
+                    scope,
+                    &mut ExprCtx {
+                        place: clause_place(clause),
+                        ..Default::default()
+                    },
+                )?),
+                ast::LabelExprKind::And(items) | ast::LabelExprKind::Colon(items) => stack.extend(items.iter().rev()),
+                _ => {
+                    return Err(PlanError::syntax(
+                        "InvalidLabelExpression",
+                        format!("{clause} takes labels joined by `:` or `&` (and `$(...)`), not `{}`", x_text(x)),
+                        x.span,
+                    ))
+                }
+            }
+        }
+        names.reverse();
+        Ok((names, dynamic))
     }
 
     #[allow(clippy::type_complexity)]
@@ -536,7 +671,8 @@ impl<'a> Planner<'a> {
                     }
                     local.push(&v.name);
                 }
-                if r.type_list().len() != 1 {
+                let dynamic_type = matches!(&r.types, Some(t) if matches!(t.kind, ast::LabelExprKind::Dynamic { any: false, .. }));
+                if r.type_list().len() != 1 && !dynamic_type {
                     return Err(PlanError::syntax(
                         "NoSingleRelationshipType",
                         format!("{clause} needs exactly one relationship type, like -[:KNOWS]->"),
@@ -550,7 +686,7 @@ impl<'a> Planner<'a> {
                         r.span,
                     ));
                 }
-                if r.length.is_some() {
+                if rel_range(r).is_some() {
                     return Err(PlanError::syntax(
                         "CreatingVarLength",
                         format!("{clause} cannot create a variable-length relationship"),
@@ -587,10 +723,12 @@ impl<'a> Planner<'a> {
                 Some(p) => Some(self.compile(p, scope, ctx)?),
                 None => None,
             };
+            let (labels, dynamic_labels) = self.create_labels(n.labels.as_ref(), scope, "CREATE")?;
             cnodes.push(CreateNode {
                 slot: *slot,
                 bound,
-                labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
+                labels,
+                dynamic_labels,
                 props,
             });
             created.push(*slot);
@@ -607,11 +745,28 @@ impl<'a> Planner<'a> {
                 Some(p) => Some(self.compile(p, scope, ctx)?),
                 None => None,
             };
+            let (rel_type, dynamic_type) = match r.type_list().first() {
+                Some(t) => (self.rel_type(&t.name), None),
+                None => match r.types.as_ref().map(|t| &t.kind) {
+                    Some(ast::LabelExprKind::Dynamic { expr, .. }) => (
+                        self.rel_type(""),
+                        Some(self.compile(expr, scope, ctx)?),
+                    ),
+                    _ => {
+                        return Err(PlanError::syntax(
+                            "NoSingleRelationshipType",
+                            "CREATE needs exactly one relationship type, like -[:KNOWS]->",
+                            r.span,
+                        ))
+                    }
+                },
+            };
             crels.push(CreateRel {
                 slot: slots.rels[i].0,
                 from,
                 to,
-                rel_type: self.rel_type(&r.type_list()[0].name),
+                rel_type,
+                dynamic_type,
                 props,
             });
         }
@@ -679,5 +834,24 @@ fn kind_name(k: VarKind) -> &'static str {
         VarKind::Path => "path",
         VarKind::Value(Ty::Any) => "value",
         VarKind::Value(t) => t.name(),
+    }
+}
+
+fn clause_place(clause: &str) -> &'static str {
+    match clause {
+        "MERGE" => "MERGE",
+        "SET" => "SET",
+        "REMOVE" => "REMOVE",
+        _ => "CREATE",
+    }
+}
+
+fn x_text(l: &ast::LabelExpr) -> String {
+    match &l.kind {
+        ast::LabelExprKind::Or(_) => "|".into(),
+        ast::LabelExprKind::Not(_) => "!".into(),
+        ast::LabelExprKind::Wildcard => "%".into(),
+        ast::LabelExprKind::Dynamic { .. } => "$any(...)".into(),
+        _ => "this".into(),
     }
 }

@@ -184,6 +184,8 @@ pub struct MatchPlan {
     pub unique_rels: Vec<usize>,
     /// Slots this match binds (set to null by OPTIONAL MATCH when nothing matches).
     pub new_slots: Vec<usize>,
+    /// `MATCH REPEATABLE ELEMENTS`: a relationship may occur more than once.
+    pub repeatable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -193,6 +195,53 @@ pub struct PartPlan {
     /// `p = ...`: the slot of the path and how to assemble it.
     pub path: Option<PathBuild>,
     pub shortest: Option<ShortestKind>,
+    /// A path selector (`SHORTEST 2`, `ANY`, ...): the part is matched on its
+    /// own by `sub`, and only the selected matches are kept.
+    pub selector: Option<Box<SelectorPlan>>,
+}
+
+/// Which of a part's matches a path selector keeps, per pair of end nodes.
+#[derive(Clone, Debug)]
+pub struct SelectorPlan {
+    pub kind: SelectorKind,
+    /// The `k` of the selector (paths or groups).
+    pub count: Expr,
+    /// The part alone, with its inline predicates.
+    pub sub: MatchPlan,
+    /// Where the part's path, first and last node are.
+    pub path_slot: usize,
+    pub start_slot: usize,
+    pub end_slot: usize,
+    /// The slots the part binds (copied out of each selected match).
+    pub slots: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectorKind {
+    /// `ANY k`
+    Any,
+    /// `SHORTEST k` (also `ANY SHORTEST`: k = 1)
+    Shortest,
+    /// `SHORTEST k GROUPS` (also `ALL SHORTEST`: k = 1)
+    ShortestGroups,
+}
+
+/// A quantified path pattern `((a)-[r]->(b) WHERE ...){min,max}`: the inner
+/// pattern matched again and again from where the last iteration ended.
+#[derive(Clone, Debug)]
+pub struct GroupPlan {
+    pub min: u64,
+    pub max: Option<u64>,
+    /// One iteration, its start node bound (at `start_slot`).
+    pub inner: MatchPlan,
+    pub start_slot: usize,
+    pub end_slot: usize,
+    /// The iteration's path (its relationships in order).
+    pub path_slot: usize,
+    /// `(slot inside an iteration, slot of the list outside)` per group variable.
+    pub vars: Vec<(usize, usize)>,
+    /// The quantifier as written, for EXPLAIN.
+    pub text: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,6 +318,8 @@ pub struct ExpandStep {
     /// Expanding against the pattern's written order (a var-length list is
     /// collected backwards and must be reversed).
     pub reversed: bool,
+    /// A quantified path pattern: `rel_slot` holds every relationship it walked.
+    pub group: Option<Box<GroupPlan>>,
     pub to: NodeStep,
 }
 

@@ -11,8 +11,8 @@ use super::scope::{Scope, VarKind};
 use super::seek;
 use super::types::Ty;
 use super::{
-    CreateNode, CreatePart, CreateRel, ExpandStep, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
-    SeekKind, ShortestKind,
+    CreateNode, CreatePart, CreateRel, ExpandStep, GroupPlan, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan,
+    PathBuild, SeekKind, ShortestKind,
 };
 use crate::store::NameRef;
 
@@ -20,19 +20,58 @@ use crate::store::NameRef;
 struct PartSlots {
     /// `(slot, bound before this part)`
     nodes: Vec<(usize, bool)>,
+    /// Per step of the chain; a quantified path pattern's is the list of its relationships.
     rels: Vec<(usize, bool)>,
     path: Option<usize>,
+    /// Per step of the chain: the plan of a quantified path pattern.
+    groups: Vec<Option<GroupPlan>>,
+    /// The slots the part's resolution made, `[from, to)`.
+    range: (usize, usize),
 }
 
 /// Rejects the forms of path patterns the planner does not plan yet, and
 /// quantifiers that cannot match.
 fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
-    if let Some(s) = &part.selector {
-        return Err(PlanError::not_supported("path selectors", s.span));
+    if let (Some(s), true) = (&part.selector, part.kind != PathKind::Normal) {
+        return Err(PlanError::syntax(
+            "UnexpectedSyntax",
+            "a path selector cannot be combined with shortestPath() or allShortestPaths()",
+            s.span,
+        ));
     }
     for (step, _) in &part.element.chain {
         match step {
-            ast::PathStep::Group(g) => return Err(PlanError::not_supported("quantified path patterns", g.span)),
+            ast::PathStep::Group(g) => {
+                if let Some(q) = &g.quantifier {
+                    check_quantifier(q)?;
+                }
+                for (inner, _) in &g.element.chain {
+                    match inner {
+                        ast::PathStep::Group(x) => {
+                            return Err(PlanError::syntax(
+                                "UnexpectedSyntax",
+                                "quantified path patterns cannot be nested",
+                                x.span,
+                            ))
+                        }
+                        ast::PathStep::Rel(r) if r.quantifier.is_some() || r.length.is_some() => {
+                            return Err(PlanError::syntax(
+                                "UnexpectedSyntax",
+                                "a quantified path pattern cannot hold a quantified or variable-length relationship",
+                                r.span,
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
+                if g.element.chain.is_empty() {
+                    return Err(PlanError::syntax(
+                        "UnexpectedSyntax",
+                        "a quantified path pattern needs at least one relationship",
+                        g.span,
+                    ));
+                }
+            }
             ast::PathStep::Rel(r) => {
                 if let Some(q) = &r.quantifier {
                     check_quantifier(q)?;
@@ -79,7 +118,21 @@ pub(super) fn rel_range(r: &ast::RelPattern) -> Option<(u64, Option<u64>)> {
 /// for each of its relationships.
 fn inline_predicates(pattern: &ast::Pattern) -> Vec<ast::Expr> {
     let mut out = Vec::new();
-    for part in &pattern.parts {
+    for part in pattern.parts.iter().filter(|p| selector_of(p).is_none()) {
+        out.extend(part_predicates(part));
+    }
+    out
+}
+
+/// A part's selector, unless it is `ALL` (every path, as without one).
+fn selector_of(part: &ast::PatternPart) -> Option<&ast::PathSelector> {
+    part.selector.as_ref().filter(|s| s.kind != ast::SelectorKind::All)
+}
+
+/// The predicates inside one part's node and relationship patterns.
+fn part_predicates(part: &ast::PatternPart) -> Vec<ast::Expr> {
+    let mut out = Vec::new();
+    {
         for n in part.element.nodes() {
             if let Some(w) = &n.where_ {
                 out.push((**w).clone());
@@ -123,17 +176,31 @@ impl<'a> Planner<'a> {
             nodes: Vec::new(),
             rels: Vec::new(),
             path: None,
+            groups: Vec::new(),
+            range: (scope.width, scope.width),
         };
         check_supported_part(part)?;
-        let nodes = part_nodes(&part.element);
-        let rels = part.element.rels();
-        for (i, n) in nodes.iter().enumerate() {
-            if i > 0 {
-                let r = rels[i - 1];
-                slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+        slots.nodes.push(self.resolve_node(&part.element.start, scope)?);
+        for (step, n) in &part.element.chain {
+            match step {
+                ast::PathStep::Rel(r) => {
+                    slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+                    slots.groups.push(None);
+                }
+                ast::PathStep::Group(g) => {
+                    let gp = self.plan_group(g, scope, seen_rels)?;
+                    slots.rels.push((scope.fresh(), false));
+                    slots.groups.push(Some(gp));
+                }
             }
             slots.nodes.push(self.resolve_node(n, scope)?);
         }
+        if part.variable.is_none() && selector_of(part).is_some() {
+            // A selector measures paths: the part gets a hidden one.
+            let name = format!(" selected{}", scope.width);
+            slots.path = Some(scope.bind(&name, VarKind::Path));
+        }
+        slots.range.1 = scope.width;
         if let Some(v) = &part.variable {
             if scope.lookup(&v.name).is_some() {
                 return Err(PlanError::syntax(
@@ -144,6 +211,7 @@ impl<'a> Planner<'a> {
             }
             slots.path = Some(scope.bind(&v.name, VarKind::Path));
         }
+        slots.range.1 = scope.width;
         Ok(slots)
     }
 
@@ -237,9 +305,19 @@ impl<'a> Planner<'a> {
         let mut bound: Vec<usize> = (0..before).collect();
         let mut parts = Vec::new();
         let mut unique_rels = Vec::new();
+        let repeatable = std::mem::take(&mut self.repeatable);
+        if repeatable {
+            for part in &pattern.parts {
+                check_bounded(part)?;
+            }
+        }
         for (part, slots) in pattern.parts.iter().zip(&resolved) {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
-            parts.push(self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?);
+            let mut plan = self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?;
+            if let Some(sel) = selector_of(part) {
+                plan = self.selected_part(part, sel, plan, slots, scope, repeatable)?;
+            }
+            parts.push(plan);
         }
         let mut combined = where_.cloned();
         for p in inline_predicates(pattern) {
@@ -268,6 +346,182 @@ impl<'a> Planner<'a> {
             predicate,
             unique_rels,
             new_slots,
+            repeatable,
+        })
+    }
+
+    /// A part under a selector: matched on its own (with the predicates
+    /// written inside it), then only the selected matches are kept; the
+    /// MATCH's WHERE filters what the selector kept.
+    fn selected_part(
+        &mut self,
+        part: &ast::PatternPart,
+        sel: &ast::PathSelector,
+        plan: PartPlan,
+        slots: &PartSlots,
+        scope: &Scope,
+        repeatable: bool,
+    ) -> PResult<PartPlan> {
+        let ctx = &mut ExprCtx {
+            place: "a path selector",
+            ..Default::default()
+        };
+        let one = || Expr::Const(crate::value::Value::Int(1));
+        let (kind, count) = match &sel.kind {
+            ast::SelectorKind::Any(k) => (
+                super::SelectorKind::Any,
+                match k {
+                    Some(k) => self.compile(k, scope, ctx)?,
+                    None => one(),
+                },
+            ),
+            ast::SelectorKind::AnyShortest => (super::SelectorKind::Shortest, one()),
+            ast::SelectorKind::AllShortest => (super::SelectorKind::ShortestGroups, one()),
+            ast::SelectorKind::Shortest(k) => (super::SelectorKind::Shortest, self.compile(k, scope, ctx)?),
+            ast::SelectorKind::ShortestGroups(k) => (
+                super::SelectorKind::ShortestGroups,
+                match k {
+                    Some(k) => self.compile(k, scope, ctx)?,
+                    None => one(),
+                },
+            ),
+            ast::SelectorKind::All => unreachable!("ALL is no selector"),
+        };
+        let mut predicate = None;
+        for p in part_predicates(part) {
+            let e = self.compile_predicate(
+                &p,
+                scope,
+                &mut ExprCtx {
+                    place: "WHERE",
+                    ..Default::default()
+                },
+            )?;
+            predicate = Some(match predicate {
+                None => e,
+                Some(w) => Expr::Binary(ast::BinaryOp::And, Box::new(w), Box::new(e)),
+            });
+        }
+        let range: Vec<usize> = (slots.range.0..slots.range.1).collect();
+        let start = plan.start.clone();
+        let sub = MatchPlan {
+            parts: vec![plan],
+            predicate,
+            unique_rels: slots.rels.iter().map(|(s, _)| *s).collect(),
+            new_slots: range.clone(),
+            repeatable,
+        };
+        Ok(PartPlan {
+            start,
+            steps: Vec::new(),
+            path: None,
+            shortest: None,
+            selector: Some(Box::new(super::SelectorPlan {
+                kind,
+                count,
+                sub,
+                path_slot: slots.path.expect("a selected part has a path"),
+                start_slot: slots.nodes[0].0,
+                end_slot: slots.nodes.last().expect("a part has a node").0,
+                slots: range,
+            })),
+        })
+    }
+
+    /// Plans one quantified path pattern: its inner pattern as a match of its
+    /// own (its first node bound, its WHERE inside), and its variables bound
+    /// as lists in `scope`.
+    fn plan_group(&mut self, g: &ast::PathGroup, scope: &mut Scope, seen: &mut Vec<String>) -> PResult<GroupPlan> {
+        let (min, max) = match &g.quantifier {
+            Some(q) => (q.min, q.max),
+            None => (1, Some(1)),
+        };
+        let n = scope.width;
+        let mut element = g.element.clone();
+        let mut names: Vec<ast::Ident> = Vec::new();
+        for node in element.nodes() {
+            if let Some(v) = &node.variable {
+                if !names.contains(v) {
+                    names.push(v.clone());
+                }
+            }
+        }
+        for r in element.rels() {
+            if let Some(v) = &r.variable {
+                if seen.contains(&v.name) {
+                    return Err(PlanError::syntax(
+                        "RelationshipUniquenessViolation",
+                        format!("relationship `{}` appears twice in one pattern", v.name),
+                        v.span,
+                    ));
+                }
+                seen.push(v.name.clone());
+                names.push(v.clone());
+            }
+        }
+        for v in &names {
+            if scope.lookup(&v.name).is_some() {
+                return Err(PlanError::syntax(
+                    "VariableAlreadyBound",
+                    format!(
+                        "variable `{}` is already declared; a variable inside a quantified path pattern must be new",
+                        v.name
+                    ),
+                    v.span,
+                ));
+            }
+        }
+        let start_name = element
+            .start
+            .variable
+            .get_or_insert_with(|| ast::Ident::new(format!(" qstart{n}"), g.span))
+            .name
+            .clone();
+        let end_name = {
+            let last = &mut element.chain.last_mut().expect("checked: a relationship").1;
+            last.variable
+                .get_or_insert_with(|| ast::Ident::new(format!(" qend{n}"), g.span))
+                .name
+                .clone()
+        };
+        let path_name = format!(" qpath{n}");
+        let mut inner = scope.clone();
+        let start_slot = inner.bind(&start_name, VarKind::Node);
+        let part = ast::PatternPart {
+            variable: Some(ast::Ident::new(path_name.clone(), g.span)),
+            kind: PathKind::Normal,
+            selector: None,
+            element,
+            span: g.span,
+        };
+        let saved = std::mem::take(&mut self.repeatable);
+        let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, g.where_.as_ref(), &mut inner);
+        self.repeatable = saved;
+        let inner_plan = plan?;
+        let end_slot = inner.lookup(&end_name).expect("bound by the inner match");
+        let path_slot = inner.lookup(&path_name).expect("bound by the inner match");
+        scope.width = scope.width.max(inner.width);
+        let mut vars = Vec::new();
+        for v in &names {
+            let inner_slot = inner.lookup(&v.name).expect("bound by the inner match");
+            vars.push((inner_slot, scope.bind(&v.name, VarKind::Value(Ty::List))));
+        }
+        let text = match (min, max) {
+            (1, None) => "+".to_string(),
+            (0, None) => "*".to_string(),
+            (a, Some(b)) if a == b => format!("{{{a}}}"),
+            (a, None) => format!("{{{a},}}"),
+            (a, Some(b)) => format!("{{{a},{b}}}"),
+        };
+        Ok(GroupPlan {
+            min,
+            max,
+            inner: inner_plan,
+            start_slot,
+            end_slot,
+            path_slot,
+            vars,
+            text,
         })
     }
 
@@ -282,19 +536,20 @@ impl<'a> Planner<'a> {
     ) -> PResult<PartPlan> {
         let nodes = part_nodes(&part.element);
         let rels: Vec<&ast::RelPattern> = part.element.rels();
+        let has_group = slots.groups.iter().any(Option::is_some);
         let shortest = match part.kind {
             PathKind::Normal => None,
             PathKind::ShortestPath => Some(ShortestKind::One),
             PathKind::AllShortestPaths => Some(ShortestKind::All),
         };
-        if shortest.is_some() && rels.len() != 1 {
+        if shortest.is_some() && (rels.len() != 1 || has_group) {
             return Err(PlanError::syntax(
                 "UnexpectedSyntax",
                 "shortestPath and allShortestPaths take a pattern with exactly one relationship",
                 part.span,
             ));
         }
-        let (start, chosen) = if shortest.is_some() {
+        let (start, chosen) = if shortest.is_some() || has_group {
             (0, None)
         } else {
             self.choose_start(&nodes, slots, bound, seeks, outer)
@@ -304,6 +559,14 @@ impl<'a> Planner<'a> {
             start_step.seek = Some(self.compile_seek(&label, &key, &ast_seek, scope)?);
         }
         let mut steps = Vec::new();
+        if has_group {
+            for (i, (step, _)) in part.element.chain.iter().enumerate() {
+                let from = (slots.nodes[i].0, var_name(&nodes[i].variable));
+                let next = self.expand_step_of(step, &slots.groups[i], slots.rels[i], from, nodes[i + 1], slots.nodes[i + 1].0, bound, scope)?;
+                steps.push(next);
+            }
+        }
+        let rels: Vec<&ast::RelPattern> = if has_group { Vec::new() } else { rels };
         for i in start..rels.len() {
             steps.push(self.expand_step(
                 rels[i],
@@ -331,10 +594,18 @@ impl<'a> Planner<'a> {
         let path = slots.path.map(|slot| PathBuild {
             slot,
             start: slots.nodes[0].0,
-            steps: rels
+            steps: part
+                .element
+                .chain
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (slots.rels[i].0, rel_range(r).is_some(), slots.nodes[i + 1].0))
+                .map(|(i, (step, _))| {
+                    let var = match step {
+                        ast::PathStep::Rel(r) => rel_range(r).is_some(),
+                        ast::PathStep::Group(_) => true,
+                    };
+                    (slots.rels[i].0, var, slots.nodes[i + 1].0)
+                })
                 .collect(),
         });
         if let Some(p) = &path {
@@ -345,6 +616,7 @@ impl<'a> Planner<'a> {
             steps,
             path,
             shortest,
+            selector: None,
         })
     }
 
@@ -462,6 +734,49 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// The step of a chain with quantified path patterns, in written order.
+    #[allow(clippy::too_many_arguments)]
+    fn expand_step_of(
+        &mut self,
+        step: &ast::PathStep,
+        group: &Option<GroupPlan>,
+        rel: (usize, bool),
+        from: (usize, Arc<str>),
+        to: &ast::NodePattern,
+        to_slot: usize,
+        bound: &mut Vec<usize>,
+        scope: &Scope,
+    ) -> PResult<ExpandStep> {
+        match (step, group) {
+            (ast::PathStep::Rel(r), _) => self.expand_step(r, rel, from, to, to_slot, false, bound, scope),
+            (ast::PathStep::Group(_), Some(g)) => {
+                bound.push(rel.0);
+                let to = self.node_step(to, to_slot, bound, scope)?;
+                Ok(ExpandStep {
+                    from: from.0,
+                    from_name: from.1,
+                    rel_slot: rel.0,
+                    rel_name: Arc::from(""),
+                    rel_bound: false,
+                    direction: Direction::Outgoing,
+                    types: Vec::new(),
+                    type_pred: None,
+                    rel_props: Vec::new(),
+                    rel_props_param: None,
+                    var_length: Some((g.min, g.max)),
+                    reversed: false,
+                    group: Some(Box::new(g.clone())),
+                    to,
+                })
+            }
+            (ast::PathStep::Group(g), None) => Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "a quantified path pattern was not planned",
+                g.span,
+            )),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn expand_step(
         &mut self,
@@ -508,6 +823,7 @@ impl<'a> Planner<'a> {
             rel_props_param,
             var_length,
             reversed,
+            group: None,
             to,
         })
     }
@@ -802,6 +1118,7 @@ impl<'a> Planner<'a> {
             predicate: None,
             unique_rels,
             new_slots: (before..scope.width).collect(),
+            repeatable: false,
         };
         let mut on_create = Vec::new();
         let mut on_match = Vec::new();
@@ -854,4 +1171,23 @@ fn x_text(l: &ast::LabelExpr) -> String {
         ast::LabelExprKind::Dynamic { .. } => "$any(...)".into(),
         _ => "this".into(),
     }
+}
+
+/// Under REPEATABLE ELEMENTS every quantifier needs an upper bound (a walk
+/// could otherwise go round a cycle for ever).
+fn check_bounded(part: &ast::PatternPart) -> PResult<()> {
+    for (step, _) in &part.element.chain {
+        let (bounded, span) = match step {
+            ast::PathStep::Rel(r) => (rel_range(r).is_none_or(|(_, max)| max.is_some()), r.span),
+            ast::PathStep::Group(g) => (g.quantifier.as_ref().is_none_or(|q| q.max.is_some()), g.span),
+        };
+        if !bounded {
+            return Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "MATCH REPEATABLE ELEMENTS needs an upper bound on every quantifier, like {1,5}",
+                span,
+            ));
+        }
+    }
+    Ok(())
 }

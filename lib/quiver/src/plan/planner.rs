@@ -81,6 +81,7 @@ pub fn plan_query(
         options,
         writes: false,
         nested: 0,
+        repeatable: false,
     };
     let (first, columns) = planner.plan_single(&query.first, Scope::new(), Body::Top)?;
     let mut branches = vec![first];
@@ -126,6 +127,8 @@ pub(super) struct Planner<'a> {
     pub writes: bool,
     /// How deeply subqueries are nested where the planner is.
     pub nested: usize,
+    /// The MATCH being planned is `MATCH REPEATABLE ELEMENTS` (taken by `plan_match`).
+    pub repeatable: bool,
 }
 
 impl Planner<'_> {
@@ -348,9 +351,7 @@ impl<'a> Planner<'a> {
                         schema.span,
                     ))
                 }
-                Clause::Match(m) if m.mode == Some(ast::MatchMode::RepeatableElements) => {
-                    return Err(PlanError::not_supported("REPEATABLE ELEMENTS", m.span))
-                }
+
                 Clause::Schema(schema) => {
                     match &schema.command {
                         ast::SchemaCommand::CreateConstraint(_) => {
@@ -389,6 +390,7 @@ impl<'a> Planner<'a> {
                     columns = cols;
                 }
                 Clause::Match(m) => {
+                    self.repeatable = m.mode == Some(ast::MatchMode::RepeatableElements);
                     if m.optional {
                         let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope)?;
                         ops.push(Op::Optional { plan });

@@ -1331,14 +1331,12 @@ impl<'a> Planner<'a> {
                 let path_slot = inner.lookup(&path_name).unwrap_or(0);
                 Expr::PatternList(Box::new(plan), path_slot)
             }
+            ExprKind::Exists(q) if !q.unions.is_empty() => {
+                let p = self.plan_expression_subquery(q, scope, "EXISTS", e.span)?;
+                Expr::Exists(Box::new(p))
+            }
             ExprKind::Exists(q) => {
-                if !q.unions.is_empty() {
-                    return Err(PlanError::syntax(
-                        "UnexpectedSyntax",
-                        "UNION is not allowed inside EXISTS { }",
-                        e.span,
-                    ));
-                }
+                check_no_shadowing(q, scope)?;
                 let saved_writes = self.writes;
                 let (p, _) = self.plan_subquery(&q.first, scope.clone())?;
                 if self.writes && !saved_writes {
@@ -1433,6 +1431,7 @@ impl<'a> Planner<'a> {
         what: &str,
         span: Span,
     ) -> PResult<Pipeline> {
+        check_no_shadowing(q, scope)?;
         let saved_writes = self.writes;
         let (p, cols) = self.plan_nested_query(q, scope.clone(), false)?;
         if self.writes && !saved_writes {
@@ -1878,6 +1877,45 @@ pub(super) enum Body {
     Subquery,
     /// The body of COUNT { } / COLLECT { }: may end with a reading clause.
     Expression,
+}
+
+/// Inside COUNT { }, COLLECT { } and EXISTS { } a variable of the outer
+/// query cannot be declared again (`WITH 1 AS p` when `p` is outside).
+fn check_no_shadowing(q: &ast::Query, scope: &Scope) -> PResult<()> {
+    let branches = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
+    for b in branches {
+        for c in &b.clauses {
+            let declared: Vec<&ast::Ident> = match c {
+                Clause::With(w) => w
+                    .projection
+                    .items
+                    .iter()
+                    .filter_map(|i| match (&i.alias, &i.expr.kind) {
+                        (Some(a), ExprKind::Variable(v)) if *v == a.name => None,
+                        (Some(a), _) => Some(a),
+                        _ => None,
+                    })
+                    .collect(),
+                Clause::Unwind(u) => vec![&u.variable],
+                Clause::LoadCsv(l) => vec![&l.variable],
+                _ => Vec::new(),
+            };
+            for v in declared {
+                if scope.lookup(&v.name).is_some() {
+                    return Err(PlanError::syntax(
+                        "VariableAlreadyBound",
+                        format!(
+                            "variable `{}` is declared outside this subquery and cannot be declared again inside it",
+                            v.name
+                        ),
+                        v.span,
+                    )
+                    .with_hint("choose another name inside the subquery"));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether every branch of `q` ends with RETURN.

@@ -129,6 +129,26 @@ fn selector_of(part: &ast::PatternPart) -> Option<&ast::PathSelector> {
     part.selector.as_ref().filter(|s| s.kind != ast::SelectorKind::All)
 }
 
+/// A selector the shortest-path search answers (breadth first, never
+/// enumerating longer paths): one shortest path, or all of the shortest
+/// length, over a single relationship step with no predicate inside the part.
+fn selector_as_shortest(part: &ast::PatternPart) -> Option<ShortestKind> {
+    let sel = selector_of(part)?;
+    let literal_one = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Literal(ast::Literal::Int(1)));
+    let kind = match &sel.kind {
+        ast::SelectorKind::AnyShortest => ShortestKind::One,
+        ast::SelectorKind::Shortest(k) if literal_one(k) => ShortestKind::One,
+        ast::SelectorKind::AllShortest => ShortestKind::All,
+        ast::SelectorKind::ShortestGroups(None) => ShortestKind::All,
+        ast::SelectorKind::ShortestGroups(Some(k)) if literal_one(k) => ShortestKind::All,
+        _ => return None,
+    };
+    let [(ast::PathStep::Rel(_), _)] = part.element.chain.as_slice() else {
+        return None;
+    };
+    part_predicates(part).is_empty().then_some(kind)
+}
+
 /// The predicates inside one part's node and relationship patterns.
 fn part_predicates(part: &ast::PatternPart) -> Vec<ast::Expr> {
     let mut out = Vec::new();
@@ -314,7 +334,7 @@ impl<'a> Planner<'a> {
         for (part, slots) in pattern.parts.iter().zip(&resolved) {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
             let mut plan = self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?;
-            if let Some(sel) = selector_of(part) {
+            if let (Some(sel), None) = (selector_of(part), selector_as_shortest(part)) {
                 plan = self.selected_part(part, sel, plan, slots, scope, repeatable)?;
             }
             parts.push(plan);
@@ -538,7 +558,7 @@ impl<'a> Planner<'a> {
         let rels: Vec<&ast::RelPattern> = part.element.rels();
         let has_group = slots.groups.iter().any(Option::is_some);
         let shortest = match part.kind {
-            PathKind::Normal => None,
+            PathKind::Normal => selector_as_shortest(part),
             PathKind::ShortestPath => Some(ShortestKind::One),
             PathKind::AllShortestPaths => Some(ShortestKind::All),
         };

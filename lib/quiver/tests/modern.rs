@@ -564,3 +564,23 @@ fn scenarios() {
         failures.join("\n")
     );
 }
+
+/// Every statement of the scenario files that parses prints back (`Display`)
+/// as text that parses to the same tree (compared as printed: spans differ).
+#[test]
+fn every_scenario_statement_prints_back() {
+    let mut checked = 0;
+    for case in load_cases() {
+        for q in case.setup.iter().chain(std::iter::once(&case.query)) {
+            let Ok(st) = quiver::parser::parse_statement(q) else {
+                continue;
+            };
+            let printed = st.to_string();
+            let again = quiver::parser::parse_statement(&printed)
+                .unwrap_or_else(|e| panic!("{}: `{q}` printed as `{printed}`, which does not parse: {e:?}", key(&case)));
+            assert_eq!(printed, again.to_string(), "{}: `{q}` printed as `{printed}`", key(&case));
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} statements");
+}

@@ -13,9 +13,11 @@ mod planner;
 mod projection;
 mod scan_aggregate;
 mod scan_top;
-mod scope;
 mod seek;
-pub mod types;
+
+// Scopes and static types belong to the semantic stage; the planner reads them.
+use crate::semantic::scope;
+pub use crate::semantic::types;
 
 use std::sync::Arc;
 

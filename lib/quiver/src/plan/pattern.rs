@@ -29,81 +29,6 @@ struct PartSlots {
     range: (usize, usize),
 }
 
-/// Rejects the forms of path patterns the planner does not plan yet, and
-/// quantifiers that cannot match.
-fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
-    if let (Some(s), true) = (&part.selector, part.kind != PathKind::Normal) {
-        return Err(PlanError::syntax(
-            "UnexpectedSyntax",
-            "a path selector cannot be combined with shortestPath() or allShortestPaths()",
-            s.span,
-        ));
-    }
-    for (step, _) in &part.element.chain {
-        match step {
-            ast::PathStep::Group(g) => {
-                if let Some(q) = &g.quantifier {
-                    check_quantifier(q)?;
-                }
-                for (inner, _) in &g.element.chain {
-                    match inner {
-                        ast::PathStep::Group(x) => {
-                            return Err(PlanError::syntax(
-                                "UnexpectedSyntax",
-                                "quantified path patterns cannot be nested",
-                                x.span,
-                            ))
-                        }
-                        ast::PathStep::Rel(r) if r.quantifier.is_some() || r.length.is_some() => {
-                            return Err(PlanError::syntax(
-                                "UnexpectedSyntax",
-                                "a quantified path pattern cannot hold a quantified or variable-length relationship",
-                                r.span,
-                            ))
-                        }
-                        _ => {}
-                    }
-                }
-                if g.element.chain.is_empty() {
-                    return Err(PlanError::syntax(
-                        "UnexpectedSyntax",
-                        "a quantified path pattern needs at least one relationship",
-                        g.span,
-                    ));
-                }
-            }
-            ast::PathStep::Rel(r) => {
-                if let Some(q) = &r.quantifier {
-                    check_quantifier(q)?;
-                    if r.length.is_some() {
-                        return Err(PlanError::syntax(
-                            "UnexpectedSyntax",
-                            "a relationship cannot be both variable-length (`*`) and quantified (`{m,n}`)",
-                            q.span,
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn check_quantifier(q: &ast::PathQuantifier) -> PResult<()> {
-    if q.max.is_some_and(|m| m < q.min) {
-        return Err(PlanError::syntax(
-            "UnexpectedSyntax",
-            format!(
-                "a quantifier's lower bound ({}) cannot be above its upper bound ({})",
-                q.min,
-                q.max.unwrap_or_default()
-            ),
-            q.span,
-        ));
-    }
-    Ok(())
-}
-
 /// The `(min, max)` hops of a variable-length or quantified relationship.
 pub(super) fn rel_range(r: &ast::RelPattern) -> Option<(u64, Option<u64>)> {
     match (&r.length, &r.quantifier) {
@@ -199,7 +124,6 @@ impl<'a> Planner<'a> {
             groups: Vec::new(),
             range: (scope.width, scope.width),
         };
-        check_supported_part(part)?;
         slots.nodes.push(self.resolve_node(&part.element.start, scope)?);
         for (step, n) in &part.element.chain {
             match step {
@@ -326,11 +250,6 @@ impl<'a> Planner<'a> {
         let mut parts = Vec::new();
         let mut unique_rels = Vec::new();
         let repeatable = std::mem::take(&mut self.repeatable);
-        if repeatable {
-            for part in &pattern.parts {
-                check_bounded(part)?;
-            }
-        }
         for (part, slots) in pattern.parts.iter().zip(&resolved) {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
             let mut plan = self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?;
@@ -1191,23 +1110,4 @@ fn x_text(l: &ast::LabelExpr) -> String {
         ast::LabelExprKind::Dynamic { .. } => "$any(...)".into(),
         _ => "this".into(),
     }
-}
-
-/// Under REPEATABLE ELEMENTS every quantifier needs an upper bound (a walk
-/// could otherwise go round a cycle for ever).
-fn check_bounded(part: &ast::PatternPart) -> PResult<()> {
-    for (step, _) in &part.element.chain {
-        let (bounded, span) = match step {
-            ast::PathStep::Rel(r) => (rel_range(r).is_none_or(|(_, max)| max.is_some()), r.span),
-            ast::PathStep::Group(g) => (g.quantifier.as_ref().is_none_or(|q| q.max.is_some()), g.span),
-        };
-        if !bounded {
-            return Err(PlanError::syntax(
-                "UnexpectedSyntax",
-                "MATCH REPEATABLE ELEMENTS needs an upper bound on every quantifier, like {1,5}",
-                span,
-            ));
-        }
-    }
-    Ok(())
 }

@@ -185,13 +185,7 @@ fn is_load_csv_function(parts: &[ast::Ident]) -> bool {
             .any(|f| parts[0].name.eq_ignore_ascii_case(f))
 }
 
-pub(super) fn function_name(parts: &[ast::Ident]) -> String {
-    parts
-        .iter()
-        .map(|p| p.name.to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join(".")
-}
+pub(super) use crate::semantic::function_name;
 
 /// Visits `e` and its sub-expressions (not descending into aggregate calls'
 /// arguments' own scopes specially: callers decide).
@@ -1794,15 +1788,6 @@ impl<'a> Planner<'a> {
                 ..Default::default()
             },
         )?;
-        for c in &f.clauses {
-            if !c.is_updating() {
-                return Err(PlanError::syntax(
-                    "InvalidClauseComposition",
-                    format!("{} is not allowed inside FOREACH; only clauses that write are", c.name()),
-                    c.span(),
-                ));
-            }
-        }
         let mut inner = scope.clone();
         let elem = types::element_type(&f.list, scope);
         let slot = inner.bind(&f.variable.name, VarKind::Value(elem));

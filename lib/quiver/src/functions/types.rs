@@ -143,3 +143,65 @@ fn list_type(items: &[Value]) -> String {
     };
     format!("LIST<{inner}>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Span;
+
+    fn t(kind: ValueTypeKind, not_null: bool) -> ValueType {
+        ValueType {
+            kind,
+            not_null,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn null_is_of_every_nullable_type() {
+        assert!(is_of_type(&Value::Null, &t(ValueTypeKind::Integer, false)));
+        assert!(!is_of_type(&Value::Null, &t(ValueTypeKind::Integer, true)));
+        assert!(is_of_type(&Value::Null, &t(ValueTypeKind::Nothing, false)));
+        assert!(is_of_type(&Value::Null, &t(ValueTypeKind::Null, false)));
+        let union = t(
+            ValueTypeKind::Union(vec![t(ValueTypeKind::Integer, true), t(ValueTypeKind::Float, true)]),
+            false,
+        );
+        assert!(!is_of_type(&Value::Null, &union));
+        assert!(is_of_type(&Value::Float(1.0), &union));
+    }
+
+    #[test]
+    fn lists_check_every_element() {
+        let ints = t(ValueTypeKind::List(Box::new(t(ValueTypeKind::Integer, false))), false);
+        assert!(is_of_type(&Value::list(vec![Value::Int(1), Value::Null]), &ints));
+        assert!(!is_of_type(&Value::list(vec![Value::Int(1), Value::from("a")]), &ints));
+        assert!(is_of_type(&Value::list(vec![]), &ints));
+        assert!(!is_of_type(&Value::Int(1), &ints));
+    }
+
+    #[test]
+    fn property_values_are_simple_or_homogeneous_lists() {
+        let pv = t(ValueTypeKind::PropertyValue, false);
+        assert!(is_of_type(&Value::Int(1), &pv));
+        assert!(is_of_type(&Value::list(vec![Value::Int(1), Value::Int(2)]), &pv));
+        assert!(!is_of_type(&Value::list(vec![Value::Int(1), Value::from("a")]), &pv));
+        assert!(!is_of_type(&Value::map(Default::default()), &pv));
+    }
+
+    #[test]
+    fn value_type_names() {
+        assert_eq!(value_type_name(&Value::Null), "NULL");
+        assert_eq!(value_type_name(&Value::Int(1)), "INTEGER NOT NULL");
+        assert_eq!(value_type_name(&Value::list(vec![])), "LIST<NOTHING> NOT NULL");
+        assert_eq!(
+            value_type_name(&Value::list(vec![Value::Float(1.0), Value::Int(1)])),
+            "LIST<INTEGER NOT NULL | FLOAT NOT NULL> NOT NULL"
+        );
+        assert_eq!(
+            value_type_name(&Value::list(vec![Value::Int(1), Value::Null])),
+            "LIST<INTEGER> NOT NULL"
+        );
+        assert_eq!(value_type_name(&Value::list(vec![Value::Null])), "LIST<NULL> NOT NULL");
+    }
+}

@@ -123,7 +123,7 @@ impl Explain<'_> {
                     if *detach { "Detach" } else { "" },
                     exprs.len()
                 )?,
-                Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::Call(c) => writeln!(f, "{pad}{}ProcedureCall {}", if c.optional { "Optional" } else { "" }, c.name)?,
                 Op::LoadCsv(l) => writeln!(
                     f,
                     "{pad}LoadCSV{} -> #{}",

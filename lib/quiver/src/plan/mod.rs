@@ -424,6 +424,8 @@ pub struct CallPlan {
     pub yields: Vec<(usize, usize)>,
     /// A standalone CALL without YIELD: the result is the procedure's output as is.
     pub standalone: bool,
+    /// `OPTIONAL CALL`: a row with the yielded fields null when the procedure returns none.
+    pub optional: bool,
 }
 
 #[derive(Clone, Debug)]

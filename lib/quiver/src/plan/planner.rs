@@ -337,7 +337,6 @@ impl<'a> Planner<'a> {
                     let plan = self.plan_foreach(f, &scope)?;
                     ops.push(Op::Foreach(Box::new(plan)));
                 }
-                Clause::Call(c) if c.optional => return Err(PlanError::not_supported("OPTIONAL CALL", c.span)),
                 Clause::Schema(schema) if body != Body::Top => {
                     return Err(PlanError::syntax(
                         "InvalidClauseComposition",
@@ -923,6 +922,7 @@ impl<'a> Planner<'a> {
                     args,
                     yields,
                     standalone: false,
+                    optional: c.optional,
                 })];
                 if let Some(w) = &y.where_ {
                     let pred = self.compile_predicate(
@@ -956,6 +956,7 @@ impl<'a> Planner<'a> {
                         args,
                         yields,
                         standalone,
+                        optional: c.optional,
                     })],
                     columns,
                 ))

@@ -132,6 +132,10 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
         "cos" => float_fn("cos", a(0), f64::cos),
         "tan" => float_fn("tan", a(0), f64::tan),
         "cot" => float_fn("cot", a(0), |x| 1.0 / x.tan()),
+        "cosh" => float_fn("cosh", a(0), f64::cosh),
+        "sinh" => float_fn("sinh", a(0), f64::sinh),
+        "tanh" => float_fn("tanh", a(0), f64::tanh),
+        "coth" => float_fn("coth", a(0), |x| x.cosh() / x.sinh()),
         "asin" => float_fn("asin", a(0), f64::asin),
         "acos" => float_fn("acos", a(0), f64::acos),
         "atan" => float_fn("atan", a(0), f64::atan),
@@ -219,6 +223,10 @@ pub fn handles(name: &str) -> bool {
             | "cos"
             | "tan"
             | "cot"
+            | "cosh"
+            | "sinh"
+            | "tanh"
+            | "coth"
             | "asin"
             | "acos"
             | "atan"

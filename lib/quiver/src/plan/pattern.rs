@@ -836,7 +836,6 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        names.reverse();
         Ok((names, dynamic))
     }
 

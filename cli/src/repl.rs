@@ -282,17 +282,74 @@ pub fn schema_text(s: &Schema) -> String {
 
 /// Words completed besides the reserved ones.
 const MORE_KEYWORDS: &[&str] = &[
+    "ANY",
+    "ARRAY",
+    "BOOLEAN",
+    "BREAK",
+    "BUILT",
+    "COLLECT",
+    "CONCURRENT",
+    "CONSTRAINT",
+    "CONSTRAINTS",
+    "CONTINUE",
     "COUNT",
     "CSV",
+    "DATE",
+    "DEFINED",
+    "DIFFERENT",
     "DROP",
+    "DURATION",
+    "ELEMENTS",
+    "ERROR",
+    "EXECUTABLE",
+    "EXISTENCE",
     "EXPLAIN",
+    "FAIL",
     "FIELDTERMINATOR",
+    "FLOAT",
+    "FOREACH",
+    "FUNCTIONS",
+    "GROUPS",
     "HEADERS",
     "INDEX",
     "INDEXES",
+    "INTEGER",
+    "KEY",
+    "LIST",
     "LOAD",
+    "LOCAL",
+    "MAP",
+    "NFC",
+    "NFD",
+    "NFKC",
+    "NFKD",
+    "NODE",
+    "NORMALIZED",
+    "NOTHING",
+    "OPTIONS",
+    "PATH",
+    "PATHS",
+    "PROCEDURES",
     "PROFILE",
+    "PROPERTY",
+    "RANGE",
+    "RELATIONSHIP",
+    "RELATIONSHIPS",
+    "REPEATABLE",
+    "REPORT",
+    "REQUIRE",
+    "ROWS",
+    "SHORTEST",
     "SHOW",
+    "STATUS",
+    "STRING",
+    "TEXT",
+    "TRANSACTIONS",
+    "TYPED",
+    "UNIQUE",
+    "USER",
+    "VALUE",
+    "ZONED",
 ];
 
 const COMMANDS: &[&str] = &[
@@ -340,6 +397,13 @@ pub fn complete(line: &str, pos: usize, schema: &Schema, in_statement: bool) -> 
         v.dedup();
         v
     };
+    // Inside a label or type expression (`:A|B`, `:!A`, `:(A&B)`) after an operator.
+    let in_label_expr = matches!(prev, Some('|' | '&' | '!' | '(' | '%'))
+        && head
+            .trim_end_matches(|c: char| c.is_alphanumeric() || matches!(c, '_' | '|' | '&' | '!' | '(' | '%'))
+            .ends_with(':')
+        && !head.trim_start().starts_with(':');
+    let prev = if in_label_expr { Some(':') } else { prev };
     match prev {
         Some(':') if !in_statement && head.trim_start() == ":" => {
             let lower = word.to_ascii_lowercase();

@@ -502,6 +502,25 @@ fn completion() {
         c("MATCH (p) WHERE p.name = 'x' RETURN p, p.a"),
         (41, vec!["age".to_string()])
     );
+    // Label and type expressions: after `|`, `&`, `!` and `(` the names complete too.
+    assert_eq!(c("MATCH (p:Person|Pl"), (16, vec!["Place".to_string()]));
+    assert_eq!(c("MATCH (p:!Pe"), (10, vec!["Person".to_string()]));
+    assert_eq!(c("MATCH (p:(Person&P"), (17, vec!["Person".to_string(), "Place".to_string()]));
+    assert_eq!(c("MATCH (p)-[:KNOWS|L"), (18, vec!["LIVES_IN".to_string()]));
+    assert_eq!(c("MATCH (p) WHERE p:Person|Pla"), (25, vec!["Place".to_string()]));
+    assert!(
+        !c("MATCH (p) WHERE p.age > 1 AND (P").1.contains(&"Person".to_string()),
+        "a parenthesis is not a label expression"
+    );
+    // The newer clauses and keywords.
+    assert_eq!(c("FORE"), (0, vec!["FOREACH".to_string()]));
+    assert_eq!(c("MATCH p = SHORT").1, vec!["SHORTEST".to_string()]);
+    assert!(c("RETURN 1 IS :: INTEG").1.contains(&"INTEGER".to_string()));
+    assert!(c("SHOW PROC").1.contains(&"PROCEDURES".to_string()));
+    assert!(c("SHOW FUNC").1.contains(&"FUNCTIONS".to_string()));
+    assert!(c("CALL (x) { CREATE (:N) } IN TRANS").1.contains(&"TRANSACTIONS".to_string()));
+    assert!(c("CREATE CONSTR").1.contains(&"CONSTRAINT".to_string()));
+    assert!(c("RETURN 'a' IS NORM").1.contains(&"NORMALIZED".to_string()));
 }
 
 #[test]

@@ -555,3 +555,59 @@ fn label_totals_at_scale() {
         assert_eq!(fast, naive, "{q}");
     }
 }
+
+/// The newer forms each show in EXPLAIN, under the operator that runs them.
+#[test]
+fn newer_forms_appear_in_explain() {
+    let mut db = Database::in_memory();
+    let explain = |db: &mut Database, q: &str| run(db, &format!("EXPLAIN {q}")).plan.unwrap_or_default();
+    let cases = [
+        ("MATCH (a) CALL (a) { MATCH (a)-->(b) RETURN count(b) AS n } RETURN n", "CallSubquery (a)"),
+        ("OPTIONAL CALL () { RETURN 1 AS x } RETURN x", "OptionalCallSubquery ()"),
+        ("CALL () { RETURN 1 AS x UNION RETURN 2 AS x } RETURN x", "Union"),
+        ("CALL () { CREATE (:N) }", "CallSubquery (unit) ()"),
+        ("FOREACH (x IN [1] | CREATE (:N {v: x}))", "Foreach (x IN ...)"),
+        ("MATCH (a)-[:R]->{1,3}(b) RETURN b", "VarLengthExpand (a)-[:R*1..3]->(b)"),
+        ("MATCH (a) ((x)-[:R]->(y)){2,} (b) RETURN b", "Repeat{2,} (a) -> (b)"),
+        ("MATCH p = SHORTEST 2 (a)-->+(b) RETURN p", "PathSelector Shortest"),
+        ("MATCH p = ALL SHORTEST (a)-->+(b) RETURN p", "AllShortestPaths"),
+        ("MATCH (n:A|B) RETURN n", "AllNodesScan (n:(A|B))"),
+        ("MATCH (n:A&!B) RETURN n", "NodeByLabelScan (n:A:!B)"),
+        ("MATCH (a)-[r:!T]->(b) RETURN r", "[r:!T]"),
+        ("MATCH REPEATABLE ELEMENTS (a)-->{2}(b) RETURN b", "RepeatableElements"),
+        ("SHOW FUNCTIONS YIELD name RETURN name", "ShowFunctions"),
+        ("SHOW PROCEDURES", "ShowProcedures"),
+        ("OPTIONAL CALL db.labels() YIELD label RETURN label", "OptionalProcedureCall db.labels"),
+    ];
+    for (q, shown) in cases {
+        let plan = explain(&mut db, q);
+        assert!(plan.contains(shown), "EXPLAIN {q}\nlacks `{shown}`:\n{plan}");
+    }
+}
+
+/// The newer forms through the Rust API: parameters for dynamic labels and
+/// keys, and the writes of a subquery seen by the statement after it.
+#[test]
+fn newer_forms_through_the_rust_api() {
+    let db = Database::in_memory();
+    let mut p = Params::new();
+    p.insert("label".into(), Value::from("Person"));
+    p.insert("key".into(), Value::from("name"));
+    db.execute("CREATE (n:$($label)) SET n[$key] = 'Ada'", &p).unwrap();
+    let r = db
+        .execute("MATCH (n:$($label)) RETURN n[$key] AS name, valueType(n[$key]) AS t", &p)
+        .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::from("Ada"), Value::from("STRING NOT NULL")]]);
+    let r = db
+        .execute(
+            "UNWIND [1, 2] AS i CALL (i) { CREATE (:T {i: i}) } RETURN COUNT { MATCH (t:T) } AS seen",
+            &Params::new(),
+        )
+        .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Int(2)], vec![Value::Int(2)]]);
+    assert_eq!(r.stats.nodes_created, 2);
+    let e = db
+        .execute("WITH 1 AS a CALL () { RETURN a AS b } RETURN b", &Params::new())
+        .unwrap_err();
+    assert_eq!((e.kind, e.code, e.phase), (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile));
+}

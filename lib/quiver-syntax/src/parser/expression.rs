@@ -542,6 +542,11 @@ fn name_atom<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
                 Ok((r, _)) => (r, true),
                 Err(_) => (r, false),
             };
+            if parts.len() == 1 && parts[0].name.eq_ignore_ascii_case("trim") && !distinct {
+                if let Some((r, e)) = trim_from(c, r, start, parts[0].span)? {
+                    return Ok((r, e));
+                }
+            }
             let (r, args) = expr_list(c, r)?;
             let (r, end) = c.sym(r, ")")?;
             return Ok((
@@ -567,6 +572,52 @@ fn name_atom<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
     }
     let span = v.span;
     Ok((r, Expr::new(ExprKind::Variable(v.name), span)))
+}
+
+/// The manual's `trim([LEADING | TRAILING | BOTH] [characters] FROM input)`
+/// (after `trim(`), read as the function it means: `btrim`, `ltrim` or
+/// `rtrim` of `input` (and the characters). `None` when the call is a plain
+/// `trim(input)`.
+fn trim_from<'a>(c: &Ctx<'a>, i: &'a str, start: usize, name: Span) -> Result<Option<(&'a str, Expr)>, nom::Err<super::lexical::PErr>> {
+    let mut r = i;
+    let mut func = None;
+    for (kw, f) in [("LEADING", "ltrim"), ("TRAILING", "rtrim"), ("BOTH", "btrim")] {
+        if let Ok((r1, _)) = c.kw(r, kw) {
+            r = r1;
+            func = Some(f);
+            break;
+        }
+    }
+    let mut chars = None;
+    if c.kw(r, "FROM").is_err() {
+        match c.with_bar(false, || expr(c, r)) {
+            Ok((r1, e)) if c.kw(r1, "FROM").is_ok() => {
+                chars = Some(e);
+                r = r1;
+            }
+            Ok(_) | Err(nom::Err::Error(_)) if func.is_none() => return Ok(None),
+            Ok(_) | Err(nom::Err::Error(_)) => {
+                // After LEADING / TRAILING / BOTH: FROM must follow.
+                c.kw(r, "FROM")?;
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let (r, _) = c.kw(r, "FROM")?;
+    let (r, input) = c.with_bar(false, || expr(c, r))?;
+    let (r, end) = c.sym(r, ")")?;
+    let mut args = vec![input];
+    args.extend(chars);
+    let e = Expr::new(
+        ExprKind::FunctionCall {
+            name: vec![Ident::new(func.unwrap_or("btrim"), name)],
+            distinct: false,
+            args,
+        },
+        Span::new(start, end.end),
+    );
+    Ok(Some((r, e)))
 }
 
 /// `v {.key, .*, key: expr, other}` (after `v`).

@@ -1311,3 +1311,19 @@ fn old_forms_unchanged() {
     prints("MATCH (a)-->(b) RETURN 1 * 2 AS x", "MATCH (a)-->(b) RETURN 1 * 2 AS x");
     prints("MATCH (a)-->(b) WITH * RETURN a", "MATCH (a)-->(b) WITH * RETURN a");
 }
+
+#[test]
+fn trim_with_leading_trailing_both_from() {
+    // Read as the function each form means (the column keeps the text as written).
+    let call = |q: &str| match ex(q).kind {
+        ExprKind::FunctionCall { name, args, .. } => (name[0].name.clone(), args.len()),
+        other => panic!("{q}: {other:?}"),
+    };
+    assert_eq!(call("trim(BOTH 'x' FROM s)"), ("btrim".to_string(), 2));
+    assert_eq!(call("trim(LEADING 'x' FROM s)"), ("ltrim".to_string(), 2));
+    assert_eq!(call("trim(TRAILING FROM s)"), ("rtrim".to_string(), 1));
+    assert_eq!(call("trim(' ' FROM s)"), ("btrim".to_string(), 2));
+    assert_eq!(call("trim(s)"), ("trim".to_string(), 1));
+    rt("RETURN trim(BOTH 'x' FROM s) AS t, trim(LEADING FROM s)");
+    err("RETURN trim(LEADING 'x' s)");
+}

@@ -549,6 +549,14 @@ impl Cursor for Call<'_> {
                 row.clone_from(&self.in_row);
                 return Ok(true);
             }
+            if results.is_empty() && self.plan.optional {
+                // OPTIONAL CALL: the row goes on with the yielded fields null.
+                row.clone_from(&self.in_row);
+                for (_, slot) in &self.plan.yields {
+                    set(row, *slot, Value::Null);
+                }
+                return Ok(true);
+            }
             self.results = results.into_iter();
         }
     }

@@ -147,8 +147,49 @@ impl<'g> Eval<'g> {
                 let v = self.eval(a, row)?;
                 Value::Bool(v.is_null() != *negated)
             }
+            Expr::LabelTest(a, pred) => match self.eval(a, row)? {
+                Value::Null => Value::Null,
+                Value::Node(id) => {
+                    self.node(id)?;
+                    Value::Bool(self.node_has(pred, id, row)?)
+                }
+                Value::Relationship(id) => {
+                    let t = self.relationship(id)?.rel_type;
+                    Value::Bool(self.rel_has(pred, t, row)?)
+                }
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "label expressions need a node or a relationship, got {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            Expr::IsType(a, t, not) => {
+                let v = self.eval(a, row)?;
+                Value::Bool(crate::functions::types::is_of_type(&v, t) != *not)
+            }
+            Expr::IsNormalized(a, form, not) => match self.eval(a, row)? {
+                Value::Null => Value::Null,
+                Value::String(s) => Value::Bool(crate::functions::scalar::is_normalized(&s, *form) != *not),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "IS NORMALIZED needs a string, got {}",
+                        other.type_name()
+                    )))
+                }
+            },
+            Expr::CountSubquery(p) => Value::Int(super::subquery_rows(*self, p, row, None)?.len() as i64),
+            Expr::CollectSubquery(p) => {
+                let rows = super::subquery_rows(*self, p, row, None)?;
+                Value::list(rows.into_iter().map(|mut r| r.swap_remove(0)).collect())
+            }
             Expr::HasLabels(a, labels) => match self.eval(a, row)? {
                 Value::Null => Value::Null,
+                Value::Relationship(id) => {
+                    let t = self.relationship(id)?.rel_type;
+                    let catalog = self.graph.catalog();
+                    Value::Bool(labels.iter().all(|l| l.resolve(catalog) == Some(t)))
+                }
                 Value::Node(id) => {
                     self.node(id)?;
                     let catalog = self.graph.catalog();
@@ -605,6 +646,100 @@ impl<'g> Eval<'g> {
 
     /// The path value of a match: `start`, then per step a relationship (or a
     /// list of them) and the node it leads to.
+    /// The names a dynamic label expression stands for (a string or a list of strings).
+    pub fn dynamic_names(&self, e: &Expr, row: &Row) -> XResult<Vec<Arc<str>>> {
+        match self.eval(e, row)? {
+            Value::String(s) => Ok(vec![s]),
+            Value::List(items) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(ExecError::type_error(format!(
+                        "a dynamic label or type must be a string or a list of strings, got a list holding {}",
+                        other.type_name()
+                    ))),
+                })
+                .collect(),
+            other => Err(ExecError::type_error(format!(
+                "a dynamic label or type must be a string or a list of strings, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Whether node `n` satisfies the label expression.
+    pub fn node_has(&self, p: &crate::plan::LabelPred, n: NodeId, row: &Row) -> XResult<bool> {
+        use crate::plan::LabelPred;
+        let g = self.graph;
+        let catalog = g.catalog();
+        Ok(match p {
+            LabelPred::Name(l) => l.resolve(catalog).is_some_and(|l| g.has_label(n, l)),
+            LabelPred::Wildcard => g.node_labels(n).is_some_and(|l| !l.is_empty()),
+            LabelPred::Dynamic { expr, any } => {
+                let names = self.dynamic_names(expr, row)?;
+                let has = |name: &Arc<str>| catalog.labels.get(name).is_some_and(|l| g.has_label(n, l));
+                if *any {
+                    names.iter().any(has)
+                } else {
+                    names.iter().all(has)
+                }
+            }
+            LabelPred::Not(x) => !self.node_has(x, n, row)?,
+            LabelPred::And(xs) => {
+                for x in xs {
+                    if !self.node_has(x, n, row)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            LabelPred::Or(xs) => {
+                for x in xs {
+                    if self.node_has(x, n, row)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+        })
+    }
+
+    /// Whether a relationship of type `t` satisfies the type expression.
+    pub fn rel_has(&self, p: &crate::plan::LabelPred, t: crate::store::TypeId, row: &Row) -> XResult<bool> {
+        use crate::plan::LabelPred;
+        let catalog = self.graph.catalog();
+        Ok(match p {
+            LabelPred::Name(l) => l.resolve(catalog) == Some(t),
+            LabelPred::Wildcard => true,
+            LabelPred::Dynamic { expr, any } => {
+                let names = self.dynamic_names(expr, row)?;
+                let has = |name: &Arc<str>| catalog.types.get(name) == Some(t);
+                if *any {
+                    names.iter().any(has)
+                } else {
+                    names.iter().all(has)
+                }
+            }
+            LabelPred::Not(x) => !self.rel_has(x, t, row)?,
+            LabelPred::And(xs) => {
+                for x in xs {
+                    if !self.rel_has(x, t, row)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            LabelPred::Or(xs) => {
+                for x in xs {
+                    if self.rel_has(x, t, row)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+        })
+    }
+
     pub fn build_path(&self, row: &Row, start: usize, steps: &[(usize, bool, usize)]) -> XResult<Value> {
         let first = match get(row, start) {
             Value::Node(n) => *n,

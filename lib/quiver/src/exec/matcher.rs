@@ -65,6 +65,8 @@ fn resolve_types(ev: &Eval, step: &ExpandStep) -> Types {
 /// What one level of the search binds.
 #[derive(Clone, Copy, Debug)]
 enum Level {
+    /// A part under a path selector, matched on its own.
+    Selected(usize),
     Start(usize),
     Step(usize, usize),
     Shortest(usize),
@@ -113,6 +115,14 @@ enum FrameState<'g> {
     Var(Box<VarWalk>),
     Routes {
         routes: std::vec::IntoIter<(Value, NodeId)>,
+    },
+    /// A quantified path pattern's walks: the relationships, the end node, the group lists.
+    Group {
+        walks: std::vec::IntoIter<(Value, NodeId, Vec<Value>)>,
+    },
+    /// A selected part's matches: the values of its slots.
+    Selected {
+        rows: std::vec::IntoIter<Vec<Value>>,
     },
     Path {
         done: bool,
@@ -167,6 +177,10 @@ impl<'g, 'p> Matcher<'g, 'p> {
             .collect();
         let mut levels = Vec::new();
         for (i, p) in plan.parts.iter().enumerate() {
+            if p.selector.is_some() {
+                levels.push(Level::Selected(i));
+                continue;
+            }
             levels.push(Level::Start(i));
             if p.shortest.is_some() {
                 levels.push(Level::Shortest(i));
@@ -184,10 +198,15 @@ impl<'g, 'p> Matcher<'g, 'p> {
             .iter()
             .map(|level| {
                 let slots: Vec<usize> = match *level {
+                    Level::Selected(p) => plan.parts[p].selector.as_ref().map_or(Vec::new(), |s| s.slots.clone()),
                     Level::Start(p) => vec![plan.parts[p].start.slot],
                     Level::Step(p, s) => {
                         let step = &plan.parts[p].steps[s];
-                        vec![step.rel_slot, step.to.slot]
+                        let mut v = vec![step.rel_slot, step.to.slot];
+                        if let Some(g) = &step.group {
+                            v.extend(g.vars.iter().map(|(_, outer)| *outer));
+                        }
+                        v
                     }
                     Level::Shortest(p) => {
                         let step = &plan.parts[p].steps[0];
@@ -304,12 +323,18 @@ impl<'g, 'p> Matcher<'g, 'p> {
     /// Makes the frame of level `depth`, from the row as bound so far.
     fn push(&mut self, depth: usize) -> XResult<()> {
         let state = match self.levels[depth] {
+            Level::Selected(p) => FrameState::Selected {
+                rows: self.selected_rows(p)?.into_iter(),
+            },
             Level::Start(p) => self.start_frame(p)?,
             Level::Step(p, s) => {
                 let part = &self.plan.parts[p];
                 let step = &part.steps[s];
                 match self.from_node(step)? {
                     None => FrameState::Empty,
+                    Some(from) if step.group.is_some() => FrameState::Group {
+                        walks: self.group_walks(p, s, from)?.into_iter(),
+                    },
                     Some(_) if self.names[p].steps[s].0.none => FrameState::Empty,
                     Some(from) if step.var_length.is_some() => {
                         let mut walk = Box::<VarWalk>::default();
@@ -367,7 +392,7 @@ impl<'g, 'p> Matcher<'g, 'p> {
         let Some(labels) = labels else {
             return Ok(FrameState::Empty);
         };
-        let plain = labels.len() == 1 && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
+        let plain = labels.len() == 1 && step.label_pred.is_none() && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
         let candidates = match (&step.seek, labels.first()) {
             (Some(seek), _) => Candidates::List(self.seek(seek)?.into_iter()),
             (None, Some(l)) => Candidates::Scan(g.nodes_with_label(*l)),
@@ -437,7 +462,44 @@ impl<'g, 'p> Matcher<'g, 'p> {
     /// Binds the next possibility of level `depth`; `false` when there is none.
     fn advance(&mut self, depth: usize) -> XResult<bool> {
         match self.levels[depth] {
+            Level::Selected(p) => {
+                let sel = self.plan.parts[p].selector.as_ref().expect("a selected part");
+                let Some(Frame {
+                    state: FrameState::Selected { rows },
+                    ..
+                }) = self.frames.last_mut()
+                else {
+                    return Ok(false);
+                };
+                let Some(values) = rows.next() else {
+                    return Ok(false);
+                };
+                for (slot, v) in sel.slots.iter().zip(values) {
+                    self.bind(*slot, v);
+                }
+                Ok(true)
+            }
             Level::Start(p) => self.advance_start(p),
+            Level::Step(p, s) if self.plan.parts[p].steps[s].group.is_some() => {
+                let step = &self.plan.parts[p].steps[s];
+                let g = step.group.as_ref().expect("checked");
+                let Some(Frame {
+                    state: FrameState::Group { walks },
+                    ..
+                }) = self.frames.last_mut()
+                else {
+                    return Ok(false);
+                };
+                let Some((rels, end, lists)) = walks.next() else {
+                    return Ok(false);
+                };
+                self.bind(step.rel_slot, rels);
+                self.bind(step.to.slot, Value::Node(end));
+                for ((_, outer), list) in g.vars.iter().zip(lists) {
+                    self.bind(*outer, list);
+                }
+                Ok(true)
+            }
             Level::Step(p, s) => {
                 if self.plan.parts[p].steps[s].var_length.is_some() {
                     self.advance_var(p, s)
@@ -586,7 +648,7 @@ impl<'g, 'p> Matcher<'g, 'p> {
                 let (list, i) = walk.stack.last_mut().expect("listed above");
                 while let Some(&(rel, other)) = list.get(*i) {
                     *i += 1;
-                    if !walk.rels.contains(&rel) {
+                    if self.plan.repeatable || !walk.rels.contains(&rel) {
                         found = Some((rel, other));
                         break;
                     }
@@ -644,6 +706,11 @@ impl<'g, 'p> Matcher<'g, 'p> {
         if !exists {
             return Ok(false);
         }
+        if let Some(pred) = &step.label_pred {
+            if !self.ev.node_has(pred, n, &self.row)? {
+                return Ok(false);
+            }
+        }
         if step.props.is_empty() && step.props_param.is_none() {
             return Ok(true);
         }
@@ -662,7 +729,15 @@ impl<'g, 'p> Matcher<'g, 'p> {
     }
 
     fn rel_ok(&self, step: &ExpandStep, rel: RelId) -> XResult<bool> {
-        // Types are already filtered by the neighbour walk.
+        // Types are already filtered by the neighbour walk; a type expression is checked here.
+        if let Some(pred) = &step.type_pred {
+            let Some(info) = self.ev.graph.relationship(rel) else {
+                return Ok(false);
+            };
+            if !self.ev.rel_has(pred, info.rel_type, &self.row)? {
+                return Ok(false);
+            }
+        }
         if step.rel_props.is_empty() && step.rel_props_param.is_none() {
             return Ok(true);
         }
@@ -697,7 +772,9 @@ impl<'g, 'p> Matcher<'g, 'p> {
 
     /// Whether `rel` is not already used by another relationship of this pattern.
     fn unique(&self, rel: RelId, own_slot: usize) -> bool {
-        self.plan
+        self.plan.repeatable
+            || self
+                .plan
             .unique_rels
             .iter()
             .filter(|s| **s != own_slot)
@@ -706,6 +783,112 @@ impl<'g, 'p> Matcher<'g, 'p> {
                 Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
                 _ => true,
             })
+    }
+
+    /// Every walk of the quantified path pattern of step `s` of part `p` from
+    /// `from`: its relationships (a list), where it ends, and the lists of its
+    /// group variables. Depth first; a relationship is used once per walk
+    /// (unless REPEATABLE ELEMENTS), so an unbounded walk ends.
+    fn group_walks(&self, p: usize, s: usize, from: NodeId) -> XResult<Vec<(Value, NodeId, Vec<Value>)>> {
+        let step = &self.plan.parts[p].steps[s];
+        let g = step.group.as_ref().expect("a group step");
+        let to_labels = self.names[p].steps[s].1.as_deref();
+        let mut out = Vec::new();
+        // (node, iterations, relationships so far, per variable its values so far)
+        type Walk = (NodeId, u64, Vec<RelId>, Vec<Vec<Value>>);
+        let mut stack: Vec<Walk> = vec![(from, 0, Vec::new(), vec![Vec::new(); g.vars.len()])];
+        let mut work = 0u32;
+        while let Some((at, iterations, rels, lists)) = stack.pop() {
+            if iterations >= g.min
+                && rels.iter().all(|r| self.unique(*r, step.rel_slot))
+                && self.node_ok(&step.to, to_labels, at)?
+            {
+                let rel_list = Value::list(rels.iter().map(|r| Value::Relationship(*r)).collect());
+                let values = lists.iter().map(|l| Value::list(l.clone())).collect();
+                out.push((rel_list, at, values));
+            }
+            if g.max.is_some_and(|m| iterations >= m) {
+                continue;
+            }
+            let mut row = self.row.clone();
+            if row.len() <= g.start_slot {
+                row.resize(g.start_slot + 1, Value::Null);
+            }
+            row[g.start_slot] = Value::Node(at);
+            let mut m = Matcher::new(self.ev, &g.inner, &row);
+            while let Some(r) = m.next_match()? {
+                work += 1;
+                if work % CHECK_EVERY == 0 {
+                    self.ev.check_interrupt()?;
+                }
+                let Value::Path(path) = get(r, g.path_slot) else {
+                    continue;
+                };
+                if !self.plan.repeatable && path.rels.iter().any(|x| rels.contains(x)) {
+                    continue;
+                }
+                let Value::Node(end) = get(r, g.end_slot) else {
+                    continue;
+                };
+                let mut rels2 = rels.clone();
+                rels2.extend(path.rels.iter().copied());
+                let mut lists2 = lists.clone();
+                for ((inner, _), l) in g.vars.iter().zip(lists2.iter_mut()) {
+                    l.push(get(r, *inner).clone());
+                }
+                stack.push((*end, iterations + 1, rels2, lists2));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The rows a selected part keeps: its matches on their own, grouped by
+    /// their end nodes, the selector applied in each group (shortest first).
+    fn selected_rows(&self, p: usize) -> XResult<Vec<Vec<Value>>> {
+        let sel = self.plan.parts[p].selector.as_ref().expect("a selected part");
+        let k = match self.ev.eval(&sel.count, &self.row)? {
+            Value::Int(k) if k >= 0 => k as usize,
+            other => {
+                return Err(ExecError::new(
+                    crate::ErrorKind::ArgumentError,
+                    "InvalidArgumentValue",
+                    format!("a path selector's count must be a non-negative integer, got {other}"),
+                ))
+            }
+        };
+        let mut groups: Vec<((Value, Value), Vec<(usize, Vec<Value>)>)> = Vec::new();
+        let mut index: HashMap<(NodeKey, NodeKey), usize> = HashMap::new();
+        let mut m = Matcher::new(self.ev, &sel.sub, &self.row);
+        while let Some(r) = m.next_match()? {
+            let len = match get(r, sel.path_slot) {
+                Value::Path(path) => path.rels.len(),
+                _ => continue,
+            };
+            let (a, b) = (get(r, sel.start_slot).clone(), get(r, sel.end_slot).clone());
+            let key = (NodeKey::of(&a), NodeKey::of(&b));
+            let values: Vec<Value> = sel.slots.iter().map(|s| get(r, *s).clone()).collect();
+            let i = *index.entry(key).or_insert_with(|| {
+                groups.push(((a, b), Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push((len, values));
+        }
+        let mut out = Vec::new();
+        for (_, mut rows) in groups {
+            rows.sort_by_key(|(len, _)| *len);
+            match sel.kind {
+                crate::plan::SelectorKind::Any | crate::plan::SelectorKind::Shortest => {
+                    out.extend(rows.into_iter().take(k).map(|(_, v)| v));
+                }
+                crate::plan::SelectorKind::ShortestGroups => {
+                    let mut lengths: Vec<usize> = rows.iter().map(|(l, _)| *l).collect();
+                    lengths.dedup();
+                    lengths.truncate(k);
+                    out.extend(rows.into_iter().filter(|(l, _)| lengths.contains(l)).map(|(_, v)| v));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// shortestPath / allShortestPaths from the bound start of part `p`:
@@ -916,4 +1099,20 @@ fn collect_routes(
             }
         }
     })
+}
+
+/// A node (or null) as a key for grouping matches by their end nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum NodeKey {
+    Node(NodeId),
+    Other,
+}
+
+impl NodeKey {
+    fn of(v: &Value) -> NodeKey {
+        match v {
+            Value::Node(n) => NodeKey::Node(*n),
+            _ => NodeKey::Other,
+        }
+    }
 }

@@ -233,7 +233,42 @@ fn build<'g>(
             Op::LoadCsv(p) => Box::new(cursor::LoadCsv::new(ev, cur, p)),
             Op::Produce(_) => cur,
             Op::Schema(SchemaOp::ShowIndexes) => Box::new(cursor::listed(cur, move || show_indexes(ev.graph))),
-            Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } | Op::Schema(_) => {
+            Op::Schema(SchemaOp::ShowIndexesFull(filter)) => {
+                let filter = *filter;
+                Box::new(cursor::listed(cur, move || show_indexes_full(ev.graph, filter)))
+            }
+            Op::ShowRoutines { procedures, filter } => {
+                let (procedures, filter) = (*procedures, *filter);
+                Box::new(cursor::listed(cur, move || show_routines(ev, procedures, filter)))
+            }
+            Op::Subquery(sq) if !op.writes() => Box::new(PerRow {
+                input: cur,
+                buf: Vec::new().into_iter(),
+                f: move |row: &Row| {
+                    let inner = subquery_rows(ev, &sq.body, row, None)?;
+                    Ok(combine_subquery(sq, row, inner))
+                },
+            }),
+            Op::Union(u) if !op.writes() => Box::new(PerRow {
+                input: cur,
+                buf: Vec::new().into_iter(),
+                f: move |row: &Row| {
+                    let mut out = Vec::new();
+                    for b in &u.branches {
+                        out.extend(subquery_rows(ev, b, row, None)?);
+                    }
+                    Ok(union_rows(u, out))
+                },
+            }),
+            Op::Create(_)
+            | Op::Merge(_)
+            | Op::Set(_)
+            | Op::Remove(_)
+            | Op::Delete { .. }
+            | Op::Schema(_)
+            | Op::Subquery(_)
+            | Op::Union(_)
+            | Op::Foreach(_) => {
                 return Err(ExecError::new(
                     ErrorKind::SyntaxError,
                     "InvalidClauseComposition",
@@ -267,6 +302,40 @@ fn show_indexes(g: &dyn GraphRead) -> Vec<Row> {
             ]
         })
         .collect()
+}
+
+/// The rows of `SHOW [kind] INDEXES YIELD ...`: every column of the manual's
+/// listing. quiver's property indexes are range indexes, always online.
+fn show_indexes_full(g: &dyn GraphRead, filter: crate::ast::IndexFilter) -> Vec<Row> {
+    use crate::ast::IndexFilter;
+    if !matches!(filter, IndexFilter::All | IndexFilter::Range) {
+        return Vec::new();
+    }
+    let catalog = g.catalog();
+    let mut out: Vec<Row> = g
+        .indexes()
+        .into_iter()
+        .map(|i| {
+            vec![
+                Value::Null,
+                Value::from(i.name.as_str()),
+                Value::from("ONLINE"),
+                Value::Float(100.0),
+                Value::from("RANGE"),
+                Value::from("NODE"),
+                Value::list(vec![Value::String(catalog.labels.name(i.label))]),
+                Value::list(vec![Value::String(catalog.keys.name(i.key))]),
+                Value::from("range-1.0"),
+                Value::Null,
+                Value::Null,
+                Value::Int(0),
+            ]
+        })
+        .collect();
+    for (n, r) in out.iter_mut().enumerate() {
+        r[0] = Value::Int(n as i64 + 1);
+    }
+    out
 }
 
 /// A query that only reads, as one cursor over its UNION branches.
@@ -347,7 +416,17 @@ pub fn run_write(
 }
 
 fn run_write_pipeline(w: &mut Writer, p: &Pipeline, profile: Option<(&ProfileStats, usize)>) -> XResult<Vec<Row>> {
-    let mut rows: Vec<Row> = vec![Vec::new()];
+    run_write_from(w, p, vec![Vec::new()], profile)
+}
+
+/// Runs pipeline `p` (which may write) over `rows`.
+fn run_write_from(
+    w: &mut Writer,
+    p: &Pipeline,
+    rows: Vec<Row>,
+    profile: Option<(&ProfileStats, usize)>,
+) -> XResult<Vec<Row>> {
+    let mut rows = rows;
     let ops = &p.ops;
     let mut i = 0;
     while i < ops.len() {
@@ -385,6 +464,48 @@ fn run_write_pipeline(w: &mut Writer, p: &Pipeline, profile: Option<(&ProfileSta
                 w.schema(s)?;
                 Vec::new()
             }
+            Op::Subquery(sq) => {
+                let mut out = Vec::new();
+                for row in rows {
+                    w.check_interrupt()?;
+                    let inner = run_write_from(w, &sq.body, vec![row.clone()], None)?;
+                    out.extend(combine_subquery(sq, &row, inner));
+                }
+                out
+            }
+            Op::Union(u) => {
+                let mut out = Vec::new();
+                for row in rows {
+                    let mut all = Vec::new();
+                    for b in &u.branches {
+                        all.extend(run_write_from(w, b, vec![row.clone()], None)?);
+                    }
+                    out.extend(union_rows(u, all));
+                }
+                out
+            }
+            Op::Foreach(f) => {
+                for row in &rows {
+                    let list = w.eval().eval(&f.list, row)?;
+                    let items = match list {
+                        Value::Null => continue,
+                        Value::List(items) => items,
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "FOREACH needs a list, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    };
+                    for item in items.iter() {
+                        w.check_interrupt()?;
+                        let mut r = row.clone();
+                        eval::set(&mut r, f.slot, item.clone());
+                        run_write_from(w, &f.body, vec![r], None)?;
+                    }
+                }
+                rows
+            }
             _ => unreachable!("a reading operator is run above"),
         };
         if let Some((stats, b)) = profile {
@@ -406,4 +527,87 @@ pub(crate) fn subquery_has_row(ev: Eval, p: &Pipeline, row: &Row) -> XResult<boo
     let mut cur = build(ev, &p.ops, start, None)?;
     let mut out = Vec::new();
     cur.next(&mut out)
+}
+
+/// Every row the subquery `p` yields for `row` (COUNT, COLLECT and CALL
+/// subqueries that only read), at most `limit`.
+pub(crate) fn subquery_rows(ev: Eval, p: &Pipeline, row: &Row, limit: Option<usize>) -> XResult<Vec<Row>> {
+    let start: BoxCursor = Box::new(cursor::Argument::new(row.clone()));
+    let mut cur = build(ev, &p.ops, start, None)?;
+    let mut out = Vec::new();
+    let mut r = Vec::new();
+    while limit.is_none_or(|l| out.len() < l) && cur.next(&mut r)? {
+        out.push(std::mem::take(&mut r));
+    }
+    Ok(out)
+}
+
+/// The rows a CALL subquery makes of one incoming row and what its body yielded.
+fn combine_subquery(sq: &crate::plan::SubqueryPlan, row: &Row, inner: Vec<Row>) -> Vec<Row> {
+    if sq.unit {
+        return vec![row.clone()];
+    }
+    if inner.is_empty() && sq.optional {
+        let mut r = row.clone();
+        for &slot in &sq.returns {
+            eval::set(&mut r, slot, Value::Null);
+        }
+        return vec![r];
+    }
+    inner
+        .into_iter()
+        .map(|i| {
+            let mut r = row.clone();
+            for (col, &slot) in sq.returns.iter().enumerate() {
+                eval::set(&mut r, slot, i.get(col).cloned().unwrap_or(Value::Null));
+            }
+            r
+        })
+        .collect()
+}
+
+/// The rows of a subquery's UNION branches: cut to the columns, each distinct row once for UNION.
+fn union_rows(u: &crate::plan::UnionPlan, rows: Vec<Row>) -> Vec<Row> {
+    let mut rows = rows;
+    for r in &mut rows {
+        r.resize(u.width, Value::Null);
+    }
+    if u.distinct {
+        let mut seen = FxHashSet::default();
+        rows.retain(|r| seen.insert(r.iter().cloned().map(GroupKey).collect::<Vec<_>>()));
+    }
+    rows
+}
+
+/// For each incoming row, the rows `f` makes of it.
+struct PerRow<'g, F> {
+    input: BoxCursor<'g>,
+    buf: std::vec::IntoIter<Row>,
+    f: F,
+}
+
+impl<F: FnMut(&Row) -> XResult<Vec<Row>> + Send> Cursor for PerRow<'_, F> {
+    fn next(&mut self, row: &mut Row) -> XResult<bool> {
+        loop {
+            if let Some(r) = self.buf.next() {
+                *row = r;
+                return Ok(true);
+            }
+            let mut incoming = Vec::new();
+            if !self.input.next(&mut incoming)? {
+                return Ok(false);
+            }
+            self.buf = (self.f)(&incoming)?.into_iter();
+        }
+    }
+}
+
+/// The rows of `SHOW PROCEDURES` (name, description, mode, worksOnSystem,
+/// signature, argumentDescription, returnDescription, admin, rolesExecution,
+/// rolesBoostedExecution, isDeprecated, deprecatedBy, option) or `SHOW
+/// FUNCTIONS` (name, category, description, signature, isBuiltIn,
+/// argumentDescription, returnDescription, aggregating, rolesExecution,
+/// rolesBoostedExecution, isDeprecated, deprecatedBy), sorted by name.
+fn show_routines(ev: Eval, procedures: bool, filter: crate::ast::FunctionFilter) -> Vec<Row> {
+    crate::procedures::show::rows(ev.st.procedures.as_ref(), procedures, filter)
 }

@@ -110,9 +110,17 @@ impl Writer<'_> {
                 }
             }
             let props = self.props(&n.props, row)?;
-            let labels = self.labels(&n.labels);
+            let mut labels = self.labels(&n.labels);
+            for d in &n.dynamic_labels {
+                for name in self.eval().dynamic_names(d, row)? {
+                    let id = self.graph.intern_label(&name);
+                    if !labels.contains(&id) {
+                        labels.push(id);
+                    }
+                }
+            }
             self.stats.properties_set += props.len() as u64;
-            self.stats.labels_added += n.labels.len() as u64;
+            self.stats.labels_added += labels.len() as u64;
             self.stats.nodes_created += 1;
             let id = self.graph.create_node(&labels, props);
             set(row, n.slot, Value::Node(id));
@@ -128,9 +136,20 @@ impl Writer<'_> {
             let from = end(get(row, r.from))?;
             let to = end(get(row, r.to))?;
             let props = self.props(&r.props, row)?;
-            let rel_type = match r.rel_type.resolve(self.graph.catalog()) {
-                Some(t) => t,
-                None => self.graph.intern_type(&r.rel_type.name),
+            let rel_type = match &r.dynamic_type {
+                Some(d) => match self.eval().eval(d, row)? {
+                    Value::String(t) if !t.is_empty() => self.graph.intern_type(&t),
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "a dynamic relationship type to create must be one non-empty string, got {}",
+                            if other.is_null() { "null" } else { other.type_name() }
+                        )))
+                    }
+                },
+                None => match r.rel_type.resolve(self.graph.catalog()) {
+                    Some(t) => t,
+                    None => self.graph.intern_type(&r.rel_type.name),
+                },
             };
             self.stats.properties_set += props.len() as u64;
             let id = self
@@ -224,10 +243,26 @@ impl Writer<'_> {
                         let v = self.eval().eval(value, row)?;
                         self.set_all(&t, v, false)?;
                     }
-                    SetOp::Labels { target, labels } => match self.eval().eval(target, row)? {
+                    SetOp::DynamicProperty { target, key, value } => {
+                        let t = self.eval().eval(target, row)?;
+                        let k = self.dynamic_key(key, row)?;
+                        let v = self.eval().eval(value, row)?;
+                        if t.is_null() {
+                            continue;
+                        }
+                        let key = self.graph.intern_key(&k);
+                        self.set_property(&t, key, v)?;
+                    }
+                    SetOp::Labels { target, labels, dynamic } => match self.eval().eval(target, row)? {
                         Value::Null => {}
                         Value::Node(n) => {
-                            for l in self.labels(labels) {
+                            let mut ids = self.labels(labels);
+                            for d in dynamic {
+                                for name in self.eval().dynamic_names(d, row)? {
+                                    ids.push(self.graph.intern_label(&name));
+                                }
+                            }
+                            for l in ids {
                                 if self.graph.add_label(n, l).map_err(store_error)? {
                                     self.stats.labels_added += 1;
                                 }
@@ -320,8 +355,61 @@ impl Writer<'_> {
         for row in rows {
             for item in items {
                 match item {
+                    RemoveOp::DynamicProperty { target, key } => {
+                        let t = self.eval().eval(target, row)?;
+                        let k = self.dynamic_key(key, row)?;
+                        let key = NameRef::new(self.graph.catalog(), crate::store::Namespace::Key, &k);
+                        self.remove_property(t, &key)?;
+                    }
                     RemoveOp::Property { target, key } => {
                         let t = self.eval().eval(target, row)?;
+                        self.remove_property(t, key)?;
+                    }
+                    RemoveOp::Labels { target, labels, dynamic } => match self.eval().eval(target, row)? {
+                        Value::Null => {}
+                        Value::Node(n) => {
+                            let mut names: Vec<NameRef> = labels.clone();
+                            for d in dynamic {
+                                for name in self.eval().dynamic_names(d, row)? {
+                                    names.push(NameRef::new(self.graph.catalog(), crate::store::Namespace::Label, &name));
+                                }
+                            }
+                            let catalog = self.graph.catalog();
+                            let ids: Vec<u32> = names.iter().filter_map(|l| l.resolve(catalog)).collect();
+                            for l in ids {
+                                if self.graph.remove_label(n, l).map_err(store_error)? {
+                                    self.stats.labels_removed += 1;
+                                }
+                            }
+                        }
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "only nodes have labels, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A property key computed at run time (`n[$key]`): a string.
+    fn dynamic_key(&self, key: &Expr, row: &Row) -> XResult<std::sync::Arc<str>> {
+        match self.eval().eval(key, row)? {
+            Value::String(k) => Ok(k),
+            other => Err(ExecError::type_error(format!(
+                "a property key must be a string, got {}",
+                if other.is_null() { "null" } else { other.type_name() }
+            ))),
+        }
+    }
+
+    fn remove_property(&mut self, t: Value, key: &NameRef) -> XResult<()> {
+        {
+            {
+                {
                         // A key the catalog lacks is on no entity: nothing to remove.
                         let key = key.resolve(self.graph.catalog());
                         let old = match (&t, key) {
@@ -352,25 +440,6 @@ impl Writer<'_> {
                         if old.is_some() {
                             self.stats.properties_removed += 1;
                         }
-                    }
-                    RemoveOp::Labels { target, labels } => match self.eval().eval(target, row)? {
-                        Value::Null => {}
-                        Value::Node(n) => {
-                            let catalog = self.graph.catalog();
-                            let ids: Vec<u32> = labels.iter().filter_map(|l| l.resolve(catalog)).collect();
-                            for l in ids {
-                                if self.graph.remove_label(n, l).map_err(store_error)? {
-                                    self.stats.labels_removed += 1;
-                                }
-                            }
-                        }
-                        other => {
-                            return Err(ExecError::type_error(format!(
-                                "only nodes have labels, got {}",
-                                other.type_name()
-                            )))
-                        }
-                    },
                 }
             }
         }
@@ -422,7 +491,7 @@ impl Writer<'_> {
                 }
                 Ok(())
             }
-            SchemaOp::ShowIndexes => Ok(()),
+            SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_) => Ok(()),
         }
     }
 

@@ -12,6 +12,7 @@
 pub mod aggregate;
 pub mod registry;
 pub mod scalar;
+pub mod types;
 
 pub use registry::{lookup, FunctionDef, FunctionKind, FUNCTIONS};
 

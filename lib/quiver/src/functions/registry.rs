@@ -140,6 +140,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     f!("size", Scalar, "Scalar", 1, ONE, "size(input :: STRING | LIST<ANY>) :: INTEGER", "Returns the number of items in a list, or the number of characters in a string."),
     f!("tail", Scalar, "List", 1, ONE, "tail(input :: LIST<ANY>) :: LIST<ANY>", "Returns all but the first element in a list."),
     f!("randomUUID", Scalar, "Scalar", 0, NONE, "randomUUID() :: STRING", "Generates a random UUID.", volatile),
+    f!("valueType", Scalar, "Scalar", 1, ONE, "valueType(input :: ANY) :: STRING", "Returns a STRING representation of the most precise value type that the given expression evaluates to."),
     f!("timestamp", Scalar, "Scalar", 0, NONE, "timestamp() :: INTEGER", "Returns the difference, measured in milliseconds, between the current time and midnight, January 1, 1970 UTC."),
     // Conversion.
     f!("toBoolean", Scalar, "Scalar", 1, ONE, "toBoolean(input :: STRING | INTEGER | BOOLEAN) :: BOOLEAN", "Converts a STRING, INTEGER or BOOLEAN value to a BOOLEAN value."),
@@ -156,6 +157,7 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     f!("toStringOrNull", Scalar, "String", 1, ONE, "toStringOrNull(input :: ANY) :: STRING", "Converts a value to a STRING value, or null if it cannot be converted."),
     // String.
     f!("btrim", Scalar, "String", 1, TWO, "btrim(original :: STRING, trimCharacterString = ' ' :: STRING) :: STRING", "Returns the given STRING with leading and trailing characters of trimCharacterString removed."),
+    f!("normalize", Scalar, "String", 1, TWO, "normalize(input :: STRING, normalForm = NFC :: [NFC, NFD, NFKC, NFKD]) :: STRING", "Returns the given STRING normalized according to the normalization form NFC, NFD, NFKC or NFKD."),
     f!("char_length", Scalar, "Scalar", 1, ONE, "char_length(input :: STRING) :: INTEGER", "Returns the number of Unicode characters in a STRING."),
     f!("character_length", Scalar, "Scalar", 1, ONE, "character_length(input :: STRING) :: INTEGER", "Returns the number of Unicode characters in a STRING."),
     f!("left", Scalar, "String", 2, TWO, "left(original :: STRING, length :: INTEGER) :: STRING", "Returns a STRING containing the specified number of leftmost characters of the given STRING."),
@@ -179,6 +181,10 @@ pub static FUNCTIONS: &[FunctionDef] = &[
     f!("ceil", Scalar, "Numeric", 1, ONE, "ceil(input :: FLOAT) :: FLOAT", "Returns the smallest FLOAT that is greater than or equal to a number and equal to an INTEGER."),
     f!("cos", Scalar, "Trigonometric", 1, ONE, "cos(input :: FLOAT) :: FLOAT", "Returns the cosine of a FLOAT."),
     f!("cot", Scalar, "Trigonometric", 1, ONE, "cot(input :: FLOAT) :: FLOAT", "Returns the cotangent of a FLOAT."),
+    f!("cosh", Scalar, "Trigonometric", 1, ONE, "cosh(input :: FLOAT) :: FLOAT", "Returns the hyperbolic cosine of a FLOAT."),
+    f!("coth", Scalar, "Trigonometric", 1, ONE, "coth(input :: FLOAT) :: FLOAT", "Returns the hyperbolic cotangent of a FLOAT."),
+    f!("sinh", Scalar, "Trigonometric", 1, ONE, "sinh(input :: FLOAT) :: FLOAT", "Returns the hyperbolic sine of a FLOAT."),
+    f!("tanh", Scalar, "Trigonometric", 1, ONE, "tanh(input :: FLOAT) :: FLOAT", "Returns the hyperbolic tangent of a FLOAT."),
     f!("degrees", Scalar, "Trigonometric", 1, ONE, "degrees(input :: FLOAT) :: FLOAT", "Converts radians to degrees."),
     f!("e", Scalar, "Logarithmic", 0, NONE, "e() :: FLOAT", "Returns the base of the natural logarithm, e."),
     f!("exp", Scalar, "Logarithmic", 1, ONE, "exp(input :: FLOAT) :: FLOAT", "Returns e^n, where e is the base of the natural logarithm, and n is the value of the argument expression."),

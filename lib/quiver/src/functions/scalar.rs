@@ -80,6 +80,8 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
         "range" => range(args),
         "reverse" => reverse(a(0)),
         "isempty" => is_empty(a(0)),
+        "valuetype" => Ok(Value::string(super::types::value_type_name(a(0)))),
+        "normalize" => normalize(a(0), a(1)),
         "nullif" => Ok(match order::equals(a(0), a(1)) {
             Some(true) => Value::Null,
             _ => a(0).clone(),
@@ -130,6 +132,10 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
         "cos" => float_fn("cos", a(0), f64::cos),
         "tan" => float_fn("tan", a(0), f64::tan),
         "cot" => float_fn("cot", a(0), |x| 1.0 / x.tan()),
+        "cosh" => float_fn("cosh", a(0), f64::cosh),
+        "sinh" => float_fn("sinh", a(0), f64::sinh),
+        "tanh" => float_fn("tanh", a(0), f64::tanh),
+        "coth" => float_fn("coth", a(0), |x| x.cosh() / x.sinh()),
         "asin" => float_fn("asin", a(0), f64::asin),
         "acos" => float_fn("acos", a(0), f64::acos),
         "atan" => float_fn("atan", a(0), f64::atan),
@@ -217,6 +223,10 @@ pub fn handles(name: &str) -> bool {
             | "cos"
             | "tan"
             | "cot"
+            | "cosh"
+            | "sinh"
+            | "tanh"
+            | "coth"
             | "asin"
             | "acos"
             | "atan"
@@ -230,6 +240,8 @@ pub fn handles(name: &str) -> bool {
             | "rand"
             | "randomuuid"
             | "timestamp"
+            | "valuetype"
+            | "normalize"
     )
 }
 
@@ -953,5 +965,62 @@ pub fn timestamp_millis() -> i64 {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
         Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// A Unicode normal form by name (`NFC`, `NFD`, `NFKC`, `NFKD`, any case).
+pub fn normal_form(name: &str) -> Option<crate::ast::NormalForm> {
+    use crate::ast::NormalForm;
+    match name.to_ascii_uppercase().as_str() {
+        "NFC" => Some(NormalForm::Nfc),
+        "NFD" => Some(NormalForm::Nfd),
+        "NFKC" => Some(NormalForm::Nfkc),
+        "NFKD" => Some(NormalForm::Nfkd),
+        _ => None,
+    }
+}
+
+/// `s` in normal form `f`.
+pub fn normalized(s: &str, f: crate::ast::NormalForm) -> String {
+    use crate::ast::NormalForm;
+    use unicode_normalization::UnicodeNormalization;
+    match f {
+        NormalForm::Nfc => s.nfc().collect(),
+        NormalForm::Nfd => s.nfd().collect(),
+        NormalForm::Nfkc => s.nfkc().collect(),
+        NormalForm::Nfkd => s.nfkd().collect(),
+    }
+}
+
+/// Whether `s` is in normal form `f`.
+pub fn is_normalized(s: &str, f: crate::ast::NormalForm) -> bool {
+    use crate::ast::NormalForm;
+    use unicode_normalization::{is_nfc, is_nfd, is_nfkc, is_nfkd};
+    match f {
+        NormalForm::Nfc => is_nfc(s),
+        NormalForm::Nfd => is_nfd(s),
+        NormalForm::Nfkc => is_nfkc(s),
+        NormalForm::Nfkd => is_nfkd(s),
+    }
+}
+
+/// `normalize(s [, form])`: the form is a string (`'NFD'`); the planner turns
+/// a bare `NFD` into one.
+fn normalize(s: &Value, form: &Value) -> R {
+    let f = match form {
+        Value::Null => crate::ast::NormalForm::Nfc,
+        Value::String(name) => normal_form(name).ok_or_else(|| {
+            FunctionError::new(
+                crate::error::ErrorKind::ArgumentError,
+                "InvalidArgumentValue",
+                format!("normalize(): unknown normal form `{name}`; use NFC, NFD, NFKC or NFKD"),
+            )
+        })?,
+        v => return Err(FunctionError::invalid_argument_type("normalize", "a normal form", v)),
+    };
+    match s {
+        Value::Null => Ok(Value::Null),
+        Value::String(s) => Ok(Value::string(normalized(s, f))),
+        v => Err(FunctionError::invalid_argument_type("normalize", "a String", v)),
     }
 }

@@ -123,7 +123,7 @@ impl Explain<'_> {
                     if *detach { "Detach" } else { "" },
                     exprs.len()
                 )?,
-                Op::Call(c) => writeln!(f, "{pad}ProcedureCall {}", c.name)?,
+                Op::Call(c) => writeln!(f, "{pad}{}ProcedureCall {}", if c.optional { "Optional" } else { "" }, c.name)?,
                 Op::LoadCsv(l) => writeln!(
                     f,
                     "{pad}LoadCSV{} -> #{}",
@@ -136,17 +136,65 @@ impl Explain<'_> {
                     match s {
                         super::SchemaOp::CreateIndex { .. } => "CreateIndex",
                         super::SchemaOp::DropIndex { .. } => "DropIndex",
-                        super::SchemaOp::ShowIndexes => "ShowIndexes",
+                        super::SchemaOp::ShowIndexes | super::SchemaOp::ShowIndexesFull(_) => "ShowIndexes",
                     }
                 )?,
+                Op::ShowRoutines { procedures, .. } => writeln!(
+                    f,
+                    "{pad}{}",
+                    if *procedures { "ShowProcedures" } else { "ShowFunctions" }
+                )?,
+                Op::Subquery(sq) => {
+                    writeln!(
+                        f,
+                        "{pad}{}CallSubquery{} ({})",
+                        if sq.optional { "Optional" } else { "" },
+                        if sq.unit { " (unit)" } else { "" },
+                        sq.imports.join(", "),
+                    )?;
+                    self.nested(f, &sq.body, &format!("{pad}  "))?;
+                }
+                Op::Union(u) => {
+                    for (i, b) in u.branches.iter().enumerate() {
+                        if i > 0 {
+                            writeln!(f, "{pad}{}", if u.distinct { "Union" } else { "UnionAll" })?;
+                        }
+                        self.nested(f, b, pad)?;
+                    }
+                }
+                Op::Foreach(fe) => {
+                    writeln!(f, "{pad}Foreach ({} IN ...)", fe.variable)?;
+                    self.nested(f, &fe.body, &format!("{pad}  "))?;
+                }
                 Op::Produce(cols) => writeln!(f, "{pad}ProduceResults ({})", cols.join(", "))?,
             }
         }
         Ok(())
     }
 
+    /// The operators of a nested pipeline, indented.
+    fn nested(&self, f: &mut fmt::Formatter<'_>, p: &Pipeline, pad: &str) -> fmt::Result {
+        for op in &p.ops {
+            write!(f, "{}", OpView(self, op, pad))?;
+        }
+        Ok(())
+    }
+
     fn matching(&self, f: &mut fmt::Formatter<'_>, m: &MatchPlan, pad: &str, prefix: &str) -> fmt::Result {
+        if m.repeatable {
+            writeln!(f, "{pad}{prefix}RepeatableElements")?;
+        }
         for part in &m.parts {
+            if let Some(sel) = &part.selector {
+                let kind = match sel.kind {
+                    super::SelectorKind::Any => "Any",
+                    super::SelectorKind::Shortest => "Shortest",
+                    super::SelectorKind::ShortestGroups => "ShortestGroups",
+                };
+                writeln!(f, "{pad}{prefix}PathSelector {kind}")?;
+                self.matching(f, &sel.sub, &format!("{pad}  "), prefix)?;
+                continue;
+            }
             let start = &part.start;
             let scan = if start.bound {
                 format!("Argument {}", self.node(start))
@@ -169,6 +217,11 @@ impl Explain<'_> {
             };
             writeln!(f, "{pad}{prefix}{scan}")?;
             for step in &part.steps {
+                if let Some(g) = &step.group {
+                    writeln!(f, "{pad}{prefix}Repeat{} ({}) -> {}", g.text, step.from_name, self.node(&step.to))?;
+                    self.matching(f, &g.inner, &format!("{pad}  "), prefix)?;
+                    continue;
+                }
                 let kind = match (part.shortest, step.var_length.is_some()) {
                     (Some(ShortestKind::One), _) => "ShortestPath",
                     (Some(ShortestKind::All), _) => "AllShortestPaths",
@@ -190,6 +243,9 @@ impl Explain<'_> {
         for l in &n.labels {
             let _ = write!(s, ":{}", l.name);
         }
+        if let Some(p) = &n.label_pred {
+            let _ = write!(s, ":{}", label_text(p));
+        }
         if !n.props.is_empty() || n.props_param.is_some() {
             s.push_str(" {..}");
         }
@@ -204,9 +260,30 @@ impl Explain<'_> {
             rel.push(if i == 0 { ':' } else { '|' });
             rel.push_str(&t.name);
         }
+        if let Some(p) = &e.type_pred {
+            let _ = write!(rel, ":{}", label_text(p));
+        }
         if let Some((min, max)) = e.var_length {
             let _ = write!(rel, "*{min}..{}", max.map_or(String::new(), |m| m.to_string()));
         }
         format!("({}){l}[{rel}]{r}{}", e.from_name, self.node(&e.to))
+    }
+}
+
+/// A label or type expression as written (dynamic parts as `$(...)`).
+fn label_text(p: &super::LabelPred) -> String {
+    use super::LabelPred;
+    let join = |xs: &[LabelPred], sep: &str| {
+        let parts: Vec<String> = xs.iter().map(label_text).collect();
+        format!("({})", parts.join(sep))
+    };
+    match p {
+        LabelPred::Name(n) => n.name.to_string(),
+        LabelPred::Dynamic { any: false, .. } => "$(...)".into(),
+        LabelPred::Dynamic { any: true, .. } => "$any(...)".into(),
+        LabelPred::Wildcard => "%".into(),
+        LabelPred::Not(x) => format!("!{}", label_text(x)),
+        LabelPred::And(xs) => join(xs, "&"),
+        LabelPred::Or(xs) => join(xs, "|"),
     }
 }

@@ -25,6 +25,16 @@ pub enum Expr {
     /// `a < b < c`-style chains are already split; `And`/`Or` short-circuit.
     IsNull(Box<Expr>, bool),
     HasLabels(Box<Expr>, Vec<NameRef>),
+    /// `n:A|B`, `r:!T`, `n:$(e)`: a label or type expression as a predicate.
+    LabelTest(Box<Expr>, Box<super::LabelPred>),
+    /// `x IS [NOT] :: TYPE` (`true`: NOT).
+    IsType(Box<Expr>, crate::ast::ValueType, bool),
+    /// `x IS [NOT] NF NORMALIZED` (`true`: NOT).
+    IsNormalized(Box<Expr>, crate::ast::NormalForm, bool),
+    /// `COUNT { ... }`: how many rows the sub-pipeline yields.
+    CountSubquery(Box<super::Pipeline>),
+    /// `COLLECT { ... }`: the sub-pipeline's single column, as a list.
+    CollectSubquery(Box<super::Pipeline>),
     Function(&'static FunctionDef, Vec<Expr>),
     Case {
         operand: Option<Box<Expr>>,

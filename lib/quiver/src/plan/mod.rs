@@ -13,13 +13,15 @@ mod planner;
 mod projection;
 mod scan_aggregate;
 mod scan_top;
-mod scope;
 mod seek;
-pub mod types;
+
+// Scopes and static types belong to the semantic stage; the planner reads them.
+use crate::semantic::scope;
+pub use crate::semantic::types;
 
 use std::sync::Arc;
 
-use crate::ast::Direction;
+use crate::ast::{self, Direction};
 use crate::store::NameRef;
 
 pub use expr::Expr;
@@ -100,6 +102,14 @@ pub enum Op {
     /// `LOAD CSV`: one row per record of the file, for each incoming row.
     LoadCsv(LoadCsvPlan),
     Schema(SchemaOp),
+    /// `CALL [(imports)] { ... }`: the body runs once per incoming row.
+    Subquery(Box<SubqueryPlan>),
+    /// The branches of a UNION inside a subquery, each run from the incoming row.
+    Union(Box<UnionPlan>),
+    /// `FOREACH (x IN list | ...)`: the body runs for each element; the rows pass unchanged.
+    Foreach(Box<ForeachPlan>),
+    /// `SHOW PROCEDURES` / `SHOW FUNCTIONS`: one row per entry, every column.
+    ShowRoutines { procedures: bool, filter: ast::FunctionFilter },
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
 }
@@ -110,10 +120,52 @@ impl Op {
     pub fn writes(&self) -> bool {
         match self {
             Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => true,
-            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes),
+            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_)),
+            Op::Subquery(s) => s.body.writes(),
+            Op::Union(u) => u.branches.iter().any(Pipeline::writes),
+            Op::Foreach(_) => true,
             _ => false,
         }
     }
+}
+
+impl Pipeline {
+    /// Whether any operator of the pipeline writes.
+    pub fn writes(&self) -> bool {
+        self.ops.iter().any(Op::writes)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SubqueryPlan {
+    /// Starts from the incoming row; ends with the returned columns in slots `0..k`.
+    pub body: Pipeline,
+    /// Where column `i` of the body goes in the outer row; empty for a unit subquery.
+    pub returns: Vec<usize>,
+    /// No RETURN: each incoming row comes out once, whatever the body made.
+    pub unit: bool,
+    /// `OPTIONAL CALL`: a row with nulls when the body yields none.
+    pub optional: bool,
+    /// The imported variables as written, for EXPLAIN (`*` for all).
+    pub imports: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct UnionPlan {
+    pub branches: Vec<Pipeline>,
+    /// UNION (not UNION ALL): each distinct row once.
+    pub distinct: bool,
+    /// The number of columns.
+    pub width: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForeachPlan {
+    pub list: Expr,
+    /// Where each element goes.
+    pub slot: usize,
+    pub variable: String,
+    pub body: Pipeline,
 }
 
 #[derive(Clone, Debug)]
@@ -134,6 +186,8 @@ pub struct MatchPlan {
     pub unique_rels: Vec<usize>,
     /// Slots this match binds (set to null by OPTIONAL MATCH when nothing matches).
     pub new_slots: Vec<usize>,
+    /// `MATCH REPEATABLE ELEMENTS`: a relationship may occur more than once.
+    pub repeatable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +197,53 @@ pub struct PartPlan {
     /// `p = ...`: the slot of the path and how to assemble it.
     pub path: Option<PathBuild>,
     pub shortest: Option<ShortestKind>,
+    /// A path selector (`SHORTEST 2`, `ANY`, ...): the part is matched on its
+    /// own by `sub`, and only the selected matches are kept.
+    pub selector: Option<Box<SelectorPlan>>,
+}
+
+/// Which of a part's matches a path selector keeps, per pair of end nodes.
+#[derive(Clone, Debug)]
+pub struct SelectorPlan {
+    pub kind: SelectorKind,
+    /// The `k` of the selector (paths or groups).
+    pub count: Expr,
+    /// The part alone, with its inline predicates.
+    pub sub: MatchPlan,
+    /// Where the part's path, first and last node are.
+    pub path_slot: usize,
+    pub start_slot: usize,
+    pub end_slot: usize,
+    /// The slots the part binds (copied out of each selected match).
+    pub slots: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectorKind {
+    /// `ANY k`
+    Any,
+    /// `SHORTEST k` (also `ANY SHORTEST`: k = 1)
+    Shortest,
+    /// `SHORTEST k GROUPS` (also `ALL SHORTEST`: k = 1)
+    ShortestGroups,
+}
+
+/// A quantified path pattern `((a)-[r]->(b) WHERE ...){min,max}`: the inner
+/// pattern matched again and again from where the last iteration ended.
+#[derive(Clone, Debug)]
+pub struct GroupPlan {
+    pub min: u64,
+    pub max: Option<u64>,
+    /// One iteration, its start node bound (at `start_slot`).
+    pub inner: MatchPlan,
+    pub start_slot: usize,
+    pub end_slot: usize,
+    /// The iteration's path (its relationships in order).
+    pub path_slot: usize,
+    /// `(slot inside an iteration, slot of the list outside)` per group variable.
+    pub vars: Vec<(usize, usize)>,
+    /// The quantifier as written, for EXPLAIN.
+    pub text: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,9 +262,24 @@ pub struct NodeStep {
     /// Already bound when the step runs: check it rather than scan.
     pub bound: bool,
     pub labels: Vec<NameRef>,
+    /// A label expression beyond a plain conjunction (`:A|B`, `:!A`, `:%`, `:$(e)`).
+    pub label_pred: Option<LabelPred>,
     pub props: Vec<(NameRef, Expr)>,
     /// A `$param` map of properties to match.
     pub props_param: Option<Expr>,
+}
+
+/// A label expression (nodes) or type expression (relationships), compiled.
+#[derive(Clone, Debug)]
+pub enum LabelPred {
+    Name(NameRef),
+    /// `$(e)` / `$all(e)` (every name of a string or list of strings) and `$any(e)` (one of them).
+    Dynamic { expr: Box<Expr>, any: bool },
+    /// `%`: at least one label (every relationship has a type).
+    Wildcard,
+    Not(Box<LabelPred>),
+    And(Vec<LabelPred>),
+    Or(Vec<LabelPred>),
 }
 
 /// Nodes found through the index of `key` on `label`.
@@ -195,6 +311,8 @@ pub struct ExpandStep {
     pub rel_bound: bool,
     pub direction: Direction,
     pub types: Vec<NameRef>,
+    /// A type expression beyond a plain disjunction (`:!T`, `:A&B`, `:%`, `:$(e)`).
+    pub type_pred: Option<LabelPred>,
     pub rel_props: Vec<(NameRef, Expr)>,
     pub rel_props_param: Option<Expr>,
     /// `Some` for variable length: `(min, max)` hops.
@@ -202,6 +320,8 @@ pub struct ExpandStep {
     /// Expanding against the pattern's written order (a var-length list is
     /// collected backwards and must be reversed).
     pub reversed: bool,
+    /// A quantified path pattern: `rel_slot` holds every relationship it walked.
+    pub group: Option<Box<GroupPlan>>,
     pub to: NodeStep,
 }
 
@@ -227,6 +347,8 @@ pub struct CreateNode {
     /// Bound earlier: reuse, don't create.
     pub bound: bool,
     pub labels: Vec<NameRef>,
+    /// `$(expr)` labels: a string or a list of strings each, evaluated per row.
+    pub dynamic_labels: Vec<Expr>,
     pub props: Option<Expr>,
 }
 
@@ -236,6 +358,8 @@ pub struct CreateRel {
     pub from: usize,
     pub to: usize,
     pub rel_type: NameRef,
+    /// `[:$(expr)]`: the type, a string evaluated per row (then `rel_type` is unused).
+    pub dynamic_type: Option<Expr>,
     pub props: Option<Expr>,
 }
 
@@ -252,13 +376,26 @@ pub enum SetOp {
     Property { target: Expr, key: NameRef, value: Expr },
     Replace { target: Expr, value: Expr },
     Merge { target: Expr, value: Expr },
-    Labels { target: Expr, labels: Vec<NameRef> },
+    /// `n[key] = value`: the key is computed per row.
+    DynamicProperty { target: Expr, key: Expr, value: Expr },
+    /// `n:A:$(expr)`: names, and dynamic labels evaluated per row.
+    Labels {
+        target: Expr,
+        labels: Vec<NameRef>,
+        dynamic: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum RemoveOp {
     Property { target: Expr, key: NameRef },
-    Labels { target: Expr, labels: Vec<NameRef> },
+    /// `REMOVE n[key]`
+    DynamicProperty { target: Expr, key: Expr },
+    Labels {
+        target: Expr,
+        labels: Vec<NameRef>,
+        dynamic: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -275,6 +412,8 @@ pub enum SchemaOp {
     },
     /// Rows of `name`, `label`, `property`, `entries`.
     ShowIndexes,
+    /// Every column of `SHOW INDEXES` as the manual lists them (with YIELD), of one kind.
+    ShowIndexesFull(ast::IndexFilter),
 }
 
 #[derive(Clone, Debug)]
@@ -285,6 +424,8 @@ pub struct CallPlan {
     pub yields: Vec<(usize, usize)>,
     /// A standalone CALL without YIELD: the result is the procedure's output as is.
     pub standalone: bool,
+    /// `OPTIONAL CALL`: a row with the yielded fields null when the procedure returns none.
+    pub optional: bool,
 }
 
 #[derive(Clone, Debug)]

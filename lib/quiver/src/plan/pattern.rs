@@ -11,8 +11,8 @@ use super::scope::{Scope, VarKind};
 use super::seek;
 use super::types::Ty;
 use super::{
-    CreateNode, CreatePart, CreateRel, ExpandStep, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan, PathBuild,
-    SeekKind, ShortestKind,
+    CreateNode, CreatePart, CreateRel, ExpandStep, GroupPlan, IndexSeek, MatchPlan, MergePlan, NodeStep, PartPlan,
+    PathBuild, SeekKind, ShortestKind,
 };
 use crate::store::NameRef;
 
@@ -20,44 +20,86 @@ use crate::store::NameRef;
 struct PartSlots {
     /// `(slot, bound before this part)`
     nodes: Vec<(usize, bool)>,
+    /// Per step of the chain; a quantified path pattern's is the list of its relationships.
     rels: Vec<(usize, bool)>,
     path: Option<usize>,
+    /// Per step of the chain: the plan of a quantified path pattern.
+    groups: Vec<Option<GroupPlan>>,
+    /// The slots the part's resolution made, `[from, to)`.
+    range: (usize, usize),
 }
 
-/// Rejects the forms of path patterns the planner does not plan yet (path
-/// selectors, quantified and parenthesised paths, WHERE inside patterns,
-/// label and type expressions beyond `:A:B` and `[:A|B]`).
-fn check_supported_part(part: &ast::PatternPart) -> PResult<()> {
-    if let Some(s) = &part.selector {
-        return Err(PlanError::not_supported("path selectors", s.span));
+/// The `(min, max)` hops of a variable-length or quantified relationship.
+pub(super) fn rel_range(r: &ast::RelPattern) -> Option<(u64, Option<u64>)> {
+    match (&r.length, &r.quantifier) {
+        (Some(l), _) => Some((l.min.unwrap_or(1), l.max)),
+        (None, Some(q)) => Some((q.min, q.max)),
+        (None, None) => None,
     }
-    for (step, _) in &part.element.chain {
-        match step {
-            ast::PathStep::Group(g) => return Err(PlanError::not_supported("quantified path patterns", g.span)),
-            ast::PathStep::Rel(r) => {
-                if let Some(q) = &r.quantifier {
-                    return Err(PlanError::not_supported("quantified relationships", q.span));
-                }
-                if let Some(w) = &r.where_ {
-                    return Err(PlanError::not_supported("WHERE inside a relationship pattern", w.span));
-                }
-                if let (None, Some(t)) = (r.type_names(), &r.types) {
-                    return Err(PlanError::not_supported("type expressions", t.span));
-                }
+}
+
+/// The predicates written inside the patterns (`(n WHERE ...)`, `-[r WHERE ...]->`),
+/// as one expression over the whole match: a quantified relationship's holds
+/// for each of its relationships.
+fn inline_predicates(pattern: &ast::Pattern) -> Vec<ast::Expr> {
+    let mut out = Vec::new();
+    for part in pattern.parts.iter().filter(|p| selector_of(p).is_none()) {
+        out.extend(part_predicates(part));
+    }
+    out
+}
+
+/// A part's selector, unless it is `ALL` (every path, as without one).
+fn selector_of(part: &ast::PatternPart) -> Option<&ast::PathSelector> {
+    part.selector.as_ref().filter(|s| s.kind != ast::SelectorKind::All)
+}
+
+/// A selector the shortest-path search answers (breadth first, never
+/// enumerating longer paths): one shortest path, or all of the shortest
+/// length, over a single relationship step with no predicate inside the part.
+fn selector_as_shortest(part: &ast::PatternPart) -> Option<ShortestKind> {
+    let sel = selector_of(part)?;
+    let literal_one = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Literal(ast::Literal::Int(1)));
+    let kind = match &sel.kind {
+        ast::SelectorKind::AnyShortest => ShortestKind::One,
+        ast::SelectorKind::Shortest(k) if literal_one(k) => ShortestKind::One,
+        ast::SelectorKind::AllShortest => ShortestKind::All,
+        ast::SelectorKind::ShortestGroups(None) => ShortestKind::All,
+        ast::SelectorKind::ShortestGroups(Some(k)) if literal_one(k) => ShortestKind::All,
+        _ => return None,
+    };
+    let [(ast::PathStep::Rel(_), _)] = part.element.chain.as_slice() else {
+        return None;
+    };
+    part_predicates(part).is_empty().then_some(kind)
+}
+
+/// The predicates inside one part's node and relationship patterns.
+fn part_predicates(part: &ast::PatternPart) -> Vec<ast::Expr> {
+    let mut out = Vec::new();
+    {
+        for n in part.element.nodes() {
+            if let Some(w) = &n.where_ {
+                out.push((**w).clone());
+            }
+        }
+        for r in part.element.rels() {
+            let Some(w) = &r.where_ else { continue };
+            match (&r.variable, rel_range(r)) {
+                (Some(v), Some(_)) => out.push(ast::Expr::new(
+                    ast::ExprKind::Quantified {
+                        quantifier: ast::Quantifier::All,
+                        variable: v.clone(),
+                        list: Box::new(ast::Expr::new(ast::ExprKind::Variable(v.name.clone()), v.span)),
+                        predicate: Some(w.clone()),
+                    },
+                    w.span,
+                )),
+                _ => out.push((**w).clone()),
             }
         }
     }
-    for n in part.element.nodes() {
-        if let Some(w) = &n.where_ {
-            return Err(PlanError::not_supported("WHERE inside a node pattern", w.span));
-        }
-        if let Some(l) = &n.labels {
-            if l.as_conjunction().is_none() {
-                return Err(PlanError::not_supported("label expressions", l.span));
-            }
-        }
-    }
-    Ok(())
+    out
 }
 
 fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
@@ -79,17 +121,30 @@ impl<'a> Planner<'a> {
             nodes: Vec::new(),
             rels: Vec::new(),
             path: None,
+            groups: Vec::new(),
+            range: (scope.width, scope.width),
         };
-        check_supported_part(part)?;
-        let nodes = part_nodes(&part.element);
-        let rels = part.element.rels();
-        for (i, n) in nodes.iter().enumerate() {
-            if i > 0 {
-                let r = rels[i - 1];
-                slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+        slots.nodes.push(self.resolve_node(&part.element.start, scope)?);
+        for (step, n) in &part.element.chain {
+            match step {
+                ast::PathStep::Rel(r) => {
+                    slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+                    slots.groups.push(None);
+                }
+                ast::PathStep::Group(g) => {
+                    let gp = self.plan_group(g, scope, seen_rels)?;
+                    slots.rels.push((scope.fresh(), false));
+                    slots.groups.push(Some(gp));
+                }
             }
             slots.nodes.push(self.resolve_node(n, scope)?);
         }
+        if part.variable.is_none() && selector_of(part).is_some() {
+            // A selector measures paths: the part gets a hidden one.
+            let name = format!(" selected{}", scope.width);
+            slots.path = Some(scope.bind(&name, VarKind::Path));
+        }
+        slots.range.1 = scope.width;
         if let Some(v) = &part.variable {
             if scope.lookup(&v.name).is_some() {
                 return Err(PlanError::syntax(
@@ -100,6 +155,7 @@ impl<'a> Planner<'a> {
             }
             slots.path = Some(scope.bind(&v.name, VarKind::Path));
         }
+        slots.range.1 = scope.width;
         Ok(slots)
     }
 
@@ -142,7 +198,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 seen.push(v.name.clone());
-                let want = if r.length.is_some() {
+                let want = if rel_range(r).is_some() {
                     VarKind::RelationshipList
                 } else {
                     VarKind::Relationship
@@ -193,11 +249,26 @@ impl<'a> Planner<'a> {
         let mut bound: Vec<usize> = (0..before).collect();
         let mut parts = Vec::new();
         let mut unique_rels = Vec::new();
+        let repeatable = std::mem::take(&mut self.repeatable);
         for (part, slots) in pattern.parts.iter().zip(&resolved) {
             unique_rels.extend(slots.rels.iter().map(|(s, _)| *s));
-            parts.push(self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?);
+            let mut plan = self.plan_part(part, slots, scope, &mut bound, &seeks, &outer)?;
+            if let (Some(sel), None) = (selector_of(part), selector_as_shortest(part)) {
+                plan = self.selected_part(part, sel, plan, slots, scope, repeatable)?;
+            }
+            parts.push(plan);
         }
-        let predicate = match where_ {
+        let mut combined = where_.cloned();
+        for p in inline_predicates(pattern) {
+            combined = Some(match combined {
+                None => p,
+                Some(w) => {
+                    let span = w.span;
+                    ast::Expr::new(ast::ExprKind::Binary(ast::BinaryOp::And, Box::new(p), Box::new(w)), span)
+                }
+            });
+        }
+        let predicate = match combined.as_ref() {
             Some(w) => Some(self.compile_predicate(
                 w,
                 scope,
@@ -214,6 +285,182 @@ impl<'a> Planner<'a> {
             predicate,
             unique_rels,
             new_slots,
+            repeatable,
+        })
+    }
+
+    /// A part under a selector: matched on its own (with the predicates
+    /// written inside it), then only the selected matches are kept; the
+    /// MATCH's WHERE filters what the selector kept.
+    fn selected_part(
+        &mut self,
+        part: &ast::PatternPart,
+        sel: &ast::PathSelector,
+        plan: PartPlan,
+        slots: &PartSlots,
+        scope: &Scope,
+        repeatable: bool,
+    ) -> PResult<PartPlan> {
+        let ctx = &mut ExprCtx {
+            place: "a path selector",
+            ..Default::default()
+        };
+        let one = || Expr::Const(crate::value::Value::Int(1));
+        let (kind, count) = match &sel.kind {
+            ast::SelectorKind::Any(k) => (
+                super::SelectorKind::Any,
+                match k {
+                    Some(k) => self.compile(k, scope, ctx)?,
+                    None => one(),
+                },
+            ),
+            ast::SelectorKind::AnyShortest => (super::SelectorKind::Shortest, one()),
+            ast::SelectorKind::AllShortest => (super::SelectorKind::ShortestGroups, one()),
+            ast::SelectorKind::Shortest(k) => (super::SelectorKind::Shortest, self.compile(k, scope, ctx)?),
+            ast::SelectorKind::ShortestGroups(k) => (
+                super::SelectorKind::ShortestGroups,
+                match k {
+                    Some(k) => self.compile(k, scope, ctx)?,
+                    None => one(),
+                },
+            ),
+            ast::SelectorKind::All => unreachable!("ALL is no selector"),
+        };
+        let mut predicate = None;
+        for p in part_predicates(part) {
+            let e = self.compile_predicate(
+                &p,
+                scope,
+                &mut ExprCtx {
+                    place: "WHERE",
+                    ..Default::default()
+                },
+            )?;
+            predicate = Some(match predicate {
+                None => e,
+                Some(w) => Expr::Binary(ast::BinaryOp::And, Box::new(w), Box::new(e)),
+            });
+        }
+        let range: Vec<usize> = (slots.range.0..slots.range.1).collect();
+        let start = plan.start.clone();
+        let sub = MatchPlan {
+            parts: vec![plan],
+            predicate,
+            unique_rels: slots.rels.iter().map(|(s, _)| *s).collect(),
+            new_slots: range.clone(),
+            repeatable,
+        };
+        Ok(PartPlan {
+            start,
+            steps: Vec::new(),
+            path: None,
+            shortest: None,
+            selector: Some(Box::new(super::SelectorPlan {
+                kind,
+                count,
+                sub,
+                path_slot: slots.path.expect("a selected part has a path"),
+                start_slot: slots.nodes[0].0,
+                end_slot: slots.nodes.last().expect("a part has a node").0,
+                slots: range,
+            })),
+        })
+    }
+
+    /// Plans one quantified path pattern: its inner pattern as a match of its
+    /// own (its first node bound, its WHERE inside), and its variables bound
+    /// as lists in `scope`.
+    fn plan_group(&mut self, g: &ast::PathGroup, scope: &mut Scope, seen: &mut Vec<String>) -> PResult<GroupPlan> {
+        let (min, max) = match &g.quantifier {
+            Some(q) => (q.min, q.max),
+            None => (1, Some(1)),
+        };
+        let n = scope.width;
+        let mut element = g.element.clone();
+        let mut names: Vec<ast::Ident> = Vec::new();
+        for node in element.nodes() {
+            if let Some(v) = &node.variable {
+                if !names.contains(v) {
+                    names.push(v.clone());
+                }
+            }
+        }
+        for r in element.rels() {
+            if let Some(v) = &r.variable {
+                if seen.contains(&v.name) {
+                    return Err(PlanError::syntax(
+                        "RelationshipUniquenessViolation",
+                        format!("relationship `{}` appears twice in one pattern", v.name),
+                        v.span,
+                    ));
+                }
+                seen.push(v.name.clone());
+                names.push(v.clone());
+            }
+        }
+        for v in &names {
+            if scope.lookup(&v.name).is_some() {
+                return Err(PlanError::syntax(
+                    "VariableAlreadyBound",
+                    format!(
+                        "variable `{}` is already declared; a variable inside a quantified path pattern must be new",
+                        v.name
+                    ),
+                    v.span,
+                ));
+            }
+        }
+        let start_name = element
+            .start
+            .variable
+            .get_or_insert_with(|| ast::Ident::new(format!(" qstart{n}"), g.span))
+            .name
+            .clone();
+        let end_name = {
+            let last = &mut element.chain.last_mut().expect("checked: a relationship").1;
+            last.variable
+                .get_or_insert_with(|| ast::Ident::new(format!(" qend{n}"), g.span))
+                .name
+                .clone()
+        };
+        let path_name = format!(" qpath{n}");
+        let mut inner = scope.clone();
+        let start_slot = inner.bind(&start_name, VarKind::Node);
+        let part = ast::PatternPart {
+            variable: Some(ast::Ident::new(path_name.clone(), g.span)),
+            kind: PathKind::Normal,
+            selector: None,
+            element,
+            span: g.span,
+        };
+        let saved = std::mem::take(&mut self.repeatable);
+        let plan = self.plan_match(&ast::Pattern { parts: vec![part] }, g.where_.as_ref(), &mut inner);
+        self.repeatable = saved;
+        let inner_plan = plan?;
+        let end_slot = inner.lookup(&end_name).expect("bound by the inner match");
+        let path_slot = inner.lookup(&path_name).expect("bound by the inner match");
+        scope.width = scope.width.max(inner.width);
+        let mut vars = Vec::new();
+        for v in &names {
+            let inner_slot = inner.lookup(&v.name).expect("bound by the inner match");
+            vars.push((inner_slot, scope.bind(&v.name, VarKind::Value(Ty::List))));
+        }
+        let text = match (min, max) {
+            (1, None) => "+".to_string(),
+            (0, None) => "*".to_string(),
+            (a, Some(b)) if a == b => format!("{{{a}}}"),
+            (a, None) => format!("{{{a},}}"),
+            (a, Some(b)) => format!("{{{a},{b}}}"),
+        };
+        Ok(GroupPlan {
+            min,
+            max,
+            inner: inner_plan,
+            start_slot,
+            end_slot,
+            path_slot,
+            vars,
+            text,
         })
     }
 
@@ -228,19 +475,20 @@ impl<'a> Planner<'a> {
     ) -> PResult<PartPlan> {
         let nodes = part_nodes(&part.element);
         let rels: Vec<&ast::RelPattern> = part.element.rels();
+        let has_group = slots.groups.iter().any(Option::is_some);
         let shortest = match part.kind {
-            PathKind::Normal => None,
+            PathKind::Normal => selector_as_shortest(part),
             PathKind::ShortestPath => Some(ShortestKind::One),
             PathKind::AllShortestPaths => Some(ShortestKind::All),
         };
-        if shortest.is_some() && rels.len() != 1 {
+        if shortest.is_some() && (rels.len() != 1 || has_group) {
             return Err(PlanError::syntax(
                 "UnexpectedSyntax",
                 "shortestPath and allShortestPaths take a pattern with exactly one relationship",
                 part.span,
             ));
         }
-        let (start, chosen) = if shortest.is_some() {
+        let (start, chosen) = if shortest.is_some() || has_group {
             (0, None)
         } else {
             self.choose_start(&nodes, slots, bound, seeks, outer)
@@ -250,6 +498,14 @@ impl<'a> Planner<'a> {
             start_step.seek = Some(self.compile_seek(&label, &key, &ast_seek, scope)?);
         }
         let mut steps = Vec::new();
+        if has_group {
+            for (i, (step, _)) in part.element.chain.iter().enumerate() {
+                let from = (slots.nodes[i].0, var_name(&nodes[i].variable));
+                let next = self.expand_step_of(step, &slots.groups[i], slots.rels[i], from, nodes[i + 1], slots.nodes[i + 1].0, bound, scope)?;
+                steps.push(next);
+            }
+        }
+        let rels: Vec<&ast::RelPattern> = if has_group { Vec::new() } else { rels };
         for i in start..rels.len() {
             steps.push(self.expand_step(
                 rels[i],
@@ -277,10 +533,18 @@ impl<'a> Planner<'a> {
         let path = slots.path.map(|slot| PathBuild {
             slot,
             start: slots.nodes[0].0,
-            steps: rels
+            steps: part
+                .element
+                .chain
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (slots.rels[i].0, r.length.is_some(), slots.nodes[i + 1].0))
+                .map(|(i, (step, _))| {
+                    let var = match step {
+                        ast::PathStep::Rel(r) => rel_range(r).is_some(),
+                        ast::PathStep::Group(_) => true,
+                    };
+                    (slots.rels[i].0, var, slots.nodes[i + 1].0)
+                })
                 .collect(),
         });
         if let Some(p) = &path {
@@ -291,6 +555,7 @@ impl<'a> Planner<'a> {
             steps,
             path,
             shortest,
+            selector: None,
         })
     }
 
@@ -395,15 +660,60 @@ impl<'a> Planner<'a> {
             bound.push(slot);
         }
         let (props, props_param) = self.property_constraints(n.properties.as_deref(), scope)?;
+        let (labels, label_pred) = self.node_labels(n.labels.as_ref(), scope)?;
         Ok(NodeStep {
             seek: None,
             slot,
             name: var_name(&n.variable),
             bound: is_bound,
-            labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
+            labels,
+            label_pred,
             props,
             props_param,
         })
+    }
+
+    /// The step of a chain with quantified path patterns, in written order.
+    #[allow(clippy::too_many_arguments)]
+    fn expand_step_of(
+        &mut self,
+        step: &ast::PathStep,
+        group: &Option<GroupPlan>,
+        rel: (usize, bool),
+        from: (usize, Arc<str>),
+        to: &ast::NodePattern,
+        to_slot: usize,
+        bound: &mut Vec<usize>,
+        scope: &Scope,
+    ) -> PResult<ExpandStep> {
+        match (step, group) {
+            (ast::PathStep::Rel(r), _) => self.expand_step(r, rel, from, to, to_slot, false, bound, scope),
+            (ast::PathStep::Group(_), Some(g)) => {
+                bound.push(rel.0);
+                let to = self.node_step(to, to_slot, bound, scope)?;
+                Ok(ExpandStep {
+                    from: from.0,
+                    from_name: from.1,
+                    rel_slot: rel.0,
+                    rel_name: Arc::from(""),
+                    rel_bound: false,
+                    direction: Direction::Outgoing,
+                    types: Vec::new(),
+                    type_pred: None,
+                    rel_props: Vec::new(),
+                    rel_props_param: None,
+                    var_length: Some((g.min, g.max)),
+                    reversed: false,
+                    group: Some(Box::new(g.clone())),
+                    to,
+                })
+            }
+            (ast::PathStep::Group(g), None) => Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "a quantified path pattern was not planned",
+                g.span,
+            )),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -431,7 +741,12 @@ impl<'a> Planner<'a> {
         } else {
             r.direction
         };
-        let var_length = r.length.map(|l| (l.min.unwrap_or(1), l.max));
+        let var_length = rel_range(r);
+        let (types, type_pred) = match (r.type_names(), &r.types) {
+            (Some(names), _) => (names.iter().map(|t| self.rel_type(&t.name)).collect(), None),
+            (None, Some(t)) => (Vec::new(), Some(self.label_pred(t, scope, true)?)),
+            (None, None) => (Vec::new(), None),
+        };
         let (rel_props, rel_props_param) = self.property_constraints(r.properties.as_deref(), scope)?;
         let to = self.node_step(to, to_slot, bound, scope)?;
         Ok(ExpandStep {
@@ -441,13 +756,87 @@ impl<'a> Planner<'a> {
             rel_name: var_name(&r.variable),
             rel_bound,
             direction,
-            types: r.type_list().iter().map(|t| self.rel_type(&t.name)).collect(),
+            types,
+            type_pred,
             rel_props,
             rel_props_param,
             var_length,
             reversed,
+            group: None,
             to,
         })
+    }
+
+    /// A node pattern's labels: the plain names to scan and check, and the
+    /// rest of a label expression as a predicate.
+    fn node_labels(
+        &mut self,
+        l: Option<&ast::LabelExpr>,
+        scope: &Scope,
+    ) -> PResult<(Vec<NameRef>, Option<super::LabelPred>)> {
+        let Some(l) = l else {
+            return Ok((Vec::new(), None));
+        };
+        if let Some(names) = l.as_conjunction() {
+            return Ok((names.iter().map(|n| self.label(&n.name)).collect(), None));
+        }
+        match &l.kind {
+            ast::LabelExprKind::And(items) | ast::LabelExprKind::Colon(items) => {
+                let mut names = Vec::new();
+                let mut rest = Vec::new();
+                for i in items {
+                    match &i.kind {
+                        ast::LabelExprKind::Label(n) => names.push(self.label(&n.name)),
+                        _ => rest.push(self.label_pred(i, scope, false)?),
+                    }
+                }
+                let pred = match rest.len() {
+                    0 => None,
+                    1 => rest.pop(),
+                    _ => Some(super::LabelPred::And(rest)),
+                };
+                Ok((names, pred))
+            }
+            _ => Ok((Vec::new(), Some(self.label_pred(l, scope, false)?))),
+        }
+    }
+
+    /// The labels a CREATE or MERGE gives a node: names and dynamic labels
+    /// (`:A:$(x)`, `:A&B`); no other label expression says what to create.
+    pub(super) fn create_labels(
+        &mut self,
+        l: Option<&ast::LabelExpr>,
+        scope: &Scope,
+        clause: &str,
+    ) -> PResult<(Vec<NameRef>, Vec<Expr>)> {
+        let Some(l) = l else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut names = Vec::new();
+        let mut dynamic = Vec::new();
+        let mut stack = vec![l];
+        while let Some(x) = stack.pop() {
+            match &x.kind {
+                ast::LabelExprKind::Label(n) => names.push(self.label(&n.name)),
+                ast::LabelExprKind::Dynamic { expr, any: false } => dynamic.push(self.compile(
+                    expr,
+                    scope,
+                    &mut ExprCtx {
+                        place: clause_place(clause),
+                        ..Default::default()
+                    },
+                )?),
+                ast::LabelExprKind::And(items) | ast::LabelExprKind::Colon(items) => stack.extend(items.iter().rev()),
+                _ => {
+                    return Err(PlanError::syntax(
+                        "InvalidLabelExpression",
+                        format!("{clause} takes labels joined by `:` or `&` (and `$(...)`), not `{}`", x_text(x)),
+                        x.span,
+                    ))
+                }
+            }
+        }
+        Ok((names, dynamic))
     }
 
     #[allow(clippy::type_complexity)]
@@ -536,7 +925,8 @@ impl<'a> Planner<'a> {
                     }
                     local.push(&v.name);
                 }
-                if r.type_list().len() != 1 {
+                let dynamic_type = matches!(&r.types, Some(t) if matches!(t.kind, ast::LabelExprKind::Dynamic { any: false, .. }));
+                if r.type_list().len() != 1 && !dynamic_type {
                     return Err(PlanError::syntax(
                         "NoSingleRelationshipType",
                         format!("{clause} needs exactly one relationship type, like -[:KNOWS]->"),
@@ -550,7 +940,7 @@ impl<'a> Planner<'a> {
                         r.span,
                     ));
                 }
-                if r.length.is_some() {
+                if rel_range(r).is_some() {
                     return Err(PlanError::syntax(
                         "CreatingVarLength",
                         format!("{clause} cannot create a variable-length relationship"),
@@ -587,10 +977,12 @@ impl<'a> Planner<'a> {
                 Some(p) => Some(self.compile(p, scope, ctx)?),
                 None => None,
             };
+            let (labels, dynamic_labels) = self.create_labels(n.labels.as_ref(), scope, "CREATE")?;
             cnodes.push(CreateNode {
                 slot: *slot,
                 bound,
-                labels: n.label_names().iter().map(|l| self.label(&l.name)).collect(),
+                labels,
+                dynamic_labels,
                 props,
             });
             created.push(*slot);
@@ -607,11 +999,28 @@ impl<'a> Planner<'a> {
                 Some(p) => Some(self.compile(p, scope, ctx)?),
                 None => None,
             };
+            let (rel_type, dynamic_type) = match r.type_list().first() {
+                Some(t) => (self.rel_type(&t.name), None),
+                None => match r.types.as_ref().map(|t| &t.kind) {
+                    Some(ast::LabelExprKind::Dynamic { expr, .. }) => (
+                        self.rel_type(""),
+                        Some(self.compile(expr, scope, ctx)?),
+                    ),
+                    _ => {
+                        return Err(PlanError::syntax(
+                            "NoSingleRelationshipType",
+                            "CREATE needs exactly one relationship type, like -[:KNOWS]->",
+                            r.span,
+                        ))
+                    }
+                },
+            };
             crels.push(CreateRel {
                 slot: slots.rels[i].0,
                 from,
                 to,
-                rel_type: self.rel_type(&r.type_list()[0].name),
+                rel_type,
+                dynamic_type,
                 props,
             });
         }
@@ -647,6 +1056,7 @@ impl<'a> Planner<'a> {
             predicate: None,
             unique_rels,
             new_slots: (before..scope.width).collect(),
+            repeatable: false,
         };
         let mut on_create = Vec::new();
         let mut on_match = Vec::new();
@@ -679,5 +1089,24 @@ fn kind_name(k: VarKind) -> &'static str {
         VarKind::Path => "path",
         VarKind::Value(Ty::Any) => "value",
         VarKind::Value(t) => t.name(),
+    }
+}
+
+fn clause_place(clause: &str) -> &'static str {
+    match clause {
+        "MERGE" => "MERGE",
+        "SET" => "SET",
+        "REMOVE" => "REMOVE",
+        _ => "CREATE",
+    }
+}
+
+fn x_text(l: &ast::LabelExpr) -> String {
+    match &l.kind {
+        ast::LabelExprKind::Or(_) => "|".into(),
+        ast::LabelExprKind::Not(_) => "!".into(),
+        ast::LabelExprKind::Wildcard => "%".into(),
+        ast::LabelExprKind::Dynamic { .. } => "$any(...)".into(),
+        _ => "this".into(),
     }
 }

@@ -80,12 +80,14 @@ pub fn plan_query(
         procedures,
         options,
         writes: false,
+        nested: 0,
+        repeatable: false,
     };
-    let (first, columns) = planner.plan_single(&query.first, Scope::new())?;
+    let (first, columns) = planner.plan_single(&query.first, Scope::new(), Body::Top)?;
     let mut branches = vec![first];
     let mut union_all = Vec::new();
     for u in &query.unions {
-        let (p, cols) = planner.plan_single(&u.query, Scope::new())?;
+        let (p, cols) = planner.plan_single(&u.query, Scope::new(), Body::Top)?;
         if cols != columns {
             return Err(PlanError::syntax(
                 "DifferentColumnsInUnion",
@@ -123,6 +125,10 @@ pub(super) struct Planner<'a> {
     pub procedures: &'a Procedures,
     pub options: PlanOptions,
     pub writes: bool,
+    /// How deeply subqueries are nested where the planner is.
+    pub nested: usize,
+    /// The MATCH being planned is `MATCH REPEATABLE ELEMENTS` (taken by `plan_match`).
+    pub repeatable: bool,
 }
 
 impl Planner<'_> {
@@ -179,13 +185,7 @@ fn is_load_csv_function(parts: &[ast::Ident]) -> bool {
             .any(|f| parts[0].name.eq_ignore_ascii_case(f))
 }
 
-pub(super) fn function_name(parts: &[ast::Ident]) -> String {
-    parts
-        .iter()
-        .map(|p| p.name.to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join(".")
-}
+pub(super) use crate::semantic::function_name;
 
 /// Visits `e` and its sub-expressions (not descending into aggregate calls'
 /// arguments' own scopes specially: callers decide).
@@ -303,7 +303,12 @@ pub(super) struct ExprCtx<'s> {
 }
 
 impl<'a> Planner<'a> {
-    pub(super) fn plan_single(&mut self, q: &ast::SingleQuery, scope: Scope) -> PResult<(Pipeline, Vec<String>)> {
+    pub(super) fn plan_single(
+        &mut self,
+        q: &ast::SingleQuery,
+        scope: Scope,
+        body: Body,
+    ) -> PResult<(Pipeline, Vec<String>)> {
         let mut scope = scope;
         let mut ops = Vec::new();
         let mut columns = Vec::new();
@@ -319,12 +324,27 @@ impl<'a> Planner<'a> {
                 .with_hint("use WITH to pass values on to further clauses"));
             }
             match clause {
-                Clause::CallSubquery(c) => return Err(PlanError::not_supported("CALL { ... }", c.span)),
-                Clause::Foreach(f) => return Err(PlanError::not_supported("FOREACH", f.span)),
-                Clause::Call(c) if c.optional => return Err(PlanError::not_supported("OPTIONAL CALL", c.span)),
-                Clause::Match(m) if m.mode == Some(ast::MatchMode::RepeatableElements) => {
-                    return Err(PlanError::not_supported("REPEATABLE ELEMENTS", m.span))
+                Clause::CallSubquery(c) => {
+                    if let Some(t) = &c.in_transactions {
+                        // Planned and run by the transaction batching of the engine, not here yet.
+                        return Err(PlanError::not_supported("CALL { ... } IN TRANSACTIONS", t.span));
+                    }
+                    let plan = self.plan_call_subquery(c, &mut scope)?;
+                    ops.push(Op::Subquery(Box::new(plan)));
                 }
+                Clause::Foreach(f) => {
+                    self.writes = true;
+                    let plan = self.plan_foreach(f, &scope)?;
+                    ops.push(Op::Foreach(Box::new(plan)));
+                }
+                Clause::Schema(schema) if body != Body::Top => {
+                    return Err(PlanError::syntax(
+                        "InvalidClauseComposition",
+                        format!("{} must be a statement on its own, not inside a subquery", clause.name()),
+                        schema.span,
+                    ))
+                }
+
                 Clause::Schema(schema) => {
                     match &schema.command {
                         ast::SchemaCommand::CreateConstraint(_) => {
@@ -333,13 +353,8 @@ impl<'a> Planner<'a> {
                         ast::SchemaCommand::DropConstraint { .. } => {
                             return Err(PlanError::not_supported("DROP CONSTRAINT", schema.span))
                         }
-                        ast::SchemaCommand::Show(s)
-                            if s.what != ast::ShowWhat::Indexes(ast::IndexFilter::All)
-                                || s.yield_.is_some()
-                                || s.where_.is_some()
-                                || s.return_.is_some() =>
-                        {
-                            return Err(PlanError::not_supported(clause.name(), schema.span))
+                        ast::SchemaCommand::Show(s) if matches!(s.what, ast::ShowWhat::Constraints(_)) => {
+                            return Err(PlanError::not_supported("SHOW CONSTRAINTS", schema.span))
                         }
                         _ => {}
                     }
@@ -350,12 +365,25 @@ impl<'a> Planner<'a> {
                             schema.span,
                         ));
                     }
+                    if let ast::SchemaCommand::Show(show) = &schema.command {
+                        let plain_indexes = show.what == ast::ShowWhat::Indexes(ast::IndexFilter::All)
+                            && show.yield_.is_none()
+                            && show.where_.is_none()
+                            && show.return_.is_none();
+                        if !plain_indexes {
+                            let (show_ops, cols) = self.plan_show(show, schema.span)?;
+                            ops.extend(show_ops);
+                            columns = cols;
+                            continue;
+                        }
+                    }
                     let (op, cols) = self.plan_schema(schema);
                     self.writes |= op.writes();
                     ops.push(op);
                     columns = cols;
                 }
                 Clause::Match(m) => {
+                    self.repeatable = m.mode == Some(ast::MatchMode::RepeatableElements);
                     if m.optional {
                         let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope)?;
                         ops.push(Op::Optional { plan });
@@ -412,18 +440,19 @@ impl<'a> Planner<'a> {
                                 target: self.compile(target, &scope, &mut ExprCtx::default())?,
                                 key: self.key(&key.name),
                             },
-                            ast::RemoveItem::Labels { variable, labels } => RemoveOp::Labels {
-                                target: self.variable(variable, &scope)?,
-                                labels: labels
-                                    .as_conjunction()
-                                    .ok_or_else(|| PlanError::not_supported("dynamic labels", labels.span))?
-                                    .iter()
-                                    .map(|l| self.label(&l.name))
-                                    .collect(),
-                            },
-                            ast::RemoveItem::DynamicProperty { key, .. } => {
-                                return Err(PlanError::not_supported("REMOVE n[key]", key.span))
+                            ast::RemoveItem::Labels { variable, labels } => {
+                                let target = self.variable(variable, &scope)?;
+                                let (labels, dynamic) = self.create_labels(Some(labels), &scope, "REMOVE")?;
+                                RemoveOp::Labels {
+                                    target,
+                                    labels,
+                                    dynamic,
+                                }
                             }
+                            ast::RemoveItem::DynamicProperty { target, key } => RemoveOp::DynamicProperty {
+                                target: self.compile(target, &scope, &mut ExprCtx::default())?,
+                                key: self.compile(key, &scope, &mut ExprCtx::default())?,
+                            },
                         });
                     }
                     ops.push(Op::Remove(items));
@@ -469,7 +498,7 @@ impl<'a> Planner<'a> {
                     ops.push(Op::LoadCsv(plan));
                 }
                 Clause::Call(c) => {
-                    let standalone = n == 1;
+                    let standalone = n == 1 && body == Body::Top;
                     let (call_ops, cols) = self.plan_call(c, &mut scope, standalone)?;
                     ops.extend(call_ops);
                     if standalone {
@@ -479,17 +508,20 @@ impl<'a> Planner<'a> {
             }
         }
         if let Some(last) = q.clauses.last() {
-            let ok_last = matches!(
-                last,
-                Clause::Return(_)
-                    | Clause::Create(_)
-                    | Clause::Merge(_)
-                    | Clause::Set(_)
-                    | Clause::Remove(_)
-                    | Clause::Delete(_)
-                    | Clause::Call(_)
-                    | Clause::Schema(_)
-            );
+            let ok_last = body == Body::Expression
+                || matches!(
+                    last,
+                    Clause::Return(_)
+                        | Clause::Create(_)
+                        | Clause::Merge(_)
+                        | Clause::Set(_)
+                        | Clause::Remove(_)
+                        | Clause::Delete(_)
+                        | Clause::Call(_)
+                        | Clause::Schema(_)
+                        | Clause::Foreach(_)
+                )
+                || matches!(last, Clause::CallSubquery(c) if c.in_transactions.is_some() || ends_unit(&c.body));
             if !ok_last {
                 return Err(PlanError::syntax(
                     "InvalidClauseComposition",
@@ -586,6 +618,125 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// `SHOW INDEXES | PROCEDURES | FUNCTIONS [YIELD ...] [WHERE ...] [RETURN ...]`:
+    /// the listing's rows, then YIELD as a projection, WHERE as its filter and
+    /// RETURN as a projection over what YIELD named.
+    fn plan_show(&mut self, show: &ast::Show, span: Span) -> PResult<(Vec<Op>, Vec<String>)> {
+        use crate::procedures::show::{FUNCTION_COLUMNS, PROCEDURE_COLUMNS};
+        const INDEX_COLUMNS: (&[&str], usize) = (
+            &[
+                "id",
+                "name",
+                "state",
+                "populationPercent",
+                "type",
+                "entityType",
+                "labelsOrTypes",
+                "properties",
+                "indexProvider",
+                "owningConstraint",
+                "lastRead",
+                "readCount",
+            ],
+            12,
+        );
+        let (op, (all, shown)) = match &show.what {
+            ast::ShowWhat::Indexes(filter) => (
+                Op::Schema(super::SchemaOp::ShowIndexesFull(*filter)),
+                INDEX_COLUMNS,
+            ),
+            ast::ShowWhat::Procedures { .. } => (
+                Op::ShowRoutines {
+                    procedures: true,
+                    filter: ast::FunctionFilter::All,
+                },
+                PROCEDURE_COLUMNS,
+            ),
+            ast::ShowWhat::Functions { filter, .. } => (
+                Op::ShowRoutines {
+                    procedures: false,
+                    filter: *filter,
+                },
+                FUNCTION_COLUMNS,
+            ),
+            ast::ShowWhat::Constraints(_) => return Err(PlanError::not_supported("SHOW CONSTRAINTS", span)),
+        };
+        if show.return_.is_some() && show.yield_.is_none() {
+            return Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "RETURN after SHOW needs a YIELD first",
+                span,
+            ));
+        }
+        let mut scope = Scope::new();
+        for c in all {
+            scope.bind(c, VarKind::Value(Ty::Any));
+        }
+        let var = |name: &str, sp: Span| ast::Expr::new(ExprKind::Variable(name.to_string()), sp);
+        let item = |name: &str, alias: Option<&ast::Ident>, sp: Span| ast::ProjectionItem {
+            expr: var(name, sp),
+            alias: alias.cloned(),
+            text: name.to_string(),
+        };
+        let (items, order_by, skip, limit) = match &show.yield_ {
+            Some(y) if !y.star => {
+                let mut items = Vec::new();
+                for (col, alias) in &y.items {
+                    if !all.contains(&col.name.as_str()) {
+                        return Err(PlanError::syntax(
+                            "UndefinedVariable",
+                            format!("`{}` is not a column of this SHOW command", col.name),
+                            col.span,
+                        )
+                        .with_hint(format!("its columns are {}", all.join(", "))));
+                    }
+                    items.push(item(&col.name, alias.as_ref(), col.span));
+                }
+                (items, y.order_by.clone(), y.skip.clone(), y.limit.clone())
+            }
+            Some(y) => (
+                all.iter().map(|c| item(c, None, y.span)).collect(),
+                y.order_by.clone(),
+                y.skip.clone(),
+                y.limit.clone(),
+            ),
+            None => (all[..shown].iter().map(|c| item(c, None, span)).collect(), Vec::new(), None, None),
+        };
+        let mut ops = vec![op];
+        let projection = ast::Projection {
+            distinct: false,
+            star: false,
+            items,
+            order_by,
+            skip,
+            limit,
+        };
+        let mut where_ = show.where_.clone();
+        if show.yield_.is_none() {
+            // WHERE alone sees every column, and the default ones are shown.
+            if let Some(w) = where_.take() {
+                let e = self.compile_predicate(
+                    &w,
+                    &scope,
+                    &mut ExprCtx {
+                        place: "WHERE",
+                        ..Default::default()
+                    },
+                )?;
+                ops.push(Op::Filter(e));
+            }
+        }
+        let last = show.return_.is_none();
+        let (new_ops, new_scope, cols) = self.plan_projection(&projection, &scope, last, where_.as_ref(), span)?;
+        ops.extend(new_ops);
+        if let Some(r) = &show.return_ {
+            let (new_ops, _, cols) = self.plan_projection(&r.projection, &new_scope, true, None, r.span)?;
+            ops.extend(new_ops);
+            return Ok((ops, cols));
+        }
+        Ok((ops, cols))
+    }
+
     /// Binds a variable that must be new here.
     pub(super) fn bind_new(&mut self, scope: &mut Scope, ident: &ast::Ident, kind: VarKind) -> PResult<usize> {
         if scope.lookup(&ident.name).is_some() {
@@ -627,17 +778,29 @@ impl<'a> Planner<'a> {
                     target: self.variable(variable, scope)?,
                     value: self.compile(value, scope, ctx)?,
                 },
-                ast::SetItem::Labels { variable, labels } => SetOp::Labels {
-                    target: self.variable(variable, scope)?,
-                    labels: labels
-                        .as_conjunction()
-                        .ok_or_else(|| PlanError::not_supported("dynamic labels", labels.span))?
-                        .iter()
-                        .map(|l| self.label(&l.name))
-                        .collect(),
-                },
-                ast::SetItem::DynamicProperty { key, .. } => {
-                    return Err(PlanError::not_supported("SET n[key] = value", key.span))
+                ast::SetItem::Labels { variable, labels } => {
+                    let target = self.variable(variable, scope)?;
+                    let (labels, dynamic) = self.create_labels(Some(labels), scope, "SET")?;
+                    SetOp::Labels {
+                        target,
+                        labels,
+                        dynamic,
+                    }
+                }
+                ast::SetItem::DynamicProperty { target, key, value } => {
+                    let t = types::infer(key, scope);
+                    if !matches!(t, Ty::Any | Ty::Null | Ty::String) {
+                        return Err(PlanError::syntax(
+                            "InvalidArgumentType",
+                            format!("a property key must be a string, but this is always a {}", t.name()),
+                            key.span,
+                        ));
+                    }
+                    SetOp::DynamicProperty {
+                        target: self.compile(target, scope, ctx)?,
+                        key: self.compile(key, scope, ctx)?,
+                        value: self.compile(value, scope, ctx)?,
+                    }
                 }
             });
         }
@@ -759,6 +922,7 @@ impl<'a> Planner<'a> {
                     args,
                     yields,
                     standalone: false,
+                    optional: c.optional,
                 })];
                 if let Some(w) = &y.where_ {
                     let pred = self.compile_predicate(
@@ -792,6 +956,7 @@ impl<'a> Planner<'a> {
                         args,
                         yields,
                         standalone,
+                        optional: c.optional,
                     })],
                     columns,
                 ))
@@ -933,19 +1098,43 @@ impl<'a> Planner<'a> {
                 )
             }
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
-            ExprKind::HasLabels(a, labels) => Expr::HasLabels(
-                Box::new(self.compile(a, scope, ctx)?),
-                labels
-                    .as_conjunction()
-                    .ok_or_else(|| PlanError::not_supported("label expressions", labels.span))?
-                    .iter()
-                    .map(|l| self.label(&l.name))
-                    .collect(),
-            ),
-            ExprKind::IsType(..) => return Err(PlanError::not_supported("IS :: TYPE", e.span)),
-            ExprKind::IsNormalized(..) => return Err(PlanError::not_supported("IS NORMALIZED", e.span)),
-            ExprKind::CountSubquery(_) => return Err(PlanError::not_supported("COUNT { ... }", e.span)),
-            ExprKind::CollectSubquery(_) => return Err(PlanError::not_supported("COLLECT { ... }", e.span)),
+            ExprKind::HasLabels(a, labels) => {
+                let target = Box::new(self.compile(a, scope, ctx)?);
+                let is_rel = matches!(types::infer(a, scope), Ty::Relationship);
+                match labels.as_conjunction() {
+                    Some(names) => Expr::HasLabels(
+                        target,
+                        names
+                            .iter()
+                            .map(|l| if is_rel { self.rel_type(&l.name) } else { self.label(&l.name) })
+                            .collect(),
+                    ),
+                    None => {
+                        let pred = self.label_pred(labels, scope, is_rel)?;
+                        Expr::LabelTest(target, Box::new(pred))
+                    }
+                }
+            }
+            ExprKind::IsType(a, t, not) => Expr::IsType(Box::new(self.compile(a, scope, ctx)?), t.clone(), *not),
+            ExprKind::IsNormalized(a, f, not) => {
+                let t = types::infer(a, scope);
+                if !matches!(t, Ty::Any | Ty::Null | Ty::String) {
+                    return Err(PlanError::syntax(
+                        "InvalidArgumentType",
+                        format!("IS NORMALIZED needs a string, but this is always a {}", t.name()),
+                        a.span,
+                    ));
+                }
+                Expr::IsNormalized(Box::new(self.compile(a, scope, ctx)?), *f, *not)
+            }
+            ExprKind::CountSubquery(q) => {
+                let p = self.plan_expression_subquery(q, scope, "COUNT", e.span)?;
+                Expr::CountSubquery(Box::new(p))
+            }
+            ExprKind::CollectSubquery(q) => {
+                let p = self.plan_expression_subquery(q, scope, "COLLECT", e.span)?;
+                Expr::CollectSubquery(Box::new(p))
+            }
             ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_aggregate_expr(e) => {
                 return self.compile_aggregate(e, scope, ctx);
             }
@@ -991,6 +1180,22 @@ impl<'a> Planner<'a> {
                 }
                 if fname == "exists" {
                     return self.compile_exists_function(args, scope, ctx, e.span);
+                }
+                if fname == "normalize" && args.len() == 2 {
+                    // The form is written as a bare name: `normalize(s, NFD)`.
+                    if let ExprKind::Variable(v) = &args[1].kind {
+                        if scope.lookup(v).is_none() {
+                            let Some(form) = crate::functions::scalar::normal_form(v) else {
+                                return Err(PlanError::syntax(
+                                    "InvalidArgumentValue",
+                                    format!("`{v}` is not a normal form; use NFC, NFD, NFKC or NFKD"),
+                                    args[1].span,
+                                ));
+                            };
+                            let s = self.compile(&args[0], scope, ctx)?;
+                            return Ok(Expr::Function(def, vec![s, Expr::Const(Value::from(form.name()))]));
+                        }
+                    }
                 }
                 let mut out = Vec::with_capacity(args.len());
                 for a in args {
@@ -1121,14 +1326,12 @@ impl<'a> Planner<'a> {
                 let path_slot = inner.lookup(&path_name).unwrap_or(0);
                 Expr::PatternList(Box::new(plan), path_slot)
             }
+            ExprKind::Exists(q) if !q.unions.is_empty() => {
+                let p = self.plan_expression_subquery(q, scope, "EXISTS", e.span)?;
+                Expr::Exists(Box::new(p))
+            }
             ExprKind::Exists(q) => {
-                if !q.unions.is_empty() {
-                    return Err(PlanError::syntax(
-                        "UnexpectedSyntax",
-                        "UNION is not allowed inside EXISTS { }",
-                        e.span,
-                    ));
-                }
+                check_no_shadowing(q, scope)?;
                 let saved_writes = self.writes;
                 let (p, _) = self.plan_subquery(&q.first, scope.clone())?;
                 if self.writes && !saved_writes {
@@ -1158,6 +1361,92 @@ impl<'a> Planner<'a> {
                 Expr::MapProjection { base, items: out }
             }
         })
+    }
+
+    /// Compiles a label expression (`rel`: a type expression of relationships).
+    pub(super) fn label_pred(&mut self, l: &ast::LabelExpr, scope: &Scope, rel: bool) -> PResult<super::LabelPred> {
+        use super::LabelPred;
+        use ast::LabelExprKind as K;
+        Ok(match &l.kind {
+            K::Label(name) => LabelPred::Name(if rel {
+                self.rel_type(&name.name)
+            } else {
+                self.label(&name.name)
+            }),
+            K::Dynamic { expr, any } => {
+                let t = types::infer(expr, scope);
+                if !matches!(t, Ty::Any | Ty::Null | Ty::String | Ty::List) {
+                    return Err(PlanError::syntax(
+                        "InvalidArgumentType",
+                        format!(
+                            "a dynamic label or type must be a string or a list of strings, not a {}",
+                            t.name()
+                        ),
+                        expr.span,
+                    ));
+                }
+                let e = self.compile(
+                    expr,
+                    scope,
+                    &mut ExprCtx {
+                        place: "a dynamic label",
+                        ..Default::default()
+                    },
+                )?;
+                LabelPred::Dynamic {
+                    expr: Box::new(e),
+                    any: *any,
+                }
+            }
+            K::Wildcard => LabelPred::Wildcard,
+            K::Not(x) => LabelPred::Not(Box::new(self.label_pred(x, scope, rel)?)),
+            K::And(xs) | K::Colon(xs) => {
+                let mut out = Vec::new();
+                for x in xs {
+                    out.push(self.label_pred(x, scope, rel)?);
+                }
+                LabelPred::And(out)
+            }
+            K::Or(xs) => {
+                let mut out = Vec::new();
+                for x in xs {
+                    out.push(self.label_pred(x, scope, rel)?);
+                }
+                LabelPred::Or(out)
+            }
+        })
+    }
+
+    /// The body of `COUNT { }` / `COLLECT { }`: a read-only query correlated
+    /// with the row (COLLECT's returns one column).
+    fn plan_expression_subquery(
+        &mut self,
+        q: &ast::Query,
+        scope: &Scope,
+        what: &str,
+        span: Span,
+    ) -> PResult<Pipeline> {
+        check_no_shadowing(q, scope)?;
+        let saved_writes = self.writes;
+        let (p, cols) = self.plan_nested_query(q, scope.clone(), false)?;
+        if self.writes && !saved_writes {
+            return Err(PlanError::syntax(
+                "InvalidClauseComposition",
+                format!("{what} {{ }} cannot contain clauses that write"),
+                span,
+            ));
+        }
+        if what == "COLLECT" {
+            let returns = q.first.clauses.last().is_some_and(|c| matches!(c, Clause::Return(_)));
+            if !returns || cols.len() != 1 {
+                return Err(PlanError::syntax(
+                    "InvalidClauseComposition",
+                    "COLLECT { } must end with a RETURN of exactly one column",
+                    span,
+                ));
+            }
+        }
+        Ok(p)
     }
 
     /// Compiles an expression in a boolean position: a pattern there asks
@@ -1337,6 +1626,185 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
+    /// Plans a nested query (a CALL subquery's body, COUNT { }, COLLECT { })
+    /// that starts from the enclosing row: one pipeline, its UNION branches
+    /// in an [`Op::Union`]. Returns the columns (empty for a unit body).
+    pub(super) fn plan_nested_query(
+        &mut self,
+        q: &ast::Query,
+        scope: Scope,
+        call: bool,
+    ) -> PResult<(Pipeline, Vec<String>)> {
+        let body = if call { Body::Subquery } else { Body::Expression };
+        let saved = self.nested;
+        self.nested += 1;
+        if self.nested > 64 {
+            return Err(PlanError::syntax("UnexpectedSyntax", "subqueries are nested too deeply", q.first.span));
+        }
+        let result = (|| {
+            let (first, columns) = self.plan_single(&q.first, scope.clone(), body)?;
+            if q.unions.is_empty() {
+                return Ok((first, columns));
+            }
+            let mut branches = vec![first];
+            let mut distinct = None;
+            for u in &q.unions {
+                let (p, cols) = self.plan_single(&u.query, scope.clone(), body)?;
+                if cols != columns {
+                    return Err(PlanError::syntax(
+                        "DifferentColumnsInUnion",
+                        format!(
+                            "all parts of a UNION must return the same columns: [{}] vs [{}]",
+                            columns.join(", "),
+                            cols.join(", ")
+                        ),
+                        u.span,
+                    ));
+                }
+                if distinct.is_some_and(|d| d != !u.all) {
+                    return Err(PlanError::syntax(
+                        "InvalidClauseComposition",
+                        "UNION and UNION ALL cannot be mixed in one query",
+                        u.span,
+                    ));
+                }
+                distinct = Some(!u.all);
+                branches.push(p);
+            }
+            let width = columns.len();
+            Ok((
+                Pipeline {
+                    ops: vec![Op::Union(Box::new(super::UnionPlan {
+                        branches,
+                        distinct: distinct.unwrap_or(true),
+                        width,
+                    }))],
+                    width,
+                },
+                columns,
+            ))
+        })();
+        self.nested = saved;
+        result
+    }
+
+    /// `[OPTIONAL] CALL [(a, b) | (*)] { ... }`: the body sees the imported
+    /// variables only; what it returns is bound after it.
+    fn plan_call_subquery(&mut self, c: &ast::CallSubquery, scope: &mut Scope) -> PResult<super::SubqueryPlan> {
+        let mut inner = Scope::new();
+        inner.width = scope.width;
+        let mut imports = Vec::new();
+        match &c.import {
+            Some(ast::ImportList::All) => {
+                inner = scope.clone();
+                imports.push("*".to_string());
+            }
+            Some(ast::ImportList::Variables(vars)) => {
+                for v in vars {
+                    let Some((slot, kind)) = scope.get(&v.name) else {
+                        return Err(undefined(&v.name, v.span, scope));
+                    };
+                    inner.alias(&v.name, slot, kind);
+                    imports.push(v.name.clone());
+                }
+            }
+            None => {
+                // The older form: a leading `WITH a, b` imports (plain variables only).
+                let branches = std::iter::once(&c.body.first).chain(c.body.unions.iter().map(|u| &u.query));
+                for b in branches {
+                    let Some(Clause::With(w)) = b.clauses.first() else {
+                        continue;
+                    };
+                    let simple = !w.projection.star
+                        && w.projection.items.iter().all(|i| match &i.expr.kind {
+                            ExprKind::Variable(v) => i.alias.as_ref().is_none_or(|a| a.name == *v),
+                            _ => false,
+                        });
+                    if w.projection.star {
+                        for n in scope.names() {
+                            if let Some((slot, kind)) = scope.get(&n) {
+                                inner.alias(&n, slot, kind);
+                                imports.push(n.clone());
+                            }
+                        }
+                        continue;
+                    }
+                    for i in &w.projection.items {
+                        if let ExprKind::Variable(v) = &i.expr.kind {
+                            if let Some((slot, kind)) = scope.get(v) {
+                                if simple && !imports.contains(v) {
+                                    inner.alias(v, slot, kind);
+                                    imports.push(v.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (body, columns) = self.plan_nested_query(&c.body, inner, true)?;
+        let unit = !ends_returning(&c.body);
+        let mut returns = Vec::new();
+        if !unit {
+            let kinds: Vec<VarKind> = columns.iter().map(|_| VarKind::Value(Ty::Any)).collect();
+            for (name, kind) in columns.iter().zip(kinds) {
+                let ident = ast::Ident::new(name.clone(), c.span);
+                returns.push(self.bind_new(scope, &ident, kind)?);
+            }
+        } else if c.optional {
+            return Err(PlanError::syntax(
+                "InvalidClauseComposition",
+                "OPTIONAL CALL needs a subquery that returns something",
+                c.span,
+            ));
+        }
+        if body.writes() {
+            self.writes = true;
+        }
+        Ok(super::SubqueryPlan {
+            body,
+            returns,
+            unit,
+            optional: c.optional,
+            imports,
+        })
+    }
+
+    /// `FOREACH (x IN list | clauses)`: updating clauses, with `x` and the
+    /// variables in scope visible; nothing made inside is visible after it.
+    fn plan_foreach(&mut self, f: &ast::Foreach, scope: &Scope) -> PResult<super::ForeachPlan> {
+        let t = types::infer(&f.list, scope);
+        if !matches!(t, Ty::Any | Ty::Null | Ty::List) {
+            return Err(PlanError::syntax(
+                "InvalidArgumentType",
+                format!("FOREACH needs a list, but this is always a {}", t.name()),
+                f.list.span,
+            ));
+        }
+        let list = self.compile(
+            &f.list,
+            scope,
+            &mut ExprCtx {
+                place: "FOREACH",
+                ..Default::default()
+            },
+        )?;
+        let mut inner = scope.clone();
+        let elem = types::element_type(&f.list, scope);
+        let slot = inner.bind(&f.variable.name, VarKind::Value(elem));
+        let q = ast::SingleQuery {
+            clauses: f.clauses.clone(),
+            span: f.span,
+        };
+        let (body, _) = self.plan_single(&q, inner, Body::Subquery)?;
+        Ok(super::ForeachPlan {
+            list,
+            slot,
+            variable: f.variable.name.clone(),
+            body,
+        })
+    }
+
     /// Plans a nested query (EXISTS) that starts from the enclosing row.
     fn plan_subquery(&mut self, q: &ast::SingleQuery, scope: Scope) -> PResult<(Pipeline, Vec<String>)> {
         let mut scope = scope;
@@ -1384,6 +1852,68 @@ impl<'a> Planner<'a> {
             Vec::new(),
         ))
     }
+}
+
+/// Where a list of clauses stands: which endings it allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Body {
+    /// A whole statement (or one of its UNION branches).
+    Top,
+    /// The body of a CALL subquery or FOREACH: ends with RETURN or a write.
+    Subquery,
+    /// The body of COUNT { } / COLLECT { }: may end with a reading clause.
+    Expression,
+}
+
+/// Inside COUNT { }, COLLECT { } and EXISTS { } a variable of the outer
+/// query cannot be declared again (`WITH 1 AS p` when `p` is outside).
+fn check_no_shadowing(q: &ast::Query, scope: &Scope) -> PResult<()> {
+    let branches = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
+    for b in branches {
+        for c in &b.clauses {
+            let declared: Vec<&ast::Ident> = match c {
+                Clause::With(w) => w
+                    .projection
+                    .items
+                    .iter()
+                    .filter_map(|i| match (&i.alias, &i.expr.kind) {
+                        (Some(a), ExprKind::Variable(v)) if *v == a.name => None,
+                        (Some(a), _) => Some(a),
+                        _ => None,
+                    })
+                    .collect(),
+                Clause::Unwind(u) => vec![&u.variable],
+                Clause::LoadCsv(l) => vec![&l.variable],
+                _ => Vec::new(),
+            };
+            for v in declared {
+                if scope.lookup(&v.name).is_some() {
+                    return Err(PlanError::syntax(
+                        "VariableAlreadyBound",
+                        format!(
+                            "variable `{}` is declared outside this subquery and cannot be declared again inside it",
+                            v.name
+                        ),
+                        v.span,
+                    )
+                    .with_hint("choose another name inside the subquery"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether every branch of `q` ends with RETURN.
+fn ends_returning(q: &ast::Query) -> bool {
+    std::iter::once(&q.first)
+        .chain(q.unions.iter().map(|u| &u.query))
+        .all(|b| matches!(b.clauses.last(), Some(Clause::Return(_))))
+}
+
+/// Whether `q` is a unit subquery (no RETURN).
+fn ends_unit(q: &ast::Query) -> bool {
+    !ends_returning(q)
 }
 
 /// A sort whose rows are cut by a later LIMIT (with only projections

@@ -8,6 +8,7 @@ use crate::procedure::{Procedure, ValueType};
 use crate::value::Value;
 
 mod algo;
+pub mod show;
 
 /// Every built-in procedure.
 pub(crate) fn builtins() -> Vec<Procedure> {

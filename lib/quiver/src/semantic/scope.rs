@@ -1,7 +1,7 @@
 //! Which variables are visible at a point of the query, and in which row slot
 //! each lives.
 
-/// What a variable holds, as far as the planner can tell.
+/// What a variable holds, as far as the semantic stage can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarKind {
     Node,

@@ -1,4 +1,4 @@
-//! What the planner can tell about an expression's type before running it,
+//! What the semantic stage can tell about an expression's type before running it,
 //! so that errors the TCK calls compile-time (`NOT 1`, `WITH 1 AS n MATCH (n)`)
 //! are reported before anything runs.
 
@@ -113,7 +113,7 @@ fn infer_inner(e: &ast::Expr, scope: &Scope) -> Ty {
         ExprKind::CountStar => Ty::Int,
         ExprKind::Pattern(_) => Ty::List,
         ExprKind::FunctionCall { name, .. } => {
-            let n = super::planner::function_name(name);
+            let n = super::function_name(name);
             match n.as_str() {
                 "count" | "size" | "length" | "id" | "tointeger" | "sign" => Ty::Int,
                 "tostring" | "toupper" | "tolower" | "trim" | "ltrim" | "rtrim" | "replace" | "substring" | "left"

@@ -7,15 +7,18 @@
 //!   machine and one connection's loop.
 //! - [`values`]: quiver values to PackStream and back.
 //! - [`backend`]: the traits the engine implements to execute queries.
+//! - [`engine`]: the backend over quiver's concurrent `Database` handle.
 //! - [`listener`]: a threaded TCP listener, one thread per connection.
 
 pub mod backend;
 pub mod bolt;
+pub mod engine;
 pub mod listener;
 pub mod packstream;
 pub mod values;
 
 pub use backend::*;
+pub use engine::{Engine, EngineConfig, EngineSession, EngineStream};
 pub use bolt::connection::{serve_connection, BoltConfig};
 pub use bolt::Version;
 pub use listener::{serve_tcp, BoltServer};

@@ -13,6 +13,8 @@
 pub mod backend;
 pub mod bolt;
 pub mod engine;
+pub mod http;
+pub mod json;
 pub mod listener;
 pub mod packstream;
 pub mod values;
@@ -21,6 +23,7 @@ pub use backend::*;
 pub use engine::{Engine, EngineConfig, EngineSession, EngineStream};
 pub use bolt::connection::{serve_connection, BoltConfig};
 pub use bolt::Version;
+pub use http::{HttpConfig, HttpServer};
 pub use listener::{serve_tcp, BoltServer};
 
 // Lets the shared test backend (tests/support) name this crate as its users do.

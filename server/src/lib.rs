@@ -9,14 +9,19 @@
 //! - [`backend`]: the traits the engine implements to execute queries.
 //! - [`engine`]: the backend over quiver's concurrent `Database` handle.
 //! - [`listener`]: a threaded TCP listener, one thread per connection.
+//! - [`http`]: Neo4j's HTTP Query API; [`json`]: its values.
+//! - [`mcp`]: the Model Context Protocol for AI agents.
+//! - [`signal`]: waiting for SIGINT/SIGTERM.
 
 pub mod backend;
 pub mod bolt;
 pub mod engine;
 pub mod http;
 pub mod json;
+pub mod mcp;
 pub mod listener;
 pub mod packstream;
+pub mod signal;
 pub mod values;
 
 pub use backend::*;

@@ -204,16 +204,17 @@ pub fn serve(args: &ServeArgs) -> i32 {
     );
     let got = signal.wait();
     eprintln!("quiver: {got}: shutting down");
-    // No new work: stop accepting, roll back what is open, checkpoint.
+    // No new work (statements already running finish), what is open rolled
+    // back; then stop accepting and checkpoint.
+    let rolled_back = engine.shutdown();
+    if rolled_back > 0 {
+        eprintln!("quiver: rolled back {rolled_back} open transaction(s)");
+    }
     if let Some(h) = http.as_mut() {
         h.stop();
     }
     if let Some(b) = bolt.as_mut() {
         b.stop();
-    }
-    let rolled_back = engine.shutdown();
-    if rolled_back > 0 {
-        eprintln!("quiver: rolled back {rolled_back} open transaction(s)");
     }
     if let Err(e) = engine.database().checkpoint() {
         return fail(&format!("checkpoint at shutdown failed (the log keeps every commit): {e}"));

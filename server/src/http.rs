@@ -160,19 +160,34 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The user and password of an `Authorization: Basic ...` header value.
+pub fn basic_credentials(value: &str) -> Option<(String, String)> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(rest.trim()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (u, p) = text.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
+}
+
+/// A request body as the API reads it: the statement (if any) and its
+/// parameters, plain or typed JSON (for the fuzz target and tests).
+pub fn decode_request(
+    body: &[u8],
+    typed_params: bool,
+    db: &quiver::Database,
+) -> Result<(Option<String>, crate::backend::Params), String> {
+    let req = parse_body(body, false).map_err(|e| format!("{}: {}", e.code, e.message))?;
+    let params = json::params(req.parameters.as_ref(), typed_params, db).map_err(|e| e.to_string())?;
+    Ok((req.statement, params))
+}
+
 /// Checks the `Authorization` header; the user's name when it passes.
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let credentials = given.and_then(|v| {
-        let (scheme, rest) = v.trim().split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("basic") {
-            return None;
-        }
-        let bytes = base64::engine::general_purpose::STANDARD.decode(rest.trim()).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
-        let (u, p) = text.split_once(':')?;
-        Some((u.to_string(), p.to_string()))
-    });
+    let credentials = given.and_then(basic_credentials);
     if !state.engine.auth_required() {
         return Ok(credentials.map(|(u, _)| u).unwrap_or_else(|| "anonymous".into()));
     }

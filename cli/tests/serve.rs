@@ -428,3 +428,62 @@ fn mcp_python_sdk_client() {
     }
     assert!(out.status.success(), "the MCP client failed");
 }
+
+/// The fenced blocks of the README's "Serving" section, as (fence, text).
+fn serving_blocks() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("\n## Serving").expect("a Serving section");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    let mut blocks = Vec::new();
+    let mut lines = rest[..end].lines();
+    while let Some(l) = lines.next() {
+        if let Some(fence) = l.strip_prefix("```") {
+            let mut text = String::new();
+            for l in lines.by_ref() {
+                if l == "```" {
+                    break;
+                }
+                text.push_str(l);
+                text.push('\n');
+            }
+            blocks.push((fence.to_string(), text));
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_readme_serving_examples_run_as_shown() {
+    let blocks = serving_blocks();
+    let fixture = root().join("fixtures/gaza_isf.cypher");
+    let s = Server::start(&["--auth", "neo4j:secret", "--load", fixture.to_str().unwrap()]);
+    // The curl example, on this server's port.
+    let curl_at = blocks.iter().position(|(f, t)| f == "sh" && t.contains("curl")).expect("a curl example");
+    let has_curl = Command::new("curl").arg("--version").output().is_ok_and(|o| o.status.success());
+    if has_curl {
+        let cmd = blocks[curl_at].1.replace("127.0.0.1:7474", &s.http);
+        let out = Command::new("sh").args(["-c", &cmd]).output().unwrap();
+        let got = String::from_utf8_lossy(&out.stdout);
+        let (shown, _) = blocks[curl_at + 1].1.split_once("\"counters\"").unwrap();
+        assert!(got.starts_with(shown), "README shows {shown}, curl printed {got}");
+    } else {
+        say("the README's curl example skipped: no curl");
+    }
+    // The Python application, unchanged, against this server.
+    let Some(python) = python() else {
+        say("the README's Python example skipped: no Python with `neo4j`");
+        return;
+    };
+    let app = blocks.iter().position(|(f, _)| f == "python").expect("a Python example");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.py");
+    std::fs::write(&path, &blocks[app].1).unwrap();
+    let out = Command::new(&python)
+        .arg(&path)
+        .env("NEO4J_URI", format!("neo4j://{}", s.bolt))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), blocks[app + 1].1);
+}

@@ -521,8 +521,16 @@ async fn begin(
 
 /// Runs `req`'s statement (if any) in transaction `id`, then commits it if
 /// `commit`; a failure rolls the transaction back.
-async fn in_tx(state: Shared, id: String, headers: HeaderMap, body: Bytes, commit: bool) -> Result<Response, ApiError> {
+async fn in_tx(
+    state: Shared,
+    db: String,
+    id: String,
+    headers: HeaderMap,
+    body: Bytes,
+    commit: bool,
+) -> Result<Response, ApiError> {
     let user = authorize(&state, &headers)?;
+    state.engine.resolve(Some(&db))?;
     let typed = formats(&headers);
     let req = parse_body(&body, false)?;
     let st = state.clone();
@@ -559,28 +567,29 @@ async fn in_tx(state: Shared, id: String, headers: HeaderMap, body: Bytes, commi
 
 async fn run_in_tx(
     State(state): State<Shared>,
-    Path((_db, id)): Path<(String, String)>,
+    Path((db, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    in_tx(state, id, headers, body, false).await
+    in_tx(state, db, id, headers, body, false).await
 }
 
 async fn commit(
     State(state): State<Shared>,
-    Path((_db, id)): Path<(String, String)>,
+    Path((db, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    in_tx(state, id, headers, body, true).await
+    in_tx(state, db, id, headers, body, true).await
 }
 
 async fn rollback(
     State(state): State<Shared>,
-    Path((_db, id)): Path<(String, String)>,
+    Path((db, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let user = authorize(&state, &headers)?;
+    state.engine.resolve(Some(&db))?;
     let typed = formats(&headers);
     let st = state.clone();
     blocking(move || {

@@ -199,7 +199,11 @@ pub fn serve(args: &ServeArgs) -> i32 {
         "quiver: serving {what} ({nodes} nodes, {rels} relationships) as database {}{}{}; \
          SIGINT (Ctrl-C) or SIGTERM stops",
         names.join(" and "),
-        if engine.auth_required() { "" } else { ", without authentication" },
+        if engine.auth_required() {
+            ""
+        } else {
+            ", without authentication"
+        },
         if args.read_only { ", read-only" } else { "" },
     );
     let got = signal.wait();
@@ -217,7 +221,9 @@ pub fn serve(args: &ServeArgs) -> i32 {
         b.stop();
     }
     if let Err(e) = engine.database().checkpoint() {
-        return fail(&format!("checkpoint at shutdown failed (the log keeps every commit): {e}"));
+        return fail(&format!(
+            "checkpoint at shutdown failed (the log keeps every commit): {e}"
+        ));
     }
     let _ = io::stdout().flush();
     0
@@ -227,7 +233,11 @@ pub fn mcp(args: &McpArgs) -> i32 {
     // Without --allow-writes a FILE is opened read-only (beside a writer),
     // unless --load has to write into it.
     let read_only_file = !args.allow_writes && args.load.is_empty();
-    let db = match open(args.database.as_deref(), read_only_file && args.database.is_some(), &args.load) {
+    let db = match open(
+        args.database.as_deref(),
+        read_only_file && args.database.is_some(),
+        &args.load,
+    ) {
         Ok(db) => db,
         Err(status) => return status,
     };

@@ -81,7 +81,10 @@ impl Server {
             if let Some(s) = self.child.try_wait().unwrap() {
                 break s;
             }
-            assert!(Instant::now() < deadline, "quiver serve did not stop within 30 s of SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "quiver serve did not stop within 30 s of SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         let mut err = String::new();
@@ -139,7 +142,10 @@ const AUTH: (&str, &str) = ("Authorization", "Basic bmVvNGo6c2VjcmV0"); // neo4j
 
 fn post(addr: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
     let (status, _, text) = http(addr, "POST", path, &[JSON, AUTH], &body.to_string());
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
 }
 
 fn values(j: &serde_json::Value) -> &serde_json::Value {
@@ -199,7 +205,11 @@ fn http_query_api() {
     );
 
     // A write's counters; the file stem is no name here (in memory), `neo4j` is.
-    let (_, j) = post(a, "/db/neo4j/query/v2", serde_json::json!({"statement": "CREATE (:Note {t: 'a'})"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "CREATE (:Note {t: 'a'})"}),
+    );
     assert_eq!(j["counters"]["nodesCreated"], 1, "{j}");
     assert_eq!(j["counters"]["containsUpdates"], true);
 
@@ -208,10 +218,20 @@ fn http_query_api() {
     assert_eq!(status, 400);
     assert_eq!(j["errors"][0]["code"], "Neo.ClientError.Statement.SyntaxError");
     assert!(j["errors"][0]["message"].as_str().unwrap().contains("line 1"));
-    let (status, j) = post(a, "/db/neo4j/query/v2", serde_json::json!({"statement": "RETURN $nope"}));
-    assert_eq!((status, j["errors"][0]["code"].as_str()), (400, Some("Neo.ClientError.Statement.ParameterMissing")));
+    let (status, j) = post(
+        a,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "RETURN $nope"}),
+    );
+    assert_eq!(
+        (status, j["errors"][0]["code"].as_str()),
+        (400, Some("Neo.ClientError.Statement.ParameterMissing"))
+    );
     let (status, j) = post(a, "/db/other/query/v2", serde_json::json!({"statement": "RETURN 1"}));
-    assert_eq!((status, j["errors"][0]["code"].as_str()), (404, Some("Neo.ClientError.Database.DatabaseNotFound")));
+    assert_eq!(
+        (status, j["errors"][0]["code"].as_str()),
+        (404, Some("Neo.ClientError.Database.DatabaseNotFound"))
+    );
     let (status, _, text) = http(a, "POST", "/db/neo4j/query/v2", &[JSON, AUTH], "{not json");
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("Neo.ClientError.Request.InvalidFormat"), "{text}");
@@ -225,11 +245,21 @@ fn http_query_api() {
     assert!(text.contains("Neo.ClientError.Security.Unauthorized"), "{text}");
     assert!(head.contains("connection: close"), "{head}");
     let wrong = ("Authorization", "Basic bmVvNGo6d3Jvbmc="); // neo4j:wrong
-    let (status, _, _) = http(a, "POST", "/db/neo4j/query/v2", &[JSON, wrong], r#"{"statement": "RETURN 1"}"#);
+    let (status, _, _) = http(
+        a,
+        "POST",
+        "/db/neo4j/query/v2",
+        &[JSON, wrong],
+        r#"{"statement": "RETURN 1"}"#,
+    );
     assert_eq!(status, 401);
 
     // An explicit transaction: begin (with a statement), run, commit.
-    let (status, j) = post(a, "/db/neo4j/query/v2/tx", serde_json::json!({"statement": "CREATE (:Tx {v: 1})"}));
+    let (status, j) = post(
+        a,
+        "/db/neo4j/query/v2/tx",
+        serde_json::json!({"statement": "CREATE (:Tx {v: 1})"}),
+    );
     assert_eq!(status, 202, "{j}");
     let id = j["transaction"]["id"].as_str().unwrap().to_string();
     assert!(j["transaction"]["expires"].as_str().unwrap().ends_with("GMT"));
@@ -240,29 +270,60 @@ fn http_query_api() {
     );
     assert_eq!(values(&j), &serde_json::json!([[1]]), "{j}");
     // Not visible outside it yet.
-    let (_, j) = post(a, "/db/neo4j/query/v2", serde_json::json!({"statement": "MATCH (t:Tx) RETURN count(t) AS c"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "MATCH (t:Tx) RETURN count(t) AS c"}),
+    );
     assert_eq!(values(&j), &serde_json::json!([[0]]));
     let (status, j) = post(a, &format!("/db/neo4j/query/v2/tx/{id}/commit"), serde_json::json!({}));
     assert_eq!(status, 202, "{j}");
     assert_eq!(j["bookmarks"].as_array().unwrap().len(), 1);
-    let (_, j) = post(a, "/db/neo4j/query/v2", serde_json::json!({"statement": "MATCH (t:Tx) RETURN count(t) AS c"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "MATCH (t:Tx) RETURN count(t) AS c"}),
+    );
     assert_eq!(values(&j), &serde_json::json!([[1]]));
-    let (status, j) = post(a, &format!("/db/neo4j/query/v2/tx/{id}"), serde_json::json!({"statement": "RETURN 1"}));
-    assert_eq!((status, j["errors"][0]["code"].as_str()), (404, Some("Neo.ClientError.Transaction.TransactionNotFound")));
+    let (status, j) = post(
+        a,
+        &format!("/db/neo4j/query/v2/tx/{id}"),
+        serde_json::json!({"statement": "RETURN 1"}),
+    );
+    assert_eq!(
+        (status, j["errors"][0]["code"].as_str()),
+        (404, Some("Neo.ClientError.Transaction.TransactionNotFound"))
+    );
 
     // Rolled back with DELETE; and by a failing statement.
     let (_, j) = post(a, "/db/neo4j/query/v2/tx", serde_json::json!({}));
     let id = j["transaction"]["id"].as_str().unwrap().to_string();
-    post(a, &format!("/db/neo4j/query/v2/tx/{id}"), serde_json::json!({"statement": "CREATE (:Tx {v: 2})"}));
+    post(
+        a,
+        &format!("/db/neo4j/query/v2/tx/{id}"),
+        serde_json::json!({"statement": "CREATE (:Tx {v: 2})"}),
+    );
     let (status, _, _) = http(a, "DELETE", &format!("/db/neo4j/query/v2/tx/{id}"), &[AUTH], "");
     assert_eq!(status, 202);
-    let (_, j) = post(a, "/db/neo4j/query/v2/tx", serde_json::json!({"statement": "CREATE (:Tx {v: 3})"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2/tx",
+        serde_json::json!({"statement": "CREATE (:Tx {v: 3})"}),
+    );
     let id = j["transaction"]["id"].as_str().unwrap().to_string();
-    let (status, _) = post(a, &format!("/db/neo4j/query/v2/tx/{id}"), serde_json::json!({"statement": "RETURN 1 +"}));
+    let (status, _) = post(
+        a,
+        &format!("/db/neo4j/query/v2/tx/{id}"),
+        serde_json::json!({"statement": "RETURN 1 +"}),
+    );
     assert_eq!(status, 400);
     let (status, _) = post(a, &format!("/db/neo4j/query/v2/tx/{id}/commit"), serde_json::json!({}));
     assert_eq!(status, 404);
-    let (_, j) = post(a, "/db/neo4j/query/v2", serde_json::json!({"statement": "MATCH (t:Tx) RETURN collect(t.v) AS v"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "MATCH (t:Tx) RETURN collect(t.v) AS v"}),
+    );
     assert_eq!(values(&j), &serde_json::json!([[[1]]]));
 
     // Discovery.
@@ -280,9 +341,17 @@ fn sigterm_rolls_back_open_transactions_checkpoints_and_exits_0() {
     let s = Server::start(&[file.to_str().unwrap()]);
     let a = s.http.as_str();
     // The file's stem names the database too.
-    let (status, j) = post(a, "/db/events/query/v2", serde_json::json!({"statement": "CREATE (:Kept)"}));
+    let (status, j) = post(
+        a,
+        "/db/events/query/v2",
+        serde_json::json!({"statement": "CREATE (:Kept)"}),
+    );
     assert_eq!(status, 202, "{j}");
-    let (_, j) = post(a, "/db/neo4j/query/v2/tx", serde_json::json!({"statement": "CREATE (:Open)"}));
+    let (_, j) = post(
+        a,
+        "/db/neo4j/query/v2/tx",
+        serde_json::json!({"statement": "CREATE (:Open)"}),
+    );
     assert!(j["transaction"]["id"].is_string(), "{j}");
     let (code, err) = s.terminate();
     assert_eq!(code, 0, "{err}");
@@ -300,10 +369,21 @@ fn sigterm_rolls_back_open_transactions_checkpoints_and_exits_0() {
 fn read_only_refuses_writes() {
     let fixture = root().join("fixtures/gaza_isf.cypher");
     let s = Server::start(&["--read-only", "--load", fixture.to_str().unwrap()]);
-    let (status, j) = post(&s.http, "/db/neo4j/query/v2", serde_json::json!({"statement": "CREATE (:X)"}));
+    let (status, j) = post(
+        &s.http,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "CREATE (:X)"}),
+    );
     assert_eq!(status, 400);
-    assert_eq!(j["errors"][0]["code"], "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase", "{j}");
-    let (status, j) = post(&s.http, "/db/neo4j/query/v2", serde_json::json!({"statement": "MATCH (n:Person) RETURN count(n) > 0 AS any"}));
+    assert_eq!(
+        j["errors"][0]["code"], "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+        "{j}"
+    );
+    let (status, j) = post(
+        &s.http,
+        "/db/neo4j/query/v2",
+        serde_json::json!({"statement": "MATCH (n:Person) RETURN count(n) > 0 AS any"}),
+    );
     assert_eq!((status, values(&j)), (202, &serde_json::json!([[true]])));
 }
 
@@ -315,9 +395,15 @@ fn listening_beyond_loopback_requires_auth() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("without --auth") && err.contains("--auth USER:PASSWORD"), "{err}");
+    assert!(
+        err.contains("without --auth") && err.contains("--auth USER:PASSWORD"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
-    let out = Command::new(bin()).args(["serve", "--auth", "nocolon"]).output().unwrap();
+    let out = Command::new(bin())
+        .args(["serve", "--auth", "nocolon"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -459,8 +545,14 @@ fn the_readme_serving_examples_run_as_shown() {
     let fixture = root().join("fixtures/gaza_isf.cypher");
     let s = Server::start(&["--auth", "neo4j:secret", "--load", fixture.to_str().unwrap()]);
     // The curl example, on this server's port.
-    let curl_at = blocks.iter().position(|(f, t)| f == "sh" && t.contains("curl")).expect("a curl example");
-    let has_curl = Command::new("curl").arg("--version").output().is_ok_and(|o| o.status.success());
+    let curl_at = blocks
+        .iter()
+        .position(|(f, t)| f == "sh" && t.contains("curl"))
+        .expect("a curl example");
+    let has_curl = Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if has_curl {
         let cmd = blocks[curl_at].1.replace("127.0.0.1:7474", &s.http);
         let out = Command::new("sh").args(["-c", &cmd]).output().unwrap();
@@ -475,7 +567,10 @@ fn the_readme_serving_examples_run_as_shown() {
         say("the README's Python example skipped: no Python with `neo4j`");
         return;
     };
-    let app = blocks.iter().position(|(f, _)| f == "python").expect("a Python example");
+    let app = blocks
+        .iter()
+        .position(|(f, _)| f == "python")
+        .expect("a Python example");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.py");
     std::fs::write(&path, &blocks[app].1).unwrap();

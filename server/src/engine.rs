@@ -283,7 +283,10 @@ impl EngineSession {
             nodes: HashMap::new(),
             rels: HashMap::new(),
             auto: auto.then(|| (self.db.clone(), self.inner.clone(), self.read_mode)),
-            profile: query.trim_start().get(..7).is_some_and(|p| p.eq_ignore_ascii_case("PROFILE")),
+            profile: query
+                .trim_start()
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("PROFILE")),
             finished: false,
         }
     }
@@ -499,7 +502,13 @@ mod tests {
         for (a, b) in [("", ""), ("a", "a"), ("secret", "secret")] {
             assert!(constant_time_eq(a.as_bytes(), b.as_bytes()));
         }
-        for (a, b) in [("", "a"), ("a", ""), ("secret", "secreT"), ("secret", "secret1"), ("a\u{ff}", "a")] {
+        for (a, b) in [
+            ("", "a"),
+            ("a", ""),
+            ("secret", "secreT"),
+            ("secret", "secret1"),
+            ("a\u{ff}", "a"),
+        ] {
             assert!(!constant_time_eq(a.as_bytes(), b.as_bytes()), "{a} {b}");
         }
     }
@@ -521,7 +530,10 @@ mod tests {
         let e = engine(&[]);
         assert_eq!(e.resolve(None).unwrap(), "neo4j");
         assert_eq!(e.resolve(Some("EVENTS")).unwrap(), "neo4j");
-        assert!(matches!(e.resolve(Some("other")), Err(BackendError::DatabaseNotFound(_))));
+        assert!(matches!(
+            e.resolve(Some("other")),
+            Err(BackendError::DatabaseNotFound(_))
+        ));
     }
 
     #[test]
@@ -529,7 +541,9 @@ mod tests {
         let e = engine(&[]);
         let mut s = e.session().unwrap();
         let opts = TxOptions::default();
-        let mut st = s.run("CREATE (n:A) RETURN n", Params::new(), TxContext::AutoCommit(&opts)).unwrap();
+        let mut st = s
+            .run("CREATE (n:A) RETURN n", Params::new(), TxContext::AutoCommit(&opts))
+            .unwrap();
         let r = rows(&mut st);
         assert_eq!(r.len(), 1);
         let Value::Node(id) = r[0][0] else { panic!() };
@@ -540,11 +554,19 @@ mod tests {
         drop(st);
         assert_eq!(e.database().counts(), (1, 0));
         // Dropped before it is finished (RESET): rolled back.
-        let st = s.run("CREATE (:B)", Params::new(), TxContext::AutoCommit(&opts)).unwrap();
+        let st = s
+            .run("CREATE (:B)", Params::new(), TxContext::AutoCommit(&opts))
+            .unwrap();
         drop(st);
         assert_eq!(e.database().counts(), (1, 0));
         // And the session goes on.
-        let mut st = s.run("MATCH (n) RETURN count(n) AS c", Params::new(), TxContext::AutoCommit(&opts)).unwrap();
+        let mut st = s
+            .run(
+                "MATCH (n) RETURN count(n) AS c",
+                Params::new(),
+                TxContext::AutoCommit(&opts),
+            )
+            .unwrap();
         assert_eq!(rows(&mut st), vec![vec![Value::Int(1)]]);
         st.finish().unwrap();
     }
@@ -557,12 +579,21 @@ mod tests {
             mode: AccessMode::Read,
             ..TxOptions::default()
         };
-        let err = s.run("CREATE (:A)", Params::new(), TxContext::AutoCommit(&read)).err().unwrap();
+        let err = s
+            .run("CREATE (:A)", Params::new(), TxContext::AutoCommit(&read))
+            .err()
+            .unwrap();
         assert_eq!(crate::neo4j_code(&err), "Neo.ClientError.Statement.AccessMode");
         s.begin(&read).unwrap();
         assert!(s.run("CREATE (:A)", Params::new(), TxContext::Explicit).is_err());
         s.commit().unwrap();
-        let mut st = s.run("CREATE (:A)", Params::new(), TxContext::AutoCommit(&TxOptions::default())).unwrap();
+        let mut st = s
+            .run(
+                "CREATE (:A)",
+                Params::new(),
+                TxContext::AutoCommit(&TxOptions::default()),
+            )
+            .unwrap();
         st.finish().unwrap();
         assert_eq!(e.database().counts(), (1, 0));
     }
@@ -594,12 +625,20 @@ mod tests {
         );
         let mut s = e.session().unwrap();
         let err = s
-            .run("CREATE (:B)", Params::new(), TxContext::AutoCommit(&TxOptions::default()))
+            .run(
+                "CREATE (:B)",
+                Params::new(),
+                TxContext::AutoCommit(&TxOptions::default()),
+            )
             .err()
             .unwrap();
         assert_eq!(crate::neo4j_code(&err), codes::READ_ONLY_DATABASE);
         let mut st = s
-            .run("MATCH (n) RETURN count(n) AS c", Params::new(), TxContext::AutoCommit(&TxOptions::default()))
+            .run(
+                "MATCH (n) RETURN count(n) AS c",
+                Params::new(),
+                TxContext::AutoCommit(&TxOptions::default()),
+            )
             .unwrap();
         assert_eq!(rows(&mut st), vec![vec![Value::Int(1)]]);
     }

@@ -47,8 +47,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::backend::{
-    classification, codes, neo4j_code, AccessMode, BackendError, ResultStream, Session, Summary, TxContext,
-    TxOptions,
+    classification, codes, neo4j_code, AccessMode, BackendError, ResultStream, Session, Summary, TxContext, TxOptions,
 };
 use crate::engine::{Engine, EngineSession};
 use crate::json;
@@ -150,10 +149,18 @@ impl From<BackendError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"errors": [{"code": self.code, "message": self.message}]});
-        let mut r = (self.status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+        let mut r = (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             let h = r.headers_mut();
-            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"quiver\""));
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"quiver\""),
+            );
             h.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         r
@@ -278,7 +285,13 @@ fn run_statement(
     while let Some(row) = stream.next_row()? {
         let rendered: Vec<Json> = row
             .iter()
-            .map(|v| if typed.0 { json::typed(v, &stream) } else { json::plain(v, &stream) })
+            .map(|v| {
+                if typed.0 {
+                    json::typed(v, &stream)
+                } else {
+                    json::plain(v, &stream)
+                }
+            })
             .collect();
         if !first {
             values.push(',');
@@ -298,7 +311,11 @@ fn run_statement(
     }
     values.push(']');
     let summary = stream.finish()?;
-    Ok(Ran { fields, values, summary })
+    Ok(Ran {
+        fields,
+        values,
+        summary,
+    })
 }
 
 fn counters(s: &quiver::Stats) -> Json {
@@ -399,7 +416,12 @@ async fn discovery(State(state): State<Shared>, headers: HeaderMap) -> Response 
         doc["bolt_direct"] = json!(format!("bolt://{b}"));
         doc["bolt_routing"] = json!(format!("neo4j://{b}"));
     }
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], doc.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        doc.to_string(),
+    )
+        .into_response()
 }
 
 async fn query(
@@ -719,43 +741,45 @@ impl HttpServer {
             let _guard = runtime.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        let thread = std::thread::Builder::new().name("http-listener".into()).spawn(move || {
-            runtime.block_on(async move {
-                let reaper_state = state.clone();
-                let reaper = tokio::spawn(async move {
-                    let mut tick = tokio::time::interval(Duration::from_secs(1));
-                    loop {
-                        tick.tick().await;
-                        let s = reaper_state.clone();
-                        let _ = tokio::task::spawn_blocking(move || s.expire()).await;
+        let thread = std::thread::Builder::new()
+            .name("http-listener".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let reaper_state = state.clone();
+                    let reaper = tokio::spawn(async move {
+                        let mut tick = tokio::time::interval(Duration::from_secs(1));
+                        loop {
+                            tick.tick().await;
+                            let s = reaper_state.clone();
+                            let _ = tokio::task::spawn_blocking(move || s.expire()).await;
+                        }
+                    });
+                    let permits = Arc::new(Semaphore::new(state.config.max_connections.max(1)));
+                    let app = router(state.clone());
+                    let listener = Limited {
+                        listener: tokio_listener,
+                        permits,
+                    };
+                    let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();
+                    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+                        let _ = rx.await;
+                        let _ = grace_tx.send(());
+                    });
+                    // Requests in flight get a few seconds to finish; then the
+                    // connections are dropped.
+                    tokio::select! {
+                        _ = server => {}
+                        _ = async {
+                            let _ = grace_rx.await;
+                            tokio::time::sleep(Duration::from_secs(5)).await;
+                        } => {}
                     }
+                    reaper.abort();
+                    // Roll back what is still open.
+                    state.txs.lock().unwrap_or_else(|e| e.into_inner()).clear();
                 });
-                let permits = Arc::new(Semaphore::new(state.config.max_connections.max(1)));
-                let app = router(state.clone());
-                let listener = Limited {
-                    listener: tokio_listener,
-                    permits,
-                };
-                let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();
-                let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                    let _ = grace_tx.send(());
-                });
-                // Requests in flight get a few seconds to finish; then the
-                // connections are dropped.
-                tokio::select! {
-                    _ = server => {}
-                    _ = async {
-                        let _ = grace_rx.await;
-                        tokio::time::sleep(Duration::from_secs(5)).await;
-                    } => {}
-                }
-                reaper.abort();
-                // Roll back what is still open.
-                state.txs.lock().unwrap_or_else(|e| e.into_inner()).clear();
-            });
-            runtime.shutdown_timeout(Duration::from_secs(5));
-        })?;
+                runtime.shutdown_timeout(Duration::from_secs(5));
+            })?;
         Ok(HttpServer {
             addr,
             shutdown: Some(tx),

@@ -52,7 +52,10 @@ fn node_plain(id: quiver::NodeId, lookup: &dyn EntityLookup) -> Json {
     let (labels, props) = match lookup.node(id) {
         Some(n) => (
             n.labels.clone(),
-            n.properties.iter().map(|(k, v)| (k.to_string(), plain(v, lookup))).collect(),
+            n.properties
+                .iter()
+                .map(|(k, v)| (k.to_string(), plain(v, lookup)))
+                .collect(),
         ),
         None => (Vec::new(), JsonMap::new()),
     };
@@ -62,8 +65,11 @@ fn node_plain(id: quiver::NodeId, lookup: &dyn EntityLookup) -> Json {
 fn rel_plain(id: quiver::RelId, lookup: &dyn EntityLookup) -> Json {
     match lookup.relationship(id) {
         Some(r) => {
-            let props: JsonMap<String, Json> =
-                r.properties.iter().map(|(k, v)| (k.to_string(), plain(v, lookup))).collect();
+            let props: JsonMap<String, Json> = r
+                .properties
+                .iter()
+                .map(|(k, v)| (k.to_string(), plain(v, lookup)))
+                .collect();
             json!({
                 "elementId": rel_element_id(id),
                 "startNodeElementId": node_element_id(r.start),
@@ -205,7 +211,13 @@ pub fn from_plain(j: &Json) -> Value {
 
 /// Parses `text` with the engine's temporal function `function`, expecting
 /// a value of the kind `check` accepts.
-fn temporal(db: &Database, function: &str, ty: &str, text: &str, check: fn(&Value) -> bool) -> Result<Value, BackendError> {
+fn temporal(
+    db: &Database,
+    function: &str,
+    ty: &str,
+    text: &str,
+    check: fn(&Value) -> bool,
+) -> Result<Value, BackendError> {
     let literal = format!("{function}({})", Value::from(text));
     match db.eval_literal(&literal) {
         Ok(v) if check(&v) => Ok(v),
@@ -222,7 +234,9 @@ pub fn from_typed(j: &Json, db: &Database) -> Result<Value, BackendError> {
         )));
     };
     let ty = o.get("$type").and_then(Json::as_str).ok_or_else(|| {
-        bad_param("a typed JSON value needs a \"$type\" (String, Integer, Float, Boolean, Null, List, Map, Date, ...)".into())
+        bad_param(
+            "a typed JSON value needs a \"$type\" (String, Integer, Float, Boolean, Null, List, Map, Date, ...)".into(),
+        )
     })?;
     let value = o.get("_value").unwrap_or(&Json::Null);
     let text = || {
@@ -281,7 +295,9 @@ pub fn from_typed(j: &Json, db: &Database) -> Result<Value, BackendError> {
         "Date" => temporal(db, "date", ty, text()?, |v| matches!(v, Value::Date(_))),
         "Time" => temporal(db, "time", ty, text()?, |v| matches!(v, Value::Time(_))),
         "LocalTime" => temporal(db, "localtime", ty, text()?, |v| matches!(v, Value::LocalTime(_))),
-        "LocalDateTime" => temporal(db, "localdatetime", ty, text()?, |v| matches!(v, Value::LocalDateTime(_))),
+        "LocalDateTime" => temporal(db, "localdatetime", ty, text()?, |v| {
+            matches!(v, Value::LocalDateTime(_))
+        }),
         "OffsetDateTime" | "ZonedDateTime" | "DateTime" => {
             temporal(db, "datetime", ty, text()?, |v| matches!(v, Value::DateTime(_)))
         }
@@ -337,7 +353,10 @@ mod tests {
     #[test]
     fn plain_values() {
         let db = Database::in_memory();
-        let v = eval(&db, "[1, 2.5, 'a', true, null, {k: [date('2025-11-04')]}, duration('P1DT2H')]");
+        let v = eval(
+            &db,
+            "[1, 2.5, 'a', true, null, {k: [date('2025-11-04')]}, duration('P1DT2H')]",
+        );
         assert_eq!(
             plain(&v, &NoEntities),
             json!([1, 2.5, "a", true, null, {"k": ["2025-11-04"]}, "P1DT2H"])
@@ -371,7 +390,10 @@ mod tests {
         }
         let zoned = typed(&eval(&db, "datetime('2025-11-04T10:00:00[Europe/Paris]')"), &NoEntities);
         assert_eq!(zoned["$type"], "ZonedDateTime");
-        assert_eq!(typed(&Value::Int(7), &NoEntities), json!({"$type": "Integer", "_value": "7"}));
+        assert_eq!(
+            typed(&Value::Int(7), &NoEntities),
+            json!({"$type": "Integer", "_value": "7"})
+        );
     }
 
     #[test]
@@ -380,14 +402,32 @@ mod tests {
         for (j, code) in [
             (json!(1), codes::REQUEST_INVALID_FORMAT),
             (json!({"_value": 1}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "Integer", "_value": "1.5"}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "Integer", "_value": "99999999999999999999"}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "Date", "_value": "2024-02-30"}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "Date", "_value": "10:00"}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "Date", "_value": "x') RETURN 1 //"}), codes::REQUEST_INVALID_FORMAT),
+            (
+                json!({"$type": "Integer", "_value": "1.5"}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
+            (
+                json!({"$type": "Integer", "_value": "99999999999999999999"}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
+            (
+                json!({"$type": "Date", "_value": "2024-02-30"}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
+            (
+                json!({"$type": "Date", "_value": "10:00"}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
+            (
+                json!({"$type": "Date", "_value": "x') RETURN 1 //"}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
             (json!({"$type": "Base64", "_value": "AQ=="}), codes::TYPE_ERROR),
             (json!({"$type": "Wat", "_value": 1}), codes::REQUEST_INVALID_FORMAT),
-            (json!({"$type": "List", "_value": [{"$type": "Boolean", "_value": 3}]}), codes::REQUEST_INVALID_FORMAT),
+            (
+                json!({"$type": "List", "_value": [{"$type": "Boolean", "_value": 3}]}),
+                codes::REQUEST_INVALID_FORMAT,
+            ),
         ] {
             let e = from_typed(&j, &db).unwrap_err();
             assert_eq!(crate::neo4j_code(&e), code, "{j}: {e}");

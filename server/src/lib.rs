@@ -18,16 +18,16 @@ pub mod bolt;
 pub mod engine;
 pub mod http;
 pub mod json;
-pub mod mcp;
 pub mod listener;
+pub mod mcp;
 pub mod packstream;
 pub mod signal;
 pub mod values;
 
 pub use backend::*;
-pub use engine::{Engine, EngineConfig, EngineSession, EngineStream};
 pub use bolt::connection::{serve_connection, BoltConfig};
 pub use bolt::Version;
+pub use engine::{Engine, EngineConfig, EngineSession, EngineStream};
 pub use http::{HttpConfig, HttpServer};
 pub use listener::{serve_tcp, BoltServer};
 

@@ -93,7 +93,12 @@ impl Shape {
         self.count += 1;
         if let Value::Map(m) = props {
             for (k, v) in m.iter() {
-                *self.keys.entry(k.to_string()).or_default().entry(type_name(v)).or_default() += 1;
+                *self
+                    .keys
+                    .entry(k.to_string())
+                    .or_default()
+                    .entry(type_name(v))
+                    .or_default() += 1;
             }
         }
     }
@@ -125,6 +130,7 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 /// What the graph holds: labels, types, patterns, property keys with types.
+#[allow(clippy::result_large_err)] // quiver::Error is large by design
 pub fn describe_schema(db: &Database) -> Result<Json, quiver::Error> {
     let p = quiver::Params::new();
     let mut labels: BTreeMap<String, Shape> = BTreeMap::new();
@@ -262,7 +268,12 @@ impl McpServer {
                 let params = match args.get("parameters") {
                     None | Some(Json::Null) => quiver::Params::new(),
                     Some(Json::Object(m)) => m.iter().map(|(k, v)| (k.clone(), crate::json::from_plain(v))).collect(),
-                    Some(_) => return Err(ErrorData::invalid_params("`parameters` is an object of names to values", None)),
+                    Some(_) => {
+                        return Err(ErrorData::invalid_params(
+                            "`parameters` is an object of names to values",
+                            None,
+                        ))
+                    }
                 };
                 let limit = match args.get("row_limit") {
                     None | Some(Json::Null) => DEFAULT_ROW_LIMIT,
@@ -317,7 +328,9 @@ impl McpServer {
                         break;
                     }
                     let lookup = StreamLookup::new(&stream, &row);
-                    rows.push(Json::Array(row.iter().map(|v| crate::json::plain(v, &lookup)).collect()));
+                    rows.push(Json::Array(
+                        row.iter().map(|v| crate::json::plain(v, &lookup)).collect(),
+                    ));
                 }
             }
         }
@@ -488,7 +501,10 @@ mod tests {
     fn rows_are_limited() {
         let s = server(false);
         let r = s
-            .call("query", &args(json!({"query": "UNWIND range(1, 1000) AS i RETURN i", "row_limit": 5})))
+            .call(
+                "query",
+                &args(json!({"query": "UNWIND range(1, 1000) AS i RETURN i", "row_limit": 5})),
+            )
             .unwrap();
         let j: Json = serde_json::from_str(&body(&r)).unwrap();
         assert_eq!(j["rows"].as_array().unwrap().len(), 5);
@@ -513,9 +529,14 @@ mod tests {
         assert_eq!(j["labels"]["Person"]["count"], json!(2));
         assert_eq!(j["labels"]["Person"]["properties"]["born"], json!("INTEGER (1)"));
         assert_eq!(j["labels"]["Place"]["count"], json!(1));
-        assert_eq!(j["relationshipTypes"]["KNOWS"]["properties"]["since"], json!("DATE (1)"));
+        assert_eq!(
+            j["relationshipTypes"]["KNOWS"]["properties"]["since"],
+            json!("DATE (1)")
+        );
         assert_eq!(j["patterns"]["(:Person)-[:KNOWS]->(:Person)"], json!(1));
-        let r = s.call("explain", &args(json!({"query": "MATCH (p:Person) RETURN p"}))).unwrap();
+        let r = s
+            .call("explain", &args(json!({"query": "MATCH (p:Person) RETURN p"})))
+            .unwrap();
         assert_ne!(r.is_error, Some(true));
         assert!(!body(&r).is_empty());
         // A write is only planned, not run.

@@ -133,7 +133,8 @@ pub struct Args {
     pub tool: Option<Tool>,
 }
 
-/// Subcommands: `quiver check FILE`, `quiver dump FILE`, `quiver import ... FILE`.
+/// Subcommands: `quiver check FILE`, `quiver dump FILE`, `quiver import ... FILE`,
+/// `quiver serve [FILE]`, `quiver mcp [FILE]`.
 #[derive(Debug, Subcommand, PartialEq, Eq)]
 pub enum Tool {
     /// Verify a database file and its log (every checksum) and say what it holds
@@ -152,6 +153,102 @@ pub enum Tool {
     /// Bulk-load node and relationship files (CSV with typed headers, or JSON lines) into a database file
     #[command(after_long_help = IMPORT_HELP)]
     Import(ImportArgs),
+    /// Serve the graph to the Neo4j drivers (Bolt) and over Neo4j's HTTP Query API, until SIGINT or SIGTERM
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
+    /// Serve the graph to AI agents over the Model Context Protocol (on standard input and output)
+    #[command(after_long_help = MCP_HELP)]
+    Mcp(McpArgs),
+}
+
+const SERVE_HELP: &str = "\
+The first lines of standard output are the addresses listened on:
+  bolt://127.0.0.1:7687
+  http://127.0.0.1:7474
+(port 0 picks a free port). Connect with any Neo4j driver, e.g. in Python
+  GraphDatabase.driver('bolt://127.0.0.1:7687', auth=('neo4j', 'secret'))
+or send statements to Neo4j's HTTP Query API:
+  curl -u neo4j:secret -H 'Content-Type: application/json' \\
+       -d '{\"statement\": \"MATCH (n) RETURN count(n) AS n\"}' \\
+       http://127.0.0.1:7474/db/neo4j/query/v2
+The database is called neo4j (and, for a FILE, also by its file stem).
+Listening on anything but a loopback address requires --auth.
+SIGINT (Ctrl-C) or SIGTERM stops the server: open transactions are rolled
+back, the file is checkpointed, and quiver exits with status 0.
+
+Examples:
+  quiver serve --load fixtures/gaza_isf.cypher
+  quiver serve my.qv --auth neo4j:secret --bolt 0.0.0.0:7687 --http 0.0.0.0:7474
+  quiver serve my.qv --read-only --bolt 127.0.0.1:0 --http off";
+
+const MCP_HELP: &str = "\
+An MCP client starts quiver as a subprocess and talks to it over standard
+input and output. The tools: query (run a statement; read-only unless
+--allow-writes: the engine refuses any statement whose plan writes), schema
+(labels, relationship types, patterns, property keys with their value types
+and counts) and explain (a statement's plan).
+
+A client configuration (Claude Desktop and others):
+  {\"mcpServers\": {\"quiver\": {\"command\": \"quiver\",
+      \"args\": [\"mcp\", \"--load\", \"fixtures/gaza_isf.cypher\"]}}}";
+
+/// `quiver serve`'s options.
+#[derive(Clone, Debug, PartialEq, Eq, clap::Args)]
+pub struct ServeArgs {
+    /// The database file to serve (created if missing); without it, an in-memory graph
+    #[arg(value_name = "FILE")]
+    pub database: Option<PathBuf>,
+
+    /// Where Bolt listens: HOST:PORT (port 0: a free one), or `off`
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7687")]
+    pub bolt: String,
+
+    /// Where the HTTP Query API listens: HOST:PORT (port 0: a free one), or `off`
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7474")]
+    pub http: String,
+
+    /// Require these credentials (Bolt basic auth and HTTP basic auth); repeat for more users
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub auth: Vec<String>,
+
+    /// Refuse every statement that would change the graph (a FILE is opened
+    /// read-only, beside a writer in another process or none)
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// Run the Cypher script F before serving (repeatable)
+    #[arg(long = "load", value_name = "F")]
+    pub load: Vec<PathBuf>,
+
+    /// How long a write waits for another transaction's write lock before it
+    /// fails with a transient error (which the drivers retry)
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub lock_timeout: u64,
+
+    /// Connections served at once, for Bolt and HTTP each
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Close a Bolt connection that sent nothing for SECS seconds (0: never)
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub idle_timeout: u64,
+}
+
+/// `quiver mcp`'s options.
+#[derive(Clone, Debug, PartialEq, Eq, clap::Args)]
+pub struct McpArgs {
+    /// The database file to serve; without it, an in-memory graph (a FILE is
+    /// opened read-only, beside a writer or none, unless --allow-writes or --load)
+    #[arg(value_name = "FILE")]
+    pub database: Option<PathBuf>,
+
+    /// Run the Cypher script F before serving (repeatable)
+    #[arg(long = "load", value_name = "F")]
+    pub load: Vec<PathBuf>,
+
+    /// Let the `query` tool change the graph
+    #[arg(long)]
+    pub allow_writes: bool,
 }
 
 const IMPORT_HELP: &str = "\

@@ -12,6 +12,7 @@ pub mod lines;
 pub mod progress;
 pub mod repl;
 pub mod runner;
+pub mod serve;
 #[cfg(test)]
 mod tests;
 
@@ -130,10 +131,12 @@ fn run() -> i32 {
     }
 }
 
-/// `quiver check FILE`, `quiver dump FILE` and `quiver import ... FILE`.
+/// `quiver check FILE`, `quiver dump FILE`, `quiver import ... FILE`, `quiver serve`, `quiver mcp`.
 fn run_tool(tool: &args::Tool) -> i32 {
     match tool {
         args::Tool::Import(import) => import_command(import),
+        args::Tool::Serve(args) => serve::serve(args),
+        args::Tool::Mcp(args) => serve::mcp(args),
         args::Tool::Check { file } => match quiver::storage::check::check(&quiver::storage::file::RealFs, file) {
             Ok(report) => {
                 use std::io::Write;

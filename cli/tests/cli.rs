@@ -208,11 +208,26 @@ fn a_second_writer_is_refused_or_waits_and_readers_read_beside_it() {
         "refused at once, not after a wait"
     );
     // Readers work beside the writer and see its commits.
-    let o = quiver(&[&path, "--read-only", "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"]);
+    let o = quiver(&[
+        &path,
+        "--read-only",
+        "--format",
+        "csv",
+        "-c",
+        "MATCH (n) RETURN count(n) AS n",
+    ]);
     assert_eq!(stdout(&o), "n\n1\n", "{}", stderr(&o));
     // With a busy timeout, a second writer waits for the first to close.
     let waiting = Command::new(BIN)
-        .args([&path, "--busy-timeout", "30000", "--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n"])
+        .args([
+            &path,
+            "--busy-timeout",
+            "30000",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN count(n) AS n",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -72,7 +72,14 @@ impl BoltServer {
     where
         B: Backend + Send + Sync + 'static,
     {
-        let listener = TcpListener::bind(addr)?;
+        BoltServer::from_listener(backend, TcpListener::bind(addr)?, config)
+    }
+
+    /// Serves on a listener already bound (to print its address first, say).
+    pub fn from_listener<B>(backend: Arc<B>, listener: TcpListener, config: BoltConfig) -> io::Result<BoltServer>
+    where
+        B: Backend + Send + Sync + 'static,
+    {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let config = Arc::new(config);

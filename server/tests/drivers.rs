@@ -127,7 +127,15 @@ fn run_driver(label: &str, command: impl Fn() -> Command) {
 }
 
 fn python() -> Option<String> {
-    let python = std::env::var("QUIVER_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    // QUIVER_TEST_PYTHON, else the venv .ci/run makes, else python3.
+    let venv = drivers_dir().join(".venv/bin/python");
+    let python = std::env::var("QUIVER_TEST_PYTHON").unwrap_or_else(|_| {
+        if venv.is_file() {
+            venv.to_string_lossy().into_owned()
+        } else {
+            "python3".into()
+        }
+    });
     let ok = Command::new(&python)
         .args(["-c", "import neo4j"])
         .output()

@@ -60,6 +60,8 @@ struct Session {
     /// the write lock until it commits or rolls back).
     tx: Option<Tx>,
     plan_options: plan::PlanOptions,
+    /// Statements whose plan writes are refused ([`Database::deny_writes`]).
+    deny_writes: bool,
 }
 
 /// What every handle on one graph shares.
@@ -167,6 +169,22 @@ impl Database {
         let db = Database::handle(self.shared.clone());
         lock(&db.session).plan_options = lock(&self.session).plan_options;
         db
+    }
+
+    /// Makes this handle refuse (`true`) every statement whose plan would
+    /// change the graph, with a `ReadOnly` error, before it runs or waits for
+    /// the write lock; reads are unaffected. For read-only servers and tools.
+    pub fn deny_writes(&self, deny: bool) {
+        lock(&self.session).deny_writes = deny;
+    }
+
+    fn writes_denied(&self) -> Error {
+        Error::new(
+            ErrorKind::IoError,
+            "ReadOnly",
+            Phase::Runtime,
+            "this session is read-only: the statement would change the graph, so it was not run",
+        )
     }
 
     /// How long a write statement waits for the write transaction of
@@ -291,6 +309,9 @@ impl Database {
             if statement.mode == Mode::Explain {
                 return Ok(QueryStream::done(Vec::new(), Some(plan::explain(&plan))));
             }
+            if plan.writes && session.deny_writes {
+                return Err(self.writes_denied());
+            }
             return self.run_writing(&mut session, plan, statement.mode, params, interrupt, procedures);
         }
         let explicit = session.explicit;
@@ -305,6 +326,9 @@ impl Database {
         }
         if plan.writes {
             let mut session = lock(&self.session);
+            if session.deny_writes {
+                return Err(self.writes_denied());
+            }
             if session.explicit != explicit {
                 return Err(Error::new(
                     ErrorKind::ArgumentError,
@@ -503,6 +527,9 @@ impl Database {
         interrupt: &AtomicBool,
     ) -> Result<crate::import::ImportSummary> {
         let mut session = lock(&self.session);
+        if session.deny_writes {
+            return Err(self.writes_denied());
+        }
         self.begin_write(&mut session)?;
         if session.explicit {
             // Part of the transaction: its rows go through it (a rollback undoes them).

@@ -2,7 +2,8 @@
 //
 // Run by server/tests/drivers.rs, which starts the server over the in-memory
 // test backend and sets QUIVER_BOLT_ADDR (host:port), QUIVER_BOLT_EXPECT (the
-// Bolt version to negotiate) and QUIVER_BOLT_LARGE ("1": stream 100k rows).
+// Bolt version to negotiate), QUIVER_BOLT_LARGE ("1": stream 100k rows) and
+// QUIVER_BOLT_DB (the home database's name, "quiver" unless set).
 // Prints one line per check and "N passed, M failed"; exits 1 on a failure.
 
 import neo4j from 'neo4j-driver'
@@ -12,6 +13,7 @@ const { Date, Time, LocalTime, DateTime, LocalDateTime, Duration, Node, Relation
 const ADDR = process.env.QUIVER_BOLT_ADDR
 const EXPECT = process.env.QUIVER_BOLT_EXPECT
 const LARGE = process.env.QUIVER_BOLT_LARGE === '1'
+const DB = process.env.QUIVER_BOLT_DB || 'quiver'
 const BOLT5 = !(EXPECT || '').startsWith('4.')
 const AUTH = neo4j.auth.basic('neo4j', 'quiver-test')
 const VERSION = createRequire(import.meta.url)('neo4j-driver/package.json').version
@@ -57,7 +59,7 @@ check('auto-commit', async () => {
   assert(c.nodesCreated === 1 && c.labelsAdded === 1 && c.propertiesSet === 1, c)
   assert(r.summary.counters.containsUpdates())
   assert(r.summary.queryType === 'rw', r.summary.queryType)
-  assert(r.summary.database.name === 'quiver', r.summary.database)
+  assert(r.summary.database.name === DB, r.summary.database)
   assert(s.lastBookmarks().length > 0)
   await s.close()
 })

@@ -5,6 +5,7 @@ test backend and sets:
   QUIVER_BOLT_ADDR    host:port of the server
   QUIVER_BOLT_EXPECT  the Bolt version the driver should negotiate, e.g. "5.8"
   QUIVER_BOLT_LARGE   "1" to also stream 100k rows
+  QUIVER_BOLT_DB      the home database's name ("quiver" unless set)
 Prints one line per check and "N passed, M failed"; exits non-zero on a failure.
 """
 
@@ -27,6 +28,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 ADDR = os.environ["QUIVER_BOLT_ADDR"]
 EXPECT = os.environ.get("QUIVER_BOLT_EXPECT")
 LARGE = os.environ.get("QUIVER_BOLT_LARGE") == "1"
+DB = os.environ.get("QUIVER_BOLT_DB", "quiver")
 AUTH = ("neo4j", "quiver-test")
 
 results = {"passed": 0, "failed": 0}
@@ -77,7 +79,7 @@ def auto_commit():
         assert summary.counters.properties_set == 1
         assert summary.counters.contains_updates
         assert summary.query_type == "rw", summary.query_type
-        assert summary.database == "quiver", summary.database
+        assert summary.database == DB, summary.database
         assert s.last_bookmarks(), "auto-commit leaves a bookmark"
 
 

@@ -526,6 +526,26 @@ impl Database {
         progress: &mut dyn crate::import::Progress,
         interrupt: &AtomicBool,
     ) -> Result<crate::import::ImportSummary> {
+        self.import_into(&mut |sink| crate::import::run(sink, spec, progress, interrupt))
+    }
+
+    /// Bulk-loads rows held in memory (a program's data frames) as
+    /// [`Database::import`] loads files: all of them, or, when any row is bad,
+    /// nothing (see [`crate::import::frames`]). `interrupt` cancels it.
+    pub fn import_frames(
+        &self,
+        frames: &crate::import::frames::FrameImport,
+        interrupt: &AtomicBool,
+    ) -> Result<crate::import::ImportSummary> {
+        self.import_into(&mut |sink| crate::import::frames::run(sink, frames, interrupt))
+    }
+
+    /// Runs an import into this handle's transaction (when one is open), or
+    /// as a bulk load into the next base, committed when it succeeds.
+    fn import_into(
+        &self,
+        load: &mut dyn FnMut(&mut dyn crate::import::Sink) -> Result<crate::import::ImportSummary>,
+    ) -> Result<crate::import::ImportSummary> {
         let mut session = lock(&self.session);
         if session.deny_writes {
             return Err(self.writes_denied());
@@ -535,7 +555,7 @@ impl Database {
             // Part of the transaction: its rows go through it (a rollback undoes them).
             let tx = session.tx.as_mut().expect("a write transaction");
             let sp = tx.savepoint();
-            let outcome = crate::import::run(&mut crate::import::TxSink(tx), spec, progress, interrupt);
+            let outcome = load(&mut crate::import::TxSink(tx));
             let tx = session.tx.as_mut().expect("a write transaction");
             if outcome.is_err() {
                 tx.rollback_to(sp);
@@ -550,7 +570,7 @@ impl Database {
         let tx = session.tx.take().expect("a write transaction");
         let outcome = (|| {
             let mut sink = crate::import::BulkSink::new(&tx.snapshot).map_err(Error::io)?;
-            let summary = crate::import::run(&mut sink, spec, progress, interrupt)?;
+            let summary = load(&mut sink)?;
             if !sink.created() {
                 return Ok(summary);
             }

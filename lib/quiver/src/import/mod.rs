@@ -46,6 +46,7 @@
 //! booleans, or lists of one of those; `null` sets nothing.
 
 pub mod csv;
+pub mod frames;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,0 +1,71 @@
+"""Queries per second of a W3-style read (friends of a person) from 1 and from
+4 Python threads, each with its own connection: execute releases the GIL, so
+threads read in parallel (up to the machine's cores).
+
+    python python/bench/threads.py [--persons 100000] [--seconds 3]
+"""
+
+import argparse
+import random
+import threading
+import time
+
+import quiver
+
+QUERY = "MATCH (p:Person {id: $id})-[:KNOWS]-(f:Person) RETURN count(f) AS friends"
+
+
+def build(db, persons, degree=5):
+    conn = db.connect()
+    conn.execute("UNWIND range(0, $n - 1) AS i CREATE (:Person {id: i, age: i % 80})", {"n": persons})
+    conn.execute("CREATE INDEX FOR (p:Person) ON (p.id)")
+    rng = random.Random(7)
+    edges = {"from": [], "to": []}
+    for i in range(persons):
+        for _ in range(degree):
+            edges["from"].append(i)
+            edges["to"].append(rng.randrange(persons))
+    conn.execute(
+        "UNWIND $rows AS r MATCH (a:Person {id: r[0]}), (b:Person {id: r[1]}) CREATE (a)-[:KNOWS]->(b)",
+        {"rows": list(zip(edges["from"], edges["to"]))},
+    )
+
+
+def rate(db, threads, seconds, persons):
+    counts = [0] * threads
+    stop = time.monotonic() + seconds
+
+    def work(k):
+        conn = db.connect()
+        rng = random.Random(k)
+        n = 0
+        while time.monotonic() < stop:
+            conn.execute(QUERY, {"id": rng.randrange(persons)}).fetchone()
+            n += 1
+        counts[k] = n
+
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    started = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(counts) / (time.monotonic() - started)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=100_000)
+    ap.add_argument("--seconds", type=float, default=3)
+    a = ap.parse_args()
+    db = quiver.Database()
+    t = time.monotonic()
+    build(db, a.persons)
+    print(f"graph: {a.persons} persons, {db.execute('MATCH ()-[k]->() RETURN count(k)').fetchone()[0]} KNOWS, built in {time.monotonic() - t:.1f} s")
+    one = rate(db, 1, a.seconds, a.persons)
+    four = rate(db, 4, a.seconds, a.persons)
+    print(f"1 thread: {one:.0f} queries/s; 4 threads: {four:.0f} queries/s ({four / one:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

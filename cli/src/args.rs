@@ -133,6 +133,14 @@ pub struct Args {
     pub tool: Option<Tool>,
 }
 
+/// What `quiver dump` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DumpFormat {
+    Cypher,
+    #[value(name = "neo4j-admin")]
+    Neo4jAdmin,
+}
+
 /// Subcommands: `quiver check FILE`, `quiver dump FILE`, `quiver import ... FILE`,
 /// `quiver serve [FILE]`, `quiver mcp [FILE]`.
 #[derive(Debug, Subcommand, PartialEq, Eq)]
@@ -146,9 +154,12 @@ pub enum Tool {
     Dump {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Write the script to OUT instead of standard output
+        /// Write the script to OUT instead of standard output (with --format neo4j-admin: the directory to write the files into)
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
+        /// cypher: a script of CREATE statements; neo4j-admin: CSV files and the `neo4j-admin database import full` command that loads them
+        #[arg(long = "format", value_enum, default_value_t = DumpFormat::Cypher)]
+        format: DumpFormat,
     },
     /// Bulk-load node and relationship files (CSV with typed headers, or JSON lines) into a database file
     #[command(after_long_help = IMPORT_HELP)]

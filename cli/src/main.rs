@@ -154,7 +154,7 @@ fn run_tool(tool: &args::Tool) -> i32 {
                 1
             }
         },
-        args::Tool::Dump { file, output } => {
+        args::Tool::Dump { file, output, format } => {
             let options = quiver::OpenOptions {
                 read_only: true,
                 ..quiver::OpenOptions::default()
@@ -166,6 +166,9 @@ fn run_tool(tool: &args::Tool) -> i32 {
                     return 1;
                 }
             };
+            if *format == args::DumpFormat::Neo4jAdmin {
+                return dump_neo4j_admin(&db, output.as_deref());
+            }
             let written = match output {
                 Some(out) => std::fs::File::create(out).and_then(|mut f| {
                     db.dump(&mut f)?;
@@ -181,6 +184,37 @@ fn run_tool(tool: &args::Tool) -> i32 {
                     1
                 }
             }
+        }
+    }
+}
+
+/// `quiver dump FILE --format neo4j-admin -o DIR`.
+fn dump_neo4j_admin(db: &Database, dir: Option<&std::path::Path>) -> i32 {
+    let Some(dir) = dir else {
+        eprintln!("quiver: dump --format neo4j-admin writes several files: name a directory for them with -o DIR");
+        return 2;
+    };
+    match db.dump_neo4j_admin(dir) {
+        Ok(dump) => {
+            eprintln!(
+                "quiver: wrote {} nodes and {} relationships in {} files to {}; load them into a new Neo4j database with {}",
+                dump.nodes,
+                dump.relationships,
+                dump.node_files.len() + dump.relationship_files.len(),
+                dir.display(),
+                dir.join("import.sh").display()
+            );
+            if dump.empty_lists_left_out > 0 {
+                eprintln!(
+                    "quiver: warning: {} empty-list properties left out (the import files cannot hold an empty list)",
+                    dump.empty_lists_left_out
+                );
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("quiver: cannot dump: {e}");
+            1
         }
     }
 }

@@ -505,7 +505,10 @@ fn completion() {
     // Label and type expressions: after `|`, `&`, `!` and `(` the names complete too.
     assert_eq!(c("MATCH (p:Person|Pl"), (16, vec!["Place".to_string()]));
     assert_eq!(c("MATCH (p:!Pe"), (10, vec!["Person".to_string()]));
-    assert_eq!(c("MATCH (p:(Person&P"), (17, vec!["Person".to_string(), "Place".to_string()]));
+    assert_eq!(
+        c("MATCH (p:(Person&P"),
+        (17, vec!["Person".to_string(), "Place".to_string()])
+    );
     assert_eq!(c("MATCH (p)-[:KNOWS|L"), (18, vec!["LIVES_IN".to_string()]));
     assert_eq!(c("MATCH (p) WHERE p:Person|Pla"), (25, vec!["Place".to_string()]));
     assert!(
@@ -518,7 +521,9 @@ fn completion() {
     assert!(c("RETURN 1 IS :: INTEG").1.contains(&"INTEGER".to_string()));
     assert!(c("SHOW PROC").1.contains(&"PROCEDURES".to_string()));
     assert!(c("SHOW FUNC").1.contains(&"FUNCTIONS".to_string()));
-    assert!(c("CALL (x) { CREATE (:N) } IN TRANS").1.contains(&"TRANSACTIONS".to_string()));
+    assert!(c("CALL (x) { CREATE (:N) } IN TRANS")
+        .1
+        .contains(&"TRANSACTIONS".to_string()));
     assert!(c("CREATE CONSTR").1.contains(&"CONSTRAINT".to_string()));
     assert!(c("RETURN 'a' IS NORM").1.contains(&"NORMALIZED".to_string()));
 }

@@ -135,6 +135,49 @@ fn an_unfinished_transaction_is_rolled_back_and_reported() {
 }
 
 #[test]
+fn dump_as_neo4j_admin_import_files_that_quiver_import_reads_back() {
+    let (dir, path) = db_path();
+    quiver(&[
+        &path,
+        "-c",
+        "CREATE (:P:Q {name: 'Ada', born: date('1815-12-10'), tags: ['x', 'y']})-[:KNOWS {since: 1833}]->(:P {name: 'Alan'})",
+    ]);
+    let out = dir.path().join("admin");
+    let o = quiver(&["dump", &path, "--format", "neo4j-admin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-o DIR"), "{}", stderr(&o));
+    let o = quiver(&["dump", &path, "--format", "neo4j-admin", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("wrote 2 nodes and 1 relationships in 2 files"),
+        "{}",
+        stderr(&o)
+    );
+    let script = std::fs::read_to_string(out.join("import.sh")).unwrap();
+    assert!(
+        script.contains("neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv"),
+        "{script}"
+    );
+    let again = dir.path().join("again.qv");
+    let o = quiver(&[
+        "import",
+        "--nodes",
+        out.join("nodes.csv").to_str().unwrap(),
+        "--relationships",
+        out.join("relationships.csv").to_str().unwrap(),
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let q = "MATCH (a)-[k:KNOWS]->(b) RETURN a.name, labels(a), toString(a.born), a.tags, k.since, b.name";
+    let o = quiver(&[again.to_str().unwrap(), "--format", "csv", "-c", q]);
+    assert!(
+        stdout(&o).ends_with("Ada,\"['P', 'Q']\",1815-12-10,\"['x', 'y']\",1833,Alan\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn check_and_dump_subcommands() {
     let (_dir, path) = db_path();
     quiver(&[&path, "-c", "CREATE (:P {name: 'Ada'})-[:KNOWS]->(:P {name: 'Alan'})"]);

@@ -123,7 +123,11 @@ impl Reader {
             }
             Ok(seen)
         });
-        Reader { child, feeder, collector }
+        Reader {
+            child,
+            feeder,
+            collector,
+        }
     }
 
     /// Kills it and returns what it saw.
@@ -145,7 +149,11 @@ fn check_reader(round: usize, seen: &Seen) -> i64 {
         }
         let steps: Vec<i64> = state.keys().copied().collect();
         let top = steps.last().copied().unwrap_or(-1);
-        assert_eq!(steps, (0..=top).collect::<Vec<_>>(), "round {round}: a reader saw a gap");
+        assert_eq!(
+            steps,
+            (0..=top).collect::<Vec<_>>(),
+            "round {round}: a reader saw a gap"
+        );
         assert!(top >= last, "round {round}: a reader saw step {top} after step {last}");
         last = top;
     }

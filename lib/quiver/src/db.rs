@@ -428,7 +428,12 @@ impl Database {
     }
 
     fn read_only_error(&self, what: &str) -> Error {
-        let path = self.shared.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let path = self
+            .shared
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         Error::new(
             ErrorKind::IoError,
             "ReadOnly",

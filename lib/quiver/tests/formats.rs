@@ -53,7 +53,6 @@ fn sample_graph() -> (Database, tempfile::TempDir, PathBuf) {
     (db, d, path)
 }
 
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
@@ -111,14 +110,24 @@ fn files_of_the_first_format_open_and_are_rewritten_at_the_next_checkpoint() {
         let mut db = Database::open(&path).unwrap();
         assert_eq!(dump_text(&db), want, "{name}");
         // Ids as the old file had them (node 3 was deleted: never given again).
-        let found: Vec<Value> = run(&mut db, "MATCH (p {name: 'Grace'}) RETURN id(p)").into_iter().map(|r| r[0].clone()).collect();
+        let found: Vec<Value> = run(&mut db, "MATCH (p {name: 'Grace'}) RETURN id(p)")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
         assert_eq!(found, grace.map(Value::Int).into_iter().collect::<Vec<_>>(), "{name}");
-        assert_eq!(run(&mut db, "CREATE (n:New) RETURN id(n)")[0][0], Value::Int(next), "{name}");
+        assert_eq!(
+            run(&mut db, "CREATE (n:New) RETURN id(n)")[0][0],
+            Value::Int(next),
+            "{name}"
+        );
         db.close().unwrap();
         assert_eq!(version_of(&path), quiver::store::base::VERSION, "{name}: rewritten");
         let mut db = Database::open(&path).unwrap();
         assert_eq!(run(&mut db, "MATCH (n:New) RETURN count(n)")[0][0], Value::Int(1));
-        assert_eq!(run(&mut db, "MATCH (p:Person {name: 'Ada'}) RETURN p.score")[0][0], Value::Float(9.5));
+        assert_eq!(
+            run(&mut db, "MATCH (p:Person {name: 'Ada'}) RETURN p.score")[0][0],
+            Value::Float(9.5)
+        );
     }
 }
 
@@ -230,7 +239,10 @@ fn damaged_bases_are_refused_or_read_without_panics() {
             }
         }
     }
-    assert!(refused_on_open > 0 && found_by_check > 0, "{refused_on_open} / {found_by_check}");
+    assert!(
+        refused_on_open > 0 && found_by_check > 0,
+        "{refused_on_open} / {found_by_check}"
+    );
     std::fs::write(&path, &good).unwrap();
     check::check(&RealFs, &path).unwrap();
     // Cut short anywhere: refused.

@@ -562,12 +562,18 @@ fn newer_forms_appear_in_explain() {
     let mut db = Database::in_memory();
     let explain = |db: &mut Database, q: &str| run(db, &format!("EXPLAIN {q}")).plan.unwrap_or_default();
     let cases = [
-        ("MATCH (a) CALL (a) { MATCH (a)-->(b) RETURN count(b) AS n } RETURN n", "CallSubquery (a)"),
+        (
+            "MATCH (a) CALL (a) { MATCH (a)-->(b) RETURN count(b) AS n } RETURN n",
+            "CallSubquery (a)",
+        ),
         ("OPTIONAL CALL () { RETURN 1 AS x } RETURN x", "OptionalCallSubquery ()"),
         ("CALL () { RETURN 1 AS x UNION RETURN 2 AS x } RETURN x", "Union"),
         ("CALL () { CREATE (:N) }", "CallSubquery (unit) ()"),
         ("FOREACH (x IN [1] | CREATE (:N {v: x}))", "Foreach (x IN ...)"),
-        ("MATCH (a)-[:R]->{1,3}(b) RETURN b", "VarLengthExpand (a)-[:R*1..3]->(b)"),
+        (
+            "MATCH (a)-[:R]->{1,3}(b) RETURN b",
+            "VarLengthExpand (a)-[:R*1..3]->(b)",
+        ),
         ("MATCH (a) ((x)-[:R]->(y)){2,} (b) RETURN b", "Repeat{2,} (a) -> (b)"),
         ("MATCH p = SHORTEST 2 (a)-->+(b) RETURN p", "PathSelector Shortest"),
         ("MATCH p = ALL SHORTEST (a)-->+(b) RETURN p", "AllShortestPaths"),
@@ -577,7 +583,10 @@ fn newer_forms_appear_in_explain() {
         ("MATCH REPEATABLE ELEMENTS (a)-->{2}(b) RETURN b", "RepeatableElements"),
         ("SHOW FUNCTIONS YIELD name RETURN name", "ShowFunctions"),
         ("SHOW PROCEDURES", "ShowProcedures"),
-        ("OPTIONAL CALL db.labels() YIELD label RETURN label", "OptionalProcedureCall db.labels"),
+        (
+            "OPTIONAL CALL db.labels() YIELD label RETURN label",
+            "OptionalProcedureCall db.labels",
+        ),
     ];
     for (q, shown) in cases {
         let plan = explain(&mut db, q);
@@ -595,7 +604,10 @@ fn newer_forms_through_the_rust_api() {
     p.insert("key".into(), Value::from("name"));
     db.execute("CREATE (n:$($label)) SET n[$key] = 'Ada'", &p).unwrap();
     let r = db
-        .execute("MATCH (n:$($label)) RETURN n[$key] AS name, valueType(n[$key]) AS t", &p)
+        .execute(
+            "MATCH (n:$($label)) RETURN n[$key] AS name, valueType(n[$key]) AS t",
+            &p,
+        )
         .unwrap();
     assert_eq!(r.rows, vec![vec![Value::from("Ada"), Value::from("STRING NOT NULL")]]);
     let r = db
@@ -609,5 +621,8 @@ fn newer_forms_through_the_rust_api() {
     let e = db
         .execute("WITH 1 AS a CALL () { RETURN a AS b } RETURN b", &Params::new())
         .unwrap_err();
-    assert_eq!((e.kind, e.code, e.phase), (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile));
+    assert_eq!(
+        (e.kind, e.code, e.phase),
+        (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile)
+    );
 }

@@ -405,14 +405,7 @@ fn run_case(case: &Case, backing: Backing, dir: &Path) -> Result<(), String> {
                 return Err(format!("expected no rows, got {}: {}", r.rows.len(), rows.join(" ")));
             }
         }
-        (
-            Expect::Rows {
-                ordered,
-                columns,
-                rows,
-            },
-            Ok(r),
-        ) => check_rows(r, *ordered, columns, rows)?,
+        (Expect::Rows { ordered, columns, rows }, Ok(r)) => check_rows(r, *ordered, columns, rows)?,
     }
     if let Some(expected) = &case.effects {
         let mut want = [0u64; 8];
@@ -555,7 +548,10 @@ fn scenarios() {
         newly_passing.len()
     );
     if !newly_passing.is_empty() {
-        eprintln!("take these off tests/modern/pending.txt:\n  {}", newly_passing.join("\n  "));
+        eprintln!(
+            "take these off tests/modern/pending.txt:\n  {}",
+            newly_passing.join("\n  ")
+        );
     }
     assert!(
         failures.is_empty(),
@@ -576,9 +572,18 @@ fn every_scenario_statement_prints_back() {
                 continue;
             };
             let printed = st.to_string();
-            let again = quiver::parser::parse_statement(&printed)
-                .unwrap_or_else(|e| panic!("{}: `{q}` printed as `{printed}`, which does not parse: {e:?}", key(&case)));
-            assert_eq!(printed, again.to_string(), "{}: `{q}` printed as `{printed}`", key(&case));
+            let again = quiver::parser::parse_statement(&printed).unwrap_or_else(|e| {
+                panic!(
+                    "{}: `{q}` printed as `{printed}`, which does not parse: {e:?}",
+                    key(&case)
+                )
+            });
+            assert_eq!(
+                printed,
+                again.to_string(),
+                "{}: `{q}` printed as `{printed}`",
+                key(&case)
+            );
             checked += 1;
         }
     }

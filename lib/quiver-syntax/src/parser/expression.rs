@@ -578,7 +578,12 @@ fn name_atom<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Expr> {
 /// (after `trim(`), read as the function it means: `btrim`, `ltrim` or
 /// `rtrim` of `input` (and the characters). `None` when the call is a plain
 /// `trim(input)`.
-fn trim_from<'a>(c: &Ctx<'a>, i: &'a str, start: usize, name: Span) -> Result<Option<(&'a str, Expr)>, nom::Err<super::lexical::PErr>> {
+fn trim_from<'a>(
+    c: &Ctx<'a>,
+    i: &'a str,
+    start: usize,
+    name: Span,
+) -> Result<Option<(&'a str, Expr)>, nom::Err<super::lexical::PErr>> {
     let mut r = i;
     let mut func = None;
     for (kw, f) in [("LEADING", "ltrim"), ("TRAILING", "rtrim"), ("BOTH", "btrim")] {

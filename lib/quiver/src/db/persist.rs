@@ -77,7 +77,12 @@ impl Database {
         let catalog = Arc::new(Catalog::default());
         let (storage, snapshot) = Storage::open(path.as_ref(), options, &catalog)?;
         let path = storage.path().to_path_buf();
-        Ok(Database::over(Shared::new(snapshot, Some(storage), options.read_only, Some(path))))
+        Ok(Database::over(Shared::new(
+            snapshot,
+            Some(storage),
+            options.read_only,
+            Some(path),
+        )))
     }
 
     /// The database file, if the graph lives in one.
@@ -133,7 +138,10 @@ impl Database {
     pub fn rollback(&self) -> Result<()> {
         let mut session = lock(&self.session);
         if !session.explicit {
-            return Err(tx_error("NoOpenTransaction", "there is no open transaction to roll back"));
+            return Err(tx_error(
+                "NoOpenTransaction",
+                "there is no open transaction to roll back",
+            ));
         }
         session.explicit = false;
         self.end_write(&mut session);
@@ -219,6 +227,16 @@ impl Database {
     /// [`crate::storage::dump`]).
     pub fn dump(&self, out: &mut dyn Write) -> std::io::Result<()> {
         self.with_view(|g| crate::storage::dump::write(g, out))
+    }
+
+    /// Writes the whole graph as the CSV files `neo4j-admin database import
+    /// full` loads, with its command in `import.sh`, into the directory `dir`
+    /// (see [`crate::storage::dump_admin`]).
+    pub fn dump_neo4j_admin(
+        &self,
+        dir: &std::path::Path,
+    ) -> std::result::Result<crate::storage::dump_admin::AdminDump, crate::storage::dump_admin::AdminDumpError> {
+        self.with_view(|g| crate::storage::dump_admin::write(g, dir))
     }
 
     /// Ends this handle's transaction, if one is open.

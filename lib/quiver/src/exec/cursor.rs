@@ -189,7 +189,8 @@ impl Cursor for Filter<'_> {
 
     fn each(&mut self, sink: &mut dyn FnMut(&Row) -> XResult<()>) -> XResult<()> {
         let (ev, predicate) = (&self.ev, self.predicate);
-        self.input.each(&mut |row| if ev.truthy(predicate, row)? { sink(row) } else { Ok(()) })
+        self.input
+            .each(&mut |row| if ev.truthy(predicate, row)? { sink(row) } else { Ok(()) })
     }
 }
 

@@ -392,7 +392,11 @@ impl<'g, 'p> Matcher<'g, 'p> {
         let Some(labels) = labels else {
             return Ok(FrameState::Empty);
         };
-        let plain = labels.len() == 1 && step.label_pred.is_none() && step.props.is_empty() && step.props_param.is_none() && step.seek.is_none();
+        let plain = labels.len() == 1
+            && step.label_pred.is_none()
+            && step.props.is_empty()
+            && step.props_param.is_none()
+            && step.seek.is_none();
         let candidates = match (&step.seek, labels.first()) {
             (Some(seek), _) => Candidates::List(self.seek(seek)?.into_iter()),
             (None, Some(l)) => Candidates::Scan(g.nodes_with_label(*l)),
@@ -775,14 +779,14 @@ impl<'g, 'p> Matcher<'g, 'p> {
         self.plan.repeatable
             || self
                 .plan
-            .unique_rels
-            .iter()
-            .filter(|s| **s != own_slot)
-            .all(|s| match get(&self.row, *s) {
-                Value::Relationship(r) => *r != rel,
-                Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
-                _ => true,
-            })
+                .unique_rels
+                .iter()
+                .filter(|s| **s != own_slot)
+                .all(|s| match get(&self.row, *s) {
+                    Value::Relationship(r) => *r != rel,
+                    Value::List(items) => !items.iter().any(|v| matches!(v, Value::Relationship(r) if *r == rel)),
+                    _ => true,
+                })
     }
 
     /// Every walk of the quantified path pattern of step `s` of part `p` from

@@ -161,7 +161,12 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<R
             for ((o, c), wanted) in owned.iter_mut().zip(cols).zip(&as_values) {
                 o.clear();
                 if let (ColumnChunk::Ints { values, present }, true) = (c, wanted) {
-                    o.extend(values.iter().zip(*present).map(|(v, p)| if *p { Value::Int(*v) } else { Value::Null }));
+                    o.extend(
+                        values
+                            .iter()
+                            .zip(*present)
+                            .map(|(v, p)| if *p { Value::Int(*v) } else { Value::Null }),
+                    );
                 }
             }
             let owned = &owned;
@@ -203,7 +208,9 @@ pub fn run(ev: &Eval, p: &ScanAggregatePlan, input_rows: usize) -> XResult<Vec<R
                 let gi = match &keys[..] {
                     [] => 0,
                     [E::Value(j)] if matches!(cols[*j], ColumnChunk::Codes { .. }) => {
-                        let ColumnChunk::Codes { codes, present, .. } = &cols[*j] else { unreachable!() };
+                        let ColumnChunk::Codes { codes, present, .. } = &cols[*j] else {
+                            unreachable!()
+                        };
                         if present[r] {
                             let code = codes[r] as usize;
                             match by_code.get(code) {

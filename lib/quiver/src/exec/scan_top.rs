@@ -156,7 +156,11 @@ fn ints_top(
             ColumnChunk::Codes { codes, present, dict } => {
                 for (i, id) in ids.iter().enumerate() {
                     key.clear();
-                    key.push(if present[i] { dict[codes[i] as usize].clone() } else { Value::Null });
+                    key.push(if present[i] {
+                        dict[codes[i] as usize].clone()
+                    } else {
+                        Value::Null
+                    });
                     best.offer(&mut key, *id);
                 }
             }

@@ -253,7 +253,11 @@ impl Writer<'_> {
                         let key = self.graph.intern_key(&k);
                         self.set_property(&t, key, v)?;
                     }
-                    SetOp::Labels { target, labels, dynamic } => match self.eval().eval(target, row)? {
+                    SetOp::Labels {
+                        target,
+                        labels,
+                        dynamic,
+                    } => match self.eval().eval(target, row)? {
                         Value::Null => {}
                         Value::Node(n) => {
                             let mut ids = self.labels(labels);
@@ -365,13 +369,21 @@ impl Writer<'_> {
                         let t = self.eval().eval(target, row)?;
                         self.remove_property(t, key)?;
                     }
-                    RemoveOp::Labels { target, labels, dynamic } => match self.eval().eval(target, row)? {
+                    RemoveOp::Labels {
+                        target,
+                        labels,
+                        dynamic,
+                    } => match self.eval().eval(target, row)? {
                         Value::Null => {}
                         Value::Node(n) => {
                             let mut names: Vec<NameRef> = labels.clone();
                             for d in dynamic {
                                 for name in self.eval().dynamic_names(d, row)? {
-                                    names.push(NameRef::new(self.graph.catalog(), crate::store::Namespace::Label, &name));
+                                    names.push(NameRef::new(
+                                        self.graph.catalog(),
+                                        crate::store::Namespace::Label,
+                                        &name,
+                                    ));
                                 }
                             }
                             let catalog = self.graph.catalog();
@@ -410,36 +422,36 @@ impl Writer<'_> {
         {
             {
                 {
-                        // A key the catalog lacks is on no entity: nothing to remove.
-                        let key = key.resolve(self.graph.catalog());
-                        let old = match (&t, key) {
-                            (Value::Null, _) => None,
-                            (Value::Node(n), None) => {
-                                self.eval().node(*n)?;
-                                None
-                            }
-                            (Value::Relationship(r), None) => {
-                                self.eval().relationship(*r)?;
-                                None
-                            }
-                            (Value::Node(n), Some(key)) => self
-                                .graph
-                                .set_node_property(*n, key, Value::Null)
-                                .map_err(store_error)?,
-                            (Value::Relationship(r), Some(key)) => self
-                                .graph
-                                .set_relationship_property(*r, key, Value::Null)
-                                .map_err(store_error)?,
-                            (other, _) => {
-                                return Err(ExecError::type_error(format!(
-                                    "only nodes and relationships have properties to remove, got {}",
-                                    other.type_name()
-                                )))
-                            }
-                        };
-                        if old.is_some() {
-                            self.stats.properties_removed += 1;
+                    // A key the catalog lacks is on no entity: nothing to remove.
+                    let key = key.resolve(self.graph.catalog());
+                    let old = match (&t, key) {
+                        (Value::Null, _) => None,
+                        (Value::Node(n), None) => {
+                            self.eval().node(*n)?;
+                            None
                         }
+                        (Value::Relationship(r), None) => {
+                            self.eval().relationship(*r)?;
+                            None
+                        }
+                        (Value::Node(n), Some(key)) => self
+                            .graph
+                            .set_node_property(*n, key, Value::Null)
+                            .map_err(store_error)?,
+                        (Value::Relationship(r), Some(key)) => self
+                            .graph
+                            .set_relationship_property(*r, key, Value::Null)
+                            .map_err(store_error)?,
+                        (other, _) => {
+                            return Err(ExecError::type_error(format!(
+                                "only nodes and relationships have properties to remove, got {}",
+                                other.type_name()
+                            )))
+                        }
+                    };
+                    if old.is_some() {
+                        self.stats.properties_removed += 1;
+                    }
                 }
             }
         }

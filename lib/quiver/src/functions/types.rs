@@ -132,7 +132,11 @@ fn list_type(items: &[Value]) -> String {
     }
     members.sort();
     let inner = if members.is_empty() {
-        if has_null { "NULL".to_string() } else { "NOTHING".to_string() }
+        if has_null {
+            "NULL".to_string()
+        } else {
+            "NOTHING".to_string()
+        }
     } else {
         let suffix = if has_null { "" } else { " NOT NULL" };
         members

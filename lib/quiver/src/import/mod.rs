@@ -223,8 +223,17 @@ impl Sink for TxSink<'_> {
     fn create_node(&mut self, labels: &[LabelId], props: Props) -> std::result::Result<NodeId, String> {
         Ok(self.0.create_node(labels, props))
     }
-    fn create_relationship(&mut self, start: NodeId, end: NodeId, t: TypeId, props: Props) -> std::result::Result<(), String> {
-        self.0.create_relationship(start, end, t, props).map(|_| ()).map_err(|e| e.to_string())
+    fn create_relationship(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        t: TypeId,
+        props: Props,
+    ) -> std::result::Result<(), String> {
+        self.0
+            .create_relationship(start, end, t, props)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -284,13 +293,20 @@ impl Sink for BulkSink<'_> {
         self.created = true;
         Ok(NodeId(id))
     }
-    fn create_relationship(&mut self, start: NodeId, end: NodeId, t: TypeId, props: Props) -> std::result::Result<(), String> {
+    fn create_relationship(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        t: TypeId,
+        props: Props,
+    ) -> std::result::Result<(), String> {
         for n in [start, end] {
             if !self.contains(n) {
                 return Err(crate::store::StoreError::NoSuchNode(n.0).to_string());
             }
         }
-        self.builder.add_rel(self.next_rel, t, start.0, end.0, normalise(props))?;
+        self.builder
+            .add_rel(self.next_rel, t, start.0, end.0, normalise(props))?;
         self.next_rel += 1;
         self.created = true;
         Ok(())

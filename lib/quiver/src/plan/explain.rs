@@ -123,7 +123,12 @@ impl Explain<'_> {
                     if *detach { "Detach" } else { "" },
                     exprs.len()
                 )?,
-                Op::Call(c) => writeln!(f, "{pad}{}ProcedureCall {}", if c.optional { "Optional" } else { "" }, c.name)?,
+                Op::Call(c) => writeln!(
+                    f,
+                    "{pad}{}ProcedureCall {}",
+                    if c.optional { "Optional" } else { "" },
+                    c.name
+                )?,
                 Op::LoadCsv(l) => writeln!(
                     f,
                     "{pad}LoadCSV{} -> #{}",
@@ -218,7 +223,13 @@ impl Explain<'_> {
             writeln!(f, "{pad}{prefix}{scan}")?;
             for step in &part.steps {
                 if let Some(g) = &step.group {
-                    writeln!(f, "{pad}{prefix}Repeat{} ({}) -> {}", g.text, step.from_name, self.node(&step.to))?;
+                    writeln!(
+                        f,
+                        "{pad}{prefix}Repeat{} ({}) -> {}",
+                        g.text,
+                        step.from_name,
+                        self.node(&step.to)
+                    )?;
                     self.matching(f, &g.inner, &format!("{pad}  "), prefix)?;
                     continue;
                 }

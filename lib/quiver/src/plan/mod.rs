@@ -109,7 +109,10 @@ pub enum Op {
     /// `FOREACH (x IN list | ...)`: the body runs for each element; the rows pass unchanged.
     Foreach(Box<ForeachPlan>),
     /// `SHOW PROCEDURES` / `SHOW FUNCTIONS`: one row per entry, every column.
-    ShowRoutines { procedures: bool, filter: ast::FunctionFilter },
+    ShowRoutines {
+        procedures: bool,
+        filter: ast::FunctionFilter,
+    },
     /// `EXPLAIN`-only marker of the final projection's column names.
     Produce(Vec<String>),
 }
@@ -274,7 +277,10 @@ pub struct NodeStep {
 pub enum LabelPred {
     Name(NameRef),
     /// `$(e)` / `$all(e)` (every name of a string or list of strings) and `$any(e)` (one of them).
-    Dynamic { expr: Box<Expr>, any: bool },
+    Dynamic {
+        expr: Box<Expr>,
+        any: bool,
+    },
     /// `%`: at least one label (every relationship has a type).
     Wildcard,
     Not(Box<LabelPred>),
@@ -373,11 +379,25 @@ pub struct MergePlan {
 
 #[derive(Clone, Debug)]
 pub enum SetOp {
-    Property { target: Expr, key: NameRef, value: Expr },
-    Replace { target: Expr, value: Expr },
-    Merge { target: Expr, value: Expr },
+    Property {
+        target: Expr,
+        key: NameRef,
+        value: Expr,
+    },
+    Replace {
+        target: Expr,
+        value: Expr,
+    },
+    Merge {
+        target: Expr,
+        value: Expr,
+    },
     /// `n[key] = value`: the key is computed per row.
-    DynamicProperty { target: Expr, key: Expr, value: Expr },
+    DynamicProperty {
+        target: Expr,
+        key: Expr,
+        value: Expr,
+    },
     /// `n:A:$(expr)`: names, and dynamic labels evaluated per row.
     Labels {
         target: Expr,
@@ -388,9 +408,15 @@ pub enum SetOp {
 
 #[derive(Clone, Debug)]
 pub enum RemoveOp {
-    Property { target: Expr, key: NameRef },
+    Property {
+        target: Expr,
+        key: NameRef,
+    },
     /// `REMOVE n[key]`
-    DynamicProperty { target: Expr, key: Expr },
+    DynamicProperty {
+        target: Expr,
+        key: Expr,
+    },
     Labels {
         target: Expr,
         labels: Vec<NameRef>,

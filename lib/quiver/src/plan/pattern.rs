@@ -264,7 +264,10 @@ impl<'a> Planner<'a> {
                 None => p,
                 Some(w) => {
                     let span = w.span;
-                    ast::Expr::new(ast::ExprKind::Binary(ast::BinaryOp::And, Box::new(p), Box::new(w)), span)
+                    ast::Expr::new(
+                        ast::ExprKind::Binary(ast::BinaryOp::And, Box::new(p), Box::new(w)),
+                        span,
+                    )
                 }
             });
         }
@@ -501,7 +504,16 @@ impl<'a> Planner<'a> {
         if has_group {
             for (i, (step, _)) in part.element.chain.iter().enumerate() {
                 let from = (slots.nodes[i].0, var_name(&nodes[i].variable));
-                let next = self.expand_step_of(step, &slots.groups[i], slots.rels[i], from, nodes[i + 1], slots.nodes[i + 1].0, bound, scope)?;
+                let next = self.expand_step_of(
+                    step,
+                    &slots.groups[i],
+                    slots.rels[i],
+                    from,
+                    nodes[i + 1],
+                    slots.nodes[i + 1].0,
+                    bound,
+                    scope,
+                )?;
                 steps.push(next);
             }
         }
@@ -830,7 +842,10 @@ impl<'a> Planner<'a> {
                 _ => {
                     return Err(PlanError::syntax(
                         "InvalidLabelExpression",
-                        format!("{clause} takes labels joined by `:` or `&` (and `$(...)`), not `{}`", x_text(x)),
+                        format!(
+                            "{clause} takes labels joined by `:` or `&` (and `$(...)`), not `{}`",
+                            x_text(x)
+                        ),
                         x.span,
                     ))
                 }
@@ -925,7 +940,8 @@ impl<'a> Planner<'a> {
                     }
                     local.push(&v.name);
                 }
-                let dynamic_type = matches!(&r.types, Some(t) if matches!(t.kind, ast::LabelExprKind::Dynamic { any: false, .. }));
+                let dynamic_type =
+                    matches!(&r.types, Some(t) if matches!(t.kind, ast::LabelExprKind::Dynamic { any: false, .. }));
                 if r.type_list().len() != 1 && !dynamic_type {
                     return Err(PlanError::syntax(
                         "NoSingleRelationshipType",
@@ -1002,10 +1018,9 @@ impl<'a> Planner<'a> {
             let (rel_type, dynamic_type) = match r.type_list().first() {
                 Some(t) => (self.rel_type(&t.name), None),
                 None => match r.types.as_ref().map(|t| &t.kind) {
-                    Some(ast::LabelExprKind::Dynamic { expr, .. }) => (
-                        self.rel_type(""),
-                        Some(self.compile(expr, scope, ctx)?),
-                    ),
+                    Some(ast::LabelExprKind::Dynamic { expr, .. }) => {
+                        (self.rel_type(""), Some(self.compile(expr, scope, ctx)?))
+                    }
                     _ => {
                         return Err(PlanError::syntax(
                             "NoSingleRelationshipType",

@@ -340,7 +340,10 @@ impl<'a> Planner<'a> {
                 Clause::Schema(schema) if body != Body::Top => {
                     return Err(PlanError::syntax(
                         "InvalidClauseComposition",
-                        format!("{} must be a statement on its own, not inside a subquery", clause.name()),
+                        format!(
+                            "{} must be a statement on its own, not inside a subquery",
+                            clause.name()
+                        ),
                         schema.span,
                     ))
                 }
@@ -641,10 +644,7 @@ impl<'a> Planner<'a> {
             12,
         );
         let (op, (all, shown)) = match &show.what {
-            ast::ShowWhat::Indexes(filter) => (
-                Op::Schema(super::SchemaOp::ShowIndexesFull(*filter)),
-                INDEX_COLUMNS,
-            ),
+            ast::ShowWhat::Indexes(filter) => (Op::Schema(super::SchemaOp::ShowIndexesFull(*filter)), INDEX_COLUMNS),
             ast::ShowWhat::Procedures { .. } => (
                 Op::ShowRoutines {
                     procedures: true,
@@ -700,7 +700,12 @@ impl<'a> Planner<'a> {
                 y.skip.clone(),
                 y.limit.clone(),
             ),
-            None => (all[..shown].iter().map(|c| item(c, None, span)).collect(), Vec::new(), None, None),
+            None => (
+                all[..shown].iter().map(|c| item(c, None, span)).collect(),
+                Vec::new(),
+                None,
+                None,
+            ),
         };
         let mut ops = vec![op];
         let projection = ast::Projection {
@@ -1106,7 +1111,13 @@ impl<'a> Planner<'a> {
                         target,
                         names
                             .iter()
-                            .map(|l| if is_rel { self.rel_type(&l.name) } else { self.label(&l.name) })
+                            .map(|l| {
+                                if is_rel {
+                                    self.rel_type(&l.name)
+                                } else {
+                                    self.label(&l.name)
+                                }
+                            })
                             .collect(),
                     ),
                     None => {
@@ -1419,13 +1430,7 @@ impl<'a> Planner<'a> {
 
     /// The body of `COUNT { }` / `COLLECT { }`: a read-only query correlated
     /// with the row (COLLECT's returns one column).
-    fn plan_expression_subquery(
-        &mut self,
-        q: &ast::Query,
-        scope: &Scope,
-        what: &str,
-        span: Span,
-    ) -> PResult<Pipeline> {
+    fn plan_expression_subquery(&mut self, q: &ast::Query, scope: &Scope, what: &str, span: Span) -> PResult<Pipeline> {
         check_no_shadowing(q, scope)?;
         let saved_writes = self.writes;
         let (p, cols) = self.plan_nested_query(q, scope.clone(), false)?;
@@ -1639,7 +1644,11 @@ impl<'a> Planner<'a> {
         let saved = self.nested;
         self.nested += 1;
         if self.nested > 64 {
-            return Err(PlanError::syntax("UnexpectedSyntax", "subqueries are nested too deeply", q.first.span));
+            return Err(PlanError::syntax(
+                "UnexpectedSyntax",
+                "subqueries are nested too deeply",
+                q.first.span,
+            ));
         }
         let result = (|| {
             let (first, columns) = self.plan_single(&q.first, scope.clone(), body)?;

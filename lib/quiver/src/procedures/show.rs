@@ -184,7 +184,10 @@ mod tests {
         assert_eq!(m.get("name"), Some(&Value::from("trimCharacterString")));
         assert_eq!(m.get("default"), Some(&Value::from("' '")));
         assert!(signature_fields("pi() :: FLOAT").is_empty());
-        assert_eq!(signature_fields("f(x :: LIST<INTEGER | FLOAT>, y :: MAP) :: ANY").len(), 2);
+        assert_eq!(
+            signature_fields("f(x :: LIST<INTEGER | FLOAT>, y :: MAP) :: ANY").len(),
+            2
+        );
         assert_eq!(return_type("pi() :: FLOAT"), "FLOAT");
     }
 

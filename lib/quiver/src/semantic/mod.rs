@@ -106,7 +106,10 @@ fn check_clause(clause: &Clause) -> Result<(), SemanticError> {
                 if !c.is_updating() {
                     return Err(syntax(
                         "InvalidClauseComposition",
-                        format!("{} is not allowed inside FOREACH; only clauses that write are", c.name()),
+                        format!(
+                            "{} is not allowed inside FOREACH; only clauses that write are",
+                            c.name()
+                        ),
                         c.span(),
                     ));
                 }

@@ -51,10 +51,13 @@ fn version_of(path: &Path, head: &[u8]) -> Result<u32, Error> {
 
 /// Opens the main file at `path`, mapping its names into `catalog`.
 pub fn open(fs: &dyn Fs, path: &Path, catalog: &Catalog) -> Result<Main, Error> {
-    let mut file = fs.open(path, true, false).map_err(|e| io_error(path, None, "open", &e))?;
+    let mut file = fs
+        .open(path, true, false)
+        .map_err(|e| io_error(path, None, "open", &e))?;
     let size = file.size().map_err(|e| io_error(path, None, "stat", &e))?;
     let mut head = vec![0u8; (size as usize).min(base::HEADER_LEN)];
-    file.read_at(0, &mut head).map_err(|e| io_error(path, Some(0), "read", &e))?;
+    file.read_at(0, &mut head)
+        .map_err(|e| io_error(path, Some(0), "read", &e))?;
     drop(file);
     if version_of(path, &head)? == legacy::VERSION {
         let (header, base, size) = legacy::read_snapshot(fs, path, catalog)?;
@@ -85,11 +88,15 @@ pub fn write(fs: &dyn Fs, path: &Path, dir: &Path, built: Built) -> Result<u64, 
     let len = layout.len as u64;
     let tmp = tmp_path(path);
     let written = (|| {
-        let mut f = fs.open(&tmp, false, true).map_err(|e| io_error(&tmp, None, "create", &e))?;
+        let mut f = fs
+            .open(&tmp, false, true)
+            .map_err(|e| io_error(&tmp, None, "create", &e))?;
         f.set_len(0).map_err(|e| io_error(&tmp, Some(0), "truncate", &e))?;
-        f.write_at(0, &layout.header).map_err(|e| io_error(&tmp, Some(0), "write", &e))?;
+        f.write_at(0, &layout.header)
+            .map_err(|e| io_error(&tmp, Some(0), "write", &e))?;
         let at = base::PAGE as u64;
-        f.write_at(at, &layout.meta).map_err(|e| io_error(&tmp, Some(at), "write", &e))?;
+        f.write_at(at, &layout.meta)
+            .map_err(|e| io_error(&tmp, Some(at), "write", &e))?;
         for (at, bytes) in &layout.sections {
             if !bytes.is_empty() {
                 f.write_at(*at as u64, bytes)

@@ -49,7 +49,11 @@ impl fmt::Display for Report {
                 crate::store::base::VERSION,
                 self.generation
             )?,
-            None => writeln!(f, "  format version {}, checkpoint generation {}", self.format_version, self.generation)?,
+            None => writeln!(
+                f,
+                "  format version {}, checkpoint generation {}",
+                self.format_version, self.generation
+            )?,
         }
         writeln!(
             f,
@@ -98,7 +102,11 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
     let header = *main.base.header();
     let mut report = Report {
         path: path.display().to_string(),
-        format_version: if main.legacy.is_some() { super::legacy::VERSION } else { crate::store::base::VERSION },
+        format_version: if main.legacy.is_some() {
+            super::legacy::VERSION
+        } else {
+            crate::store::base::VERSION
+        },
         codec: main.legacy,
         generation: header.generation,
         file_bytes: main.size,
@@ -156,7 +164,14 @@ pub fn check(fs: &dyn Fs, path: &Path) -> Result<Report, Error> {
     report.indexes = g
         .indexes()
         .into_iter()
-        .map(|d| format!("{} on :{}({})", d.name, catalog.labels.name(d.label), catalog.keys.name(d.key)))
+        .map(|d| {
+            format!(
+                "{} on :{}({})",
+                d.name,
+                catalog.labels.name(d.label),
+                catalog.keys.name(d.key)
+            )
+        })
         .collect();
     report.nodes = g.node_count();
     report.rels = g.relationship_count();

@@ -29,6 +29,7 @@ pub mod basefile;
 pub mod check;
 pub mod codec;
 pub mod dump;
+pub mod dump_admin;
 pub mod file;
 pub mod legacy;
 pub mod lock;
@@ -177,7 +178,6 @@ fn refused(code: &'static str, message: String) -> Error {
     Error::new(ErrorKind::IoError, code, Phase::Runtime, message)
 }
 
-
 /// How often a reader retries when a checkpoint is changing the files under it.
 const RETRIES: usize = 200;
 
@@ -186,17 +186,30 @@ fn pause() {
 }
 
 /// Applies log records (transactions `last_txid + 1`, ...) to `snapshot`.
-fn replay(snapshot: &mut Snapshot, records: &[(u64, TxRecord)], last_txid: &mut u64, wal_path: &Path) -> Result<(), Error> {
+fn replay(
+    snapshot: &mut Snapshot,
+    records: &[(u64, TxRecord)],
+    last_txid: &mut u64,
+    wal_path: &Path,
+) -> Result<(), Error> {
     for (offset, tx) in records {
         if tx.txid != *last_txid + 1 {
             return Err(corrupt(
                 wal_path,
                 *offset,
-                &format!("log record for transaction {} where {} was expected", tx.txid, *last_txid + 1),
+                &format!(
+                    "log record for transaction {} where {} was expected",
+                    tx.txid,
+                    *last_txid + 1
+                ),
             ));
         }
         snapshot.apply(&tx.changes).map_err(|e| {
-            corrupt(wal_path, *offset, &format!("transaction {} does not apply: it {e}", tx.txid))
+            corrupt(
+                wal_path,
+                *offset,
+                &format!("transaction {} does not apply: it {e}", tx.txid),
+            )
         })?;
         *last_txid = tx.txid;
     }
@@ -207,7 +220,8 @@ fn replay(snapshot: &mut Snapshot, records: &[(u64, TxRecord)], last_txid: &mut 
 fn read_whole(f: &mut dyn FileHandle, path: &Path) -> Result<Vec<u8>, Error> {
     let len = f.size().map_err(|e| io_error(path, None, "stat", &e))?;
     let mut buf = vec![0u8; len as usize];
-    f.read_at(0, &mut buf).map_err(|e| io_error(path, Some(0), "read", &e))?;
+    f.read_at(0, &mut buf)
+        .map_err(|e| io_error(path, Some(0), "read", &e))?;
     Ok(buf)
 }
 
@@ -414,7 +428,10 @@ impl Storage {
             return Ok(false);
         }
         if let Some(why) = &self.poisoned {
-            return Err(refused("ReaderStopped", format!("{} can no longer be read: {why}", self.path.display())));
+            return Err(refused(
+                "ReaderStopped",
+                format!("{} can no longer be read: {why}", self.path.display()),
+            ));
         }
         let catalog = current.catalog.clone();
         let fs = self.fs.clone();
@@ -579,7 +596,9 @@ impl Storage {
         let txid = self.last_txid + u64::from(new_tx);
         let what = if new_tx { "the load" } else { "the checkpoint" };
         let built = builder.finish(catalog, generation, txid).map_err(|e| {
-            Error::io(format!("cannot lay out the base: {e}; nothing was written, and the database goes on as before"))
+            Error::io(format!(
+                "cannot lay out the base: {e}; nothing was written, and the database goes on as before"
+            ))
         })?;
         match basefile::write(self.fs.as_ref(), &self.path, &self.dir, built) {
             Ok(_) => {}
@@ -604,7 +623,10 @@ impl Storage {
         if let Err(e) = wal.reset(generation) {
             // The base is durable and the log stale (the next open sees so),
             // but the log is in an unknown state: no more writes here.
-            self.poisoned = Some(format!("its log could not be started over after a new base ({})", e.message));
+            self.poisoned = Some(format!(
+                "its log could not be started over after a new base ({})",
+                e.message
+            ));
             self.warnings.push(format!(
                 "{what} is durable, but {} could not be started over: reopen the database to write to it again ({})",
                 self.wal_path.display(),

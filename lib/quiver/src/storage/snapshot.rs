@@ -501,7 +501,11 @@ pub fn image_into(mut image: Image, catalog: &Catalog) -> Result<BaseBuilder, Re
     image.nodes.sort_by_key(|n| n.id);
     image.rels.sort_by_key(|r| r.id);
     for n in image.nodes {
-        let labels = n.labels.iter().map(|l| name(&labels, *l, "label")).collect::<Result<Vec<_>, _>>()?;
+        let labels = n
+            .labels
+            .iter()
+            .map(|l| name(&labels, *l, "label"))
+            .collect::<Result<Vec<_>, _>>()?;
         let props = n
             .props
             .into_iter()

@@ -179,7 +179,10 @@ pub fn follow(file: &Path, bytes: &[u8], at: u64) -> Result<(Vec<(u64, TxRecord)
         records.push((at + pos as u64, tx));
         pos += n;
     }
-    Ok((records, at + pos.max(if at == 0 { HEADER_LEN as usize } else { 0 }) as u64))
+    Ok((
+        records,
+        at + pos.max(if at == 0 { HEADER_LEN as usize } else { 0 }) as u64,
+    ))
 }
 
 /// The open log of a writer.

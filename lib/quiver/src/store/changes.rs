@@ -100,4 +100,3 @@ pub struct Image {
     pub rels: Vec<ImageRel>,
     pub indexes: Vec<IndexDef>,
 }
-

@@ -174,7 +174,10 @@ impl Layer {
 
     /// Whether no entity has an entry here (reads all go below).
     pub fn no_entities(&self) -> bool {
-        self.changed_nodes.is_empty() && self.changed_rels.is_empty() && self.new_nodes.is_empty() && self.new_rels.is_empty()
+        self.changed_nodes.is_empty()
+            && self.changed_rels.is_empty()
+            && self.new_nodes.is_empty()
+            && self.new_rels.is_empty()
     }
 
     /// How many entities it holds changes for.
@@ -403,10 +406,13 @@ impl Layer {
             let Some(v) = d.property(s.key) else { continue };
             let e = match self.index_entries.get_mut(&s.name) {
                 Some(e) => e,
-                None if add && !only_home => self.index_entries.entry(s.name.clone()).or_insert_with(|| IndexEntries {
-                    index: PropertyIndex::new(s.name.clone(), s.label, s.key),
-                    home: false,
-                }),
+                None if add && !only_home => self
+                    .index_entries
+                    .entry(s.name.clone())
+                    .or_insert_with(|| IndexEntries {
+                        index: PropertyIndex::new(s.name.clone(), s.label, s.key),
+                        home: false,
+                    }),
                 None => continue,
             };
             if only_home && !e.home {
@@ -423,7 +429,8 @@ impl Layer {
     /// Makes the indexes exactly `specs`: new ones get complete entries here
     /// (built from the view through this layer), dropped ones lose theirs.
     pub fn set_indexes(&mut self, lower: &Stack, specs: Vec<IndexSpec>) {
-        self.index_entries.retain(|name, _| specs.iter().any(|s| &s.name == name));
+        self.index_entries
+            .retain(|name, _| specs.iter().any(|s| &s.name == name));
         for s in &specs {
             if self.specs.contains(s) {
                 continue;
@@ -441,7 +448,8 @@ impl Layer {
                 }
             }
             let index = PropertyIndex::build(s.name.clone(), s.label, s.key, entries);
-            self.index_entries.insert(s.name.clone(), IndexEntries { index, home: true });
+            self.index_entries
+                .insert(s.name.clone(), IndexEntries { index, home: true });
         }
         self.specs = specs;
         self.specs_changed = true;
@@ -572,9 +580,17 @@ impl Layer {
         };
         // Relationship deletions first (a node goes only once its relationships
         // have), then nodes, then the relationships' new states.
-        let rel_deletions: Vec<u64> = upper.rel_entries().filter(|(_, d)| d.is_none()).map(|(id, _)| id).collect();
+        let rel_deletions: Vec<u64> = upper
+            .rel_entries()
+            .filter(|(_, d)| d.is_none())
+            .map(|(id, _)| id)
+            .collect();
         for id in rel_deletions {
-            let slot = if id < self.rel_start { Slot::Deleted } else { Slot::Below };
+            let slot = if id < self.rel_start {
+                Slot::Deleted
+            } else {
+                Slot::Below
+            };
             self.set_rel(lower, id, slot);
         }
         let mut nodes: Vec<(u64, Option<&Arc<NodeData>>)> = upper.node_entries().collect();

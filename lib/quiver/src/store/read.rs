@@ -129,7 +129,12 @@ pub trait GraphRead: Send + Sync {
     /// Calls `f` with `label`'s nodes in chunks of at most [`CHUNK`],
     /// ascending, and per key their values in the chunk, until `f` answers
     /// `false`.
-    fn scan_label_chunks(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+    fn scan_label_chunks(
+        &self,
+        label: LabelId,
+        keys: &[KeyId],
+        f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool,
+    ) {
         super::stack::default_chunks(self, label, keys, f)
     }
 

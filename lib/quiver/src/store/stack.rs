@@ -469,7 +469,9 @@ impl<'a> Stack<'a> {
     pub fn scan_values(self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool) {
         if self.plain() {
             let base = self.base;
-            base.scan_values(base.label_members(label), keys, &mut |i, values| f(base.node_id(i), values));
+            base.scan_values(base.label_members(label), keys, &mut |i, values| {
+                f(base.node_id(i), values)
+            });
             return;
         }
         let mut owned: Vec<Value> = Vec::with_capacity(keys.len());
@@ -531,7 +533,12 @@ impl<'a> Stack<'a> {
 
     pub fn seek(self, label: LabelId, key: KeyId, seek: Seek<'_>) -> Option<Vec<NodeId>> {
         let name = match self.tops().next() {
-            Some(l) => l.specs().iter().find(|s| s.label == label && s.key == key)?.name.clone(),
+            Some(l) => l
+                .specs()
+                .iter()
+                .find(|s| s.label == label && s.key == key)?
+                .name
+                .clone(),
             None => {
                 return Some(
                     self.base
@@ -590,7 +597,10 @@ impl GraphRead for Stack<'_> {
     }
 
     fn label_count(&self, label: LabelId) -> usize {
-        let d: i64 = self.tops().map(|l| l.label_delta.get(&label).copied().unwrap_or(0)).sum();
+        let d: i64 = self
+            .tops()
+            .map(|l| l.label_delta.get(&label).copied().unwrap_or(0))
+            .sum();
         (self.base.label_count(label) as i64 + d).max(0) as usize
     }
 
@@ -694,7 +704,12 @@ impl GraphRead for Stack<'_> {
         self.scan_values(label, keys, f)
     }
 
-    fn scan_label_chunks(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+    fn scan_label_chunks(
+        &self,
+        label: LabelId,
+        keys: &[KeyId],
+        f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool,
+    ) {
         self.scan_chunks(label, keys, f)
     }
 
@@ -715,7 +730,12 @@ fn seek_in(index: &PropertyIndex, seek: Seek<'_>) -> Vec<NodeId> {
 }
 
 /// `scan_label_chunks` for any view: node by node, every value as a value.
-pub(crate) fn default_chunks<G: GraphRead + ?Sized>(g: &G, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+pub(crate) fn default_chunks<G: GraphRead + ?Sized>(
+    g: &G,
+    label: LabelId,
+    keys: &[KeyId],
+    f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool,
+) {
     let mut ids: Vec<NodeId> = Vec::with_capacity(CHUNK);
     let mut cols: Vec<Vec<Value>> = vec![Vec::with_capacity(CHUNK); keys.len()];
     let mut nodes = g.nodes_with_label(label).peekable();

@@ -72,20 +72,33 @@ fn check(g: &dyn GraphRead, m: &Model) {
     assert_eq!(g.relationship_count(), m.rels.len());
     assert_eq!(g.id_bounds(), m.next, "counters");
     for l in 0..3 {
-        let want: Vec<u64> = m.nodes.iter().filter(|(_, n)| n.0.contains(&l)).map(|(id, _)| *id).collect();
+        let want: Vec<u64> = m
+            .nodes
+            .iter()
+            .filter(|(_, n)| n.0.contains(&l))
+            .map(|(id, _)| *id)
+            .collect();
         let got: Vec<u64> = g.nodes_with_label(l).map(|n| n.0).collect();
         assert_eq!(got, want, "label {l}");
         assert_eq!(g.label_count(l), want.len(), "label count {l}");
     }
     for t in 0..2 {
-        assert_eq!(g.type_count(t), m.rels.values().filter(|r| r.0 == t).count(), "type count {t}");
+        assert_eq!(
+            g.type_count(t),
+            m.rels.values().filter(|r| r.0 == t).count(),
+            "type count {t}"
+        );
     }
     let mut keys: BTreeMap<KeyId, usize> = BTreeMap::new();
     for (id, (labels, props)) in &m.nodes {
         let n = NodeId(*id);
         assert!(g.contains_node(n));
         assert_eq!(g.node_labels(n).unwrap(), labels.iter().copied().collect::<Vec<_>>());
-        let got: BTreeMap<KeyId, Value> = g.node_properties(n).into_iter().map(|(k, v)| (k, v.into_owned())).collect();
+        let got: BTreeMap<KeyId, Value> = g
+            .node_properties(n)
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect();
         assert_eq!(&got, props, "node {id}");
         for (k, v) in props {
             assert_eq!(g.node_property(n, *k).map(|v| v.into_owned()), Some(v.clone()));
@@ -95,8 +108,22 @@ fn check(g: &dyn GraphRead, m: &Model) {
             assert_eq!(g.has_label(n, l), labels.contains(&l));
         }
         for (dir, want) in [
-            (Dir::Outgoing, m.rels.iter().filter(|r| r.1 .1 == *id).map(|(r, x)| (*r, x.2)).collect::<Vec<_>>()),
-            (Dir::Incoming, m.rels.iter().filter(|r| r.1 .2 == *id).map(|(r, x)| (*r, x.1)).collect()),
+            (
+                Dir::Outgoing,
+                m.rels
+                    .iter()
+                    .filter(|r| r.1 .1 == *id)
+                    .map(|(r, x)| (*r, x.2))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                Dir::Incoming,
+                m.rels
+                    .iter()
+                    .filter(|r| r.1 .2 == *id)
+                    .map(|(r, x)| (*r, x.1))
+                    .collect(),
+            ),
             (
                 Dir::Both,
                 m.rels
@@ -130,13 +157,21 @@ fn check(g: &dyn GraphRead, m: &Model) {
     }
     assert!(!g.contains_node(NodeId(m.next.0 + 3)));
     assert!(g.relationship(RelId(m.next.1 + 3)).is_none());
-    assert_eq!(g.property_key_counts(), keys.into_iter().collect::<Vec<_>>(), "key counts");
+    assert_eq!(
+        g.property_key_counts(),
+        keys.into_iter().collect::<Vec<_>>(),
+        "key counts"
+    );
     // Indexes: as defined, and every seek finds exactly the nodes with the value.
-    let mut defined: Vec<(String, LabelId, KeyId)> = g.indexes().into_iter().map(|i| (i.name, i.label, i.key)).collect();
+    let mut defined: Vec<(String, LabelId, KeyId)> =
+        g.indexes().into_iter().map(|i| (i.name, i.label, i.key)).collect();
     defined.sort();
     assert_eq!(
         defined,
-        m.indexes.iter().map(|(n, (l, k))| (n.clone(), *l, *k)).collect::<Vec<_>>(),
+        m.indexes
+            .iter()
+            .map(|(n, (l, k))| (n.clone(), *l, *k))
+            .collect::<Vec<_>>(),
         "indexes"
     );
     for (label, key) in m.indexes.values() {
@@ -147,7 +182,9 @@ fn check(g: &dyn GraphRead, m: &Model) {
                 .filter(|(_, n)| n.0.contains(label) && n.1.get(key) == Some(&Value::Int(v)))
                 .map(|(id, _)| NodeId(*id))
                 .collect();
-            let got = g.index_seek(*label, *key, Seek::Equal(&Value::Int(v))).expect("an index");
+            let got = g
+                .index_seek(*label, *key, Seek::Equal(&Value::Int(v)))
+                .expect("an index");
             assert_eq!(got, want, "seek {label}/{key} = {v}");
         }
         let want: Vec<NodeId> = m
@@ -157,7 +194,14 @@ fn check(g: &dyn GraphRead, m: &Model) {
             .map(|(id, _)| NodeId(*id))
             .collect();
         let got = g
-            .index_seek(*label, *key, Seek::Range { lower: Some((&Value::Int(0), true)), upper: None })
+            .index_seek(
+                *label,
+                *key,
+                Seek::Range {
+                    lower: Some((&Value::Int(0), true)),
+                    upper: None,
+                },
+            )
             .expect("an index");
         assert_eq!(got, want, "range {label}/{key} >= 0");
     }
@@ -192,12 +236,18 @@ fn run(ops: Vec<Op>) {
                     .insert(id.0, (labels.into_iter().collect(), props.into_iter().collect()));
             }
             Op::CreateRel(t, a, b, props) => {
-                let (Some(a), Some(b)) = (pick(&nodes, a), pick(&nodes, b)) else { continue };
+                let (Some(a), Some(b)) = (pick(&nodes, a), pick(&nodes, b)) else {
+                    continue;
+                };
                 let props: Props = props.into_iter().map(|(k, v)| (u32::from(k), Value::Int(v))).collect();
-                let id = tx.create_relationship(NodeId(a), NodeId(b), u32::from(t), props.clone()).unwrap();
+                let id = tx
+                    .create_relationship(NodeId(a), NodeId(b), u32::from(t), props.clone())
+                    .unwrap();
                 assert_eq!(id.0, model.next.1);
                 model.next.1 += 1;
-                model.rels.insert(id.0, (u32::from(t), a, b, props.into_iter().collect()));
+                model
+                    .rels
+                    .insert(id.0, (u32::from(t), a, b, props.into_iter().collect()));
             }
             Op::DeleteRel(r) => {
                 let Some(r) = pick(&rels, r) else { continue };
@@ -236,7 +286,8 @@ fn run(ops: Vec<Op>) {
             Op::SetRel(r, k, v) => {
                 let Some(r) = pick(&rels, r) else { continue };
                 let value = v.map_or(Value::Null, Value::Int);
-                tx.set_relationship_property(RelId(r), u32::from(k), value.clone()).unwrap();
+                tx.set_relationship_property(RelId(r), u32::from(k), value.clone())
+                    .unwrap();
                 let props = &mut model.rels.get_mut(&r).unwrap().3;
                 match v {
                     Some(_) => props.insert(u32::from(k), value),

@@ -102,7 +102,11 @@ pub fn apply_changes(layer: &mut Layer, lower: &Stack, catalog: &Catalog, change
         if lower.with(layer).relationship(RelId(id)).is_none() {
             return Err(format!("deletes relationship {id}, which does not exist"));
         }
-        let slot = if lower.rel_data(id).is_some() { Slot::Deleted } else { Slot::Below };
+        let slot = if lower.rel_data(id).is_some() {
+            Slot::Deleted
+        } else {
+            Slot::Below
+        };
         layer.set_rel(lower, id, slot);
     }
     for &id in &changes.deleted_nodes {
@@ -113,21 +117,33 @@ pub fn apply_changes(layer: &mut Layer, lower: &Stack, catalog: &Catalog, change
         if view.neighbours(NodeId(id), Dir::Both, &[]).next().is_some() {
             return Err(format!("deletes node {id}, which still has relationships"));
         }
-        let slot = if lower.node_data(NodeId(id)).is_some() { Slot::Deleted } else { Slot::Below };
+        let slot = if lower.node_data(NodeId(id)).is_some() {
+            Slot::Deleted
+        } else {
+            Slot::Below
+        };
         layer.set_node(lower, id, slot);
     }
     for n in &changes.nodes {
         let mut labels: Vec<LabelId> = n.labels.iter().map(|l| catalog.labels.intern(l)).collect();
         labels.sort_unstable();
         labels.dedup();
-        let props = normalise(n.props.iter().map(|(k, v)| (catalog.keys.intern(k), v.clone())).collect());
+        let props = normalise(
+            n.props
+                .iter()
+                .map(|(k, v)| (catalog.keys.intern(k), v.clone()))
+                .collect(),
+        );
         layer.set_node(lower, n.id, Slot::Live(Arc::new(NodeData { labels, props })));
     }
     for r in &changes.rels {
         let view = lower.with(layer);
         for end in [r.start, r.end] {
             if !view.contains_node(NodeId(end)) {
-                return Err(format!("puts relationship {} at node {end}, which does not exist", r.id));
+                return Err(format!(
+                    "puts relationship {} at node {end}, which does not exist",
+                    r.id
+                ));
             }
         }
         if let Some(old) = view.relationship(RelId(r.id)) {
@@ -135,7 +151,12 @@ pub fn apply_changes(layer: &mut Layer, lower: &Stack, catalog: &Catalog, change
                 return Err(format!("moves relationship {} to other nodes", r.id));
             }
         }
-        let props = normalise(r.props.iter().map(|(k, v)| (catalog.keys.intern(k), v.clone())).collect());
+        let props = normalise(
+            r.props
+                .iter()
+                .map(|(k, v)| (catalog.keys.intern(k), v.clone()))
+                .collect(),
+        );
         let data = RelData {
             rel_type: catalog.types.intern(&r.rel_type),
             start: r.start,
@@ -258,7 +279,11 @@ impl Tx {
                 Some(d) => out.nodes.push(NodeState {
                     id,
                     labels: d.labels.iter().map(|l| catalog.labels.name(*l)).collect(),
-                    props: d.props.iter().map(|(k, v)| (catalog.keys.name(*k), v.clone())).collect(),
+                    props: d
+                        .props
+                        .iter()
+                        .map(|(k, v)| (catalog.keys.name(*k), v.clone()))
+                        .collect(),
                 }),
                 None => out.deleted_nodes.push(id),
             }
@@ -272,7 +297,11 @@ impl Tx {
                     start: d.start,
                     end: d.end,
                     rel_type: catalog.types.name(d.rel_type),
-                    props: d.props.iter().map(|(k, v)| (catalog.keys.name(*k), v.clone())).collect(),
+                    props: d
+                        .props
+                        .iter()
+                        .map(|(k, v)| (catalog.keys.name(*k), v.clone()))
+                        .collect(),
                 }),
                 None => out.deleted_rels.push(id),
             }
@@ -428,7 +457,9 @@ impl Tx {
         }
     }
     fn deleted_node_of(&self, id: NodeId) -> Option<(Vec<LabelId>, Props)> {
-        self.deleted_nodes.get(&id.0).map(|d| (d.labels.clone(), d.props.clone()))
+        self.deleted_nodes
+            .get(&id.0)
+            .map(|d| (d.labels.clone(), d.props.clone()))
     }
     fn deleted_relationship_of(&self, id: RelId) -> Option<(RelInfo, Props)> {
         self.deleted_rels.get(&id.0).map(|(info, d)| (*info, d.props.clone()))
@@ -469,7 +500,13 @@ impl GraphWrite for Tx {
         NodeId(id)
     }
 
-    fn create_relationship(&mut self, start: NodeId, end: NodeId, t: TypeId, props: Props) -> Result<RelId, StoreError> {
+    fn create_relationship(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        t: TypeId,
+        props: Props,
+    ) -> Result<RelId, StoreError> {
         {
             let s = self.stack();
             for n in [start, end] {
@@ -536,7 +573,10 @@ impl GraphWrite for Tx {
     }
 
     fn set_relationship_property(&mut self, id: RelId, key: KeyId, value: Value) -> Result<Option<Value>, StoreError> {
-        let data = self.stack().rel_data(id.0).ok_or(StoreError::NoSuchRelationship(id.0))?;
+        let data = self
+            .stack()
+            .rel_data(id.0)
+            .ok_or(StoreError::NoSuchRelationship(id.0))?;
         if value.is_null() && data.property(key).is_none() {
             return Ok(None);
         }
@@ -570,7 +610,10 @@ impl GraphWrite for Tx {
 
     fn create_index(&mut self, name: &str, label: LabelId, key: KeyId) -> bool {
         let mut specs = self.overlay.specs().to_vec();
-        if specs.iter().any(|s| s.name == name || (s.label == label && s.key == key)) {
+        if specs
+            .iter()
+            .any(|s| s.name == name || (s.label == label && s.key == key))
+        {
             return false;
         }
         self.save_indexes();

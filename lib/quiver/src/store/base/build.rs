@@ -77,7 +77,10 @@ impl ColumnBuilder {
             Value::String(_) => Values::Str(Vec::new()),
             _ => Values::Any(Vec::new()),
         };
-        ColumnBuilder { idx: Vec::new(), values }
+        ColumnBuilder {
+            idx: Vec::new(),
+            values,
+        }
     }
 }
 
@@ -200,7 +203,12 @@ impl BaseBuilder {
     }
 
     /// Adds a node; ids must come in ascending order.
-    pub fn add_node(&mut self, id: u64, labels: &[LabelId], props: impl IntoIterator<Item = (KeyId, Value)>) -> Result<(), String> {
+    pub fn add_node(
+        &mut self,
+        id: u64,
+        labels: &[LabelId],
+        props: impl IntoIterator<Item = (KeyId, Value)>,
+    ) -> Result<(), String> {
         if self.node_ids.last().is_some_and(|last| *last >= id) {
             return Err(format!("node {id} comes after a node with a higher id"));
         }
@@ -251,7 +259,9 @@ impl BaseBuilder {
         }
         let (Some(s), Some(e)) = (self.dense_node(start), self.dense_node(end)) else {
             let missing = if self.dense_node(start).is_none() { start } else { end };
-            return Err(format!("relationship {id} ends at node {missing}, which is not in the graph"));
+            return Err(format!(
+                "relationship {id} ends at node {missing}, which is not in the graph"
+            ));
         };
         let i = self.rel_count as u32;
         match &mut self.rel_ids {
@@ -294,7 +304,10 @@ impl BaseBuilder {
             let info = view
                 .relationship(r)
                 .ok_or_else(|| format!("relationship {} is listed but cannot be read", r.0))?;
-            let props = view.relationship_properties(r).into_iter().map(|(k, v)| (k, v.into_owned()));
+            let props = view
+                .relationship_properties(r)
+                .into_iter()
+                .map(|(k, v)| (k, v.into_owned()));
             b.add_rel(r.0, info.rel_type, info.start.0, info.end.0, props)?;
         }
         let (next_node, next_rel) = view.id_bounds();
@@ -481,7 +494,10 @@ impl BaseBuilder {
             let mut entries: Vec<(Value, u32)> = Vec::new();
             if let Some(col) = self.node_props.get(key) {
                 for (j, idx) in col.idx.iter().enumerate() {
-                    let (a, b) = (self.label_off[*idx as usize] as usize, self.label_off[*idx as usize + 1] as usize);
+                    let (a, b) = (
+                        self.label_off[*idx as usize] as usize,
+                        self.label_off[*idx as usize + 1] as usize,
+                    );
                     if self.label_ids[a..b].binary_search(label).is_ok() {
                         entries.push((value_at(&col.values, j), *idx));
                     }

@@ -221,7 +221,11 @@ impl Layout {
         let header = built.header;
         // The directory needs the sections' offsets, which need the metadata's length:
         // the directory's size is known from names and fixed-width fields.
-        let dir_len: usize = 8 + built.sections.iter().map(|(name, _)| 2 + name.len() + 8 + 8 + 4).sum::<usize>();
+        let dir_len: usize = 8 + built
+            .sections
+            .iter()
+            .map(|(name, _)| 2 + name.len() + 8 + 8 + 4)
+            .sum::<usize>();
         let meta_off = PAGE;
         let meta_len = built.meta.len();
         let first = align(meta_off + meta_len + dir_len);
@@ -341,7 +345,8 @@ impl MetaReader<'_> {
     fn str(&mut self) -> Result<&str, Damage> {
         let at = self.at;
         let r = &mut self.r;
-        r.str().ok_or_else(|| damage(at + r.at, "the metadata is damaged: a name"))
+        r.str()
+            .ok_or_else(|| damage(at + r.at, "the metadata is damaged: a name"))
     }
     /// A count of items each at least `min` bytes long (checked against what is left).
     fn count(&mut self, min: usize) -> Result<usize, Damage> {
@@ -376,7 +381,10 @@ impl Base {
             return Err(damage(0, "not a quiver base"));
         }
         if b.len() % PAGE != 0 {
-            return Err(damage(b.len(), "the file is cut short: its length is not a whole number of pages"));
+            return Err(damage(
+                b.len(),
+                "the file is cut short: its length is not a whole number of pages",
+            ));
         }
         let (header, [meta_off, meta_len, dir_off, dir_len], [meta_crc, dir_crc]) = read_header(b)?;
         let range = |off: u64, len: u64, what: &str| -> Result<&[u8], Damage> {
@@ -430,7 +438,11 @@ impl Base {
         let _last_txid = m.u64()?;
         let flags = m.u8()?;
         let (nodes_dense, rels_dense, multi_type) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
-        if n as u64 != header.node_count || r as u64 != header.rel_count || next_node != header.next_node || next_rel != header.next_rel {
+        if n as u64 != header.node_count
+            || r as u64 != header.rel_count
+            || next_node != header.next_node
+            || next_rel != header.next_rel
+        {
             return Err(m.fail("its counts disagree with the header's"));
         }
         let mut maps: [Vec<u32>; 3] = Default::default();
@@ -443,9 +455,12 @@ impl Base {
         }
         let [label_map, type_map, key_map] = maps;
         let to = |map: &[u32], id: u32, what: &str| -> Result<u32, Damage> {
-            map.get(id as usize)
-                .copied()
-                .ok_or_else(|| damage(meta_off as usize, format!("the metadata names a {what} it does not list")))
+            map.get(id as usize).copied().ok_or_else(|| {
+                damage(
+                    meta_off as usize,
+                    format!("the metadata names a {what} it does not list"),
+                )
+            })
         };
         let mut labels: Vec<Option<(Sec, usize)>> = Vec::new();
         for _ in 0..m.count(2)? {
@@ -572,7 +587,10 @@ impl Base {
         let (n, r) = (self.n, self.r);
         let need = |s: &Sec, words: usize, size: usize, what: &str| -> Result<(), Damage> {
             if s.len != words * size {
-                return Err(damage(s.off, format!("section {what} has {} bytes, not {}", s.len, words * size)));
+                return Err(damage(
+                    s.off,
+                    format!("section {what} has {} bytes, not {}", s.len, words * size),
+                ));
             }
             Ok(())
         };
@@ -677,7 +695,11 @@ impl Base {
 
     /// The names the base holds, by kind (for `quiver check`).
     pub fn label_ids(&self) -> impl Iterator<Item = LabelId> + '_ {
-        self.labels.iter().enumerate().filter(|(_, l)| l.is_some()).map(|(i, _)| i as LabelId)
+        self.labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_some())
+            .map(|(i, _)| i as LabelId)
     }
 
     /// Every column with its entity (0 nodes, 1 relationships) and key.
@@ -731,7 +753,10 @@ impl Base {
         if self.nodes_dense {
             return (id.0 < self.n as u64).then_some(id.0 as u32);
         }
-        self.arr::<u64>(&self.node_ids).binary_search(&id.0).ok().map(|i| i as u32)
+        self.arr::<u64>(&self.node_ids)
+            .binary_search(&id.0)
+            .ok()
+            .map(|i| i as u32)
     }
 
     /// The user id of dense node `i`.
@@ -740,7 +765,12 @@ impl Base {
         if self.nodes_dense {
             return NodeId(u64::from(i));
         }
-        NodeId(self.arr::<u64>(&self.node_ids).get(i as usize).copied().unwrap_or(u64::MAX))
+        NodeId(
+            self.arr::<u64>(&self.node_ids)
+                .get(i as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
+        )
     }
 
     #[inline]
@@ -748,7 +778,10 @@ impl Base {
         if self.rels_dense {
             return (id.0 < self.r as u64).then_some(id.0 as u32);
         }
-        self.arr::<u64>(&self.rel_ids).binary_search(&id.0).ok().map(|i| i as u32)
+        self.arr::<u64>(&self.rel_ids)
+            .binary_search(&id.0)
+            .ok()
+            .map(|i| i as u32)
     }
 
     #[inline]
@@ -756,7 +789,12 @@ impl Base {
         if self.rels_dense {
             return RelId(u64::from(i));
         }
-        RelId(self.arr::<u64>(&self.rel_ids).get(i as usize).copied().unwrap_or(u64::MAX))
+        RelId(
+            self.arr::<u64>(&self.rel_ids)
+                .get(i as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
+        )
     }
 
     // ---- nodes ---------------------------------------------------------
@@ -792,7 +830,10 @@ impl Base {
     }
 
     pub fn label_count(&self, label: LabelId) -> usize {
-        self.labels.get(label as usize).and_then(|l| l.as_ref()).map_or(0, |(_, c)| *c)
+        self.labels
+            .get(label as usize)
+            .and_then(|l| l.as_ref())
+            .map_or(0, |(_, c)| *c)
     }
 
     /// The dense indices of `label`'s nodes, ascending.
@@ -941,7 +982,9 @@ impl Base {
                     Values::Int(v) => scratch[j] = v.get(p).map_or(Value::Null, |x| Value::Int(*x)),
                     Values::Float(v) => scratch[j] = v.get(p).map_or(Value::Null, |x| Value::Float(*x)),
                     Values::Bool(w) => {
-                        scratch[j] = w.get(p / 64).map_or(Value::Null, |w| Value::Bool(w >> (p % 64) & 1 == 1))
+                        scratch[j] = w
+                            .get(p / 64)
+                            .map_or(Value::Null, |w| Value::Bool(w >> (p % 64) & 1 == 1))
                     }
                     Values::Dict(codes, dict) => {
                         lent[j] = codes.get(p).and_then(|code| dict.get(*code as usize));
@@ -971,7 +1014,12 @@ impl Base {
 
     /// `scan_values` a chunk at a time, columns as the base holds them
     /// (see [`ColumnChunk`]); `id` turns a dense index into a node id.
-    pub fn scan_chunks(&self, members: &[u32], keys: &[KeyId], f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool) {
+    pub fn scan_chunks(
+        &self,
+        members: &[u32],
+        keys: &[KeyId],
+        f: &mut dyn FnMut(&[NodeId], &[ColumnChunk<'_>]) -> bool,
+    ) {
         enum Buf {
             Ints(Vec<i64>, Vec<bool>),
             Codes(Vec<u32>, Vec<bool>),
@@ -1002,7 +1050,9 @@ impl Base {
                         p.resize(chunk.len(), false);
                     }
                     (Some(c), Buf::Ints(v, p)) => {
-                        let Values::Int(vals) = c.values else { unreachable!("an integer column") };
+                        let Values::Int(vals) = c.values else {
+                            unreachable!("an integer column")
+                        };
                         v.clear();
                         p.clear();
                         for &i in chunk {
@@ -1019,7 +1069,9 @@ impl Base {
                         }
                     }
                     (Some(c), Buf::Codes(v, p)) => {
-                        let Values::Dict(codes, _) = c.values else { unreachable!("a dictionary column") };
+                        let Values::Dict(codes, _) = c.values else {
+                            unreachable!("a dictionary column")
+                        };
                         v.clear();
                         p.clear();
                         for &i in chunk {
@@ -1138,7 +1190,10 @@ impl Base {
             Filter::Types(tys.get(a..b).unwrap_or(&[]), wanted)
         } else {
             // One type in the whole base: every relationship or none.
-            let only = self.arr::<u32>(&self.rel_type).first().and_then(|t| self.type_map.get(*t as usize));
+            let only = self
+                .arr::<u32>(&self.rel_type)
+                .first()
+                .and_then(|t| self.type_map.get(*t as usize));
             if only.is_some_and(|t| types.contains(t)) {
                 Filter::All
             } else {
@@ -1189,7 +1244,10 @@ impl Base {
                 let Some(anchor) = lower.or(upper).map(|(v, _)| v) else {
                     return Some(Vec::new());
                 };
-                if anchor.is_null() || lower.is_some_and(|(v, _)| v.is_null()) || upper.is_some_and(|(v, _)| v.is_null()) {
+                if anchor.is_null()
+                    || lower.is_some_and(|(v, _)| v.is_null())
+                    || upper.is_some_and(|(v, _)| v.is_null())
+                {
                     return Some(Vec::new());
                 }
                 // Keys of one kind (numbers, strings, ...) lie together in ORDER BY order:
@@ -1250,7 +1308,10 @@ impl Base {
 enum Present<'a> {
     Dense(&'a [u64]),
     /// The entities with a value, ascending, and how far the scan has come.
-    Sparse { idx: &'a [u32], at: usize },
+    Sparse {
+        idx: &'a [u32],
+        at: usize,
+    },
 }
 
 impl Present<'_> {

@@ -22,7 +22,12 @@ fn sample(c: &Catalog) -> Base {
     let db = crate::Database::in_memory();
     let date = db.eval_literal("date('1815-12-10')").unwrap();
     let mut b = BaseBuilder::new();
-    for (id, label, n) in [(0u64, person, "Ada"), (2, person, "Alan"), (5, city, "London"), (9, person, "Grace")] {
+    for (id, label, n) in [
+        (0u64, person, "Ada"),
+        (2, person, "Alan"),
+        (5, city, "London"),
+        (9, person, "Grace"),
+    ] {
         let mut props = vec![(name, Value::from(n))];
         if label == person {
             props.push((age, Value::Int(30 + id as i64)));
@@ -67,7 +72,11 @@ fn nodes_labels_and_properties_come_back() {
     assert!(props.contains(&("tags".into(), Value::from(vec!["math", "poetry"]))));
     assert!(props.contains(&("ok".into(), Value::Bool(true))));
     let grace = base.node_index(NodeId(9)).unwrap();
-    assert_eq!(base.node_property(grace, c.keys.get("age").unwrap()).map(Cow::into_owned), Some(Value::Int(39)));
+    assert_eq!(
+        base.node_property(grace, c.keys.get("age").unwrap())
+            .map(Cow::into_owned),
+        Some(Value::Int(39))
+    );
     assert_eq!(base.node_property(grace, c.keys.get("born").unwrap()), None);
     assert_eq!(base.label_count(person), 3);
 }
@@ -83,7 +92,10 @@ fn adjacency_by_direction_and_type() {
         .map(|(r, n)| (base.rel_id(r).0, base.node_id(n).0))
         .collect();
     assert_eq!(out, [(1, 2), (3, 5)]);
-    let typed: Vec<u64> = base.adjacent(ada, Dir::Outgoing, &[knows]).map(|(r, _)| base.rel_id(r).0).collect();
+    let typed: Vec<u64> = base
+        .adjacent(ada, Dir::Outgoing, &[knows])
+        .map(|(r, _)| base.rel_id(r).0)
+        .collect();
     assert_eq!(typed, [1]);
     let london = base.node_index(NodeId(5)).unwrap();
     assert_eq!(base.adjacent(london, Dir::Incoming, &[]).count(), 2);
@@ -99,18 +111,40 @@ fn index_seeks() {
     let base = sample(&c);
     let (person, name) = (c.labels.get("Person").unwrap(), c.keys.get("name").unwrap());
     let ids = |v: Option<Vec<u32>>| v.unwrap().into_iter().map(|i| base.node_id(i).0).collect::<Vec<_>>();
-    assert_eq!(ids(base.index_seek(person, name, Seek::Equal(&Value::from("Alan")))), [2]);
-    assert_eq!(ids(base.index_seek(person, name, Seek::Equal(&Value::from("London")))), Vec::<u64>::new());
+    assert_eq!(
+        ids(base.index_seek(person, name, Seek::Equal(&Value::from("Alan")))),
+        [2]
+    );
+    assert_eq!(
+        ids(base.index_seek(person, name, Seek::Equal(&Value::from("London")))),
+        Vec::<u64>::new()
+    );
     let lo = Value::from("Alan");
     assert_eq!(
-        ids(base.index_seek(person, name, Seek::Range { lower: Some((&lo, false)), upper: None })),
+        ids(base.index_seek(
+            person,
+            name,
+            Seek::Range {
+                lower: Some((&lo, false)),
+                upper: None
+            }
+        )),
         [9]
     );
     assert_eq!(
-        ids(base.index_seek(person, name, Seek::Range { lower: None, upper: Some((&lo, true)) })),
+        ids(base.index_seek(
+            person,
+            name,
+            Seek::Range {
+                lower: None,
+                upper: Some((&lo, true))
+            }
+        )),
         [0, 2]
     );
-    assert!(base.index_seek(person, c.keys.get("age").unwrap(), Seek::Equal(&Value::Int(1))).is_none());
+    assert!(base
+        .index_seek(person, c.keys.get("age").unwrap(), Seek::Equal(&Value::Int(1)))
+        .is_none());
 }
 
 #[test]
@@ -128,7 +162,10 @@ fn names_map_into_another_catalog() {
     assert_eq!(again.label_count(person), 3);
     let name = other.keys.get("name").unwrap();
     let ada = again.node_index(NodeId(0)).unwrap();
-    assert_eq!(again.node_property(ada, name).map(Cow::into_owned), Some(Value::from("Ada")));
+    assert_eq!(
+        again.node_property(ada, name).map(Cow::into_owned),
+        Some(Value::from("Ada"))
+    );
 }
 
 #[test]

@@ -185,7 +185,9 @@ pub fn decode(r: &mut Reader, depth: usize) -> Option<Value> {
             let offset = r.i32()?;
             let zone = r.str()?;
             let zone = (!zone.is_empty()).then(|| Arc::from(zone));
-            Value::DateTime(Arc::new(DateTime::from_parts(LocalDateTime::new(d, t), offset, zone).ok()?))
+            Value::DateTime(Arc::new(
+                DateTime::from_parts(LocalDateTime::new(d, t), offset, zone).ok()?,
+            ))
         }
         10 => {
             let (months, days, seconds) = (r.i64()?, r.i64()?, r.i64()?);
@@ -254,7 +256,12 @@ mod tests {
         for cut in 0..bytes.len() {
             assert_eq!(decode_all(&bytes[..cut]), None, "cut at {cut}");
         }
-        for bad in [vec![0u8], vec![99], vec![11, 0xff, 0xff, 0xff, 0xff, 0x0f], vec![6, 0, 0, 0, 0, 0, 0, 0, 0x80]] {
+        for bad in [
+            vec![0u8],
+            vec![99],
+            vec![11, 0xff, 0xff, 0xff, 0xff, 0x0f],
+            vec![6, 0, 0, 0, 0, 0, 0, 0, 0x80],
+        ] {
             assert_eq!(decode_all(&bad), None, "{bad:?}");
         }
     }

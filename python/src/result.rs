@@ -19,7 +19,7 @@ use crate::convert::to_py;
 /// and `to_networkx()` give all the rows as a pandas, polars or pyarrow
 /// frame, or the nodes and relationships they mention as a networkx
 /// MultiDiGraph (each needs its library installed). Kùzu's names work too:
-/// `has_next()`, `get_next()`, `get_column_names()`, `get_as_df()`,
+/// `has_next()`, `get_next()`, `get_all()`, `get_n()`, `get_column_names()`, `get_as_df()`,
 /// `get_as_pl()`, `get_as_arrow()`, `get_as_networkx()`, `get_num_tuples()`.
 #[pyclass(module = "quiver")]
 pub struct QueryResult {
@@ -189,6 +189,23 @@ impl QueryResult {
         }
     }
 
+    /// The rows not read yet, each as a list (Kùzu's name).
+    fn get_all<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let n = self.inner.rows.len();
+        self.get_n(py, n)
+    }
+
+    /// The next `count` rows (fewer at the end), each as a list (Kùzu's name).
+    fn get_n<'py>(&mut self, py: Python<'py>, count: usize) -> PyResult<Bound<'py, PyList>> {
+        let end = self.pos.saturating_add(count).min(self.inner.rows.len());
+        let list = PyList::empty(py);
+        for i in self.pos..end {
+            list.append(self.row(py, i)?.to_list())?;
+        }
+        self.pos = end;
+        Ok(list)
+    }
+
     /// The column names (Kùzu's name for `columns`).
     fn get_column_names(&self) -> Vec<String> {
         self.columns()
@@ -233,7 +250,9 @@ impl QueryResult {
 
     /// Column `i` whole, for the frame builders: `("int64", bytes)`,
     /// `("float64", bytes)` or `("bool", bytes)` when every value is one of
-    /// those (no nulls), else `("object", list)`.
+    /// those (no nulls), else a list: `("str", list)` when every value is a
+    /// string or null, `("entity", list)` when some value is a node,
+    /// relationship, path, duration, list or map, `("object", list)` otherwise.
     fn _column<'py>(&self, py: Python<'py>, i: usize) -> PyResult<(&'static str, Bound<'py, PyAny>)> {
         let r = &self.inner;
         let rows = &r.rows;
@@ -267,11 +286,41 @@ impl QueryResult {
                 return Ok(("bool", PyBytes::new(py, &bytes).into_any()));
             }
         }
+        // "str": strings and nulls only; "entity": some value a frame keeps as a Python
+        // object (nodes, relationships, paths, durations, lists, maps); "object": the rest.
+        let mut kind = "str";
+        for row in rows {
+            match row[i] {
+                Value::String(_) | Value::Null => {}
+                Value::Node(_)
+                | Value::Relationship(_)
+                | Value::Path(_)
+                | Value::Duration(_)
+                | Value::List(_)
+                | Value::Map(_) => {
+                    kind = "entity";
+                    break;
+                }
+                _ => kind = "object",
+            }
+        }
+        if kind == "str" {
+            // Straight into the list: no intermediate vector, no dispatch per value.
+            let none = py.None();
+            let list = PyList::new(
+                py,
+                rows.iter().map(|row| match &row[i] {
+                    Value::String(s) => PyString::new(py, s).into_any(),
+                    _ => none.bind(py).clone(),
+                }),
+            )?;
+            return Ok((kind, list.into_any()));
+        }
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             items.push(to_py(py, &row[i], r)?);
         }
-        Ok(("object", PyList::new(py, items)?.into_any()))
+        Ok((kind, PyList::new(py, items)?.into_any()))
     }
 
     fn __repr__(&self) -> String {

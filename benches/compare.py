@@ -1100,6 +1100,9 @@ def main():
                 todo.append((e, lambda e=e, text=text: e.run(text, a.timeout)))
         timed(wid, title, todo, lambda rows, want=want: same(rows, want), want)
 
+    # peak memory of the database workloads, before the algorithms' working sets
+    rss = {e.name: e.peak_rss() for e in alive}
+    # C1-C2 (DataFrames of a million rows) after that measurement, as the algorithms
     for wid, title, text, overrides in CONVERT_WORKLOADS:
         if only is not None and wid not in only:
             continue
@@ -1117,8 +1120,6 @@ def main():
         say(f"{wid} get_as_df alone: " + ", ".join(
             f"{e.name} {fmt_time(median(results[e.name].get(wid + '-df', {}).get('times')))}" for e, _ in todo))
 
-    # peak memory of the database workloads, before the algorithms' working sets
-    rss = {e.name: e.peak_rss() for e in alive}
     for wid, title, texts, kind in ALGO_WORKLOADS:
         if only is not None and wid not in only:
             continue
@@ -1355,7 +1356,7 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
     rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]
     L.append("| peak RSS | " + " | ".join(rcells) + " |")
     rcells = [fmt_bytes(rss_algo.get(n)) or "—" for n in names]
-    L.append("| peak RSS with A1–A3 | " + " | ".join(rcells) + " |")
+    L.append("| peak RSS with C1–C2, A1–A3 | " + " | ".join(rcells) + " |")
     dcells = []
     for n in names:
         if n == "quiver" and not meta["quiver_file_db"]:
@@ -1410,8 +1411,14 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
              "relationship direction and keeps no dangling mass, a different measure, so it does not run A1; it "
              "has no betweenness. LadybugDB cannot download its algo extension here, and FalkorDB's `algo.*` "
              "procedures are not driven (no A rows).")
-    L.append("- Peak RSS is measured before A1–A3; the row below it includes them (the algorithms' working "
-             "sets: quiver's CSR projection of the graph, a library's own structures).")
+    L.append("- Peak RSS is measured before C1–C2 and A1–A3; the row below it includes them (the DataFrames, "
+             "the algorithms' working sets: quiver's CSR projection of the graph, a library's own structures).")
+    L.append("- C1 and C2 run on the engines with a Python API (quiver-python, Kùzu, LadybugDB): execute, then "
+             "`get_as_df()` (quiver's alias of `to_df()`), timed together and the conversion alone (the row below "
+             "each). C1 unwinds 1,000,000 integers and their strings (Kùzu and LadybugDB write `to_string`); C2 "
+             "returns every person's four properties. Each answer is checked: row and column counts, the sum "
+             "of the integer column (which must arrive as an integer array) and the last string or the sum "
+             "of ages.")
     if any(r.get("note") for rr in results.values() for r in rr.values()):
         L.append("- †: the warm-up took longer than --slow, so the query was timed once.")
     for n in notes:

@@ -70,6 +70,15 @@ impl QueryResult {
     }
 }
 
+/// Column `i` as the native bytes of `each` value, or None when some value has none.
+fn typed<const N: usize>(rows: &[Vec<Value>], i: usize, each: impl Fn(&Value) -> Option<[u8; N]>) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(rows.len() * N);
+    for row in rows {
+        bytes.extend_from_slice(&each(&row[i])?);
+    }
+    Some(bytes)
+}
+
 #[pymethods]
 impl QueryResult {
     /// The column names, in order.
@@ -259,66 +268,59 @@ impl QueryResult {
         if i >= r.columns.len() {
             return Err(pyo3::exceptions::PyIndexError::new_err("no such column"));
         }
-        if !rows.is_empty() {
-            if rows.iter().all(|row| matches!(row[i], Value::Int(_))) {
-                let mut bytes = Vec::with_capacity(rows.len() * 8);
-                for row in rows {
-                    if let Value::Int(x) = row[i] {
-                        bytes.extend_from_slice(&x.to_ne_bytes());
-                    }
+        // One pass where the first value's kind holds for the whole column (the usual case).
+        match rows.first().map(|row| &row[i]) {
+            Some(Value::Int(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Int(x) => Some(x.to_ne_bytes()),
+                    _ => None,
+                }) {
+                    return Ok(("int64", PyBytes::new(py, &bytes).into_any()));
                 }
-                return Ok(("int64", PyBytes::new(py, &bytes).into_any()));
             }
-            if rows.iter().all(|row| matches!(row[i], Value::Float(_))) {
-                let mut bytes = Vec::with_capacity(rows.len() * 8);
-                for row in rows {
-                    if let Value::Float(x) = row[i] {
-                        bytes.extend_from_slice(&x.to_ne_bytes());
-                    }
+            Some(Value::Float(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Float(x) => Some(x.to_ne_bytes()),
+                    _ => None,
+                }) {
+                    return Ok(("float64", PyBytes::new(py, &bytes).into_any()));
                 }
-                return Ok(("float64", PyBytes::new(py, &bytes).into_any()));
             }
-            if rows.iter().all(|row| matches!(row[i], Value::Bool(_))) {
-                let bytes: Vec<u8> = rows
-                    .iter()
-                    .map(|row| matches!(row[i], Value::Bool(true)) as u8)
-                    .collect();
-                return Ok(("bool", PyBytes::new(py, &bytes).into_any()));
+            Some(Value::Bool(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Bool(b) => Some([*b as u8]),
+                    _ => None,
+                }) {
+                    return Ok(("bool", PyBytes::new(py, &bytes).into_any()));
+                }
             }
+            _ => {}
         }
         // "str": strings and nulls only; "entity": some value a frame keeps as a Python
         // object (nodes, relationships, paths, durations, lists, maps); "object": the rest.
         let mut kind = "str";
+        let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            match row[i] {
-                Value::String(_) | Value::Null => {}
+            let v = &row[i];
+            match v {
+                Value::String(s) => {
+                    items.push(PyString::new(py, s).into_any());
+                    continue;
+                }
+                Value::Null => {}
                 Value::Node(_)
                 | Value::Relationship(_)
                 | Value::Path(_)
                 | Value::Duration(_)
                 | Value::List(_)
-                | Value::Map(_) => {
-                    kind = "entity";
-                    break;
+                | Value::Map(_) => kind = "entity",
+                _ => {
+                    if kind == "str" {
+                        kind = "object"
+                    }
                 }
-                _ => kind = "object",
             }
-        }
-        if kind == "str" {
-            // Straight into the list: no intermediate vector, no dispatch per value.
-            let none = py.None();
-            let list = PyList::new(
-                py,
-                rows.iter().map(|row| match &row[i] {
-                    Value::String(s) => PyString::new(py, s).into_any(),
-                    _ => none.bind(py).clone(),
-                }),
-            )?;
-            return Ok((kind, list.into_any()));
-        }
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            items.push(to_py(py, &row[i], r)?);
+            items.push(to_py(py, v, r)?);
         }
         Ok((kind, PyList::new(py, items)?.into_any()))
     }

@@ -12,7 +12,14 @@ every row.  After W1 (bulk load) each query gets one warm-up and --reps timed
 runs, the engines taking turns run by run.  Every answer is checked against the
 generator's expected.json: a wrong answer is printed loudly, and left out of
 the table.  W8 (cold start) times a whole new process that opens the database
-file and answers W2.  A1-A3 are graph algorithms (PageRank, connected
+file and answers W2.  quiver-python is quiver for Python (the `quiver` package)
+in a worker like Kùzu's, driven through the same Python calls (execute,
+get_all, get_as_df); it runs in --quiver-python (default: this interpreter,
+benches/.venv, where the wrapper installs a release wheel built by maturin), and
+the report's second table sets it against Kùzu and LadybugDB.  C1 and C2 time
+a result's conversion to a pandas DataFrame on the engines with a Python API:
+1M unwound rows, and every person; the get_as_df / to_df part alone is its own
+row.  A1-A3 are graph algorithms (PageRank, connected
 components, sampled betweenness): quiver runs them as `CALL algo.*` in its
 process, the libraries through their own calls, Kùzu through its algo extension
 where it computes the same thing; their answers are checked against gen.py's
@@ -41,8 +48,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-ALL_ENGINES = ["quiver", "kuzu", "ladybug", "falkordb", "networkx", "rustworkx", "igraph"]
-CYPHER_ENGINES = {"quiver", "kuzu", "ladybug", "falkordb"}
+ALL_ENGINES = ["quiver", "quiver-python", "kuzu", "ladybug", "falkordb", "networkx", "rustworkx", "igraph"]
+CYPHER_ENGINES = {"quiver", "quiver-python", "kuzu", "ladybug", "falkordb"}
+# Engines driven through the same Python calls (Kùzu's API: execute, get_all, get_as_df).
+PY_API_ENGINES = {"quiver-python", "kuzu", "ladybug"}
 LIB_ENGINES = {"networkx", "rustworkx", "igraph"}
 
 # ---------------------------------------------------------------------------
@@ -96,6 +105,36 @@ WORKLOADS = [
     ("W6-dir", "directed shortest-path length", W6D_STANDARD, {"kuzu": W6D_KUZU, "ladybug": W6D_KUZU, "falkordb": W6D_FALKOR}, None),
     ("W7", "average age", "MATCH (p:Person) RETURN avg(p.age) AS avg_age", {}, None),
 ]
+
+# Result conversion: the rows of a query as a pandas DataFrame (quiver's to_df, Kùzu's get_as_df),
+# for the engines with a Python API. Timed around execute + get_as_df; the conversion alone is
+# its own row (C1-df, C2-df).
+CONVERT_WORKLOADS = [
+    ("C1", "1M rows (an integer and a string) to a DataFrame",
+     "UNWIND range(1, 1000000) AS i RETURN i, toString(i) AS s",
+     {"kuzu": "UNWIND range(1, 1000000) AS i RETURN i, to_string(i) AS s",
+      "ladybug": "UNWIND range(1, 1000000) AS i RETURN i, to_string(i) AS s"}),
+    ("C2", "every person (4 columns) to a DataFrame",
+     "MATCH (p:Person) RETURN p.id AS id, p.name AS name, p.age AS age, p.country AS country", {}),
+]
+
+
+def convert_expected(wid, data):
+    """What a C workload's DataFrame summary (see df_summary) must be."""
+    if wid == "C1":
+        n = 1_000_000
+        return [[n, 2, n * (n + 1) // 2, str(n)]]
+    rows = read_csv_rows(os.path.join(data, "persons.csv"), {0, 2})
+    return [[len(rows), 4, sum(r[0] for r in rows), sum(r[2] for r in rows)]]
+
+
+def df_summary(df):
+    """[rows, columns, the sum of the first (integer) column, C1: the last string / C2: the sum of age]."""
+    first = df.iloc[:, 0]
+    if first.dtype.kind not in "iu":
+        raise TypeError(f"column {df.columns[0]} came as {first.dtype}, not an integer array")
+    last = str(df.iloc[-1, 1]) if df.shape[1] == 2 else int(df["age"].sum())
+    return [[int(df.shape[0]), int(df.shape[1]), int(first.sum()), last]]
 
 
 # Graph algorithms: (id, title, {engine: Cypher text}, library op). An engine with neither a
@@ -234,6 +273,15 @@ class KuzuPeer:
     def query(self, text):
         return [list(r) for r in self.conn.execute(text).get_all()]
 
+    def to_df(self, text):
+        """C1/C2: (summary, seconds of execute + get_as_df, seconds of get_as_df alone)."""
+        t0 = time.perf_counter()
+        r = self.conn.execute(text)
+        t1 = time.perf_counter()
+        df = r.get_as_df()
+        t2 = time.perf_counter()
+        return df_summary(df), t2 - t0, t2 - t1
+
     def disk(self):
         try:
             self.conn.execute("CHECKPOINT")
@@ -245,6 +293,29 @@ class KuzuPeer:
         self.conn = None
         self.db.close() if hasattr(self.db, "close") else None
         self.db = None
+
+
+class QuiverPythonPeer(KuzuPeer):
+    """quiver for Python (the quiver package, as `pip install ./python` or the wheel of `maturin build --release`
+    installs it): the same Python calls as Kùzu's (execute, get_all, get_as_df); only the load differs."""
+
+    def __init__(self):
+        super().__init__("quiver")
+
+    def open(self, path):
+        self.path = path
+        self.db = self.mod.Database(path)
+        self.conn = self.mod.Connection(self.db)
+
+    def load(self, data):
+        self.conn.import_files(nodes={"Person": os.path.join(data, "persons.csv")},
+                               relationships={"KNOWS": os.path.join(data, "knows.csv")}, id_type="integer")
+        self.conn.execute("CREATE INDEX FOR (p:Person) ON (p.id)")
+        return "conn.import_files(nodes=..., relationships=..., id_type='integer') into the database file, " \
+               "then CREATE INDEX on :Person(id)"
+
+    def disk(self):
+        return file_bytes(glob.glob(self.path + "*"))
 
 
 class FalkorPeer:
@@ -391,6 +462,8 @@ class LibPeer:
 def make_peer(name):
     if name in ("kuzu", "ladybug"):
         return KuzuPeer(name)
+    if name == "quiver-python":
+        return QuiverPythonPeer()
     if name == "falkordb":
         return FalkorPeer()
     return LibPeer(name)
@@ -424,6 +497,10 @@ def worker_main(name):
                 res = peer.load(req["data"])
             elif op == "query":
                 res = peer.query(req["text"])
+            elif op == "df":
+                res, total, conv = peer.to_df(req["text"])
+                reply({"ok": True, "result": res, "seconds": total, "convert": conv})
+                continue
             elif op == "lib":
                 res = [[peer.op(req["kind"], req.get("node"), req.get("src"), req.get("dst"), req.get("arg"))]]
             elif op == "disk":
@@ -759,14 +836,20 @@ class PeerEngine:
             self.proc.kill()
             raise RuntimeError(hello["error"])
         self.version = hello["version"]
-        self.db_path = os.path.join(workdir, f"{name}.db") if name in ("kuzu", "ladybug", "falkordb") else None
+        self.db_path = os.path.join(workdir, f"{name}.db") if name in ("kuzu", "ladybug", "falkordb", "quiver-python") else None
+        self.convert = {}  # C workload -> the get_as_df part of each run, warm-up first
 
     def call(self, req, timeout):
         self.proc.send(json.dumps(req) + "\n")
         ans = json.loads(self.proc.recv(timeout))
         if not ans["ok"]:
             raise RuntimeError(ans["error"])
+        if "convert" in ans:
+            self.convert.setdefault(req["wid"], []).append(ans["convert"])
         return ans.get("result"), ans.get("seconds")
+
+    def run_df(self, wid, text, timeout):
+        return self.call({"op": "df", "wid": wid, "text": text}, timeout)
 
     def start(self):
         self.call({"op": "open", "path": self.db_path}, 120)
@@ -854,6 +937,10 @@ def main():
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query, after one warm-up")
     ap.add_argument("--engines", default=",".join(ALL_ENGINES))
     ap.add_argument("--quiver", default=os.path.join(ROOT, "target", "release", "quiver"))
+    ap.add_argument("--quiver-python", default=sys.executable,
+                    help="the Python interpreter the quiver-python engine runs in: one with the quiver package "
+                         "installed (default: this one, benches/.venv, where `bash benches/compare` installs a "
+                         "release wheel of it built by maturin)")
     ap.add_argument("--quiver-prev", help="another quiver binary (a build of the previous main), run as the "
                                           "engine quiver-prev (add it to --engines)")
     ap.add_argument("--load-csv", action="store_true",
@@ -909,7 +996,8 @@ def main():
                 pkg = "falkordblite" if name == "falkordb" else name
                 if pkg in failed_peers:
                     raise RuntimeError(f"benches/setup.sh could not install {pkg}")
-                e = PeerEngine(name, sys.executable, workdir)
+                python = a.quiver_python if name == "quiver-python" else sys.executable
+                e = PeerEngine(name, python, workdir)
             e.start()
             engines.append(e)
             say(f"started {name} {e.version}")
@@ -1014,6 +1102,24 @@ def main():
 
     # peak memory of the database workloads, before the algorithms' working sets
     rss = {e.name: e.peak_rss() for e in alive}
+    # C1-C2 (DataFrames of a million rows) after that measurement, as the algorithms
+    for wid, title, text, overrides in CONVERT_WORKLOADS:
+        if only is not None and wid not in only:
+            continue
+        want = convert_expected(wid, data)
+        todo = [(e, lambda e=e, text=overrides.get(e.name, text), wid=wid: e.run_df(wid, text, a.timeout))
+                for e in alive if e.name in PY_API_ENGINES]
+        if not todo:
+            continue
+        timed(wid, title, todo, lambda rows, want=want: same(rows, want), want)
+        for e, _ in todo:
+            r = results[e.name].get(wid, {})
+            conv = e.convert.get(wid, [])[1:]  # without the warm-up
+            if "error" not in r and conv:
+                results[e.name][wid + "-df"] = {"times": conv[:len(r["times"])]}
+        say(f"{wid} get_as_df alone: " + ", ".join(
+            f"{e.name} {fmt_time(median(results[e.name].get(wid + '-df', {}).get('times')))}" for e, _ in todo))
+
     for wid, title, texts, kind in ALGO_WORKLOADS:
         if only is not None and wid not in only:
             continue
@@ -1134,10 +1240,50 @@ ROW_TITLES = {
     "W1-csv": "W1 through LOAD CSV (new process)",
     "W6-dir": "W6 directed shortest-path length",
     "W8-base": "… of which Python start + import",
+    "C1": "C1 1M rows (integer, string) to a pandas DataFrame",
+    "C1-df": "… of which get_as_df / to_df",
+    "C2": "C2 every person (4 columns) to a pandas DataFrame",
+    "C2-df": "… of which get_as_df / to_df",
     "A1": "A1 PageRank, 20 iterations",
     "A2": "A2 connected components",
     "A3": "A3 betweenness, 100 sampled sources",
 }
+
+
+def render_python_api(results, names):
+    """The engines timed through the same Python calls: quiver-python against Kùzu and LadybugDB,
+    the bracket being quiver-python's median divided by the peer's."""
+    peers = [n for n in names if n in PY_API_ENGINES and n != "quiver-python"]
+    if "quiver-python" not in names or not peers:
+        return []
+    cols = ["quiver-python"] + peers
+    L = ["Through the same Python calls (`conn.execute(text).get_all()`, `get_as_df()`), in the same run: "
+         "quiver for Python against the peers; the bracket is quiver-python's median divided by the peer's "
+         "(**above 1 means quiver-python is slower**).", "",
+         "| workload | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    wids = [w[0] for w in WORKLOADS] + [c for w in CONVERT_WORKLOADS for c in (w[0], w[0] + "-df")] + ["W8"]
+    for wid in wids:
+        rows = {n: results.get(n, {}).get(wid) for n in cols}
+        if not any(rows.values()):
+            continue
+        q = rows["quiver-python"]
+        qmed = median(q.get("times")) if q and "error" not in q else None
+        cells = []
+        for n in cols:
+            r = rows[n]
+            if r is None:
+                cells.append("—")
+            elif "error" in r:
+                cells.append("**WRONG**" if r["error"].startswith("WRONG") else "**failed**")
+            else:
+                m = median(r.get("times"))
+                c = fmt_time(m)
+                if n != "quiver-python" and qmed and m:
+                    c += f" ({qmed / m:.2g}×)" if qmed / m < 10 else f" ({qmed / m:.0f}×)"
+                cells.append(c)
+        L.append(f"| {ROW_TITLES[wid]} | " + " | ".join(cells) + " |")
+    L.append("")
+    return L
 
 
 def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes, names):
@@ -1152,15 +1298,19 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
     L.append("Medians of " + str(meta["reps"]) + " timed runs after one warm-up (W1: one run). "
              "In a peer's cell, the number in brackets is quiver's median divided by the peer's: "
              "**above 1 means quiver is slower**. quiver is timed around a round trip through its stdin pipe "
-             "(`--format json`), the peers around their Python API call, all rows fetched. "
+             "(`--format json`), the peers around their Python API call, all rows fetched; quiver-python is "
+             "quiver for Python (the `quiver` package) driven through the same Python calls as Kùzu. "
              "The machine has 2 cores shared with other builds and jobs that may have been running: "
              "treat differences under ~2x with care.")
     L.append("")
     L.append("| workload | " + " | ".join(names) + " |")
     L.append("|---|" + "---|" * len(names))
-    wids = ["W1", "W1-csv"] + [w[0] for w in WORKLOADS] + ["W8", "W8-base"] + [w[0] for w in ALGO_WORKLOADS]
-    if not any("W1-csv" in results.get(n, {}) for n in names):
-        wids.remove("W1-csv")
+    conv = [c for w in CONVERT_WORKLOADS for c in (w[0], w[0] + "-df")]
+    wids = (["W1", "W1-csv"] + [w[0] for w in WORKLOADS] + conv + ["W8", "W8-base"] +
+            [w[0] for w in ALGO_WORKLOADS])
+    for w in ["W1-csv"] + conv:
+        if not any(w in results.get(n, {}) for n in names):
+            wids.remove(w)
     for wid in wids:
         q = results.get("quiver", {}).get(wid, {})
         qmed = median(q.get("times")) if "error" not in q else None
@@ -1206,7 +1356,7 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
     rcells = [fmt_bytes(rss.get(n)) or "—" for n in names]
     L.append("| peak RSS | " + " | ".join(rcells) + " |")
     rcells = [fmt_bytes(rss_algo.get(n)) or "—" for n in names]
-    L.append("| peak RSS with A1–A3 | " + " | ".join(rcells) + " |")
+    L.append("| peak RSS with C1–C2, A1–A3 | " + " | ".join(rcells) + " |")
     dcells = []
     for n in names:
         if n == "quiver" and not meta["quiver_file_db"]:
@@ -1217,6 +1367,7 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
             dcells.append(fmt_bytes(disk.get(n)) or "—")
     L.append("| database size on disk | " + " | ".join(dcells) + " |")
     L.append("")
+    L.extend(render_python_api(results, names))
     L.append("Versions: " + ", ".join(f"{n} {v}" for n, v in meta["versions"].items()) + ".")
     if meta["skipped"]:
         L.append("")
@@ -1260,8 +1411,14 @@ def render(meta, exp, alg, results, rss, rss_algo, rss_w1, disk, failures, notes
              "relationship direction and keeps no dangling mass, a different measure, so it does not run A1; it "
              "has no betweenness. LadybugDB cannot download its algo extension here, and FalkorDB's `algo.*` "
              "procedures are not driven (no A rows).")
-    L.append("- Peak RSS is measured before A1–A3; the row below it includes them (the algorithms' working "
-             "sets: quiver's CSR projection of the graph, a library's own structures).")
+    L.append("- Peak RSS is measured before C1–C2 and A1–A3; the row below it includes them (the DataFrames, "
+             "the algorithms' working sets: quiver's CSR projection of the graph, a library's own structures).")
+    L.append("- C1 and C2 run on the engines with a Python API (quiver-python, Kùzu, LadybugDB): execute, then "
+             "`get_as_df()` (quiver's alias of `to_df()`), timed together and the conversion alone (the row below "
+             "each). C1 unwinds 1,000,000 integers and their strings (Kùzu and LadybugDB write `to_string`); C2 "
+             "returns every person's four properties. Each answer is checked: row and column counts, the sum "
+             "of the integer column (which must arrive as an integer array) and the last string or the sum "
+             "of ages.")
     if any(r.get("note") for rr in results.values() for r in rr.values()):
         L.append("- †: the warm-up took longer than --slow, so the query was timed once.")
     for n in notes:

@@ -54,6 +54,8 @@ PEERS=(
     "scipy|scipy|import scipy"    # networkx's pagerank (A1) needs it
     "rustworkx|rustworkx|import rustworkx"
     "igraph|igraph|import igraph"
+    "pandas|pandas|import pandas"  # C1/C2: results as DataFrames (Kùzu's get_as_df, quiver's to_df)
+    "maturin|maturin>=1.9.4,<2|import maturin"  # builds quiver for Python into this venv (the quiver-python engine)
     "falkordblite|falkordblite|from redislite.falkordb_client import FalkorDB"
 )
 

@@ -2,10 +2,15 @@
 4 Python threads, each with its own connection: execute releases the GIL, so
 threads read in parallel (up to the machine's cores).
 
-    python python/bench/threads.py [--persons 100000] [--seconds 3]
+    python python/bench/threads.py --data benches/data/100k-s42 [--seconds 3]   # the benchmark graph
+    python python/bench/threads.py [--persons 100000] [--seconds 3]             # a graph built here
+
+--data takes a directory benches/gen.py wrote (persons.csv, knows.csv: make it
+with `python benches/gen.py --size 100k`), imported with conn.import_files.
 """
 
 import argparse
+import os
 import random
 import threading
 import time
@@ -29,6 +34,14 @@ def build(db, persons, degree=5):
         "UNWIND $rows AS r MATCH (a:Person {id: r[0]}), (b:Person {id: r[1]}) CREATE (a)-[:KNOWS]->(b)",
         {"rows": list(zip(edges["from"], edges["to"]))},
     )
+
+
+def load(db, data):
+    conn = db.connect()
+    conn.import_files(nodes={"Person": os.path.join(data, "persons.csv")},
+                      relationships={"KNOWS": os.path.join(data, "knows.csv")}, id_type="integer")
+    conn.execute("CREATE INDEX FOR (p:Person) ON (p.id)")
+    return conn.execute("MATCH (p:Person) RETURN count(p)").fetchone()[0]
 
 
 def rate(db, threads, seconds, persons):
@@ -57,14 +70,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=100_000)
     ap.add_argument("--seconds", type=float, default=3)
+    ap.add_argument("--data", help="a benchmark data directory (benches/gen.py's persons.csv and knows.csv)")
+    ap.add_argument("--threads", type=int, default=4)
     a = ap.parse_args()
     db = quiver.Database()
     t = time.monotonic()
-    build(db, a.persons)
+    if a.data:
+        a.persons = load(db, a.data)
+    else:
+        build(db, a.persons)
     print(f"graph: {a.persons} persons, {db.execute('MATCH ()-[k]->() RETURN count(k)').fetchone()[0]} KNOWS, built in {time.monotonic() - t:.1f} s")
     one = rate(db, 1, a.seconds, a.persons)
-    four = rate(db, 4, a.seconds, a.persons)
-    print(f"1 thread: {one:.0f} queries/s; 4 threads: {four:.0f} queries/s ({four / one:.2f}x)")
+    many = rate(db, a.threads, a.seconds, a.persons)
+    print(f"{os.cpu_count()} cores. 1 thread: {one:.0f} queries/s; {a.threads} threads: {many:.0f} queries/s "
+          f"({many / one:.2f}x)")
 
 
 if __name__ == "__main__":

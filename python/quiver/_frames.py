@@ -26,6 +26,9 @@ def _need(module: str, extra: str):
         ) from e
 
 
+_LISTS = ("str", "object", "entity")  # the kinds whose values come as a list of Python values
+
+
 def _columns(result) -> List[Tuple[str, str, Any]]:
     return [(name, *result._column(i)) for i, name in enumerate(result.columns)]
 
@@ -38,7 +41,7 @@ def _numpy_array(kind: str, data: bytes):
 
 
 def _as_list(kind: str, data: Any) -> list:
-    if kind == "object":
+    if kind in _LISTS:
         return data
     values = list(memoryview(data).cast(_TYPECODES[kind]))
     return [bool(v) for v in values] if kind == "bool" else values
@@ -48,15 +51,13 @@ def to_pandas(result):
     pd = _need("pandas", "pandas")
     data: Dict[str, Any] = {}
     for name, kind, values in _columns(result):
-        if kind == "object":
-            data[name] = pd.Series(values, dtype=object) if _has_entities(values) else pd.Series(values)
+        if kind == "entity":  # nodes, lists, maps ... stay Python objects
+            data[name] = pd.Series(values, dtype=object)
+        elif kind in _LISTS:
+            data[name] = pd.Series(values)
         else:
             data[name] = _numpy_array(kind, values)
     return pd.DataFrame(data, columns=list(result.columns))
-
-
-def _has_entities(values: list) -> bool:
-    return any(isinstance(v, (Node, Relationship, Path, Duration, list, dict)) for v in values)
 
 
 def plain(v: Any) -> Any:
@@ -87,14 +88,14 @@ def to_arrow(result):
     pa = _need("pyarrow", "pyarrow")
     arrays = []
     for name, kind, values in _columns(result):
-        if kind != "object":
+        if kind not in _LISTS:
             arrow_type = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}[kind]
             if kind == "bool":
                 arrays.append(pa.array(_as_list(kind, values), type=arrow_type))
             else:
                 arrays.append(pa.Array.from_buffers(arrow_type, len(result), [None, pa.py_buffer(values)]))
             continue
-        if values and all(v is None or isinstance(v, Duration) for v in values):
+        if kind == "entity" and all(v is None or isinstance(v, Duration) for v in values):
             arrays.append(
                 pa.array(
                     [None if v is None else (v.months, v.days, v.seconds * 1_000_000_000 + v.nanoseconds) for v in values],
@@ -102,7 +103,8 @@ def to_arrow(result):
                 )
             )
             continue
-        values = [plain(v) for v in values]
+        if kind == "entity":
+            values = [plain(v) for v in values]
         try:
             arrays.append(pa.array(values))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
@@ -115,10 +117,11 @@ def to_polars(result):
     pl = _need("polars", "polars")
     series = []
     for name, kind, values in _columns(result):
-        if kind != "object":
+        if kind not in _LISTS:
             series.append(pl.Series(name, _as_list(kind, values)))
             continue
-        values = [plain(v) for v in values]
+        if kind == "entity":
+            values = [plain(v) for v in values]
         try:
             series.append(pl.Series(name, values))
         except Exception:
@@ -157,7 +160,7 @@ def to_networkx(result, directed: bool = True):
     rels: dict = {}
     for i, _ in enumerate(result.columns):
         kind, values = result._column(i)
-        if kind == "object":
+        if kind == "entity":
             for v in values:
                 _walk(v, nodes, rels)
     for nid, n in nodes.items():

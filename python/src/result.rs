@@ -19,7 +19,7 @@ use crate::convert::to_py;
 /// and `to_networkx()` give all the rows as a pandas, polars or pyarrow
 /// frame, or the nodes and relationships they mention as a networkx
 /// MultiDiGraph (each needs its library installed). Kùzu's names work too:
-/// `has_next()`, `get_next()`, `get_column_names()`, `get_as_df()`,
+/// `has_next()`, `get_next()`, `get_all()`, `get_n()`, `get_column_names()`, `get_as_df()`,
 /// `get_as_pl()`, `get_as_arrow()`, `get_as_networkx()`, `get_num_tuples()`.
 #[pyclass(module = "quiver")]
 pub struct QueryResult {
@@ -68,6 +68,15 @@ impl QueryResult {
     ) -> PyResult<Bound<'py, PyAny>> {
         helpers(slf.py())?.getattr(name)?.call((slf,), args)
     }
+}
+
+/// Column `i` as the native bytes of `each` value, or None when some value has none.
+fn typed<const N: usize>(rows: &[Vec<Value>], i: usize, each: impl Fn(&Value) -> Option<[u8; N]>) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(rows.len() * N);
+    for row in rows {
+        bytes.extend_from_slice(&each(&row[i])?);
+    }
+    Some(bytes)
 }
 
 #[pymethods]
@@ -189,6 +198,23 @@ impl QueryResult {
         }
     }
 
+    /// The rows not read yet, each as a list (Kùzu's name).
+    fn get_all<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let n = self.inner.rows.len();
+        self.get_n(py, n)
+    }
+
+    /// The next `count` rows (fewer at the end), each as a list (Kùzu's name).
+    fn get_n<'py>(&mut self, py: Python<'py>, count: usize) -> PyResult<Bound<'py, PyList>> {
+        let end = self.pos.saturating_add(count).min(self.inner.rows.len());
+        let list = PyList::empty(py);
+        for i in self.pos..end {
+            list.append(self.row(py, i)?.to_list())?;
+        }
+        self.pos = end;
+        Ok(list)
+    }
+
     /// The column names (Kùzu's name for `columns`).
     fn get_column_names(&self) -> Vec<String> {
         self.columns()
@@ -233,45 +259,70 @@ impl QueryResult {
 
     /// Column `i` whole, for the frame builders: `("int64", bytes)`,
     /// `("float64", bytes)` or `("bool", bytes)` when every value is one of
-    /// those (no nulls), else `("object", list)`.
+    /// those (no nulls), else a list: `("str", list)` when every value is a
+    /// string or null, `("entity", list)` when some value is a node,
+    /// relationship, path, duration, list or map, `("object", list)` otherwise.
     fn _column<'py>(&self, py: Python<'py>, i: usize) -> PyResult<(&'static str, Bound<'py, PyAny>)> {
         let r = &self.inner;
         let rows = &r.rows;
         if i >= r.columns.len() {
             return Err(pyo3::exceptions::PyIndexError::new_err("no such column"));
         }
-        if !rows.is_empty() {
-            if rows.iter().all(|row| matches!(row[i], Value::Int(_))) {
-                let mut bytes = Vec::with_capacity(rows.len() * 8);
-                for row in rows {
-                    if let Value::Int(x) = row[i] {
-                        bytes.extend_from_slice(&x.to_ne_bytes());
-                    }
+        // One pass where the first value's kind holds for the whole column (the usual case).
+        match rows.first().map(|row| &row[i]) {
+            Some(Value::Int(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Int(x) => Some(x.to_ne_bytes()),
+                    _ => None,
+                }) {
+                    return Ok(("int64", PyBytes::new(py, &bytes).into_any()));
                 }
-                return Ok(("int64", PyBytes::new(py, &bytes).into_any()));
             }
-            if rows.iter().all(|row| matches!(row[i], Value::Float(_))) {
-                let mut bytes = Vec::with_capacity(rows.len() * 8);
-                for row in rows {
-                    if let Value::Float(x) = row[i] {
-                        bytes.extend_from_slice(&x.to_ne_bytes());
-                    }
+            Some(Value::Float(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Float(x) => Some(x.to_ne_bytes()),
+                    _ => None,
+                }) {
+                    return Ok(("float64", PyBytes::new(py, &bytes).into_any()));
                 }
-                return Ok(("float64", PyBytes::new(py, &bytes).into_any()));
             }
-            if rows.iter().all(|row| matches!(row[i], Value::Bool(_))) {
-                let bytes: Vec<u8> = rows
-                    .iter()
-                    .map(|row| matches!(row[i], Value::Bool(true)) as u8)
-                    .collect();
-                return Ok(("bool", PyBytes::new(py, &bytes).into_any()));
+            Some(Value::Bool(_)) => {
+                if let Some(bytes) = typed(rows, i, |v| match v {
+                    Value::Bool(b) => Some([*b as u8]),
+                    _ => None,
+                }) {
+                    return Ok(("bool", PyBytes::new(py, &bytes).into_any()));
+                }
             }
+            _ => {}
         }
+        // "str": strings and nulls only; "entity": some value a frame keeps as a Python
+        // object (nodes, relationships, paths, durations, lists, maps); "object": the rest.
+        let mut kind = "str";
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            items.push(to_py(py, &row[i], r)?);
+            let v = &row[i];
+            match v {
+                Value::String(s) => {
+                    items.push(PyString::new(py, s).into_any());
+                    continue;
+                }
+                Value::Null => {}
+                Value::Node(_)
+                | Value::Relationship(_)
+                | Value::Path(_)
+                | Value::Duration(_)
+                | Value::List(_)
+                | Value::Map(_) => kind = "entity",
+                _ => {
+                    if kind == "str" {
+                        kind = "object"
+                    }
+                }
+            }
+            items.push(to_py(py, v, r)?);
         }
-        Ok(("object", PyList::new(py, items)?.into_any()))
+        Ok((kind, PyList::new(py, items)?.into_any()))
     }
 
     fn __repr__(&self) -> String {

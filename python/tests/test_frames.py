@@ -89,3 +89,26 @@ def test_large_result_to_df(conn):
     df = conn.execute("UNWIND range(1, 200000) AS x RETURN x, toString(x) AS s, x / 2.0 AS h").to_df()
     assert len(df) == 200000 and df["x"].sum() == 200000 * 200001 // 2
     assert df["s"].iloc[-1] == "200000" and df["h"].iloc[0] == 0.5
+
+
+def test_columns_of_strings_of_scalars_and_of_entities(conn):
+    """Each column kind reaches every frame library: strings with nulls, other scalars, and
+    values kept as Python objects (a list beside strings, a node)."""
+    pd = pytest.importorskip("pandas")
+    q = (
+        "UNWIND [1, 2, 3] AS i RETURN CASE WHEN i = 2 THEN null ELSE toString(i) END AS s, "
+        "CASE WHEN i = 1 THEN date('2020-01-01') ELSE null END AS d, "
+        "CASE WHEN i = 3 THEN [i] ELSE 'x' END AS mixed"
+    )
+    df = conn.execute(q).to_df()
+    assert [None if pd.isna(v) else v for v in df["s"]] == ["1", None, "3"]
+    assert df["mixed"].dtype == object and df["mixed"].tolist() == ["x", "x", [3]]
+    assert str(df["d"].iloc[0]) == "2020-01-01"
+    pa = pytest.importorskip("pyarrow")
+    t = conn.execute(q).to_arrow()
+    assert t.column("s").to_pylist() == ["1", None, "3"] and t.column("s").type == pa.string()
+    assert t.column("mixed").to_pylist() == ["x", "x", "[3]"]  # mixed: as text
+    pl = pytest.importorskip("polars")
+    p = conn.execute(q).to_polars()
+    assert p["s"].to_list() == ["1", None, "3"]
+    assert conn.execute("RETURN null AS n").to_arrow().column("n").to_pylist() == [None]

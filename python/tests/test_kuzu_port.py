@@ -28,6 +28,10 @@ def test_kuzu_script(tmp_path):
         ["Zhang", "Noura", 2022],
     ]
     assert results.get_column_names() == ["a.name", "b.name", "f.since"]
+    results.reset_iterator()
+    assert results.get_n(1) == [["Adam", "Karen", 2020]]
+    assert results.get_all() == rows[1:]  # the rest, as lists
+    assert results.get_all() == [] and results.get_n(5) == []
 
     # Parameters, as Kùzu takes them.
     r = conn.execute("MATCH (u:User) WHERE u.age > $min_age RETURN u.name ORDER BY u.name", {"min_age": 28})

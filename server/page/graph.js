@@ -46,7 +46,7 @@ function nodeElement(n, colours) {
   return {
     group: 'nodes',
     data: {
-      id: n.id, size: 24, caption: short(caption(n), 28), label: label || '', colour: label ? colours.of(label) : '#9aa5b1',
+      id: n.id, size: 24, caption: short(caption(n), 40), label: label || '', colour: label ? colours.of(label) : '#9aa5b1',
       entity: n,
     },
   };
@@ -69,7 +69,7 @@ const STYLE = [
   {
     selector: 'edge',
     style: {
-      width: 1.4, 'line-color': '#a9b4c2', 'target-arrow-color': '#a9b4c2', 'target-arrow-shape': 'triangle',
+      width: 1.4, 'line-color': '#9aa6b5', 'target-arrow-color': '#9aa6b5', 'target-arrow-shape': 'triangle',
       'arrow-scale': 0.9, 'curve-style': 'bezier', label: 'data(caption)', 'font-size': 8, color: '#4d5968',
       'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
       'text-background-padding': 1, 'min-zoomed-font-size': 7, 'control-point-step-size': 28,
@@ -156,8 +156,8 @@ export class GraphView {
       padding: 30,
       nodeDimensionsIncludeLabels: n <= 300,
       packComponents: false,
-      nodeRepulsion: () => 9000,
-      idealEdgeLength: () => (n <= 60 ? 115 : 70),
+      nodeRepulsion: () => (n <= 100 ? 40000 : 9000),
+      idealEdgeLength: () => (n <= 100 ? 150 : 70),
       edgeElasticity: () => 0.3,
       nodeSeparation: 90,
       gravity: 0.2,

@@ -2,7 +2,8 @@
 //!
 //! | request | what it does |
 //! |---|---|
-//! | `GET /` | discovery: the Bolt and query addresses, the version |
+//! | `GET /` | discovery: the Bolt and query addresses, the version (a browser, asking for HTML, gets the page) |
+//! | `GET /browser/...` | the browser page's files ([`crate::page`]), built into the binary |
 //! | `POST /db/{name}/query/v2` | one statement in a transaction of its own |
 //! | `POST /db/{name}/query/v2/tx` | opens an explicit transaction (optionally running a statement) |
 //! | `POST /db/{name}/query/v2/tx/{id}` | runs a statement in it (or, with no statement, keeps it alive) |
@@ -106,6 +107,13 @@ struct ApiError {
     status: StatusCode,
     code: String,
     message: String,
+    /// quiver's own account of a failed statement (kind, TCK code, phase,
+    /// position, hint), beside Neo4j's code and message.
+    detail: Option<Json>,
+    /// The client handles 401 itself (`X-Ajax-Browser-Auth: true`, as the
+    /// browser page sends): no `WWW-Authenticate`, so that the browser does
+    /// not open its own credentials dialog.
+    quiet_auth: bool,
 }
 
 impl ApiError {
@@ -114,6 +122,8 @@ impl ApiError {
             status,
             code: code.to_string(),
             message: message.into(),
+            detail: None,
+            quiet_auth: false,
         }
     }
 
@@ -138,17 +148,46 @@ impl From<BackendError> for ApiError {
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         };
-        let message = match &e {
-            BackendError::Query(q) => q.to_string(),
-            other => other.to_string(),
+        let (message, detail) = match &e {
+            BackendError::Query(q) => (q.to_string(), Some(error_detail(q))),
+            other => (other.to_string(), None),
         };
-        ApiError::new(status, code, message)
+        ApiError {
+            detail,
+            ..ApiError::new(status, code, message)
+        }
     }
+}
+
+/// A query error's parts, for clients that show them (the browser page
+/// puts the caret under the position).
+fn error_detail(q: &quiver::Error) -> Json {
+    let mut d = json!({
+        "kind": q.kind.as_str(),
+        "code": q.code,
+        "phase": q.phase.as_str(),
+        "message": q.message,
+    });
+    if let Some(p) = q.position {
+        d["line"] = json!(p.line);
+        d["column"] = json!(p.column);
+    }
+    if let Some(l) = &q.source_line {
+        d["sourceLine"] = json!(l);
+    }
+    if let Some(h) = &q.hint {
+        d["hint"] = json!(h);
+    }
+    d
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"errors": [{"code": self.code, "message": self.message}]});
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(d) = self.detail {
+            error["quiver"] = d;
+        }
+        let body = json!({"errors": [error]});
         let mut r = (
             self.status,
             [(header::CONTENT_TYPE, "application/json")],
@@ -157,10 +196,12 @@ impl IntoResponse for ApiError {
             .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             let h = r.headers_mut();
-            h.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"quiver\""),
-            );
+            if !self.quiet_auth {
+                h.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"quiver\""),
+                );
+            }
             h.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         r
@@ -200,7 +241,13 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> 
     }
     match credentials {
         Some((u, p)) if state.engine.check_password(&u, &p) => Ok(u),
-        _ => Err(ApiError::unauthorized()),
+        _ => Err(ApiError {
+            quiet_auth: headers
+                .get("x-ajax-browser-auth")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            ..ApiError::unauthorized()
+        }),
     }
 }
 
@@ -400,6 +447,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
 }
 
 async fn discovery(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if crate::page::wants_html(&headers) {
+        return crate::page::index();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -411,6 +461,8 @@ async fn discovery(State(state): State<Shared>, headers: HeaderMap) -> Response 
         "neo4j_edition": "community",
         "quiver_version": env!("CARGO_PKG_VERSION"),
         "default_database": state.engine.home(),
+        "quiver_auth": state.engine.auth_required(),
+        "quiver_read_only": state.engine.config().read_only,
     });
     if let Some(b) = &state.config.bolt_address {
         doc["bolt_direct"] = json!(format!("bolt://{b}"));
@@ -638,6 +690,10 @@ fn router(state: Shared) -> Router {
     let max_body = state.config.max_body;
     Router::new()
         .route("/", get(discovery))
+        .route("/browser", get(crate::page::index_redirect))
+        .route("/browser/", get(crate::page::index_page))
+        .route("/browser/{*file}", get(crate::page::asset))
+        .route("/favicon.ico", get(crate::page::favicon))
         .route("/db/{db}/query/v2", post(query))
         .route("/db/{db}/query/v2/tx", post(begin))
         .route("/db/{db}/query/v2/tx/{id}", post(run_in_tx).delete(rollback))

@@ -10,6 +10,7 @@
 //! - [`engine`]: the backend over quiver's concurrent `Database` handle.
 //! - [`listener`]: a threaded TCP listener, one thread per connection.
 //! - [`http`]: Neo4j's HTTP Query API; [`json`]: its values.
+//! - [`page`]: the graph browser page the HTTP listener serves at `/`.
 //! - [`mcp`]: the Model Context Protocol for AI agents.
 //! - [`signal`]: waiting for SIGINT/SIGTERM.
 
@@ -21,6 +22,7 @@ pub mod json;
 pub mod listener;
 pub mod mcp;
 pub mod packstream;
+pub mod page;
 pub mod signal;
 pub mod values;
 

@@ -109,8 +109,16 @@ impl Reader {
         let stdout = child.stdout.take().unwrap();
         let collector = std::thread::spawn(move || {
             let mut seen = Seen::new();
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
+            let mut out = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match out.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+                // The kill can land while an answer is half written: a line
+                // without its newline is that, not an answer.
+                let Some(line) = line.strip_suffix('\n') else { break };
                 let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
                 if v.get("error").is_some() {
                     return Err(format!("a reader got an error: {line}"));
@@ -205,8 +213,16 @@ fn every_acknowledged_commit_survives_sigkill() {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
+            let mut out = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match out.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+                // The kill can land while an answer is half written: a line
+                // without its newline is that, not an answer.
+                let Some(line) = line.strip_suffix('\n') else { break };
                 let v: serde_json::Value = serde_json::from_str(&line).unwrap();
                 if v["columns"] == serde_json::json!(["done"]) {
                     let _ = tx.send(v["rows"][0][0].as_i64().unwrap());

@@ -11,7 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// The page's files: path under `/browser/`, content type, bytes.
 const FILES: &[(&str, &str, &[u8])] = &[
     ("index.html", HTML, include_bytes!("../page/index.html")),
-    ("style.css", "text/css; charset=utf-8", include_bytes!("../page/style.css")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../page/style.css"),
+    ),
     ("app.js", JS, include_bytes!("../page/app.js")),
     ("api.js", JS, include_bytes!("../page/api.js")),
     ("editor.js", JS, include_bytes!("../page/editor.js")),
@@ -20,14 +24,42 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("graph.js", JS, include_bytes!("../page/graph.js")),
     ("values.js", JS, include_bytes!("../page/values.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../page/icon.svg")),
-    ("vendor/cytoscape.min.js", JS, include_bytes!("../page/vendor/cytoscape.min.js")),
-    ("vendor/layout-base.js", JS, include_bytes!("../page/vendor/layout-base.js")),
+    (
+        "vendor/cytoscape.min.js",
+        JS,
+        include_bytes!("../page/vendor/cytoscape.min.js"),
+    ),
+    (
+        "vendor/layout-base.js",
+        JS,
+        include_bytes!("../page/vendor/layout-base.js"),
+    ),
     ("vendor/cose-base.js", JS, include_bytes!("../page/vendor/cose-base.js")),
-    ("vendor/cytoscape-fcose.js", JS, include_bytes!("../page/vendor/cytoscape-fcose.js")),
-    ("vendor/LICENSE.cytoscape", TEXT, include_bytes!("../page/vendor/LICENSE.cytoscape")),
-    ("vendor/LICENSE.layout-base", TEXT, include_bytes!("../page/vendor/LICENSE.layout-base")),
-    ("vendor/LICENSE.cose-base", TEXT, include_bytes!("../page/vendor/LICENSE.cose-base")),
-    ("vendor/LICENSE.cytoscape-fcose", TEXT, include_bytes!("../page/vendor/LICENSE.cytoscape-fcose")),
+    (
+        "vendor/cytoscape-fcose.js",
+        JS,
+        include_bytes!("../page/vendor/cytoscape-fcose.js"),
+    ),
+    (
+        "vendor/LICENSE.cytoscape",
+        TEXT,
+        include_bytes!("../page/vendor/LICENSE.cytoscape"),
+    ),
+    (
+        "vendor/LICENSE.layout-base",
+        TEXT,
+        include_bytes!("../page/vendor/LICENSE.layout-base"),
+    ),
+    (
+        "vendor/LICENSE.cose-base",
+        TEXT,
+        include_bytes!("../page/vendor/LICENSE.cose-base"),
+    ),
+    (
+        "vendor/LICENSE.cytoscape-fcose",
+        TEXT,
+        include_bytes!("../page/vendor/LICENSE.cytoscape-fcose"),
+    ),
 ];
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -47,7 +79,10 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().to_ascii_lowercase().starts_with("text/html")))
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().to_ascii_lowercase().starts_with("text/html"))
+        })
 }
 
 /// One of the page's files, by its path under `/browser/`.
@@ -131,11 +166,16 @@ mod tests {
         }
         assert!(named >= 6, "index.html names {named} files");
         // The modules import one another by relative path.
-        for (path, _, body) in FILES.iter().filter(|(p, _, _)| p.ends_with(".js") && !p.starts_with("vendor/")) {
+        for (path, _, body) in FILES
+            .iter()
+            .filter(|(p, _, _)| p.ends_with(".js") && !p.starts_with("vendor/"))
+        {
             let text = std::str::from_utf8(body).unwrap();
             for line in text.lines().filter(|l| l.starts_with("import ")) {
                 let from = line.rsplit("from ").next().unwrap();
-                let target = from.trim_matches(|c| c == '\'' || c == '"' || c == ';').trim_start_matches("./");
+                let target = from
+                    .trim_matches(|c| c == '\'' || c == '"' || c == ';')
+                    .trim_start_matches("./");
                 assert!(file(target).is_some(), "{path} imports {target}, which is not built in");
             }
         }

@@ -83,7 +83,10 @@ fn start_helper() -> std::io::Result<Helper> {
 /// statement run by a signal handler while the main thread waits for another
 /// — or cannot be started.
 fn to_helper(job: Job) -> Result<(), Job> {
-    if BUSY.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+    if BUSY
+        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
         return Err(job);
     }
     let mut guard = HELPER.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,6 +4,7 @@ threads read in parallel (up to the machine's cores).
 
     python python/bench/threads.py --data benches/data/100k-s42 [--seconds 3]   # the benchmark graph
     python python/bench/threads.py [--persons 100000] [--seconds 3]             # a graph built here
+    ... --query w4      # friends-of-friends instead of friends (longer statements)
 
 --data takes a directory benches/gen.py wrote (persons.csv, knows.csv: make it
 with `python benches/gen.py --size 100k`), imported with conn.import_files.
@@ -17,7 +18,14 @@ import time
 
 import quiver
 
-QUERY = "MATCH (p:Person {id: $id})-[:KNOWS]-(f:Person) RETURN count(f) AS friends"
+QUERIES = {
+    # W3: friends of a random person (median degree ~15 on the benchmark graph: tens of microseconds)
+    "w3": "MATCH (p:Person {id: $id})-[:KNOWS]-(f:Person) RETURN count(f) AS friends",
+    # W4: distinct friends-of-friends of a random person (a fraction of a millisecond)
+    "w4": "MATCH (p:Person {id: $id})-[:KNOWS]-(:Person)-[:KNOWS]-(fof:Person) WHERE fof <> p "
+          "RETURN count(DISTINCT fof) AS fof",
+}
+QUERY = QUERIES["w3"]
 
 
 def build(db, persons, degree=5):
@@ -72,7 +80,10 @@ def main():
     ap.add_argument("--seconds", type=float, default=3)
     ap.add_argument("--data", help="a benchmark data directory (benches/gen.py's persons.csv and knows.csv)")
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--query", choices=sorted(QUERIES), default="w3")
     a = ap.parse_args()
+    global QUERY
+    QUERY = QUERIES[a.query]
     db = quiver.Database()
     t = time.monotonic()
     if a.data:
@@ -82,7 +93,7 @@ def main():
     print(f"graph: {a.persons} persons, {db.execute('MATCH ()-[k]->() RETURN count(k)').fetchone()[0]} KNOWS, built in {time.monotonic() - t:.1f} s")
     one = rate(db, 1, a.seconds, a.persons)
     many = rate(db, a.threads, a.seconds, a.persons)
-    print(f"{os.cpu_count()} cores. 1 thread: {one:.0f} queries/s; {a.threads} threads: {many:.0f} queries/s "
+    print(f"{a.query}, {os.cpu_count()} cores. 1 thread: {one:.0f} queries/s; {a.threads} threads: {many:.0f} queries/s "
           f"({many / one:.2f}x)")
 
 

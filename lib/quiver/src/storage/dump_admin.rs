@@ -495,7 +495,7 @@ mod tests {
         RETURN n.k AS k, labels(n) AS labels, properties(n) AS props, type(r) AS t, properties(r) AS rp, m.k AS mk \
         ORDER BY k, t, mk";
 
-    fn reimport(db: &Database, dir: &std::path::Path, dump: &super::AdminDump) -> Database {
+    fn reimport(dir: &std::path::Path, dump: &super::AdminDump) -> Database {
         let spec = ImportSpec {
             nodes: dump.node_files.iter().map(|f| InputGroup::file(f.clone())).collect(),
             relationships: dump
@@ -509,7 +509,6 @@ mod tests {
         let back = Database::in_memory();
         back.import(&spec)
             .unwrap_or_else(|e| panic!("{e}\n{}", std::fs::read_to_string(dir.join("nodes.csv")).unwrap()));
-        let _ = db;
         back
     }
 
@@ -558,7 +557,7 @@ mod tests {
             "{indexes}"
         );
 
-        let back = reimport(&db, dir.path(), &dump);
+        let back = reimport(dir.path(), &dump);
         assert_eq!(rows(&back, EVERYTHING), rows(&db, EVERYTHING));
         // A node with no properties but `k` misses the others: no property, not an empty one.
         assert_eq!(
@@ -582,7 +581,7 @@ mod tests {
         assert_eq!(dump.empty_lists_left_out, 1);
         // `;` is in a string of a list: another delimiter is chosen.
         assert_eq!(dump.array_delimiter, '|');
-        let back = reimport(&db, dir.path(), &dump);
+        let back = reimport(dir.path(), &dump);
         let q = "MATCH (n) RETURN n.k, n.v, n.tags, labels(n) ORDER BY n.k";
         assert_eq!(rows(&back, q), rows(&db, q));
         // Dumping again into the same directory is refused, and nothing is overwritten.

@@ -79,6 +79,20 @@ fn counts(path: &std::path::Path, close: bool) -> std::collections::BTreeMap<i64
     out
 }
 
+/// The lines a killed process wrote, up to the last one it finished: the
+/// kill can land while an answer is half written, and a line without its
+/// newline is that, not an answer.
+fn whole_lines(out: impl std::io::Read) -> impl Iterator<Item = String> {
+    let mut out = BufReader::new(out);
+    std::iter::from_fn(move || {
+        let mut line = String::new();
+        match out.read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => line.strip_suffix('\n').map(str::to_string),
+        }
+    })
+}
+
 /// What one reader saw: each answer's steps and their node counts.
 type Seen = Vec<std::collections::BTreeMap<i64, i64>>;
 
@@ -109,16 +123,7 @@ impl Reader {
         let stdout = child.stdout.take().unwrap();
         let collector = std::thread::spawn(move || {
             let mut seen = Seen::new();
-            let mut out = BufReader::new(stdout);
-            loop {
-                let mut line = String::new();
-                match out.read_line(&mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-                // The kill can land while an answer is half written: a line
-                // without its newline is that, not an answer.
-                let Some(line) = line.strip_suffix('\n') else { break };
+            for line in whole_lines(stdout) {
                 let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
                 if v.get("error").is_some() {
                     return Err(format!("a reader got an error: {line}"));
@@ -213,16 +218,7 @@ fn every_acknowledged_commit_survives_sigkill() {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         let reader = std::thread::spawn(move || {
-            let mut out = BufReader::new(stdout);
-            loop {
-                let mut line = String::new();
-                match out.read_line(&mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-                // The kill can land while an answer is half written: a line
-                // without its newline is that, not an answer.
-                let Some(line) = line.strip_suffix('\n') else { break };
+            for line in whole_lines(stdout) {
                 let v: serde_json::Value = serde_json::from_str(&line).unwrap();
                 if v["columns"] == serde_json::json!(["done"]) {
                     let _ = tx.send(v["rows"][0][0].as_i64().unwrap());

@@ -187,8 +187,12 @@ Listening on anything but a loopback address requires --auth.
 SIGINT (Ctrl-C) or SIGTERM stops the server: open transactions are rolled
 back, the file is checkpointed, and quiver exits with status 0.
 
+A web browser pointed at the HTTP address gets the graph browser page (an
+editor, results as a picture, a table and JSON, the schema); --open starts the
+system's browser on it.
+
 Examples:
-  quiver serve --load fixtures/gaza_isf.cypher
+  quiver serve --load fixtures/gaza_isf.cypher --open
   quiver serve my.qv --auth neo4j:secret --bolt 0.0.0.0:7687 --http 0.0.0.0:7474
   quiver serve my.qv --read-only --bolt 127.0.0.1:0 --http off";
 
@@ -243,6 +247,11 @@ pub struct ServeArgs {
     /// Close a Bolt connection that sent nothing for SECS seconds (0: never)
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub idle_timeout: u64,
+
+    /// Open the browser page (http://ADDR/) in the system's web browser
+    /// ($BROWSER, else xdg-open, open, sensible-browser or x-www-browser)
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `quiver mcp`'s options.

@@ -2,7 +2,7 @@
 //! Model Context Protocol on standard input and output).
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,6 +106,9 @@ pub fn serve(args: &ServeArgs) -> i32 {
     if bolt_addrs.is_none() && http_addrs.is_none() {
         return usage("both --bolt and --http are off: there would be nothing to serve");
     }
+    if args.open && http_addrs.is_none() {
+        return usage("--open needs the HTTP server, which serves the browser page: drop --http off");
+    }
     if users.is_empty() {
         for (flag, addrs) in [("--bolt", &bolt_addrs), ("--http", &http_addrs)] {
             if let Some(open) = addrs.iter().flatten().find(|a| !a.ip().is_loopback()) {
@@ -206,6 +209,15 @@ pub fn serve(args: &ServeArgs) -> i32 {
         },
         if args.read_only { ", read-only" } else { "" },
     );
+    if let Some(a) = http_addr {
+        let url = page_url(a);
+        eprintln!("quiver: the browser page is at {url}");
+        if args.open {
+            if let Err(m) = open_browser(&url) {
+                eprintln!("quiver: --open: {m}; open {url} yourself");
+            }
+        }
+    }
     let got = signal.wait();
     eprintln!("quiver: {got}: shutting down");
     // No new work (statements already running finish), what is open rolled
@@ -229,6 +241,67 @@ pub fn serve(args: &ServeArgs) -> i32 {
     0
 }
 
+/// The page's address: a wildcard listen address is reached on loopback.
+fn page_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// The commands that may open a URL, best first: each entry of $BROWSER
+/// (separated by `:`, `%s` standing for the URL as in the convention
+/// xdg-utils follows), then the desktop's openers.
+fn browser_commands(browser_env: Option<&str>, url: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in browser_env.unwrap_or("").split(':').map(str::trim).filter(|e| !e.is_empty()) {
+        let mut words: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
+        if words.iter().any(|w| w.contains("%s")) {
+            for w in &mut words {
+                *w = w.replace("%s", url);
+            }
+        } else {
+            words.push(url.to_string());
+        }
+        out.push(words);
+    }
+    let openers: &[&str] = if cfg!(target_os = "macos") {
+        &["open"]
+    } else if cfg!(windows) {
+        &["explorer"]
+    } else {
+        &["xdg-open", "sensible-browser", "x-www-browser", "www-browser"]
+    };
+    for o in openers {
+        out.push(vec![o.to_string(), url.to_string()]);
+    }
+    out
+}
+
+/// Starts the first browser command that can be started (it runs on its
+/// own; quiver does not wait for it).
+fn open_browser(url: &str) -> Result<(), String> {
+    let env = std::env::var("BROWSER").ok();
+    for words in browser_commands(env.as_deref(), url) {
+        let started = std::process::Command::new(&words[0])
+            .args(&words[1..])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut child) = started {
+            // Reap it in the background so it leaves no zombie.
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            return Ok(());
+        }
+    }
+    Err("no web browser found (set BROWSER to the command that starts one)".to_string())
+}
+
 pub fn mcp(args: &McpArgs) -> i32 {
     // Without --allow-writes a FILE is opened read-only (beside a writer),
     // unless --load has to write into it.
@@ -244,5 +317,28 @@ pub fn mcp(args: &McpArgs) -> i32 {
     match McpServer::new(db, args.allow_writes).serve_stdio() {
         Ok(()) => 0,
         Err(e) => fail(&e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_of_a_wildcard_address_is_on_loopback() {
+        assert_eq!(page_url("0.0.0.0:7474".parse().unwrap()), "http://127.0.0.1:7474/");
+        assert_eq!(page_url("[::]:80".parse().unwrap()), "http://[::1]:80/");
+        assert_eq!(page_url("192.168.1.2:7474".parse().unwrap()), "http://192.168.1.2:7474/");
+    }
+
+    #[test]
+    fn browser_entries_come_first_with_the_url_in_place_of_percent_s() {
+        let u = "http://127.0.0.1:7474/";
+        let c = browser_commands(Some("firefox --new-tab:  :chromium %s --incognito"), u);
+        assert_eq!(c[0], ["firefox", "--new-tab", u]);
+        assert_eq!(c[1], ["chromium", u, "--incognito"]);
+        assert!(c.len() > 2, "the desktop openers follow");
+        assert!(c[2..].iter().all(|w| w.len() == 2 && w[1] == u));
+        assert_eq!(browser_commands(None, u).len(), c.len() - 2);
     }
 }

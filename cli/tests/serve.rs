@@ -582,3 +582,44 @@ fn the_readme_serving_examples_run_as_shown() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), blocks[app + 1].1);
 }
+
+#[test]
+fn open_starts_the_browser_on_the_page() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("url");
+    let script = dir.path().join("browser");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display())).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = Command::new(bin())
+        .args(["serve", "--bolt", "off", "--http", "127.0.0.1:0", "--open"])
+        .env("BROWSER", &script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("http://").expect("the HTTP address").to_string();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&seen).map_or(true, |s| s.is_empty()) {
+        assert!(Instant::now() < deadline, "the browser was not started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(std::fs::read_to_string(&seen).unwrap(), format!("http://{addr}/"));
+    let (status, headers, body) = http(&addr, "GET", "/", &[("Accept", "text/html")], "");
+    assert_eq!(status, 200);
+    assert!(headers.contains("text/html"), "{headers}");
+    assert!(body.contains("<html"), "{body}");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Without the HTTP server there is no page to open.
+    let out = Command::new(bin())
+        .args(["serve", "--bolt", "127.0.0.1:0", "--http", "off", "--open"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--open needs the HTTP server"));
+}

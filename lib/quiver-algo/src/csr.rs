@@ -237,6 +237,7 @@ impl Csr {
         let n = nodes.len();
         let twice = spec.dir == Dir::Both && spec.loops == Loops::Twice;
         let mut offsets = vec![0usize; n + 1];
+        let mut counts = Counter::new(n);
         for e in g.edge_references() {
             ticker.tick()?;
             let Some((s, t)) = nodes.ends(g, &e) else { continue };
@@ -249,14 +250,15 @@ impl Csr {
                 continue;
             }
             match spec.dir {
-                Dir::Out => offsets[s as usize + 1] += 1,
-                Dir::In => offsets[t as usize + 1] += 1,
+                Dir::Out => counts.add(&mut offsets, s),
+                Dir::In => counts.add(&mut offsets, t),
                 Dir::Both => {
-                    offsets[s as usize + 1] += 1;
-                    offsets[t as usize + 1] += 1;
+                    counts.add(&mut offsets, s);
+                    counts.add(&mut offsets, t);
                 }
             }
         }
+        counts.finish(&mut offsets);
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
@@ -264,7 +266,12 @@ impl Csr {
         let mut targets = vec![0u32; m];
         let mut weights = if spec.weights { vec![0.0; m] } else { Vec::new() };
         let mut edges = if spec.edges { vec![0u32; m] } else { Vec::new() };
-        let mut cursor: Vec<usize> = offsets[..n].to_vec();
+        let mut scatter = Scatter::new(n, m, &offsets);
+        let mut out = Rows {
+            targets: &mut targets,
+            weights: if spec.weights { Some(&mut weights) } else { None },
+            edges: if spec.edges { Some(&mut edges) } else { None },
+        };
         for (index, e) in g.edge_references().enumerate() {
             ticker.tick()?;
             let Some((s, t)) = nodes.ends(g, &e) else { continue };
@@ -275,33 +282,24 @@ impl Csr {
                 (true, Some(f)) => check_weight(f(e), spec.negative)?,
                 _ => 1.0,
             };
-            let mut put = |from: u32, to: u32| {
-                let at = cursor[from as usize];
-                cursor[from as usize] += 1;
-                targets[at] = to;
-                if spec.weights {
-                    weights[at] = w;
-                }
-                if spec.edges {
-                    edges[at] = index as u32;
-                }
-            };
+            let index = index as u32;
             if s == t {
-                put(s, s);
+                scatter.put(&mut out, Entry { from: s, to: s, w, index });
                 if twice {
-                    put(s, s);
+                    scatter.put(&mut out, Entry { from: s, to: s, w, index });
                 }
                 continue;
             }
             match spec.dir {
-                Dir::Out => put(s, t),
-                Dir::In => put(t, s),
+                Dir::Out => scatter.put(&mut out, Entry { from: s, to: t, w, index }),
+                Dir::In => scatter.put(&mut out, Entry { from: t, to: s, w, index }),
                 Dir::Both => {
-                    put(s, t);
-                    put(t, s);
+                    scatter.put(&mut out, Entry { from: s, to: t, w, index });
+                    scatter.put(&mut out, Entry { from: t, to: s, w, index });
                 }
             }
         }
+        scatter.finish(&mut out);
         let mut csr = Csr {
             offsets,
             targets,
@@ -345,9 +343,18 @@ impl Csr {
         for u in 0..n {
             let end = self.offsets[u + 1];
             let row_start = write;
+            // A short row is searched (no random access to `at`); a long one uses `at`.
+            let short = end - start <= SHORT_ROW;
             for read in start..end {
                 let v = self.targets[read] as usize;
-                let p = at[v];
+                let p = if short {
+                    self.targets[row_start..write]
+                        .iter()
+                        .position(|&t| t as usize == v)
+                        .map_or(usize::MAX, |i| row_start + i)
+                } else {
+                    at[v]
+                };
                 if p != usize::MAX && p >= row_start {
                     if weighted {
                         let w = self.weights[read];
@@ -364,7 +371,9 @@ impl Csr {
                     }
                     continue;
                 }
-                at[v] = write;
+                if !short {
+                    at[v] = write;
+                }
                 self.targets[write] = self.targets[read];
                 if weighted {
                     self.weights[write] = self.weights[read];
@@ -380,6 +389,162 @@ impl Csr {
         self.targets.truncate(write);
         self.weights.truncate(if weighted { write } else { 0 });
         self.edges.truncate(if with_edges { write } else { 0 });
+    }
+}
+
+/// Rows this long or shorter are merged by searching the row itself.
+const SHORT_ROW: usize = 32;
+
+/// Counts entries per row (into `offsets[row + 1]`), for large projections through
+/// per-block buffers as [`Scatter`] writes them: the rows counted come in random order.
+struct Counter {
+    shift: Option<u32>,
+    pending: Vec<u32>,
+    fill: Vec<u32>,
+}
+
+impl Counter {
+    fn new(n: usize) -> Counter {
+        // Up to 64 Ki rows the counts (512 KiB) stay in the caches.
+        if n < 1 << 16 {
+            return Counter { shift: None, pending: Vec::new(), fill: Vec::new() };
+        }
+        // The counts of a block's rows: a few KiB.
+        let shift = 10;
+        let blocks = (n >> shift) + 1;
+        Counter { shift: Some(shift), pending: vec![0; blocks * PENDING], fill: vec![0; blocks] }
+    }
+
+    #[inline]
+    fn add(&mut self, offsets: &mut [usize], row: u32) {
+        let Some(shift) = self.shift else {
+            offsets[row as usize + 1] += 1;
+            return;
+        };
+        let b = (row >> shift) as usize;
+        let f = self.fill[b] as usize;
+        self.pending[b * PENDING + f] = row;
+        if f + 1 == PENDING {
+            for &r in &self.pending[b * PENDING..(b + 1) * PENDING] {
+                offsets[r as usize + 1] += 1;
+            }
+            self.fill[b] = 0;
+        } else {
+            self.fill[b] = f as u32 + 1;
+        }
+    }
+
+    fn finish(self, offsets: &mut [usize]) {
+        for (b, &f) in self.fill.iter().enumerate() {
+            for &r in &self.pending[b * PENDING..b * PENDING + f as usize] {
+                offsets[r as usize + 1] += 1;
+            }
+        }
+    }
+}
+
+/// One projected entry on its way to row `from`.
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    from: u32,
+    to: u32,
+    w: f64,
+    index: u32,
+}
+
+/// The arrays a CSR's entries are written into.
+struct Rows<'a> {
+    targets: &'a mut [u32],
+    weights: Option<&'a mut Vec<f64>>,
+    edges: Option<&'a mut Vec<u32>>,
+}
+
+/// Places entries at their rows' next free positions. A large projection's rows are
+/// filled in the order the relationships come, which for the transposed direction is
+/// random: each write would miss the cache and the TLB. So entries wait in small
+/// per-block buffers (a block: a range of rows whose entries span a few hundred KiB) and
+/// a full buffer is written out at once, into one block. Each row still receives its
+/// entries in the order they came, so the projection is the same either way.
+struct Scatter {
+    /// Next free position per row.
+    cursor: Vec<usize>,
+    /// Row `r` belongs to block `r >> shift`; `None`: write straight through.
+    shift: Option<u32>,
+    pending: Vec<Entry>,
+    fill: Vec<u32>,
+}
+
+/// Entries held per block before they are written out.
+const PENDING: usize = 64;
+/// Projections with fewer entries fit the caches and are written straight through.
+const SCATTER_FROM: usize = 1 << 20;
+/// Entries per block, about (a block's rows' share of the arrays stays cache-sized).
+const BLOCK_ENTRIES: usize = 1 << 14;
+
+impl Scatter {
+    fn new(n: usize, m: usize, offsets: &[usize]) -> Scatter {
+        Self::sized(n, m, offsets, SCATTER_FROM, BLOCK_ENTRIES)
+    }
+
+    fn sized(n: usize, m: usize, offsets: &[usize], from: usize, block_entries: usize) -> Scatter {
+        let cursor = offsets[..n].to_vec();
+        if m < from || n < 2 {
+            return Scatter { cursor, shift: None, pending: Vec::new(), fill: Vec::new() };
+        }
+        let blocks_wanted = (m / block_entries).clamp(1, 1 << 12);
+        let rows_per_block = n.div_ceil(blocks_wanted).next_power_of_two();
+        let shift = rows_per_block.trailing_zeros();
+        let blocks = (n >> shift) + 1;
+        Scatter {
+            cursor,
+            shift: Some(shift),
+            pending: vec![Entry::default(); blocks * PENDING],
+            fill: vec![0; blocks],
+        }
+    }
+
+    #[inline]
+    fn write(cursor: &mut [usize], out: &mut Rows<'_>, e: Entry) {
+        let at = cursor[e.from as usize];
+        cursor[e.from as usize] = at + 1;
+        out.targets[at] = e.to;
+        if let Some(w) = out.weights.as_deref_mut() {
+            w[at] = e.w;
+        }
+        if let Some(x) = out.edges.as_deref_mut() {
+            x[at] = e.index;
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, out: &mut Rows<'_>, e: Entry) {
+        let Some(shift) = self.shift else {
+            Self::write(&mut self.cursor, out, e);
+            return;
+        };
+        let b = (e.from >> shift) as usize;
+        let f = self.fill[b] as usize;
+        self.pending[b * PENDING + f] = e;
+        if f + 1 == PENDING {
+            self.flush(out, b, PENDING);
+            self.fill[b] = 0;
+        } else {
+            self.fill[b] = f as u32 + 1;
+        }
+    }
+
+    fn flush(&mut self, out: &mut Rows<'_>, b: usize, count: usize) {
+        for i in b * PENDING..b * PENDING + count {
+            let e = self.pending[i];
+            Self::write(&mut self.cursor, out, e);
+        }
+    }
+
+    fn finish(mut self, out: &mut Rows<'_>) {
+        for b in 0..self.fill.len() {
+            let f = self.fill[b] as usize;
+            self.flush(out, b, f);
+        }
     }
 }
 
@@ -503,6 +668,50 @@ pub(crate) mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn buffered_scatter_fills_rows_as_writing_through_does() {
+        // A pseudo-random multigraph's transposed entries, placed both ways.
+        let n = 1000usize;
+        let mut x = 12345u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let entries: Vec<Entry> = (0..20_000)
+            .map(|i| Entry { from: (next() % n as u64) as u32, to: (next() % n as u64) as u32, w: i as f64, index: i })
+            .collect();
+        let mut offsets = vec![0usize; n + 1];
+        for e in &entries {
+            offsets[e.from as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let place = |scatter: Scatter| {
+            let (mut t, mut w, mut x) = (vec![0u32; entries.len()], vec![0.0; entries.len()], vec![0u32; entries.len()]);
+            let mut out = Rows { targets: &mut t, weights: Some(&mut w), edges: Some(&mut x) };
+            let mut scatter = scatter;
+            for &e in &entries {
+                scatter.put(&mut out, e);
+            }
+            scatter.finish(&mut out);
+            (t, w, x)
+        };
+        let direct = place(Scatter::sized(n, entries.len(), &offsets, usize::MAX, 1));
+        let buffered = Scatter::sized(n, entries.len(), &offsets, 0, 64);
+        assert!(buffered.shift.is_some());
+        assert_eq!(place(buffered), direct);
+        // Rows keep the order their entries came in.
+        let (t, w, _) = direct;
+        for u in 0..n {
+            let mine: Vec<(u32, f64)> = entries.iter().filter(|e| e.from as usize == u).map(|e| (e.to, e.w)).collect();
+            let got: Vec<(u32, f64)> = (offsets[u]..offsets[u + 1]).map(|i| (t[i], w[i])).collect();
+            assert_eq!(got, mine);
+        }
     }
 
     #[test]

@@ -99,10 +99,17 @@ pub fn pagerank<G: AlgoGraph>(
         Spec::plain(dir, Loops::Once, Merge::Sum).weighted(weight, false),
         &mut ticker,
     )?;
-    let mut strength = vec![0.0f64; n];
-    for (&u, &w) in inc.targets.iter().zip(&inc.weights) {
-        strength[u as usize] += w;
-    }
+    // A node's outgoing weight: the sum of its column; both ways, the projection is
+    // symmetric and that is its own row's (read in order).
+    let strength: Vec<f64> = if dir == Dir::Both {
+        (0..n).map(|u| inc.weights[inc.range(u)].iter().sum()).collect()
+    } else {
+        let mut strength = vec![0.0f64; n];
+        for (&u, &w) in inc.targets.iter().zip(&inc.weights) {
+            strength[u as usize] += w;
+        }
+        strength
+    };
     let dangling: Vec<usize> = (0..n).filter(|&u| strength[u] == 0.0).collect();
     let inverse: Vec<f64> = strength.iter().map(|&s| if s == 0.0 { 0.0 } else { 1.0 / s }).collect();
     let nf = n as f64;

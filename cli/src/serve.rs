@@ -256,7 +256,12 @@ fn page_url(addr: SocketAddr) -> String {
 /// xdg-utils follows), then the desktop's openers.
 fn browser_commands(browser_env: Option<&str>, url: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for entry in browser_env.unwrap_or("").split(':').map(str::trim).filter(|e| !e.is_empty()) {
+    for entry in browser_env
+        .unwrap_or("")
+        .split(':')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         let mut words: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
         if words.iter().any(|w| w.contains("%s")) {
             for w in &mut words {
@@ -328,7 +333,10 @@ mod tests {
     fn the_page_of_a_wildcard_address_is_on_loopback() {
         assert_eq!(page_url("0.0.0.0:7474".parse().unwrap()), "http://127.0.0.1:7474/");
         assert_eq!(page_url("[::]:80".parse().unwrap()), "http://[::1]:80/");
-        assert_eq!(page_url("192.168.1.2:7474".parse().unwrap()), "http://192.168.1.2:7474/");
+        assert_eq!(
+            page_url("192.168.1.2:7474".parse().unwrap()),
+            "http://192.168.1.2:7474/"
+        );
     }
 
     #[test]

@@ -589,7 +589,11 @@ fn open_starts_the_browser_on_the_page() {
     let dir = tempfile::tempdir().unwrap();
     let seen = dir.path().join("url");
     let script = dir.path().join("browser");
-    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display())).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", seen.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut child = Command::new(bin())
         .args(["serve", "--bolt", "off", "--http", "127.0.0.1:0", "--open"])
@@ -601,7 +605,11 @@ fn open_starts_the_browser_on_the_page() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("http://").expect("the HTTP address").to_string();
+    let addr = line
+        .trim()
+        .strip_prefix("http://")
+        .expect("the HTTP address")
+        .to_string();
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::fs::read_to_string(&seen).map_or(true, |s| s.is_empty()) {
         assert!(Instant::now() < deadline, "the browser was not started");

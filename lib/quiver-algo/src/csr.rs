@@ -284,18 +284,66 @@ impl Csr {
             };
             let index = index as u32;
             if s == t {
-                scatter.put(&mut out, Entry { from: s, to: s, w, index });
+                scatter.put(
+                    &mut out,
+                    Entry {
+                        from: s,
+                        to: s,
+                        w,
+                        index,
+                    },
+                );
                 if twice {
-                    scatter.put(&mut out, Entry { from: s, to: s, w, index });
+                    scatter.put(
+                        &mut out,
+                        Entry {
+                            from: s,
+                            to: s,
+                            w,
+                            index,
+                        },
+                    );
                 }
                 continue;
             }
             match spec.dir {
-                Dir::Out => scatter.put(&mut out, Entry { from: s, to: t, w, index }),
-                Dir::In => scatter.put(&mut out, Entry { from: t, to: s, w, index }),
+                Dir::Out => scatter.put(
+                    &mut out,
+                    Entry {
+                        from: s,
+                        to: t,
+                        w,
+                        index,
+                    },
+                ),
+                Dir::In => scatter.put(
+                    &mut out,
+                    Entry {
+                        from: t,
+                        to: s,
+                        w,
+                        index,
+                    },
+                ),
                 Dir::Both => {
-                    scatter.put(&mut out, Entry { from: s, to: t, w, index });
-                    scatter.put(&mut out, Entry { from: t, to: s, w, index });
+                    scatter.put(
+                        &mut out,
+                        Entry {
+                            from: s,
+                            to: t,
+                            w,
+                            index,
+                        },
+                    );
+                    scatter.put(
+                        &mut out,
+                        Entry {
+                            from: t,
+                            to: s,
+                            w,
+                            index,
+                        },
+                    );
                 }
             }
         }
@@ -407,12 +455,20 @@ impl Counter {
     fn new(n: usize) -> Counter {
         // Up to 64 Ki rows the counts (512 KiB) stay in the caches.
         if n < 1 << 16 {
-            return Counter { shift: None, pending: Vec::new(), fill: Vec::new() };
+            return Counter {
+                shift: None,
+                pending: Vec::new(),
+                fill: Vec::new(),
+            };
         }
         // The counts of a block's rows: a few KiB.
         let shift = 10;
         let blocks = (n >> shift) + 1;
-        Counter { shift: Some(shift), pending: vec![0; blocks * PENDING], fill: vec![0; blocks] }
+        Counter {
+            shift: Some(shift),
+            pending: vec![0; blocks * PENDING],
+            fill: vec![0; blocks],
+        }
     }
 
     #[inline]
@@ -489,7 +545,12 @@ impl Scatter {
     fn sized(n: usize, m: usize, offsets: &[usize], from: usize, block_entries: usize) -> Scatter {
         let cursor = offsets[..n].to_vec();
         if m < from || n < 2 {
-            return Scatter { cursor, shift: None, pending: Vec::new(), fill: Vec::new() };
+            return Scatter {
+                cursor,
+                shift: None,
+                pending: Vec::new(),
+                fill: Vec::new(),
+            };
         }
         let blocks_wanted = (m / block_entries).clamp(1, 1 << 12);
         let rows_per_block = n.div_ceil(blocks_wanted).next_power_of_two();
@@ -682,7 +743,12 @@ pub(crate) mod tests {
             x
         };
         let entries: Vec<Entry> = (0..20_000)
-            .map(|i| Entry { from: (next() % n as u64) as u32, to: (next() % n as u64) as u32, w: i as f64, index: i })
+            .map(|i| Entry {
+                from: (next() % n as u64) as u32,
+                to: (next() % n as u64) as u32,
+                w: i as f64,
+                index: i,
+            })
             .collect();
         let mut offsets = vec![0usize; n + 1];
         for e in &entries {
@@ -692,8 +758,16 @@ pub(crate) mod tests {
             offsets[i + 1] += offsets[i];
         }
         let place = |scatter: Scatter| {
-            let (mut t, mut w, mut x) = (vec![0u32; entries.len()], vec![0.0; entries.len()], vec![0u32; entries.len()]);
-            let mut out = Rows { targets: &mut t, weights: Some(&mut w), edges: Some(&mut x) };
+            let (mut t, mut w, mut x) = (
+                vec![0u32; entries.len()],
+                vec![0.0; entries.len()],
+                vec![0u32; entries.len()],
+            );
+            let mut out = Rows {
+                targets: &mut t,
+                weights: Some(&mut w),
+                edges: Some(&mut x),
+            };
             let mut scatter = scatter;
             for &e in &entries {
                 scatter.put(&mut out, e);
@@ -708,7 +782,11 @@ pub(crate) mod tests {
         // Rows keep the order their entries came in.
         let (t, w, _) = direct;
         for u in 0..n {
-            let mine: Vec<(u32, f64)> = entries.iter().filter(|e| e.from as usize == u).map(|e| (e.to, e.w)).collect();
+            let mine: Vec<(u32, f64)> = entries
+                .iter()
+                .filter(|e| e.from as usize == u)
+                .map(|e| (e.to, e.w))
+                .collect();
             let got: Vec<(u32, f64)> = (offsets[u]..offsets[u + 1]).map(|i| (t[i], w[i])).collect();
             assert_eq!(got, mine);
         }

@@ -190,7 +190,17 @@ pub struct Base {
     type_map: Vec<TypeId>,
     /// The process's label ids -> the base's (`u32::MAX`: none).
     label_back: Vec<u32>,
+    /// By the base's label id: a bitmap of the label's nodes, made once it has been asked
+    /// about often enough (see [`Base::has_label`]).
+    label_bits: Vec<LabelBits>,
     sections: Vec<(String, Sec)>,
+}
+
+/// One label's membership bitmap, made on demand.
+#[derive(Default)]
+struct LabelBits {
+    asks: std::sync::atomic::AtomicUsize,
+    bits: std::sync::OnceLock<Box<[u64]>>,
 }
 
 // SAFETY: the raw pointer in a base points into its own backing (a vector or a
@@ -548,6 +558,7 @@ impl Base {
             let b = backing.bytes();
             (b.as_ptr(), b.len())
         };
+        let label_bits = (0..label_map.len()).map(|_| LabelBits::default()).collect();
         let base = Base {
             data,
             data_len,
@@ -574,6 +585,7 @@ impl Base {
             indexes,
             label_map,
             type_map,
+            label_bits,
             label_back,
             sections,
             backing,
@@ -821,12 +833,41 @@ impl Base {
         out
     }
 
+    /// Whether node `i` has `label`. A node's labels are read from the file (two random
+    /// reads); once a label has been asked about more than `n / 64` times (at least
+    /// 1,024) — as often as it takes to read as much as the label's bitmap holds — the
+    /// label's members are made into a bitmap (`n / 8` bytes), which answers from then on.
+    /// Opening stays free of it, and a point lookup never pays for it.
     #[inline]
     pub fn has_label(&self, i: u32, label: LabelId) -> bool {
-        match self.label_back.get(label as usize) {
-            Some(b) if *b != u32::MAX => self.raw_labels(i).contains(b),
-            _ => false,
+        let b = match self.label_back.get(label as usize) {
+            Some(&b) if b != u32::MAX => b,
+            _ => return false,
+        };
+        if let Some(lb) = self.label_bits.get(b as usize) {
+            let bits = match lb.bits.get() {
+                Some(bits) => Some(bits),
+                None => {
+                    let asks = lb.asks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    (asks >= (self.n / 64).max(1024)).then(|| lb.bits.get_or_init(|| self.label_bitmap(label)))
+                }
+            };
+            if let Some(bits) = bits {
+                return bits.get(i as usize / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1);
+            }
         }
+        self.raw_labels(i).contains(&b)
+    }
+
+    /// The members of `label` as a bitmap over dense node indices.
+    fn label_bitmap(&self, label: LabelId) -> Box<[u64]> {
+        let mut bits = vec![0u64; self.n.div_ceil(64)];
+        for &i in self.label_members(label) {
+            if let Some(w) = bits.get_mut(i as usize / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+        bits.into_boxed_slice()
     }
 
     pub fn label_count(&self, label: LabelId) -> usize {

@@ -199,3 +199,36 @@ fn damaged_bases_are_refused_or_harmless() {
         }
     }
 }
+
+#[test]
+fn label_checks_answer_the_same_before_and_after_the_bitmap() {
+    let c = catalog();
+    let (a, b, none) = (c.labels.intern("A"), c.labels.intern("B"), c.labels.intern("None"));
+    let mut builder = BaseBuilder::new();
+    let n = 3000u64;
+    for id in 0..n {
+        let labels: Vec<LabelId> = match id % 3 {
+            0 => vec![a],
+            1 => vec![a, b],
+            _ => vec![],
+        };
+        builder.add_node(id * 2, &labels, vec![]).unwrap();
+    }
+    builder.counters(n * 2, 0);
+    let base = Base::in_memory(builder.finish(&c, 3, 0).unwrap(), &c).unwrap();
+    let expect = |i: u32, l: LabelId| match i % 3 {
+        0 => l == a,
+        1 => l == a || l == b,
+        _ => false,
+    };
+    // The first 1,024 asks of a label read the file, the rest its bitmap.
+    for round in 0..2 {
+        for i in 0..n as u32 {
+            for l in [a, b, none] {
+                assert_eq!(base.has_label(i, l), expect(i, l), "round {round}, node {i}, label {l}");
+            }
+        }
+    }
+    assert!(base.label_bits.iter().all(|lb| lb.bits.get().is_some()));
+    assert!(!base.has_label(n as u32 + 100, a), "no such node");
+}

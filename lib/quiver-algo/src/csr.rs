@@ -283,67 +283,20 @@ impl Csr {
                 _ => 1.0,
             };
             let index = index as u32;
+            let mut put = |from: u32, to: u32| scatter.put(&mut out, Entry { from, to, w, index });
             if s == t {
-                scatter.put(
-                    &mut out,
-                    Entry {
-                        from: s,
-                        to: s,
-                        w,
-                        index,
-                    },
-                );
+                put(s, s);
                 if twice {
-                    scatter.put(
-                        &mut out,
-                        Entry {
-                            from: s,
-                            to: s,
-                            w,
-                            index,
-                        },
-                    );
+                    put(s, s);
                 }
                 continue;
             }
             match spec.dir {
-                Dir::Out => scatter.put(
-                    &mut out,
-                    Entry {
-                        from: s,
-                        to: t,
-                        w,
-                        index,
-                    },
-                ),
-                Dir::In => scatter.put(
-                    &mut out,
-                    Entry {
-                        from: t,
-                        to: s,
-                        w,
-                        index,
-                    },
-                ),
+                Dir::Out => put(s, t),
+                Dir::In => put(t, s),
                 Dir::Both => {
-                    scatter.put(
-                        &mut out,
-                        Entry {
-                            from: s,
-                            to: t,
-                            w,
-                            index,
-                        },
-                    );
-                    scatter.put(
-                        &mut out,
-                        Entry {
-                            from: t,
-                            to: s,
-                            w,
-                            index,
-                        },
-                    );
+                    put(s, t);
+                    put(t, s);
                 }
             }
         }

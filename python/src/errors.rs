@@ -20,7 +20,7 @@ fn class_name(e: &quiver::Error) -> &'static str {
         (ErrorKind::TypeError, _) => "CypherTypeError",
         (ErrorKind::ArgumentError, _) => "ArgumentError",
         (ErrorKind::EntityNotFound, _) => "EntityNotFound",
-        (ErrorKind::ConstraintVerificationFailed, _) => "ConstraintError",
+        (ErrorKind::ConstraintVerificationFailed | ErrorKind::Schema, _) => "ConstraintError",
         (ErrorKind::ParameterMissing, _) => "ParameterMissing",
         (ErrorKind::ProcedureError, _) => "ProcedureError",
         (ErrorKind::Interrupted, _) => "Interrupted",

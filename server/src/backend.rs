@@ -291,6 +291,22 @@ pub mod codes {
     pub const UNKNOWN_ERROR: &str = "Neo.DatabaseError.General.UnknownError";
 }
 
+/// `Neo.ClientError.Schema.<code>` for the schema errors quiver raises.
+fn schema_code(code: &str) -> &'static str {
+    match code {
+        "ConstraintValidationFailed" => codes::CONSTRAINT_VALIDATION_FAILED,
+        "ConstraintCreationFailed" => "Neo.ClientError.Schema.ConstraintCreationFailed",
+        "EquivalentSchemaRuleAlreadyExists" => "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "ConstraintAlreadyExists" => "Neo.ClientError.Schema.ConstraintAlreadyExists",
+        "ConstraintWithNameAlreadyExists" => "Neo.ClientError.Schema.ConstraintWithNameAlreadyExists",
+        "ConstraintNotFound" => "Neo.ClientError.Schema.ConstraintNotFound",
+        "IndexAlreadyExists" => "Neo.ClientError.Schema.IndexAlreadyExists",
+        "IndexWithNameAlreadyExists" => "Neo.ClientError.Schema.IndexWithNameAlreadyExists",
+        "DropIndexFailed" => "Neo.ClientError.Schema.DropIndexFailed",
+        _ => "Neo.ClientError.Schema.SchemaRuleViolation",
+    }
+}
+
 /// The Neo4j status code of a backend error: the one place errors get codes.
 pub fn neo4j_code(e: &BackendError) -> &'static str {
     use codes::*;
@@ -306,6 +322,7 @@ pub fn neo4j_code(e: &BackendError) -> &'static str {
             (ErrorKind::ArgumentError, _) => ARGUMENT_ERROR,
             (ErrorKind::EntityNotFound, _) => ENTITY_NOT_FOUND,
             (ErrorKind::ConstraintVerificationFailed, _) => CONSTRAINT_VALIDATION_FAILED,
+            (ErrorKind::Schema, code) => schema_code(code),
             (ErrorKind::ProcedureError, "ProcedureNotFound") => PROCEDURE_NOT_FOUND,
             (ErrorKind::ProcedureError, _) => PROCEDURE_CALL_FAILED,
             (ErrorKind::Interrupted, _) => TX_TERMINATED,

@@ -14,4 +14,4 @@ pub mod parser;
 pub mod stack;
 pub mod text;
 
-pub use parser::{parse_expression, parse_statement, ParseError};
+pub use parser::{parse_expression, parse_statement, parse_value_type, ParseError};

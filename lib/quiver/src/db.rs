@@ -560,7 +560,11 @@ impl Database {
             // Part of the transaction: its rows go through it (a rollback undoes them).
             let tx = session.tx.as_mut().expect("a write transaction");
             let sp = tx.savepoint();
-            let outcome = load(&mut crate::import::TxSink(tx));
+            let outcome = load(&mut crate::import::TxSink(tx)).and_then(|summary| {
+                let tx = session.tx.as_ref().expect("a write transaction");
+                exec::constraints::check_statement(tx, &sp).map_err(|e| e.into_error())?;
+                Ok(summary)
+            });
             let tx = session.tx.as_mut().expect("a write transaction");
             if outcome.is_err() {
                 tx.rollback_to(sp);
@@ -568,6 +572,29 @@ impl Database {
                 tx.rollback_to(sp);
                 return Err(self.read_only_error("the import would change the graph, so it was undone"));
             }
+            return outcome;
+        }
+        if !session
+            .tx
+            .as_ref()
+            .expect("a write transaction")
+            .constraints()
+            .is_empty()
+        {
+            // Constraints are checked on the rows as a transaction holds them,
+            // then the import commits as one transaction.
+            let tx = session.tx.as_mut().expect("a write transaction");
+            let sp = tx.savepoint();
+            let outcome = load(&mut crate::import::TxSink(tx)).and_then(|summary| {
+                let tx = session.tx.as_ref().expect("a write transaction");
+                exec::constraints::check_statement(tx, &sp).map_err(|e| e.into_error())?;
+                Ok(summary)
+            });
+            if outcome.is_err() {
+                self.end_write(&mut session);
+                return outcome;
+            }
+            self.commit_session(&mut session)?;
             return outcome;
         }
         // On its own: a bulk load into the next base (the rows are in no log

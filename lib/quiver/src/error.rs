@@ -15,6 +15,9 @@ pub enum ErrorKind {
     ArgumentError,
     EntityNotFound,
     ConstraintVerificationFailed,
+    /// A schema rule (a constraint) is broken, or cannot be made or dropped
+    /// (Neo4j's `Neo.ClientError.Schema.*`).
+    Schema,
     ParameterMissing,
     ProcedureError,
     /// Cancelled by the user (Ctrl-C) or by a resource limit.
@@ -37,6 +40,7 @@ impl ErrorKind {
             ErrorKind::ArgumentError => "ArgumentError",
             ErrorKind::EntityNotFound => "EntityNotFound",
             ErrorKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
+            ErrorKind::Schema => "Schema",
             ErrorKind::ParameterMissing => "ParameterMissing",
             ErrorKind::ProcedureError => "ProcedureError",
             ErrorKind::Interrupted => "Interrupted",

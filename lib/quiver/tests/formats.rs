@@ -80,7 +80,10 @@ fn bases_round_trip_through_their_files() {
     drop(db);
     assert_eq!(version_of(&path), quiver::store::base::VERSION);
     let report = check::check(&RealFs, &path).unwrap();
-    assert_eq!((report.format_version, report.codec), (2, None));
+    assert_eq!(
+        (report.format_version, report.codec),
+        (quiver::store::base::VERSION, None)
+    );
     assert_eq!(report.wal_records, 0);
     let mut db = Database::open(&path).unwrap();
     assert_eq!(dump_text(&db), before);
@@ -136,11 +139,16 @@ fn newer_versions_and_unknown_codecs_are_refused_clearly() {
     let (db, _d, path) = sample_graph();
     drop(db);
     let mut b = std::fs::read(&path).unwrap();
-    b[8..12].copy_from_slice(&3u32.to_le_bytes());
+    let newer = quiver::store::base::VERSION + 1;
+    b[8..12].copy_from_slice(&newer.to_le_bytes());
     std::fs::write(&path, &b).unwrap();
     let e = Database::open(&path).err().expect("refused");
     assert_eq!(e.code, "UnsupportedFile");
-    assert!(e.message.contains("newer quiver (file format version 3"), "{e}");
+    assert!(
+        e.message
+            .contains(&format!("newer quiver (file format version {newer}")),
+        "{e}"
+    );
     // A first-format file of an unknown codec.
     let (_d2, old) = copy_fixture("v1-codec2.qv");
     let (header, payload) = legacy::verify(&old, &std::fs::read(&old).unwrap()).unwrap();

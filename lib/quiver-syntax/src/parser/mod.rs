@@ -74,6 +74,19 @@ pub fn parse_statement(text: &str) -> Result<ast::Statement, ParseError> {
     ctx.finish(clause::statement(&ctx, text))
 }
 
+/// Parses one value type (`INTEGER`, `LIST<STRING NOT NULL>`, `INTEGER | FLOAT`):
+/// how a property type constraint kept in a file is read back.
+pub fn parse_value_type(text: &str) -> Result<ast::ValueType, ParseError> {
+    let ctx = Ctx::new(text);
+    let r = (|| {
+        let (rest, _) = ctx.ws(text)?;
+        let (rest, t) = types::value_type(&ctx, rest)?;
+        let (rest, _) = ctx.end_of_input(rest)?;
+        Ok((rest, t))
+    })();
+    ctx.finish(r)
+}
+
 /// Parses one expression (used for `--param NAME=LIT` and `:param`).
 /// Relationship patterns are accepted here as they are in WHERE.
 pub fn parse_expression(text: &str) -> Result<ast::Expr, ParseError> {

@@ -12,6 +12,7 @@
 
 mod arith;
 mod best;
+pub(crate) mod constraints;
 mod cursor;
 mod eval;
 mod functions;
@@ -46,6 +47,8 @@ pub struct ExecError {
     pub kind: ErrorKind,
     pub code: &'static str,
     pub message: String,
+    /// How to fix it, where there is more to say than the message.
+    pub hint: Option<String>,
     /// What below the executor failed (a function, the store, a file).
     source: Option<crate::error::Source>,
 }
@@ -76,8 +79,14 @@ impl ExecError {
             kind,
             code,
             message,
+            hint: None,
             source: None,
         }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> ExecError {
+        self.hint = Some(hint.into());
+        self
     }
 
     /// Records what below the executor failed.
@@ -139,7 +148,9 @@ impl ExecError {
         } else {
             Phase::Runtime
         };
-        Error::new(self.kind, self.code, phase, self.message.clone()).with_source(self)
+        let mut e = Error::new(self.kind, self.code, phase, self.message.clone());
+        e.hint = self.hint.clone();
+        e.with_source(self)
     }
 }
 
@@ -237,6 +248,10 @@ fn build<'g>(
                 let filter = *filter;
                 Box::new(cursor::listed(cur, move || show_indexes_full(ev.graph, filter)))
             }
+            Op::Schema(SchemaOp::ShowConstraints(filter)) => {
+                let filter = *filter;
+                Box::new(cursor::listed(cur, move || constraints::show(ev.graph, filter)))
+            }
             Op::ShowRoutines { procedures, filter } => {
                 let (procedures, filter) = (*procedures, *filter);
                 Box::new(cursor::listed(cur, move || show_routines(ev, procedures, filter)))
@@ -326,7 +341,7 @@ fn show_indexes_full(g: &dyn GraphRead, filter: crate::ast::IndexFilter) -> Vec<
                 Value::list(vec![Value::String(catalog.labels.name(i.label))]),
                 Value::list(vec![Value::String(catalog.keys.name(i.key))]),
                 Value::from("range-1.0"),
-                Value::Null,
+                constraints::owner_of_index(g, &i.name).map_or(Value::Null, |c| Value::from(c.as_str())),
                 Value::Null,
                 Value::Int(0),
             ]
@@ -394,6 +409,7 @@ pub fn run_write(
     profile: Option<&ProfileStats>,
 ) -> XResult<Vec<Row>> {
     Eval::new(&*graph, st).check_interrupt()?;
+    let start = graph.savepoint();
     let mut all = Vec::new();
     for (b, branch) in plan.branches.iter().enumerate() {
         let mut w = Writer { graph, st, stats };
@@ -407,6 +423,7 @@ pub fn run_write(
             r
         }));
     }
+    constraints::check_statement(&*graph, &start)?;
     let distinct_union = plan.branches.len() > 1 && !plan.union_all.first().copied().unwrap_or(true);
     if distinct_union {
         let mut seen = FxHashSet::default();

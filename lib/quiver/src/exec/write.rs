@@ -467,6 +467,16 @@ impl Writer<'_> {
                 key,
                 if_not_exists,
             } => {
+                if self.graph.constraints().iter().any(|c| c.name == *name) {
+                    if *if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(ExecError::new(
+                        crate::ErrorKind::Schema,
+                        "ConstraintWithNameAlreadyExists",
+                        format!("there is a constraint called `{name}`; an index needs a name of its own"),
+                    ));
+                }
                 let (l, k) = (label.resolve(self.graph.catalog()), key.resolve(self.graph.catalog()));
                 let indexes = self.graph.indexes();
                 let clash = indexes
@@ -494,6 +504,14 @@ impl Writer<'_> {
                 Ok(())
             }
             SchemaOp::DropIndex { name, if_exists } => {
+                if let Some(owner) = super::constraints::owner_of_index(&*self.graph, name) {
+                    return Err(ExecError::new(
+                        crate::ErrorKind::Schema,
+                        "DropIndexFailed",
+                        format!("index `{name}` belongs to constraint `{owner}` and goes when it goes"),
+                    )
+                    .with_hint(format!("DROP CONSTRAINT `{owner}` drops both")));
+                }
                 if !self.graph.drop_index(name) && !*if_exists {
                     return Err(ExecError::new(
                         crate::ErrorKind::SemanticError,
@@ -503,7 +521,9 @@ impl Writer<'_> {
                 }
                 Ok(())
             }
-            SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_) => Ok(()),
+            SchemaOp::CreateConstraint(p) => super::constraints::create(self.graph, p),
+            SchemaOp::DropConstraint { name, if_exists } => super::constraints::drop(self.graph, name, *if_exists),
+            SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_) | SchemaOp::ShowConstraints(_) => Ok(()),
         }
     }
 

@@ -142,6 +142,9 @@ impl Explain<'_> {
                         super::SchemaOp::CreateIndex { .. } => "CreateIndex",
                         super::SchemaOp::DropIndex { .. } => "DropIndex",
                         super::SchemaOp::ShowIndexes | super::SchemaOp::ShowIndexesFull(_) => "ShowIndexes",
+                        super::SchemaOp::CreateConstraint(_) => "CreateConstraint",
+                        super::SchemaOp::DropConstraint { .. } => "DropConstraint",
+                        super::SchemaOp::ShowConstraints(_) => "ShowConstraints",
                     }
                 )?,
                 Op::ShowRoutines { procedures, .. } => writeln!(

@@ -123,7 +123,10 @@ impl Op {
     pub fn writes(&self) -> bool {
         match self {
             Op::Create(_) | Op::Merge(_) | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => true,
-            Op::Schema(s) => !matches!(s, SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_)),
+            Op::Schema(s) => !matches!(
+                s,
+                SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_) | SchemaOp::ShowConstraints(_)
+            ),
             Op::Subquery(s) => s.body.writes(),
             Op::Union(u) => u.branches.iter().any(Pipeline::writes),
             Op::Foreach(_) => true,
@@ -440,6 +443,30 @@ pub enum SchemaOp {
     ShowIndexes,
     /// Every column of `SHOW INDEXES` as the manual lists them (with YIELD), of one kind.
     ShowIndexesFull(ast::IndexFilter),
+    CreateConstraint(Box<ConstraintPlan>),
+    DropConstraint {
+        name: String,
+        if_exists: bool,
+    },
+    /// Every column of `SHOW CONSTRAINTS`, of one kind.
+    ShowConstraints(ast::ConstraintFilter),
+}
+
+/// `CREATE CONSTRAINT`, names resolved as far as the catalog knows them.
+#[derive(Clone, Debug)]
+pub struct ConstraintPlan {
+    /// `None`: a name is made from the rule.
+    pub name: Option<String>,
+    pub if_not_exists: bool,
+    pub on: ConstraintOn,
+    pub keys: Vec<NameRef>,
+    pub requirement: crate::store::Requirement,
+}
+
+#[derive(Clone, Debug)]
+pub enum ConstraintOn {
+    Label(NameRef),
+    Type(NameRef),
 }
 
 #[derive(Clone, Debug)]

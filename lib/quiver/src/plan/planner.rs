@@ -349,18 +349,6 @@ impl<'a> Planner<'a> {
                 }
 
                 Clause::Schema(schema) => {
-                    match &schema.command {
-                        ast::SchemaCommand::CreateConstraint(_) => {
-                            return Err(PlanError::not_supported("CREATE CONSTRAINT", schema.span))
-                        }
-                        ast::SchemaCommand::DropConstraint { .. } => {
-                            return Err(PlanError::not_supported("DROP CONSTRAINT", schema.span))
-                        }
-                        ast::SchemaCommand::Show(s) if matches!(s.what, ast::ShowWhat::Constraints(_)) => {
-                            return Err(PlanError::not_supported("SHOW CONSTRAINTS", schema.span))
-                        }
-                        _ => {}
-                    }
                     if n != 1 {
                         return Err(PlanError::syntax(
                             "InvalidClauseComposition",
@@ -380,7 +368,7 @@ impl<'a> Planner<'a> {
                             continue;
                         }
                     }
-                    let (op, cols) = self.plan_schema(schema);
+                    let (op, cols) = self.plan_schema(schema)?;
                     self.writes |= op.writes();
                     ops.push(op);
                     columns = cols;
@@ -585,8 +573,8 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn plan_schema(&mut self, schema: &ast::Schema) -> (Op, Vec<String>) {
-        match &schema.command {
+    fn plan_schema(&mut self, schema: &ast::Schema) -> PResult<(Op, Vec<String>)> {
+        Ok(match &schema.command {
             ast::SchemaCommand::CreateIndex {
                 name,
                 if_not_exists,
@@ -615,10 +603,47 @@ impl<'a> Planner<'a> {
                 Op::Schema(super::SchemaOp::ShowIndexes),
                 ["name", "label", "property", "entries"].map(String::from).to_vec(),
             ),
-            ast::SchemaCommand::CreateConstraint(_) | ast::SchemaCommand::DropConstraint { .. } => {
-                unreachable!("rejected in plan_single")
+            ast::SchemaCommand::CreateConstraint(c) => {
+                let plan = self.plan_constraint(c)?;
+                (
+                    Op::Schema(super::SchemaOp::CreateConstraint(Box::new(plan))),
+                    Vec::new(),
+                )
             }
-        }
+            ast::SchemaCommand::DropConstraint { name, if_exists } => (
+                Op::Schema(super::SchemaOp::DropConstraint {
+                    name: name.name.clone(),
+                    if_exists: *if_exists,
+                }),
+                Vec::new(),
+            ),
+        })
+    }
+
+    fn plan_constraint(&mut self, c: &ast::CreateConstraint) -> PResult<super::ConstraintPlan> {
+        use crate::store::{PropertyType, Requirement};
+        let on = match &c.entity {
+            ast::ConstraintEntity::Node { label } => super::ConstraintOn::Label(self.label(&label.name)),
+            ast::ConstraintEntity::Relationship { rel_type, .. } => {
+                super::ConstraintOn::Type(self.rel_type(&rel_type.name))
+            }
+        };
+        let requirement = match &c.kind {
+            ast::ConstraintKind::Unique => Requirement::Unique,
+            ast::ConstraintKind::Key => Requirement::Key,
+            ast::ConstraintKind::NotNull => Requirement::NotNull,
+            ast::ConstraintKind::Type(t) => {
+                check_property_type(t)?;
+                Requirement::Type(PropertyType::new(t.clone()))
+            }
+        };
+        Ok(super::ConstraintPlan {
+            name: c.name.as_ref().map(|n| n.name.clone()),
+            if_not_exists: c.if_not_exists,
+            on,
+            keys: c.properties.iter().map(|k| self.key(&k.name)).collect(),
+            requirement,
+        })
     }
 
     /// `SHOW INDEXES | PROCEDURES | FUNCTIONS [YIELD ...] [WHERE ...] [RETURN ...]`:
@@ -659,7 +684,10 @@ impl<'a> Planner<'a> {
                 },
                 FUNCTION_COLUMNS,
             ),
-            ast::ShowWhat::Constraints(_) => return Err(PlanError::not_supported("SHOW CONSTRAINTS", span)),
+            ast::ShowWhat::Constraints(filter) => (
+                Op::Schema(super::SchemaOp::ShowConstraints(*filter)),
+                crate::procedures::show::CONSTRAINT_COLUMNS,
+            ),
         };
         if show.return_.is_some() && show.yield_.is_none() {
             return Err(PlanError::syntax(
@@ -1986,4 +2014,48 @@ fn fold_constant(e: Expr) -> Expr {
         )),
         other => other,
     }
+}
+
+/// The types a property type constraint may name: what a property can hold
+/// (`LIST<T NOT NULL>` of a simple type, unions of them), without `NOT NULL`
+/// at the top (an existence constraint says that).
+fn check_property_type(t: &ast::ValueType) -> PResult<()> {
+    use ast::ValueTypeKind as K;
+    fn simple(k: &K) -> bool {
+        matches!(
+            k,
+            K::Boolean
+                | K::String
+                | K::Integer
+                | K::Float
+                | K::Date
+                | K::LocalTime
+                | K::ZonedTime
+                | K::LocalDateTime
+                | K::ZonedDateTime
+                | K::Duration
+                | K::Point
+        )
+    }
+    fn allowed(t: &ast::ValueType, top: bool) -> bool {
+        if top && t.not_null {
+            return false;
+        }
+        match &t.kind {
+            K::List(inner) => inner.not_null && simple(&inner.kind),
+            K::Union(parts) => parts.iter().all(|p| allowed(p, true)),
+            k => simple(k),
+        }
+    }
+    if allowed(t, true) {
+        return Ok(());
+    }
+    Err(PlanError::syntax(
+        "InvalidPropertyType",
+        format!("a property type constraint cannot require `{t}`: properties do not hold it"),
+        t.span,
+    )
+    .with_hint(
+        "use BOOLEAN, STRING, INTEGER, FLOAT, a temporal type, POINT, LIST<T NOT NULL> of one of them, or a union; IS NOT NULL is a constraint of its own",
+    ))
 }

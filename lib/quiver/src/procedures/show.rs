@@ -47,6 +47,23 @@ pub const FUNCTION_COLUMNS: (&[&str], usize) = (
     3,
 );
 
+/// The columns of `SHOW CONSTRAINTS` (the first eight unless YIELD names others).
+pub const CONSTRAINT_COLUMNS: (&[&str], usize) = (
+    &[
+        "id",
+        "name",
+        "type",
+        "entityType",
+        "labelsOrTypes",
+        "properties",
+        "ownedIndex",
+        "propertyType",
+        "options",
+        "createStatement",
+    ],
+    8,
+);
+
 fn s(text: &str) -> Value {
     Value::from(text)
 }

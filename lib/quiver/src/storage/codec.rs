@@ -22,7 +22,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::records::{ImageV1, TxRecordV1, ValueV1};
+use super::records::{ImageV1, TxRecordV1, TxRecordV2, ValueV1};
 use super::snapshot;
 pub use super::snapshot::ReadError;
 use crate::store::base::BaseBuilder;
@@ -103,12 +103,29 @@ pub struct TxRecord {
     pub changes: Changes,
 }
 
+/// The first byte of a log record of version 2 and later, followed by the
+/// version: a version-1 record starts with its transaction id, a bincode
+/// variable-length integer, whose first byte is never 255.
+const RECORD_MARK: u8 = 0xFF;
+
 pub fn encode_tx(tx: &TxRecord) -> Result<Vec<u8>, String> {
-    encode(&TxRecordV1::new(tx.txid, &tx.changes))
+    let v1 = TxRecordV1::new(tx.txid, &tx.changes);
+    match &tx.changes.constraints {
+        None => encode(&v1),
+        Some(defs) => {
+            let mut out = vec![RECORD_MARK, 2];
+            out.extend(encode(&TxRecordV2::new(v1, defs))?);
+            Ok(out)
+        }
+    }
 }
 
 pub fn decode_tx(bytes: &[u8]) -> Result<TxRecord, String> {
-    let (txid, changes) = decode::<TxRecordV1>(bytes)?.into_changes()?;
+    let (txid, changes) = match bytes {
+        [RECORD_MARK, 2, rest @ ..] => decode::<TxRecordV2>(rest)?.into_changes()?,
+        [RECORD_MARK, v, ..] => return Err(format!("a log record of version {v}, newer than this quiver reads")),
+        _ => decode::<TxRecordV1>(bytes)?.into_changes()?,
+    };
     Ok(TxRecord { txid, changes })
 }
 

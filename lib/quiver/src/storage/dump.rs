@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The graph's own indexes come first (`CREATE INDEX name FOR (n:L) ON
-//! (n.k)`); a temporary index on the dump key makes each relationship's
+//! (n.k)`), its constraints last (`CREATE CONSTRAINT ...`, with the indexes
+//! they bring, once the data is there to be checked); a temporary index on the dump key makes each relationship's
 //! MATCH a lookup, and is dropped before the temporary label and key.
 //!
 //! Nodes are numbered in id order from 0 (the rebuilt graph's ids are its
@@ -84,7 +85,9 @@ pub fn write(graph: &dyn GraphRead, out: &mut dyn Write) -> io::Result<()> {
         nodes.len(),
         rels.len()
     )?;
-    for index in graph.indexes() {
+    let constraints = graph.constraints();
+    let owned = |index: &str| constraints.iter().any(|c| c.owns_index() && c.name == index);
+    for index in graph.indexes().into_iter().filter(|i| !owned(&i.name)) {
         writeln!(
             out,
             "CREATE INDEX {} FOR (n:{}) ON (n.{});",
@@ -147,6 +150,9 @@ pub fn write(graph: &dyn GraphRead, out: &mut dyn Write) -> io::Result<()> {
             name(DUMP_LABEL),
             name(DUMP_KEY)
         )?;
+    }
+    for c in constraints.iter() {
+        writeln!(out, "{};", c.create_statement(catalog))?;
     }
     out.flush()
 }

@@ -412,9 +412,11 @@ pub fn write(graph: &dyn GraphRead, dir: &Path) -> Result<AdminDump, AdminDumpEr
     let mut indexes = io::BufWriter::new(std::fs::File::create(dir.join("indexes.cypher"))?);
     writeln!(
         indexes,
-        "// The indexes of the dumped graph, to run once the import is done."
+        "// The indexes and constraints of the dumped graph, to run once the import is done."
     )?;
-    for index in graph.indexes() {
+    let constraints = graph.constraints();
+    let owned = |index: &str| constraints.iter().any(|c| c.owns_index() && c.name == index);
+    for index in graph.indexes().into_iter().filter(|i| !owned(&i.name)) {
         writeln!(
             indexes,
             "CREATE INDEX {} IF NOT EXISTS FOR (n:{}) ON (n.{});",
@@ -422,6 +424,11 @@ pub fn write(graph: &dyn GraphRead, dir: &Path) -> Result<AdminDump, AdminDumpEr
             quoted(&catalog.labels.name(index.label)),
             quoted(&catalog.keys.name(index.key))
         )?;
+    }
+    for c in constraints.iter() {
+        let create = c.create_statement(catalog);
+        let create = create.replacen(" FOR ", " IF NOT EXISTS FOR ", 1);
+        writeln!(indexes, "{create};")?;
     }
     indexes.flush()?;
     Ok(dump)

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Changes, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};
+use crate::store::{Changes, ConstraintDef, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};
 use crate::value::temporal::{Date, DateTime, Duration, LocalDateTime, LocalTime, Time};
 use crate::value::{NodeId, Path, RelId, Value};
 
@@ -235,6 +235,63 @@ pub struct ChangesV1 {
     pub indexes: Option<Vec<IndexDefV1>>,
 }
 
+/// A constraint by names, version 1 (`kind`: 1 unique, 2 key, 3 not null, 4 type).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstraintDefV1 {
+    pub name: String,
+    pub node: bool,
+    pub on: String,
+    pub keys: Vec<String>,
+    pub kind: u8,
+    pub type_text: String,
+}
+
+/// A log record, version 2: version 1 and the constraints after the
+/// transaction (written only by a transaction that changed them; the
+/// others stay version 1, byte for byte).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TxRecordV2 {
+    pub record: TxRecordV1,
+    pub constraints: Vec<ConstraintDefV1>,
+}
+
+impl TxRecordV2 {
+    pub fn new(record: TxRecordV1, defs: &[ConstraintDef]) -> TxRecordV2 {
+        TxRecordV2 {
+            record,
+            constraints: defs
+                .iter()
+                .map(|d| ConstraintDefV1 {
+                    name: d.name.clone(),
+                    node: d.node,
+                    on: d.on.clone(),
+                    keys: d.keys.clone(),
+                    kind: d.kind,
+                    type_text: d.type_text.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn into_changes(self) -> Result<(u64, Changes), String> {
+        let (txid, mut changes) = self.record.into_changes()?;
+        changes.constraints = Some(
+            self.constraints
+                .into_iter()
+                .map(|d| ConstraintDef {
+                    name: d.name,
+                    node: d.node,
+                    on: d.on,
+                    keys: d.keys,
+                    kind: d.kind,
+                    type_text: d.type_text,
+                })
+                .collect(),
+        );
+        Ok((txid, changes))
+    }
+}
+
 /// A log record, version 1.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TxRecordV1 {
@@ -327,6 +384,7 @@ impl TxRecordV1 {
                 })
                 .collect::<Result<_, String>>()?,
             indexes: c.indexes.map(index_defs),
+            constraints: None,
         };
         Ok((self.txid, changes))
     }
@@ -462,6 +520,7 @@ mod tests {
                     label: "L".into(),
                     key: "k".into(),
                 }]),
+                constraints: None,
             },
         }
     }

@@ -38,6 +38,20 @@ pub struct IndexDef {
     pub key: String,
 }
 
+/// A constraint, by names (see [`super::Constraint`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstraintDef {
+    pub name: String,
+    /// On nodes with label `on` (`true`) or relationships of type `on`.
+    pub node: bool,
+    pub on: String,
+    pub keys: Vec<String>,
+    /// [`super::Requirement::code`].
+    pub kind: u8,
+    /// The type of a property type constraint, as it prints (else empty).
+    pub type_text: String,
+}
+
 /// The net effect of a committed transaction: applied in field order
 /// (relationship deletes, node deletes, node upserts, relationship upserts),
 /// it turns the graph before the transaction into the graph after it.
@@ -53,6 +67,8 @@ pub struct Changes {
     pub rels: Vec<RelState>,
     /// Every index after the transaction, when it created or dropped one.
     pub indexes: Option<Vec<IndexDef>>,
+    /// Every constraint after the transaction, when it created or dropped one.
+    pub constraints: Option<Vec<ConstraintDef>>,
 }
 
 impl Changes {
@@ -63,6 +79,7 @@ impl Changes {
             && self.nodes.is_empty()
             && self.rels.is_empty()
             && self.indexes.is_none()
+            && self.constraints.is_none()
     }
 }
 

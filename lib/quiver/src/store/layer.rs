@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::catalog::{KeyId, LabelId, TypeId};
+use super::constraint::Constraint;
 use super::index::PropertyIndex;
 use super::stack::Stack;
 use crate::value::{NodeId, Value};
@@ -123,6 +124,9 @@ pub struct Layer {
     /// Whether this layer changed them.
     pub(super) specs_changed: bool,
     pub(super) index_entries: FxHashMap<String, IndexEntries>,
+    /// The constraints in effect at this layer, and whether this layer changed them.
+    pub(super) constraints: Arc<Vec<Constraint>>,
+    pub(super) constraints_changed: bool,
     pub(super) next_node: u64,
     pub(super) next_rel: u64,
 }
@@ -159,6 +163,7 @@ impl Layer {
             next_node,
             next_rel,
             specs: lower.index_specs(),
+            constraints: lower.constraints(),
             ..Layer::default()
         }
     }
@@ -170,6 +175,7 @@ impl Layer {
             && self.new_nodes.is_empty()
             && self.new_rels.is_empty()
             && !self.specs_changed
+            && !self.constraints_changed
     }
 
     /// Whether no entity has an entry here (reads all go below).
@@ -301,6 +307,17 @@ impl Layer {
 
     pub fn specs(&self) -> &[IndexSpec] {
         &self.specs
+    }
+
+    /// The constraints, if this layer changed them.
+    pub fn changed_constraints(&self) -> Option<&[Constraint]> {
+        self.constraints_changed.then_some(&self.constraints[..])
+    }
+
+    /// Makes the constraints exactly `constraints`.
+    pub fn set_constraints(&mut self, constraints: Arc<Vec<Constraint>>) {
+        self.constraints = constraints;
+        self.constraints_changed = true;
     }
 
     /// Sets node `id`'s entry, keeping members, counts and index entries
@@ -571,6 +588,9 @@ impl Layer {
     pub fn absorb(&mut self, lower: &Stack, upper: &Layer) {
         if upper.specs_changed {
             self.set_indexes(lower, upper.specs.clone());
+        }
+        if upper.constraints_changed {
+            self.set_constraints(upper.constraints.clone());
         }
         // What `upper` says of an id, as an entry of this layer.
         let fold_node = |this: &Layer, id: u64, d: Option<&Arc<NodeData>>| match d {

@@ -10,6 +10,7 @@
 pub mod base;
 pub mod catalog;
 mod changes;
+pub mod constraint;
 mod index;
 mod layer;
 pub mod read;
@@ -18,7 +19,8 @@ mod tx;
 pub mod view;
 
 pub use catalog::{Catalog, KeyId, LabelId, NameRef, NameTable, Namespace, TypeId};
-pub use changes::{ApplyError, Changes, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};
+pub use changes::{ApplyError, Changes, ConstraintDef, Image, ImageNode, ImageRel, IndexDef, NodeState, RelState};
+pub use constraint::{Constraint, PropertyType, Requirement, Target};
 pub use index::PropertyIndex;
 pub use read::{GraphRead, GraphWrite, IndexInfo, Neighbours, NodeIter, PropRef, Props, RelInfo, Savepoint, Seek};
 pub use stack::Stack;

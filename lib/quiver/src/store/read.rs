@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
+use super::constraint::Constraint;
 use super::{Dir, StoreError};
 use crate::value::{NodeId, RelId, Value};
 
@@ -141,6 +142,8 @@ pub trait GraphRead: Send + Sync {
     // ---- indexes
 
     fn indexes(&self) -> Vec<IndexInfo>;
+    /// The constraints in effect.
+    fn constraints(&self) -> std::sync::Arc<Vec<Constraint>>;
     /// The nodes the index of `key` on `label` gives for `seek`, ascending; `None`
     /// when there is no such index. A superset of the matches is allowed: the
     /// caller still checks the predicate.
@@ -197,6 +200,13 @@ pub trait GraphWrite: GraphRead {
     fn create_index(&mut self, name: &str, label: LabelId, key: KeyId) -> bool;
     /// `false` if there is no index called `name`.
     fn drop_index(&mut self, name: &str) -> bool;
+
+    /// Makes the constraints exactly `constraints` (the caller checks that the
+    /// graph meets them and keeps the indexes that back them).
+    fn set_constraints(&mut self, constraints: Vec<Constraint>);
+    /// The nodes and relationships created or changed since `sp`, ascending
+    /// (some may since have been deleted): what a statement's constraint check looks at.
+    fn touched_since(&self, sp: &Savepoint) -> (Vec<NodeId>, Vec<RelId>);
 
     /// A point to roll back to.
     fn savepoint(&self) -> Savepoint;

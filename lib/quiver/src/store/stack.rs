@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::base::Base;
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
+use super::constraint::Constraint;
 use super::index::PropertyIndex;
 use super::layer::{IndexSpec, Layer, NodeData, RelData, Seen};
 use super::read::{ColumnChunk, GraphRead, IndexInfo, Neighbours, NodeIter, PropRef, RelInfo, Seek, CHUNK};
@@ -255,6 +256,14 @@ impl<'a> Stack<'a> {
         match self.tops().next() {
             Some(l) => l.counters(),
             None => (self.base.header().next_node, self.base.header().next_rel),
+        }
+    }
+
+    /// The constraints in effect.
+    pub fn constraints(self) -> Arc<Vec<Constraint>> {
+        match self.tops().next() {
+            Some(l) => l.constraints.clone(),
+            None => self.base.constraints(),
         }
     }
 
@@ -715,6 +724,10 @@ impl GraphRead for Stack<'_> {
 
     fn indexes(&self) -> Vec<IndexInfo> {
         self.index_list()
+    }
+
+    fn constraints(&self) -> Arc<Vec<Constraint>> {
+        Stack::constraints(*self)
     }
 
     fn index_seek(&self, label: LabelId, key: KeyId, seek: Seek<'_>) -> Option<Vec<NodeId>> {

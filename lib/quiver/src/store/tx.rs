@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 use super::base::{Base, BaseBuilder};
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
 use super::changes::{Changes, IndexDef, NodeState, RelState};
+use super::constraint::Constraint;
 use super::layer::{IndexEntries, IndexSpec, Layer, NodeData, RelData, Slot};
 use super::read::{GraphRead, GraphWrite, IndexInfo, Neighbours, NodeIter, PropRef, Props, RelInfo, Savepoint, Seek};
 use super::stack::Stack;
@@ -87,6 +88,13 @@ impl Snapshot {
 
 /// Applies `changes` (entities by id, names by name) to `layer` above `lower`.
 pub fn apply_changes(layer: &mut Layer, lower: &Stack, catalog: &Catalog, changes: &Changes) -> Result<(), String> {
+    if let Some(defs) = &changes.constraints {
+        let cs = defs
+            .iter()
+            .map(|d| Constraint::from_def(d, catalog))
+            .collect::<Result<Vec<_>, _>>()?;
+        layer.set_constraints(Arc::new(cs));
+    }
     if let Some(defs) = &changes.indexes {
         let specs = defs
             .iter()
@@ -188,6 +196,7 @@ enum Undo {
     Node(u64, Slot<NodeData>),
     Rel(u64, Slot<RelData>),
     Indexes(Vec<IndexSpec>, FxHashMap<String, IndexEntries>, bool),
+    Constraints(Arc<Vec<Constraint>>, bool),
     DeletedNode(u64),
     DeletedRel(u64),
 }
@@ -306,6 +315,11 @@ impl Tx {
                 None => out.deleted_rels.push(id),
             }
         }
+        if let Some(cs) = self.overlay.changed_constraints() {
+            if cs != &lower.constraints()[..] {
+                out.constraints = Some(cs.iter().map(|c| c.def(catalog)).collect());
+            }
+        }
         if let Some(specs) = self.overlay.changed_specs() {
             if specs != lower.index_specs() {
                 out.indexes = Some(
@@ -409,6 +423,9 @@ macro_rules! delegate_read {
             }
             fn indexes(&self) -> Vec<IndexInfo> {
                 self.stack().index_list()
+            }
+            fn constraints(&self) -> Arc<Vec<Constraint>> {
+                self.stack().constraints()
             }
             fn index_seek(&self, label: LabelId, key: KeyId, seek: Seek<'_>) -> Option<Vec<NodeId>> {
                 self.stack().seek(label, key, seek)
@@ -640,6 +657,40 @@ impl GraphWrite for Tx {
         true
     }
 
+    fn set_constraints(&mut self, constraints: Vec<Constraint>) {
+        if let Some(j) = self.journal.as_mut() {
+            j.push(Undo::Constraints(
+                self.overlay.constraints.clone(),
+                self.overlay.constraints_changed,
+            ));
+        }
+        self.overlay.set_constraints(Arc::new(constraints));
+    }
+
+    fn touched_since(&self, sp: &Savepoint) -> (Vec<NodeId>, Vec<RelId>) {
+        let (mut nodes, mut rels) = (Vec::new(), Vec::new());
+        match &self.journal {
+            Some(j) => {
+                for u in &j[sp.journal_len.min(j.len())..] {
+                    match u {
+                        Undo::Node(id, _) => nodes.push(NodeId(*id)),
+                        Undo::Rel(id, _) => rels.push(RelId(*id)),
+                        _ => {}
+                    }
+                }
+            }
+            None => {
+                nodes.extend(self.overlay.node_entries().map(|(id, _)| NodeId(id)));
+                rels.extend(self.overlay.rel_entries().map(|(id, _)| RelId(id)));
+            }
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        rels.sort_unstable();
+        rels.dedup();
+        (nodes, rels)
+    }
+
     fn savepoint(&self) -> Savepoint {
         let (next_node, next_rel) = self.overlay.counters();
         Savepoint {
@@ -667,6 +718,10 @@ impl GraphWrite for Tx {
                     self.overlay.specs = specs;
                     self.overlay.index_entries = entries;
                     self.overlay.specs_changed = changed;
+                }
+                Some(Undo::Constraints(constraints, changed)) => {
+                    self.overlay.constraints = constraints;
+                    self.overlay.constraints_changed = changed;
                 }
                 Some(Undo::DeletedNode(id)) => {
                     self.deleted_nodes.remove(&id);

@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 use super::value::{encode, varint};
 use super::{ColumnKind, KeyKind, META_MAGIC};
 use crate::store::catalog::{Catalog, KeyId, LabelId, TypeId};
+use crate::store::constraint::{Constraint, Target};
 use crate::store::read::GraphRead;
 use crate::value::order::order;
 use crate::value::Value;
@@ -103,6 +104,7 @@ pub struct BaseBuilder {
     rel_end: Vec<u32>,
     rel_props: FxHashMap<KeyId, ColumnBuilder>,
     indexes: Vec<IndexSpec>,
+    constraints: Vec<Constraint>,
     next_node: u64,
     next_rel: u64,
 }
@@ -315,7 +317,13 @@ impl BaseBuilder {
         for ix in view.indexes() {
             b.index(&ix.name, ix.label, ix.key);
         }
+        b.constraints = view.constraints().to_vec();
         Ok(b)
+    }
+
+    /// The constraints the base keeps.
+    pub fn set_constraints(&mut self, constraints: Vec<Constraint>) {
+        self.constraints = constraints;
     }
 
     /// Lays the graph out; names are the catalog's as they are now.
@@ -571,6 +579,27 @@ impl BaseBuilder {
             m.u8(*kind as u8);
             m.u64(*entries);
             m.u64(*distinct);
+        }
+        // Constraints (from version 3; a version-2 metadata ends before them).
+        m.u64(self.constraints.len() as u64);
+        for c in &self.constraints {
+            m.str(&c.name);
+            match c.target {
+                Target::Node(l) => {
+                    m.u8(0);
+                    m.u64(u64::from(l));
+                }
+                Target::Relationship(t) => {
+                    m.u8(1);
+                    m.u64(u64::from(t));
+                }
+            }
+            m.u64(c.keys.len() as u64);
+            for k in &c.keys {
+                m.u64(u64::from(*k));
+            }
+            m.u8(c.requirement.code());
+            m.str(c.requirement.type_text());
         }
         Ok(Built {
             meta: m.0,

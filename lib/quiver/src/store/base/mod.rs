@@ -4,9 +4,10 @@
 //! (`layer.rs`); a checkpoint makes the next base.
 //!
 //! ```text
-//! page 0      header: magic "QUIVERDB", format version 2, generation, last
+//! page 0      header: magic "QUIVERDB", format version 3, generation, last
 //!             transaction, counts, where the metadata and directory are, CRC
-//! page 1..    metadata (names, counts, what each column and index holds) and
+//! page 1..    metadata (names, counts, what each column and index holds, the
+//!             constraints) and
 //!             the directory of sections (name, offset, length, CRC-32)
 //! then        sections, each at a page boundary:
 //!   node.ids, rel.ids             user ids by dense index (absent when they are 0..n)
@@ -41,6 +42,7 @@ use bytemuck::Pod;
 
 use self::value::Reader;
 use super::catalog::{Catalog, KeyId, LabelId, TypeId};
+use super::constraint::{Constraint, Requirement, Target};
 use super::read::{ColumnChunk, PropRef, RelInfo, Seek, CHUNK};
 use super::Dir;
 use crate::value::order::order;
@@ -49,8 +51,9 @@ use crate::value::{NodeId, RelId, Value};
 pub use build::{BaseBuilder, Built};
 
 pub const MAGIC: &[u8; 8] = b"QUIVERDB";
-/// The format version of files laid out so (version 1 was a snapshot to decode).
-pub const VERSION: u32 = 2;
+/// The format version of files laid out so (version 1 was a snapshot to decode;
+/// version 2 is version 3 without constraints, and still opens).
+pub const VERSION: u32 = 3;
 pub const PAGE: usize = 4096;
 pub const HEADER_LEN: usize = 128;
 const META_MAGIC: &[u8; 8] = b"QVBMETA1";
@@ -185,6 +188,7 @@ pub struct Base {
     /// By entity (nodes, relationships), then the process's key id.
     columns: [Vec<Option<Column>>; 2],
     indexes: Vec<Index>,
+    constraints: Arc<Vec<Constraint>>,
     /// Base label, type and key ids -> the process's (the base's own name order).
     label_map: Vec<LabelId>,
     type_map: Vec<TypeId>,
@@ -549,6 +553,33 @@ impl Base {
                 bytes: get("bytes"),
             });
         }
+        let mut constraints = Vec::new();
+        if m.r.at < m.r.bytes.len() {
+            for _ in 0..m.count(5)? {
+                let name = m.str()?.to_string();
+                let target = match m.u8()? {
+                    0 => Target::Node(to(&label_map, m.u32()?, "label")?),
+                    1 => Target::Relationship(to(&type_map, m.u32()?, "type")?),
+                    _ => return Err(m.fail("a constraint on an unknown entity")),
+                };
+                let mut keys = Vec::new();
+                for _ in 0..m.count(1)? {
+                    keys.push(to(&key_map, m.u32()?, "key")?);
+                }
+                let code = m.u8()?;
+                let ty = m.str()?.to_string();
+                let requirement = Requirement::from_code(code, &ty).map_err(|e| m.fail(&e))?;
+                if keys.is_empty() {
+                    return Err(m.fail("a constraint without properties"));
+                }
+                constraints.push(Constraint {
+                    name,
+                    target,
+                    keys,
+                    requirement,
+                });
+            }
+        }
         let mut label_back = vec![u32::MAX; label_map.iter().map(|l| *l as usize + 1).max().unwrap_or(0)];
         for (i, l) in label_map.iter().enumerate() {
             label_back[*l as usize] = i as u32;
@@ -583,6 +614,7 @@ impl Base {
             type_counts,
             columns,
             indexes,
+            constraints: Arc::new(constraints),
             label_map,
             type_map,
             label_bits,
@@ -1249,7 +1281,11 @@ impl Base {
         }
     }
 
-    // ---- indexes -------------------------------------------------------
+    // ---- indexes and constraints -----------------------------------------
+
+    pub fn constraints(&self) -> Arc<Vec<Constraint>> {
+        self.constraints.clone()
+    }
 
     pub fn indexes(&self) -> impl Iterator<Item = (&str, LabelId, KeyId, usize, usize)> + '_ {
         self.indexes

@@ -381,9 +381,12 @@ impl Database {
         let st = StatementContext::new(params.clone(), interrupt, procedures);
         let profile = (mode == Mode::Profile).then(|| exec::profile_stats(&plan));
         let mut stats = Stats::default();
+        let explicit = session.explicit;
         let tx = session.tx.as_mut().expect("a write transaction");
         let sp = tx.savepoint();
-        let outcome = exec::run_write(tx, &st, &plan, &mut stats, profile.as_ref());
+        let mut batches = TxBatches { db: self };
+        let batches = (!explicit).then_some(&mut batches as &mut dyn exec::Batches);
+        let outcome = exec::run_write(tx, &st, &plan, &mut stats, profile.as_ref(), batches);
         let rows = match outcome {
             Ok(rows) => rows,
             Err(e) => {
@@ -1010,4 +1013,36 @@ pub struct Schema {
     pub relationship_types: Vec<(String, usize)>,
     /// key -> number of nodes and relationships carrying it
     pub property_keys: Vec<(String, usize)>,
+}
+
+/// Commits the batches of `CALL { ... } IN TRANSACTIONS` one by one, each as
+/// a transaction of its own, while the statement keeps the right to write.
+struct TxBatches<'d> {
+    db: &'d Database,
+}
+
+impl exec::Batches for TxBatches<'_> {
+    fn commit(&mut self, graph: &mut dyn GraphWrite) -> exec::XResult<()> {
+        let Some(tx) = graph.as_tx() else {
+            return Ok(());
+        };
+        let fresh = Tx::new(tx.snapshot.clone(), false);
+        let done = std::mem::replace(tx, fresh);
+        let outcome = self.db.commit_tx(done);
+        // Whether it committed or not, go on from what is committed now.
+        *tx = Tx::new(self.db.shared.current(), false);
+        outcome.map_err(|e| {
+            let mut x = exec::ExecError::new(e.kind, e.code, e.message.clone());
+            if let Some(h) = &e.hint {
+                x = x.with_hint(h.clone());
+            }
+            x
+        })
+    }
+
+    fn discard(&mut self, graph: &mut dyn GraphWrite) {
+        if let Some(tx) = graph.as_tx() {
+            *tx = Tx::new(self.db.shared.current(), false);
+        }
+    }
 }

@@ -569,6 +569,14 @@ fn newer_forms_appear_in_explain() {
         ("OPTIONAL CALL () { RETURN 1 AS x } RETURN x", "OptionalCallSubquery ()"),
         ("CALL () { RETURN 1 AS x UNION RETURN 2 AS x } RETURN x", "Union"),
         ("CALL () { CREATE (:N) }", "CallSubquery (unit) ()"),
+        (
+            "UNWIND [1] AS i CALL (i) { CREATE (:N) } IN TRANSACTIONS OF 10 ROWS ON ERROR CONTINUE",
+            "CallSubquery (unit) (i) in transactions of 10 rows, on error CONTINUE",
+        ),
+        (
+            "UNWIND [1] AS i CALL (i) { CREATE (:N) } IN TRANSACTIONS",
+            "in transactions of 1000 rows, on error FAIL",
+        ),
         ("FOREACH (x IN [1] | CREATE (:N {v: x}))", "Foreach (x IN ...)"),
         (
             "MATCH (a)-[:R]->{1,3}(b) RETURN b",

@@ -891,3 +891,73 @@ fn imports_meet_constraints() {
         .unwrap();
     assert_eq!(r.rows, vec![vec![Value::Int(1)]]);
 }
+
+/// `CALL { ... } IN TRANSACTIONS` commits each batch on its own: a batch
+/// that fails undoes only itself, and what was committed before it stays,
+/// durably (after a crash too).
+#[test]
+fn in_transactions_commits_each_batch_durably() {
+    let (_d, path) = tmp();
+    let mut db = Database::open(&path).unwrap();
+    let q = "CREATE (:Before) WITH 1 AS one UNWIND [1, 2, 3, 4, 0, 5] AS i \
+             CALL (i) { CREATE (:N {v: 1 / i}) } IN TRANSACTIONS OF 2 ROWS";
+    let e = db.execute(q, &Params::new()).unwrap_err();
+    assert_eq!(e.code, "DivisionByZero", "{e}");
+    assert_eq!(count(&mut db, "MATCH (n:N) RETURN count(n)"), 4);
+    assert_eq!(count(&mut db, "MATCH (n:Before) RETURN count(n)"), 1);
+
+    run(&mut db, "CREATE CONSTRAINT FOR (n:U) REQUIRE n.k IS UNIQUE");
+    let r = db
+        .execute(
+            "UNWIND [1, 2, 2, 3] AS k CALL (k) { CREATE (:U {k: k}) } \
+             IN TRANSACTIONS OF 1 ROW ON ERROR CONTINUE REPORT STATUS AS s \
+             RETURN k, s.committed AS ok, s.errorMessage CONTAINS 'already' AS why",
+            &Params::new(),
+        )
+        .unwrap();
+    let flags: Vec<_> = r.rows.iter().map(|row| (row[1].clone(), row[2].clone())).collect();
+    let (t, f, n) = (Value::Bool(true), Value::Bool(false), Value::Null);
+    assert_eq!(
+        flags,
+        vec![(t.clone(), n.clone()), (t.clone(), n.clone()), (f, t.clone()), (t, n)],
+        "{:?}",
+        r.rows
+    );
+    assert_eq!(r.stats.nodes_created, 3, "the failed batch's node is not counted");
+
+    // Inside an explicit transaction it cannot commit batches of its own.
+    db.begin().unwrap();
+    run(&mut db, "CREATE (:InTx)");
+    let e = db
+        .execute(
+            "UNWIND [1] AS i CALL (i) { CREATE (:N) } IN TRANSACTIONS",
+            &Params::new(),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, "ExplicitTransaction", "{e}");
+    db.commit().unwrap();
+
+    // LOAD CSV feeding the batches: the rows before the bad one's batch stay.
+    let csv = path.with_extension("csv");
+    let mut text = String::from("k\n");
+    for k in 1..=100 {
+        text.push_str(if k == 57 { "0\n" } else { "1\n" });
+    }
+    std::fs::write(&csv, text).unwrap();
+    let q = format!(
+        "LOAD CSV WITH HEADERS FROM '{}' AS row CALL (row) {{ CREATE (:Csv {{v: 1 / toInteger(row.k)}}) }} \
+         IN TRANSACTIONS OF 10 ROWS",
+        csv.display()
+    );
+    let e = db.execute(&q, &Params::new()).unwrap_err();
+    assert_eq!(e.code, "DivisionByZero", "{e}");
+    assert_eq!(count(&mut db, "MATCH (n:Csv) RETURN count(n)"), 50);
+
+    db.abandon();
+    let mut db = Database::open(&path).unwrap();
+    assert_eq!(count(&mut db, "MATCH (n:Csv) RETURN count(n)"), 50);
+    assert_eq!(count(&mut db, "MATCH (n:N) RETURN count(n)"), 4);
+    assert_eq!(count(&mut db, "MATCH (n:Before) RETURN count(n)"), 1);
+    assert_eq!(count(&mut db, "MATCH (n:U) RETURN count(n)"), 3);
+    assert_eq!(count(&mut db, "MATCH (n:InTx) RETURN count(n)"), 1);
+}

@@ -11,6 +11,7 @@
 //! out or persisted.
 
 mod arith;
+mod batches;
 mod best;
 pub(crate) mod constraints;
 mod cursor;
@@ -38,6 +39,8 @@ use crate::value::Value;
 pub use cursor::{BoxCursor, Cursor};
 pub use eval::{Eval, StatementContext};
 use write::Writer;
+
+pub use batches::{Batches, DEFAULT_BATCH_ROWS};
 
 pub type Row = Vec<Value>;
 
@@ -407,12 +410,21 @@ pub fn run_write(
     plan: &QueryPlan,
     stats: &mut Stats,
     profile: Option<&ProfileStats>,
+    mut batches: Option<&mut dyn Batches>,
 ) -> XResult<Vec<Row>> {
     Eval::new(&*graph, st).check_interrupt()?;
     let start = graph.savepoint();
     let mut all = Vec::new();
     for (b, branch) in plan.branches.iter().enumerate() {
-        let mut w = Writer { graph, st, stats };
+        let mut w = Writer {
+            graph,
+            st,
+            stats,
+            batches: match batches {
+                Some(ref mut b) => Some(&mut **b),
+                None => None,
+            },
+        };
         let rows = run_write_pipeline(&mut w, branch, profile.map(|p| (p, b)))?;
         // A query that ends with a write returns no rows.
         if plan.columns.is_empty() {
@@ -480,6 +492,10 @@ fn run_write_from(
             Op::Schema(s) => {
                 w.schema(s)?;
                 Vec::new()
+            }
+            Op::Subquery(sq) if sq.batching.is_some() => {
+                let b = sq.batching.as_ref().expect("matched");
+                batches::run(w, sq, b, rows)?
             }
             Op::Subquery(sq) => {
                 let mut out = Vec::new();

@@ -17,6 +17,8 @@ pub struct Writer<'w> {
     pub graph: &'w mut dyn GraphWrite,
     pub st: &'w StatementContext,
     pub stats: &'w mut Stats,
+    /// What commits `CALL { ... } IN TRANSACTIONS` batches; `None` inside an explicit transaction.
+    pub batches: Option<&'w mut dyn super::Batches>,
 }
 
 fn store_error(e: StoreError) -> ExecError {

@@ -153,9 +153,27 @@ impl Explain<'_> {
                     if *procedures { "ShowProcedures" } else { "ShowFunctions" }
                 )?,
                 Op::Subquery(sq) => {
+                    let batching = match &sq.batching {
+                        None => String::new(),
+                        Some(b) => {
+                            let rows = b.rows.as_ref().map_or_else(
+                                || crate::exec::DEFAULT_BATCH_ROWS.to_string(),
+                                |e| match e {
+                                    super::Expr::Const(v) => v.to_string(),
+                                    _ => "$".to_string(),
+                                },
+                            );
+                            let on_error = match b.on_error {
+                                crate::ast::OnError::Fail => "FAIL",
+                                crate::ast::OnError::Continue => "CONTINUE",
+                                crate::ast::OnError::Break => "BREAK",
+                            };
+                            format!(" in transactions of {rows} rows, on error {on_error}")
+                        }
+                    };
                     writeln!(
                         f,
-                        "{pad}{}CallSubquery{} ({})",
+                        "{pad}{}CallSubquery{} ({}){batching}",
                         if sq.optional { "Optional" } else { "" },
                         if sq.unit { " (unit)" } else { "" },
                         sq.imports.join(", "),

@@ -127,7 +127,7 @@ impl Op {
                 s,
                 SchemaOp::ShowIndexes | SchemaOp::ShowIndexesFull(_) | SchemaOp::ShowConstraints(_)
             ),
-            Op::Subquery(s) => s.body.writes(),
+            Op::Subquery(s) => s.batching.is_some() || s.body.writes(),
             Op::Union(u) => u.branches.iter().any(Pipeline::writes),
             Op::Foreach(_) => true,
             _ => false,
@@ -154,6 +154,20 @@ pub struct SubqueryPlan {
     pub optional: bool,
     /// The imported variables as written, for EXPLAIN (`*` for all).
     pub imports: Vec<String>,
+    /// `IN TRANSACTIONS`: the body runs over batches of rows, each committed on its own.
+    pub batching: Option<BatchPlan>,
+}
+
+/// `IN [n CONCURRENT] TRANSACTIONS [OF n ROWS] [ON ERROR ...] [REPORT STATUS AS s]`.
+#[derive(Clone, Debug)]
+pub struct BatchPlan {
+    /// `OF n ROWS` (a literal or a parameter); 1000 rows without it.
+    pub rows: Option<Expr>,
+    /// `IN n CONCURRENT`: checked, then run one batch after another.
+    pub concurrency: Option<Expr>,
+    pub on_error: crate::ast::OnError,
+    /// Where `REPORT STATUS AS s` puts each row's status map.
+    pub status: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

@@ -325,9 +325,13 @@ impl<'a> Planner<'a> {
             }
             match clause {
                 Clause::CallSubquery(c) => {
-                    if let Some(t) = &c.in_transactions {
-                        // Planned and run by the transaction batching of the engine, not here yet.
-                        return Err(PlanError::not_supported("CALL { ... } IN TRANSACTIONS", t.span));
+                    if let (Some(t), false) = (&c.in_transactions, body == Body::Top) {
+                        return Err(PlanError::syntax(
+                            "InvalidClauseComposition",
+                            "CALL { ... } IN TRANSACTIONS cannot be nested in a subquery",
+                            t.span,
+                        )
+                        .with_hint("run the batches from the outermost query"));
                     }
                     let plan = self.plan_call_subquery(c, &mut scope)?;
                     ops.push(Op::Subquery(Box::new(plan)));
@@ -1795,7 +1799,11 @@ impl<'a> Planner<'a> {
                 c.span,
             ));
         }
-        if body.writes() {
+        let batching = match &c.in_transactions {
+            None => None,
+            Some(t) => Some(self.plan_batching(t, scope)?),
+        };
+        if body.writes() || batching.is_some() {
             self.writes = true;
         }
         Ok(super::SubqueryPlan {
@@ -1804,6 +1812,39 @@ impl<'a> Planner<'a> {
             unit,
             optional: c.optional,
             imports,
+            batching,
+        })
+    }
+
+    /// The options of `IN TRANSACTIONS`: counts known before the query runs,
+    /// the status variable bound after the returned ones.
+    fn plan_batching(&mut self, t: &ast::InTransactions, scope: &mut Scope) -> PResult<super::BatchPlan> {
+        let rows = match &t.batch_size {
+            Some(e) => Some(self.constant_count(e, "IN TRANSACTIONS OF ... ROWS")?),
+            None => None,
+        };
+        let concurrency = match &t.concurrency {
+            Some(e) => Some(self.constant_count(e, "IN ... CONCURRENT TRANSACTIONS")?),
+            None => None,
+        };
+        for (e, what) in [(&rows, "the batch size"), (&concurrency, "the concurrency")] {
+            if let Some(Expr::Const(Value::Int(0))) = e {
+                return Err(PlanError::syntax(
+                    "InvalidArgumentValue",
+                    format!("{what} of IN TRANSACTIONS must be a positive integer, not 0"),
+                    t.span,
+                ));
+            }
+        }
+        let status = match &t.report_status {
+            Some(ident) => Some(self.bind_new(scope, ident, VarKind::Value(Ty::Map))?),
+            None => None,
+        };
+        Ok(super::BatchPlan {
+            rows,
+            concurrency,
+            on_error: t.on_error.unwrap_or(ast::OnError::Fail),
+            status,
         })
     }
 

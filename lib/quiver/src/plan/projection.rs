@@ -366,7 +366,7 @@ impl<'a> Planner<'a> {
     }
 
     /// SKIP and LIMIT take a non-negative integer known before the query runs.
-    fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> PResult<Expr> {
+    pub(super) fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> PResult<Expr> {
         let mut uses_vars = false;
         super::planner::walk(e, &mut |x| {
             if matches!(x.kind, ExprKind::Variable(_) | ExprKind::Pattern(_)) {

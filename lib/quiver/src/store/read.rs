@@ -212,4 +212,10 @@ pub trait GraphWrite: GraphRead {
     fn savepoint(&self) -> Savepoint;
     /// Undoes every change since `sp`, ids and index definitions included.
     fn rollback_to(&mut self, sp: Savepoint);
+
+    /// The transaction itself, for the engine that commits it in batches
+    /// (`CALL { ... } IN TRANSACTIONS`); `None` for a graph that is not one.
+    fn as_tx(&mut self) -> Option<&mut super::Tx> {
+        None
+    }
 }

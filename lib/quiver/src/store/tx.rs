@@ -700,6 +700,10 @@ impl GraphWrite for Tx {
         }
     }
 
+    fn as_tx(&mut self) -> Option<&mut Tx> {
+        Some(self)
+    }
+
     fn rollback_to(&mut self, sp: Savepoint) {
         let lower = self.snapshot.stack();
         let Some(journal) = self.journal.as_mut() else {

@@ -52,8 +52,8 @@ impl Status {
     }
 }
 
-/// A positive count of `b`'s expression `e`, `default` without one.
-fn count(w: &Writer, e: Option<&crate::plan::Expr>, what: &str, default: usize) -> XResult<usize> {
+/// The positive count expression `e` gives, `default` without one.
+pub(super) fn count(w: &Writer, e: Option<&crate::plan::Expr>, what: &str, default: usize) -> XResult<usize> {
     let Some(e) = e else {
         return Ok(default);
     };

@@ -22,6 +22,7 @@ mod matcher;
 mod project;
 mod scan_aggregate;
 mod scan_top;
+mod stream_write;
 mod write;
 
 use std::sync::{Arc, Mutex};
@@ -425,7 +426,17 @@ pub fn run_write(
                 None => None,
             },
         };
-        let rows = run_write_pipeline(&mut w, branch, profile.map(|p| (p, b)))?;
+        let streamed = match (profile, stream_write::split(plan, branch)) {
+            (None, Some(at)) => stream_write::run(&mut w, branch, at),
+            _ => None,
+        };
+        let rows = match streamed {
+            Some(done) => {
+                done?;
+                Vec::new()
+            }
+            None => run_write_pipeline(&mut w, branch, profile.map(|p| (p, b)))?,
+        };
         // A query that ends with a write returns no rows.
         if plan.columns.is_empty() {
             continue;

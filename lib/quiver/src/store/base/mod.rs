@@ -1300,12 +1300,23 @@ impl Base {
         let nodes: &[u32] = self.arr(&ix.node);
         let key_at = |i: usize| self.index_key(ix, i);
         let n = nodes.len();
+        let ints: &[i64] = match ix.kind {
+            KeyKind::Int => self.arr(&ix.int),
+            _ => &[],
+        };
+        // Key `i` against `v`: integers and strings straight from the arrays
+        // (no value made), anything else through the ORDER BY order.
+        let cmp = |i: usize, v: &Value| match (ix.kind, v) {
+            (KeyKind::Int, Value::Int(x)) => ints.get(i).map_or(Ordering::Less, |k| k.cmp(x)),
+            (KeyKind::Str, Value::String(x)) => self.index_bytes(ix, i).map_or(Ordering::Less, |k| k.cmp(x.as_bytes())),
+            _ => key_at(i).map_or(Ordering::Less, |k| order(&k, v)),
+        };
         // The first entry whose key is not less than `v` (or greater, when `past`).
         let bound = |v: &Value, past: bool| {
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                let o = key_at(mid).map_or(Ordering::Less, |k| order(&k, v));
+                let o = cmp(mid, v);
                 if o == Ordering::Less || (past && o == Ordering::Equal) {
                     lo = mid + 1;
                 } else {
@@ -1364,13 +1375,18 @@ impl Base {
         Some(out)
     }
 
+    /// The encoded bytes of key `i` of a string or any-kind index.
+    fn index_bytes(&self, ix: &Index, i: usize) -> Option<&[u8]> {
+        let off: &[u64] = self.arr(&ix.off);
+        let (a, b) = (*off.get(i)? as usize, *off.get(i + 1)? as usize);
+        self.bytes(&ix.bytes).get(a..b)
+    }
+
     fn index_key(&self, ix: &Index, i: usize) -> Option<Value> {
         match ix.kind {
             KeyKind::Int => self.arr::<i64>(&ix.int).get(i).map(|v| Value::Int(*v)),
             KeyKind::Str | KeyKind::Any => {
-                let off: &[u64] = self.arr(&ix.off);
-                let (a, b) = (*off.get(i)? as usize, *off.get(i + 1)? as usize);
-                let bytes = self.bytes(&ix.bytes).get(a..b)?;
+                let bytes = self.index_bytes(ix, i)?;
                 if ix.kind == KeyKind::Str {
                     Some(Value::String(Arc::from(std::str::from_utf8(bytes).ok()?)))
                 } else {

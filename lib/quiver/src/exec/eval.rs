@@ -384,6 +384,12 @@ impl<'g> Eval<'g> {
     }
 
     pub fn property(&self, base: &Value, key: &NameRef) -> XResult<Value> {
+        // Only entities need the catalog's id of the name.
+        match base {
+            Value::Null => return Ok(Value::Null),
+            Value::Map(m) => return Ok(m.get(&*key.name).cloned().unwrap_or(Value::Null)),
+            _ => {}
+        }
         let id = key.resolve(self.graph.catalog());
         self.property_by_id(base, id, &key.name)
     }
@@ -613,7 +619,14 @@ impl<'g> Eval<'g> {
     }
 
     pub fn call_function(&self, def: &FunctionDef, args: &[Value]) -> XResult<Value> {
-        let name = def.key();
+        let owned;
+        let name = match def.key_str() {
+            "" => {
+                owned = def.key();
+                owned.as_str()
+            }
+            key => key,
+        };
         match def.kind {
             FunctionKind::Graph => {
                 if let Some(r) = super::functions::call_graph_function(self, &name, args) {
@@ -634,7 +647,12 @@ impl<'g> Eval<'g> {
             }
             _ => {}
         }
-        match crate::functions::scalar::call(&name, args) {
+        let done = if def.accepts(args.len()) {
+            crate::functions::scalar::call_known(name, args)
+        } else {
+            crate::functions::scalar::call(def.name, args)
+        };
+        match done {
             Some(r) => r.map_err(ExecError::from_function),
             None => Err(ExecError::new(
                 crate::ErrorKind::SyntaxError,

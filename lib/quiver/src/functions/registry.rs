@@ -47,6 +47,22 @@ impl FunctionDef {
         self.name.to_ascii_lowercase()
     }
 
+    /// [`FunctionDef::key`] without allocating (for the executor, per call):
+    /// the lower-case name, made once for every function.
+    pub fn key_str(&self) -> &'static str {
+        // By the definition's address: every one lives in `FUNCTIONS`.
+        static KEYS: OnceLock<rustc_hash::FxHashMap<usize, &'static str>> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            FUNCTIONS
+                .iter()
+                .map(|f| (f as *const FunctionDef as usize, &*Box::leak(f.key().into_boxed_str())))
+                .collect()
+        })
+        .get(&(self as *const FunctionDef as usize))
+        .copied()
+        .unwrap_or("")
+    }
+
     pub fn is_aggregate(&self) -> bool {
         self.kind == FunctionKind::Aggregate
     }

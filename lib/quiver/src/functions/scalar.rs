@@ -60,6 +60,12 @@ pub fn call(name: &str, args: &[Value]) -> Option<R> {
             )));
         }
     }
+    call_known(name, args)
+}
+
+/// [`call`] of a function the caller has looked up already: `name` in
+/// lower case, its arity checked.
+pub fn call_known(name: &str, args: &[Value]) -> Option<R> {
     let a = |i: usize| args.get(i).unwrap_or(NULL);
     let r = match name {
         // Graph functions: the executor evaluates them on entities.

@@ -1327,7 +1327,15 @@ impl Base {
         };
         let (a, b) = match seek {
             Seek::Equal(v) if v.is_null() => (0, 0),
-            Seek::Equal(v) => (bound(v, false), bound(v, true)),
+            Seek::Equal(v) => {
+                // Keys are mostly unique: step past the equal ones rather than search again.
+                let a = bound(v, false);
+                let mut b = a;
+                while b < n && cmp(b, v) == Ordering::Equal {
+                    b += 1;
+                }
+                (a, b)
+            }
             Seek::Range { lower, upper } => {
                 let Some(anchor) = lower.or(upper).map(|(v, _)| v) else {
                     return Some(Vec::new());

@@ -563,12 +563,7 @@ impl Database {
             // Part of the transaction: its rows go through it (a rollback undoes them).
             let tx = session.tx.as_mut().expect("a write transaction");
             let sp = tx.savepoint();
-            let outcome = load(&mut crate::import::TxSink(tx)).and_then(|summary| {
-                let tx = session.tx.as_ref().expect("a write transaction");
-                exec::constraints::check_statement(tx, &sp).map_err(|e| e.into_error())?;
-                Ok(summary)
-            });
-            let tx = session.tx.as_mut().expect("a write transaction");
+            let outcome = load_checked(tx, &sp, load);
             if outcome.is_err() {
                 tx.rollback_to(sp);
             } else if self.shared.read_only && tx.changed_since(&sp) {
@@ -588,11 +583,7 @@ impl Database {
             // then the import commits as one transaction.
             let tx = session.tx.as_mut().expect("a write transaction");
             let sp = tx.savepoint();
-            let outcome = load(&mut crate::import::TxSink(tx)).and_then(|summary| {
-                let tx = session.tx.as_ref().expect("a write transaction");
-                exec::constraints::check_statement(tx, &sp).map_err(|e| e.into_error())?;
-                Ok(summary)
-            });
+            let outcome = load_checked(tx, &sp, load);
             if outcome.is_err() {
                 self.end_write(&mut session);
                 return outcome;
@@ -1013,6 +1004,18 @@ pub struct Schema {
     pub relationship_types: Vec<(String, usize)>,
     /// key -> number of nodes and relationships carrying it
     pub property_keys: Vec<(String, usize)>,
+}
+
+/// Loads import rows into `tx` and checks its constraints over what they
+/// touched since `sp`.
+fn load_checked(
+    tx: &mut Tx,
+    sp: &crate::store::Savepoint,
+    load: &mut dyn FnMut(&mut dyn crate::import::Sink) -> Result<crate::import::ImportSummary>,
+) -> Result<crate::import::ImportSummary> {
+    let summary = load(&mut crate::import::TxSink(tx))?;
+    exec::constraints::check_statement(&*tx, sp).map_err(|e| e.into_error())?;
+    Ok(summary)
 }
 
 /// Commits the batches of `CALL { ... } IN TRANSACTIONS` one by one, each as

@@ -94,11 +94,18 @@ fn bench_parse_plan(c: &mut Criterion) {
     // Planning reads the graph (names, statistics) and changes nothing.
     let graph = quiver::store::Snapshot::empty(Default::default());
     let procs = quiver::procedure::Procedures::with_builtins();
+    g.bench_function("bind W4", |b| {
+        b.iter(|| quiver::semantic::check(black_box(&w4), &procs).unwrap())
+    });
+    let (w4, long) = (
+        quiver::semantic::check(&w4, &procs).unwrap(),
+        quiver::semantic::check(&long, &procs).unwrap(),
+    );
     g.bench_function("plan W4", |b| {
-        b.iter(|| quiver::plan::plan_query(black_box(&w4.query), &graph, &procs, Default::default()).unwrap())
+        b.iter(|| quiver::plan::plan_query(black_box(w4), &graph, &procs, Default::default()).unwrap())
     });
     g.bench_function("plan long query", |b| {
-        b.iter(|| quiver::plan::plan_query(black_box(&long.query), &graph, &procs, Default::default()).unwrap())
+        b.iter(|| quiver::plan::plan_query(black_box(long), &graph, &procs, Default::default()).unwrap())
     });
     g.finish();
 }

@@ -299,13 +299,13 @@ impl Database {
     /// next row is then an `Interrupted` error).
     pub fn query_with(&self, query: &str, params: &Params, interrupt: Interrupt) -> Result<QueryStream> {
         let statement = crate::parser::parse_statement(query).map_err(|e| Error::from_parse(e, query))?;
-        crate::semantic::check(&statement).map_err(|e| e.into_error(query))?;
         let procedures = self.shared.procedures();
+        let bound = crate::semantic::check(&statement, &procedures).map_err(|e| e.into_error(query))?;
         let mut session = lock(&self.session);
         let options = session.plan_options;
         // A transaction that has written reads its own writes.
         if let Some(tx) = session.tx.as_ref() {
-            let plan = plan::plan_query(&statement.query, tx, &procedures, options).map_err(|e| e.into_error(query))?;
+            let plan = plan::plan_query(bound, tx, &procedures, options).map_err(|e| e.into_error(query))?;
             if statement.mode == Mode::Explain {
                 return Ok(QueryStream::done(Vec::new(), Some(plan::explain(&plan))));
             }
@@ -317,8 +317,7 @@ impl Database {
         let explicit = session.explicit;
         drop(session);
         let snapshot = self.snapshot_now()?;
-        let plan =
-            plan::plan_query(&statement.query, &snapshot, &procedures, options).map_err(|e| e.into_error(query))?;
+        let plan = plan::plan_query(bound, &snapshot, &procedures, options).map_err(|e| e.into_error(query))?;
         let columns = plan.columns.clone();
         if statement.mode == Mode::Explain {
             // The plan is the answer: no columns, no rows.
@@ -341,7 +340,7 @@ impl Database {
             // Planned on the state the transaction starts from, unless a commit came between.
             let plan = {
                 let tx = session.tx.as_ref().expect("just begun");
-                plan::plan_query(&statement.query, tx, &procedures, options).map_err(|e| e.into_error(query))?
+                plan::plan_query(bound, tx, &procedures, options).map_err(|e| e.into_error(query))?
             };
             return self.run_writing(&mut session, plan, statement.mode, params, interrupt, procedures);
         }
@@ -661,7 +660,13 @@ impl Database {
         let snapshot = self.shared.current();
         let procedures = self.shared.procedures();
         let options = lock(&self.session).plan_options;
-        let plan = plan::plan_query(&statement, &snapshot, &procedures, options).map_err(|e| {
+        let bound = crate::semantic::bind::bind(&statement, &procedures).map_err(|e| {
+            let mut e = e.into_error(text);
+            e.position = None;
+            e.source_line = None;
+            e
+        })?;
+        let plan = plan::plan_query(bound, &snapshot, &procedures, options).map_err(|e| {
             let mut e = e.into_error(text);
             e.position = None;
             e.source_line = None;

@@ -295,9 +295,10 @@ fn errors_keep_the_layer_they_came_from() {
         function.downcast_ref::<quiver::functions::FunctionError>().is_some(),
         "{function}"
     );
+    // An undefined variable is the binder's to find, before anything is planned.
     let e = db.execute("MATCH (n) RETURN m", &Params::new()).unwrap_err();
     assert!(std::error::Error::source(&e)
         .unwrap()
-        .downcast_ref::<quiver::plan::PlanError>()
+        .downcast_ref::<quiver::semantic::SemanticError>()
         .is_some());
 }

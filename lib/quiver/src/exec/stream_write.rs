@@ -203,7 +203,9 @@ mod tests {
     fn streams(q: &str) -> bool {
         let statement = crate::parser::parse_statement(q).unwrap();
         let graph = Snapshot::empty(Arc::new(Catalog::default()));
-        let plan = plan_query(&statement.query, &graph, &Procedures::default(), PlanOptions::default()).unwrap();
+        let procedures = Procedures::default();
+        let bound = crate::semantic::check(&statement, &procedures).unwrap();
+        let plan = plan_query(bound, &graph, &procedures, PlanOptions::default()).unwrap();
         super::split(&plan, &plan.branches[0]).is_some()
     }
 

@@ -2,7 +2,7 @@
 //! each taking the rows of the one before (Cypher's clause-at-a-time
 //! semantics); UNION joins pipelines.
 //!
-//! The planner (`planner.rs`) turns a checked AST into a `QueryPlan`; pattern
+//! The planner (`planner.rs`) turns a bound AST (`semantic::bind::Bound`) into a `QueryPlan`; pattern
 //! matching is planned in `pattern.rs`, WITH/RETURN in `projection.rs`;
 //! `explain.rs` prints a plan for EXPLAIN.
 

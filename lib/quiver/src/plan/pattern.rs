@@ -111,12 +111,7 @@ fn part_nodes(e: &ast::PatternElement) -> Vec<&ast::NodePattern> {
 impl<'a> Planner<'a> {
     /// Gives every node, relationship and path of a part its slot, binding new
     /// names in `scope` (in pattern order, so MERGE's match and create agree).
-    fn resolve_part(
-        &mut self,
-        part: &ast::PatternPart,
-        scope: &mut Scope,
-        seen_rels: &mut Vec<String>,
-    ) -> PResult<PartSlots> {
+    fn resolve_part(&mut self, part: &ast::PatternPart, scope: &mut Scope) -> PResult<PartSlots> {
         let mut slots = PartSlots {
             nodes: Vec::new(),
             rels: Vec::new(),
@@ -128,11 +123,11 @@ impl<'a> Planner<'a> {
         for (step, n) in &part.element.chain {
             match step {
                 ast::PathStep::Rel(r) => {
-                    slots.rels.push(self.resolve_rel(r, scope, seen_rels)?);
+                    slots.rels.push(self.resolve_rel(r, scope));
                     slots.groups.push(None);
                 }
                 ast::PathStep::Group(g) => {
-                    let gp = self.plan_group(g, scope, seen_rels)?;
+                    let gp = self.plan_group(g, scope)?;
                     slots.rels.push((scope.fresh(), false));
                     slots.groups.push(Some(gp));
                 }
@@ -146,13 +141,6 @@ impl<'a> Planner<'a> {
         }
         slots.range.1 = scope.width;
         if let Some(v) = &part.variable {
-            if scope.lookup(&v.name).is_some() {
-                return Err(PlanError::syntax(
-                    "VariableAlreadyBound",
-                    format!("variable `{}` is already declared; a path needs a new name", v.name),
-                    v.span,
-                ));
-            }
             slots.path = Some(scope.bind(&v.name, VarKind::Path));
         }
         slots.range.1 = scope.width;
@@ -162,68 +150,25 @@ impl<'a> Planner<'a> {
     fn resolve_node(&mut self, n: &ast::NodePattern, scope: &mut Scope) -> PResult<(usize, bool)> {
         match &n.variable {
             None => Ok((scope.fresh(), false)),
-            Some(v) => match scope.get(&v.name) {
-                Some((slot, kind)) => {
-                    if !matches!(kind, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
-                        return Err(PlanError::syntax(
-                            "VariableTypeConflict",
-                            format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(kind)),
-                            v.span,
-                        ));
-                    }
-                    Ok((slot, true))
-                }
+            Some(v) => match scope.lookup(&v.name) {
+                Some(slot) => Ok((slot, true)),
                 None => Ok((scope.bind(&v.name, VarKind::Node), false)),
             },
         }
     }
 
-    fn resolve_rel(
-        &mut self,
-        r: &ast::RelPattern,
-        scope: &mut Scope,
-        seen: &mut Vec<String>,
-    ) -> PResult<(usize, bool)> {
+    fn resolve_rel(&mut self, r: &ast::RelPattern, scope: &mut Scope) -> (usize, bool) {
         match &r.variable {
-            None => Ok((scope.fresh(), false)),
+            None => (scope.fresh(), false),
             Some(v) => {
-                if seen.contains(&v.name) {
-                    return Err(PlanError::syntax(
-                        "RelationshipUniquenessViolation",
-                        format!(
-                            "relationship `{}` appears twice in one pattern, which can never match",
-                            v.name
-                        ),
-                        v.span,
-                    ));
-                }
-                seen.push(v.name.clone());
                 let want = if rel_range(r).is_some() {
                     VarKind::RelationshipList
                 } else {
                     VarKind::Relationship
                 };
-                match scope.get(&v.name) {
-                    Some((slot, kind)) => {
-                        let ok = kind == want
-                            || matches!(kind, VarKind::Value(Ty::Any | Ty::Null))
-                            || (want == VarKind::Relationship && kind == VarKind::Value(Ty::Relationship))
-                            || (want == VarKind::RelationshipList && kind == VarKind::Value(Ty::List));
-                        if !ok {
-                            return Err(PlanError::syntax(
-                                "VariableTypeConflict",
-                                format!(
-                                    "`{}` is a {} and cannot be used as a {}",
-                                    v.name,
-                                    kind_name(kind),
-                                    kind_name(want)
-                                ),
-                                v.span,
-                            ));
-                        }
-                        Ok((slot, true))
-                    }
-                    None => Ok((scope.bind(&v.name, want), false)),
+                match scope.lookup(&v.name) {
+                    Some(slot) => (slot, true),
+                    None => (scope.bind(&v.name, want), false),
                 }
             }
         }
@@ -240,10 +185,9 @@ impl<'a> Planner<'a> {
         let before = scope.width;
         let outer = scope.clone();
         let seeks = seek::from_where(where_, &outer);
-        let mut seen = Vec::new();
         let mut resolved = Vec::new();
         for part in &pattern.parts {
-            let slots = self.resolve_part(part, scope, &mut seen)?;
+            let slots = self.resolve_part(part, scope)?;
             resolved.push(slots);
         }
         let mut bound: Vec<usize> = (0..before).collect();
@@ -373,7 +317,7 @@ impl<'a> Planner<'a> {
     /// Plans one quantified path pattern: its inner pattern as a match of its
     /// own (its first node bound, its WHERE inside), and its variables bound
     /// as lists in `scope`.
-    fn plan_group(&mut self, g: &ast::PathGroup, scope: &mut Scope, seen: &mut Vec<String>) -> PResult<GroupPlan> {
+    fn plan_group(&mut self, g: &ast::PathGroup, scope: &mut Scope) -> PResult<GroupPlan> {
         let (min, max) = match &g.quantifier {
             Some(q) => (q.min, q.max),
             None => (1, Some(1)),
@@ -390,27 +334,7 @@ impl<'a> Planner<'a> {
         }
         for r in element.rels() {
             if let Some(v) = &r.variable {
-                if seen.contains(&v.name) {
-                    return Err(PlanError::syntax(
-                        "RelationshipUniquenessViolation",
-                        format!("relationship `{}` appears twice in one pattern", v.name),
-                        v.span,
-                    ));
-                }
-                seen.push(v.name.clone());
                 names.push(v.clone());
-            }
-        }
-        for v in &names {
-            if scope.lookup(&v.name).is_some() {
-                return Err(PlanError::syntax(
-                    "VariableAlreadyBound",
-                    format!(
-                        "variable `{}` is already declared; a variable inside a quantified path pattern must be new",
-                        v.name
-                    ),
-                    v.span,
-                ));
             }
         }
         let start_name = element
@@ -484,13 +408,6 @@ impl<'a> Planner<'a> {
             PathKind::ShortestPath => Some(ShortestKind::One),
             PathKind::AllShortestPaths => Some(ShortestKind::All),
         };
-        if shortest.is_some() && (rels.len() != 1 || has_group) {
-            return Err(PlanError::syntax(
-                "UnexpectedSyntax",
-                "shortestPath and allShortestPaths take a pattern with exactly one relationship",
-                part.span,
-            ));
-        }
         let (start, chosen) = if shortest.is_some() || has_group {
             (0, None)
         } else {
@@ -720,11 +637,9 @@ impl<'a> Planner<'a> {
                     to,
                 })
             }
-            (ast::PathStep::Group(g), None) => Err(PlanError::syntax(
-                "UnexpectedSyntax",
-                "a quantified path pattern was not planned",
-                g.span,
-            )),
+            (ast::PathStep::Group(g), None) => {
+                Err(PlanError::unchecked("a quantified path pattern not planned", g.span))
+            }
         }
     }
 
@@ -839,13 +754,10 @@ impl<'a> Planner<'a> {
                     },
                 )?),
                 ast::LabelExprKind::And(items) | ast::LabelExprKind::Colon(items) => stack.extend(items.iter().rev()),
+                // The binder refused the rest (`|`, `!`, `%`, `$any`).
                 _ => {
-                    return Err(PlanError::syntax(
-                        "InvalidLabelExpression",
-                        format!(
-                            "{clause} takes labels joined by `:` or `&` (and `$(...)`), not `{}`",
-                            x_text(x)
-                        ),
+                    return Err(PlanError::unchecked(
+                        "a label expression CREATE, SET or REMOVE cannot write",
                         x.span,
                     ))
                 }
@@ -880,100 +792,10 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Checks what CREATE and MERGE cannot create.
-    pub(super) fn check_creatable(&self, pattern: &ast::Pattern, scope: &Scope, merge: bool) -> PResult<()> {
-        let clause = if merge { "MERGE" } else { "CREATE" };
-        let mut local: Vec<&str> = Vec::new();
-        for part in &pattern.parts {
-            if part.kind != PathKind::Normal {
-                return Err(PlanError::syntax(
-                    "UnexpectedSyntax",
-                    format!("{clause} cannot create a shortest path"),
-                    part.span,
-                ));
-            }
-            let nodes = part_nodes(&part.element);
-            for n in &nodes {
-                if let Some(v) = &n.variable {
-                    let bound = scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str());
-                    if bound {
-                        if let Some((_, k)) = scope.get(&v.name) {
-                            if !matches!(k, VarKind::Node | VarKind::Value(Ty::Any | Ty::Null | Ty::Node)) {
-                                return Err(PlanError::syntax(
-                                    "VariableTypeConflict",
-                                    format!("`{}` is a {} and cannot be used as a node", v.name, kind_name(k)),
-                                    v.span,
-                                ));
-                            }
-                        }
-                        let decorated = n.labels.is_some() || n.properties.is_some();
-                        if decorated || part.element.chain.is_empty() {
-                            return Err(PlanError::syntax(
-                                "VariableAlreadyBound",
-                                format!(
-                                    "variable `{}` is already declared; {clause} cannot add labels or properties to it",
-                                    v.name
-                                ),
-                                v.span,
-                            )
-                            .with_hint(format!(
-                                "use SET {}:Label or SET {}.key = value on an existing node",
-                                v.name, v.name
-                            )));
-                        }
-                    } else {
-                        local.push(&v.name);
-                    }
-                }
-            }
-            for r in part.element.rels() {
-                if let Some(v) = &r.variable {
-                    if scope.lookup(&v.name).is_some() || local.contains(&v.name.as_str()) {
-                        return Err(PlanError::syntax(
-                            "VariableAlreadyBound",
-                            format!(
-                                "variable `{}` is already declared; {clause} needs a new relationship",
-                                v.name
-                            ),
-                            v.span,
-                        ));
-                    }
-                    local.push(&v.name);
-                }
-                let dynamic_type =
-                    matches!(&r.types, Some(t) if matches!(t.kind, ast::LabelExprKind::Dynamic { any: false, .. }));
-                if r.type_list().len() != 1 && !dynamic_type {
-                    return Err(PlanError::syntax(
-                        "NoSingleRelationshipType",
-                        format!("{clause} needs exactly one relationship type, like -[:KNOWS]->"),
-                        r.span,
-                    ));
-                }
-                if r.direction == Direction::Both && !merge {
-                    return Err(PlanError::syntax(
-                        "RequiresDirectedRelationship",
-                        "CREATE needs a direction for each relationship: -[:T]-> or <-[:T]-",
-                        r.span,
-                    ));
-                }
-                if rel_range(r).is_some() {
-                    return Err(PlanError::syntax(
-                        "CreatingVarLength",
-                        format!("{clause} cannot create a variable-length relationship"),
-                        r.span,
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
     pub(super) fn plan_create(&mut self, pattern: &ast::Pattern, scope: &mut Scope) -> PResult<Vec<CreatePart>> {
-        self.check_creatable(pattern, scope, false)?;
         let mut out = Vec::new();
-        let mut seen = Vec::new();
         for part in &pattern.parts {
-            let slots = self.resolve_part(part, scope, &mut seen)?;
+            let slots = self.resolve_part(part, scope)?;
             out.push(self.create_part(part, &slots, scope)?);
         }
         Ok(out)
@@ -1022,9 +844,8 @@ impl<'a> Planner<'a> {
                         (self.rel_type(""), Some(self.compile(expr, scope, ctx)?))
                     }
                     _ => {
-                        return Err(PlanError::syntax(
-                            "NoSingleRelationshipType",
-                            "CREATE needs exactly one relationship type, like -[:KNOWS]->",
+                        return Err(PlanError::unchecked(
+                            "a relationship to create without one type",
                             r.span,
                         ))
                     }
@@ -1054,13 +875,8 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn plan_merge(&mut self, m: &ast::Merge, scope: &mut Scope) -> PResult<MergePlan> {
-        let pattern = ast::Pattern {
-            parts: vec![m.part.clone()],
-        };
-        self.check_creatable(&pattern, scope, true)?;
         let before = scope.width;
-        let mut seen = Vec::new();
-        let slots = self.resolve_part(&m.part, scope, &mut seen)?;
+        let slots = self.resolve_part(&m.part, scope)?;
         let mut bound: Vec<usize> = (0..before).collect();
         let outer = scope.clone();
         let part_plan = self.plan_part(&m.part, &slots, scope, &mut bound, &Default::default(), &outer)?;
@@ -1096,32 +912,11 @@ fn var_name(v: &Option<ast::Ident>) -> Arc<str> {
     v.as_ref().map_or_else(|| Arc::from(""), |i| Arc::from(i.name.as_str()))
 }
 
-fn kind_name(k: VarKind) -> &'static str {
-    match k {
-        VarKind::Node => "node",
-        VarKind::Relationship => "relationship",
-        VarKind::RelationshipList => "list of relationships",
-        VarKind::Path => "path",
-        VarKind::Value(Ty::Any) => "value",
-        VarKind::Value(t) => t.name(),
-    }
-}
-
 fn clause_place(clause: &str) -> &'static str {
     match clause {
         "MERGE" => "MERGE",
         "SET" => "SET",
         "REMOVE" => "REMOVE",
         _ => "CREATE",
-    }
-}
-
-fn x_text(l: &ast::LabelExpr) -> String {
-    match &l.kind {
-        ast::LabelExprKind::Or(_) => "|".into(),
-        ast::LabelExprKind::Not(_) => "!".into(),
-        ast::LabelExprKind::Wildcard => "%".into(),
-        ast::LabelExprKind::Dynamic { .. } => "$any(...)".into(),
-        _ => "this".into(),
     }
 }

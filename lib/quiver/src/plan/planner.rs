@@ -1,12 +1,12 @@
-//! AST -> plan: resolves variables to slots, names to interned ids, checks
-//! what only the planner can see (scoping, variable kinds), and lays out the
-//! pipeline of operators clause by clause.
+//! Bound AST -> plan: resolves the variables the binder checked to row slots
+//! and names to interned ids, and lays out the pipeline of operators clause
+//! by clause. Every compile-time error is the binder's (`semantic::bind`);
+//! what reaches the planner it can plan.
 
 use std::sync::Arc;
 
 use crate::ast::{self, Clause, ExprKind, Span};
 use crate::error::{Error, ErrorKind, Phase};
-use crate::functions::FunctionDef;
 use crate::procedure::Procedures;
 use crate::store::{GraphRead, NameRef, Namespace};
 use crate::value::Value;
@@ -16,7 +16,8 @@ use super::scope::{Scope, VarKind};
 use super::types::{self, Ty};
 use super::{CallPlan, LoadCsvPlan, Op, Pipeline, QueryPlan, RemoveOp, SetOp, FILE_VAR, LINENUMBER_VAR};
 
-/// A compile-time error found while planning.
+/// An error of planning: only what the binder should have refused
+/// ([`PlanError::unchecked`], a bug) — the planner itself refuses nothing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanError {
     pub kind: ErrorKind,
@@ -37,20 +38,21 @@ impl PlanError {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> PlanError {
-        self.hint = Some(hint.into());
-        self
-    }
-
     pub fn into_error(self, text: &str) -> Error {
         let mut e = Error::new(self.kind, self.code, Phase::Compile, self.message.clone()).at(text, self.span.start);
         e.hint = self.hint.clone();
         e.with_source(self)
     }
 
-    /// A construct the parser reads and the planner does not plan yet.
-    pub fn not_supported(what: &str, span: Span) -> PlanError {
-        PlanError::syntax("UnexpectedSyntax", format!("`{what}` is not supported yet"), span)
+    /// Something the binder should have refused reached the planner: a bug
+    /// (debug builds stop here), reported in release builds rather than planned wrong.
+    pub fn unchecked(what: &str, span: Span) -> PlanError {
+        debug_assert!(false, "the binder let through {what} at byte {}", span.start);
+        PlanError::syntax(
+            "UnexpectedSyntax",
+            format!("cannot plan {what}: the semantic check should have refused it"),
+            span,
+        )
     }
 }
 
@@ -68,9 +70,9 @@ impl std::error::Error for PlanError {}
 
 pub type PResult<T> = Result<T, PlanError>;
 
-/// Plans a whole query (all UNION branches).
+/// Plans a whole query (all UNION branches) that the binder accepted.
 pub fn plan_query(
-    query: &ast::Query,
+    query: crate::semantic::bind::Bound<'_>,
     graph: &dyn GraphRead,
     procedures: &Procedures,
     options: PlanOptions,
@@ -80,32 +82,14 @@ pub fn plan_query(
         procedures,
         options,
         writes: false,
-        nested: 0,
         repeatable: false,
     };
+    let query = query.query();
     let (first, columns) = planner.plan_single(&query.first, Scope::new(), Body::Top)?;
     let mut branches = vec![first];
     let mut union_all = Vec::new();
     for u in &query.unions {
-        let (p, cols) = planner.plan_single(&u.query, Scope::new(), Body::Top)?;
-        if cols != columns {
-            return Err(PlanError::syntax(
-                "DifferentColumnsInUnion",
-                format!(
-                    "all parts of a UNION must return the same columns: [{}] vs [{}]",
-                    columns.join(", "),
-                    cols.join(", ")
-                ),
-                u.span,
-            ));
-        }
-        if !union_all.is_empty() && union_all[0] != u.all {
-            return Err(PlanError::syntax(
-                "InvalidClauseComposition",
-                "UNION and UNION ALL cannot be mixed in one query",
-                u.span,
-            ));
-        }
+        let (p, _) = planner.plan_single(&u.query, Scope::new(), Body::Top)?;
         union_all.push(u.all);
         branches.push(p);
     }
@@ -125,8 +109,6 @@ pub(super) struct Planner<'a> {
     pub procedures: &'a Procedures,
     pub options: PlanOptions,
     pub writes: bool,
-    /// How deeply subqueries are nested where the planner is.
-    pub nested: usize,
     /// The MATCH being planned is `MATCH REPEATABLE ELEMENTS` (taken by `plan_match`).
     pub repeatable: bool,
 }
@@ -154,140 +136,8 @@ pub struct PlanOptions {
     pub naive: bool,
 }
 
-/// Whether a function name (lower-cased, with namespace) is an aggregate.
-pub fn is_aggregate_name(name: &str) -> bool {
-    crate::functions::is_aggregate(name)
-}
-
-pub(super) fn contains_aggregate(e: &ast::Expr) -> bool {
-    let mut found = false;
-    walk(e, &mut |x| {
-        if is_aggregate_expr(x) {
-            found = true;
-        }
-    });
-    found
-}
-
-pub(super) fn is_aggregate_expr(e: &ast::Expr) -> bool {
-    match &e.kind {
-        ExprKind::CountStar => true,
-        ExprKind::FunctionCall { name, .. } => is_aggregate_name(&function_name(name)),
-        _ => false,
-    }
-}
-
-/// `linenumber()` and `file()`: they read the record LOAD CSV is on.
-fn is_load_csv_function(parts: &[ast::Ident]) -> bool {
-    parts.len() == 1
-        && ["linenumber", "file"]
-            .iter()
-            .any(|f| parts[0].name.eq_ignore_ascii_case(f))
-}
-
+pub(super) use crate::semantic::bind::{contains_aggregate, is_aggregate_expr, is_load_csv_function, walk};
 pub(super) use crate::semantic::function_name;
-
-/// Visits `e` and its sub-expressions (not descending into aggregate calls'
-/// arguments' own scopes specially: callers decide).
-pub(super) fn walk(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
-    visit(e, &mut |x| {
-        f(x);
-        true
-    });
-}
-
-/// Visits `e` and, where `f` returns true, its sub-expressions.
-pub(super) fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
-    crate::stack::guarded(|| visit_inner(e, f))
-}
-
-fn visit_inner(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr) -> bool) {
-    if !f(e) {
-        return;
-    }
-    let mut go = |x: &ast::Expr| visit(x, f);
-    match &e.kind {
-        ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
-        ExprKind::List(items) => items.iter().for_each(go),
-        ExprKind::Map(items) => items.iter().for_each(|(_, v)| go(v)),
-        ExprKind::Property(b, _) => go(b),
-        ExprKind::Index(a, b) => {
-            go(a);
-            go(b)
-        }
-        ExprKind::Slice(a, b, c) => {
-            go(a);
-            if let Some(b) = b {
-                go(b)
-            }
-            if let Some(c) = c {
-                go(c)
-            }
-        }
-        ExprKind::Unary(_, a) => go(a),
-        ExprKind::Binary(_, a, b) => {
-            go(a);
-            go(b)
-        }
-        ExprKind::IsNull(a, _) => go(a),
-        ExprKind::IsType(a, ..) | ExprKind::IsNormalized(a, ..) => go(a),
-        ExprKind::HasLabels(a, _) => go(a),
-        ExprKind::FunctionCall { args, .. } => args.iter().for_each(go),
-        ExprKind::Case { operand, whens, else_ } => {
-            if let Some(o) = operand {
-                go(o)
-            }
-            for (w, t) in whens {
-                go(w);
-                go(t);
-            }
-            if let Some(e) = else_ {
-                go(e)
-            }
-        }
-        ExprKind::ListComprehension {
-            list,
-            predicate,
-            projection,
-            ..
-        } => {
-            go(list);
-            if let Some(p) = predicate {
-                go(p)
-            }
-            if let Some(p) = projection {
-                go(p)
-            }
-        }
-        ExprKind::Quantified { list, predicate, .. } => {
-            go(list);
-            if let Some(p) = predicate {
-                go(p)
-            }
-        }
-        ExprKind::Reduce { init, list, expr, .. } => {
-            go(init);
-            go(list);
-            go(expr)
-        }
-        ExprKind::PatternComprehension {
-            predicate, projection, ..
-        } => {
-            if let Some(p) = predicate {
-                go(p)
-            }
-            go(projection)
-        }
-        ExprKind::Pattern(_) | ExprKind::Exists(_) | ExprKind::CountSubquery(_) | ExprKind::CollectSubquery(_) => {}
-        ExprKind::MapProjection { items, .. } => {
-            for i in items {
-                if let ast::MapProjectionItem::Literal(_, v) = i {
-                    go(v)
-                }
-            }
-        }
-    }
-}
 
 /// How expressions are compiled at one place of the query.
 #[derive(Default)]
@@ -313,26 +163,9 @@ impl<'a> Planner<'a> {
         let mut ops = Vec::new();
         let mut columns = Vec::new();
         let n = q.clauses.len();
-        for (i, clause) in q.clauses.iter().enumerate() {
-            let last = i + 1 == n;
-            if !last && matches!(clause, Clause::Return(_)) {
-                return Err(PlanError::syntax(
-                    "InvalidClauseComposition",
-                    "RETURN can only be the last clause of a query",
-                    clause.span(),
-                )
-                .with_hint("use WITH to pass values on to further clauses"));
-            }
+        for clause in &q.clauses {
             match clause {
                 Clause::CallSubquery(c) => {
-                    if let (Some(t), false) = (&c.in_transactions, body == Body::Top) {
-                        return Err(PlanError::syntax(
-                            "InvalidClauseComposition",
-                            "CALL { ... } IN TRANSACTIONS cannot be nested in a subquery",
-                            t.span,
-                        )
-                        .with_hint("run the batches from the outermost query"));
-                    }
                     let plan = self.plan_call_subquery(c, &mut scope)?;
                     ops.push(Op::Subquery(Box::new(plan)));
                 }
@@ -341,25 +174,7 @@ impl<'a> Planner<'a> {
                     let plan = self.plan_foreach(f, &scope)?;
                     ops.push(Op::Foreach(Box::new(plan)));
                 }
-                Clause::Schema(schema) if body != Body::Top => {
-                    return Err(PlanError::syntax(
-                        "InvalidClauseComposition",
-                        format!(
-                            "{} must be a statement on its own, not inside a subquery",
-                            clause.name()
-                        ),
-                        schema.span,
-                    ))
-                }
-
                 Clause::Schema(schema) => {
-                    if n != 1 {
-                        return Err(PlanError::syntax(
-                            "InvalidClauseComposition",
-                            format!("{} must be a statement on its own", clause.name()),
-                            schema.span,
-                        ));
-                    }
                     if let ast::SchemaCommand::Show(show) = &schema.command {
                         let plain_indexes = show.what == ast::ShowWhat::Indexes(ast::IndexFilter::All)
                             && show.yield_.is_none()
@@ -396,7 +211,7 @@ impl<'a> Planner<'a> {
                             ..Default::default()
                         },
                     )?;
-                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value(Ty::Any))?;
+                    let slot = scope.bind(&u.variable.name, VarKind::Value(Ty::Any));
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::With(w) => {
@@ -456,24 +271,6 @@ impl<'a> Planner<'a> {
                     self.writes = true;
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
-                        if matches!(e.kind, ExprKind::HasLabels(..)) {
-                            return Err(PlanError::syntax(
-                                "InvalidDelete",
-                                "DELETE removes whole nodes and relationships; to take a label off, use REMOVE n:Label",
-                                e.span,
-                            ));
-                        }
-                        let ty = types::infer(e, &scope);
-                        if !matches!(
-                            ty,
-                            Ty::Any | Ty::Null | Ty::Node | Ty::Relationship | Ty::Path | Ty::List
-                        ) {
-                            return Err(PlanError::syntax(
-                                "InvalidArgumentType",
-                                format!("DELETE takes nodes, relationships or paths, not a {}", ty.name()),
-                                e.span,
-                            ));
-                        }
                         exprs.push(self.compile(
                             e,
                             &scope,
@@ -502,30 +299,6 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        if let Some(last) = q.clauses.last() {
-            let ok_last = body == Body::Expression
-                || matches!(
-                    last,
-                    Clause::Return(_)
-                        | Clause::Create(_)
-                        | Clause::Merge(_)
-                        | Clause::Set(_)
-                        | Clause::Remove(_)
-                        | Clause::Delete(_)
-                        | Clause::Call(_)
-                        | Clause::Schema(_)
-                        | Clause::Foreach(_)
-                )
-                || matches!(last, Clause::CallSubquery(c) if c.in_transactions.is_some() || ends_unit(&c.body));
-            if !ok_last {
-                return Err(PlanError::syntax(
-                    "InvalidClauseComposition",
-                    format!("a query cannot end with {}", last.name()),
-                    last.span(),
-                )
-                .with_hint("end it with RETURN, or with a clause that writes"));
-            }
-        }
         if !self.options.naive {
             super::scan_aggregate::rewrite(&mut ops);
             top_of_sort(&mut ops);
@@ -536,14 +309,6 @@ impl<'a> Planner<'a> {
     }
 
     fn plan_load_csv(&mut self, l: &ast::LoadCsv, scope: &mut Scope) -> PResult<LoadCsvPlan> {
-        let ty = types::infer(&l.url, scope);
-        if !matches!(ty, Ty::Any | Ty::String) {
-            return Err(PlanError::syntax(
-                "InvalidArgumentType",
-                format!("LOAD CSV FROM takes a string (a file URL or path), not a {}", ty.name()),
-                l.url.span,
-            ));
-        }
         let url = self.compile(
             &l.url,
             scope,
@@ -552,19 +317,10 @@ impl<'a> Planner<'a> {
                 ..Default::default()
             },
         )?;
-        let terminator = match &l.field_terminator {
-            None => b',',
-            Some(t) if t.len() == 1 && t.is_ascii() && t != "\"" && t != "\n" && t != "\r" => t.as_bytes()[0],
-            Some(t) => {
-                return Err(PlanError::syntax(
-                    "InvalidArgumentValue",
-                    format!("FIELDTERMINATOR must be one ASCII character other than a quote or a line end, not {t:?}"),
-                    l.span,
-                ))
-            }
-        };
+        // One ASCII byte (the binder checked).
+        let terminator = l.field_terminator.as_ref().map_or(b',', |t| t.as_bytes()[0]);
         let kind = VarKind::Value(if l.with_headers { Ty::Map } else { Ty::List });
-        let slot = self.bind_new(scope, &l.variable, kind)?;
+        let slot = scope.bind(&l.variable.name, kind);
         let line_slot = scope.bind(LINENUMBER_VAR, VarKind::Value(Ty::Int));
         let file_slot = scope.bind(FILE_VAR, VarKind::Value(Ty::String));
         Ok(LoadCsvPlan {
@@ -636,10 +392,7 @@ impl<'a> Planner<'a> {
             ast::ConstraintKind::Unique => Requirement::Unique,
             ast::ConstraintKind::Key => Requirement::Key,
             ast::ConstraintKind::NotNull => Requirement::NotNull,
-            ast::ConstraintKind::Type(t) => {
-                check_property_type(t)?;
-                Requirement::Type(PropertyType::new(t.clone()))
-            }
+            ast::ConstraintKind::Type(t) => Requirement::Type(PropertyType::new(t.clone())),
         };
         Ok(super::ConstraintPlan {
             name: c.name.as_ref().map(|n| n.name.clone()),
@@ -654,100 +407,26 @@ impl<'a> Planner<'a> {
     /// the listing's rows, then YIELD as a projection, WHERE as its filter and
     /// RETURN as a projection over what YIELD named.
     fn plan_show(&mut self, show: &ast::Show, span: Span) -> PResult<(Vec<Op>, Vec<String>)> {
-        use crate::procedures::show::{FUNCTION_COLUMNS, PROCEDURE_COLUMNS};
-        const INDEX_COLUMNS: (&[&str], usize) = (
-            &[
-                "id",
-                "name",
-                "state",
-                "populationPercent",
-                "type",
-                "entityType",
-                "labelsOrTypes",
-                "properties",
-                "indexProvider",
-                "owningConstraint",
-                "lastRead",
-                "readCount",
-            ],
-            12,
-        );
-        let (op, (all, shown)) = match &show.what {
-            ast::ShowWhat::Indexes(filter) => (Op::Schema(super::SchemaOp::ShowIndexesFull(*filter)), INDEX_COLUMNS),
-            ast::ShowWhat::Procedures { .. } => (
-                Op::ShowRoutines {
-                    procedures: true,
-                    filter: ast::FunctionFilter::All,
-                },
-                PROCEDURE_COLUMNS,
-            ),
-            ast::ShowWhat::Functions { filter, .. } => (
-                Op::ShowRoutines {
-                    procedures: false,
-                    filter: *filter,
-                },
-                FUNCTION_COLUMNS,
-            ),
-            ast::ShowWhat::Constraints(filter) => (
-                Op::Schema(super::SchemaOp::ShowConstraints(*filter)),
-                crate::procedures::show::CONSTRAINT_COLUMNS,
-            ),
+        let op = match &show.what {
+            ast::ShowWhat::Indexes(filter) => Op::Schema(super::SchemaOp::ShowIndexesFull(*filter)),
+            ast::ShowWhat::Procedures { .. } => Op::ShowRoutines {
+                procedures: true,
+                filter: ast::FunctionFilter::All,
+            },
+            ast::ShowWhat::Functions { filter, .. } => Op::ShowRoutines {
+                procedures: false,
+                filter: *filter,
+            },
+            ast::ShowWhat::Constraints(filter) => Op::Schema(super::SchemaOp::ShowConstraints(*filter)),
         };
-        if show.return_.is_some() && show.yield_.is_none() {
-            return Err(PlanError::syntax(
-                "UnexpectedSyntax",
-                "RETURN after SHOW needs a YIELD first",
-                span,
-            ));
-        }
+        let (all, _) = crate::semantic::bind::show_columns(&show.what);
         let mut scope = Scope::new();
         for c in all {
             scope.bind(c, VarKind::Value(Ty::Any));
         }
-        let var = |name: &str, sp: Span| ast::Expr::new(ExprKind::Variable(name.to_string()), sp);
-        let item = |name: &str, alias: Option<&ast::Ident>, sp: Span| ast::ProjectionItem {
-            expr: var(name, sp),
-            alias: alias.cloned(),
-            text: name.to_string(),
-        };
-        let (items, order_by, skip, limit) = match &show.yield_ {
-            Some(y) if !y.star => {
-                let mut items = Vec::new();
-                for (col, alias) in &y.items {
-                    if !all.contains(&col.name.as_str()) {
-                        return Err(PlanError::syntax(
-                            "UndefinedVariable",
-                            format!("`{}` is not a column of this SHOW command", col.name),
-                            col.span,
-                        )
-                        .with_hint(format!("its columns are {}", all.join(", "))));
-                    }
-                    items.push(item(&col.name, alias.as_ref(), col.span));
-                }
-                (items, y.order_by.clone(), y.skip.clone(), y.limit.clone())
-            }
-            Some(y) => (
-                all.iter().map(|c| item(c, None, y.span)).collect(),
-                y.order_by.clone(),
-                y.skip.clone(),
-                y.limit.clone(),
-            ),
-            None => (
-                all[..shown].iter().map(|c| item(c, None, span)).collect(),
-                Vec::new(),
-                None,
-                None,
-            ),
-        };
         let mut ops = vec![op];
-        let projection = ast::Projection {
-            distinct: false,
-            star: false,
-            items,
-            order_by,
-            skip,
-            limit,
-        };
+        let projection =
+            crate::semantic::bind::show_projection(show, span).map_err(|e| PlanError::unchecked(&e.message, e.span))?;
         let mut where_ = show.where_.clone();
         if show.yield_.is_none() {
             // WHERE alone sees every column, and the default ones are shown.
@@ -774,24 +453,8 @@ impl<'a> Planner<'a> {
         Ok((ops, cols))
     }
 
-    /// Binds a variable that must be new here.
-    pub(super) fn bind_new(&mut self, scope: &mut Scope, ident: &ast::Ident, kind: VarKind) -> PResult<usize> {
-        if scope.lookup(&ident.name).is_some() {
-            return Err(PlanError::syntax(
-                "VariableAlreadyBound",
-                format!("variable `{}` is already declared", ident.name),
-                ident.span,
-            )
-            .with_hint("choose another name, or drop the new declaration to reuse the existing one"));
-        }
-        Ok(scope.bind(&ident.name, kind))
-    }
-
     pub(super) fn variable(&mut self, ident: &ast::Ident, scope: &Scope) -> PResult<Expr> {
-        match scope.lookup(&ident.name) {
-            Some(s) => Ok(Expr::Slot(s)),
-            None => Err(undefined(&ident.name, ident.span, scope)),
-        }
+        slot_of(&ident.name, ident.span, scope).map(Expr::Slot)
     }
 
     pub(super) fn plan_set_items(&mut self, items: &[ast::SetItem], scope: &Scope) -> PResult<Vec<SetOp>> {
@@ -824,21 +487,11 @@ impl<'a> Planner<'a> {
                         dynamic,
                     }
                 }
-                ast::SetItem::DynamicProperty { target, key, value } => {
-                    let t = types::infer(key, scope);
-                    if !matches!(t, Ty::Any | Ty::Null | Ty::String) {
-                        return Err(PlanError::syntax(
-                            "InvalidArgumentType",
-                            format!("a property key must be a string, but this is always a {}", t.name()),
-                            key.span,
-                        ));
-                    }
-                    SetOp::DynamicProperty {
-                        target: self.compile(target, scope, ctx)?,
-                        key: self.compile(key, scope, ctx)?,
-                        value: self.compile(value, scope, ctx)?,
-                    }
-                }
+                ast::SetItem::DynamicProperty { target, key, value } => SetOp::DynamicProperty {
+                    target: self.compile(target, scope, ctx)?,
+                    key: self.compile(key, scope, ctx)?,
+                    value: self.compile(value, scope, ctx)?,
+                },
             });
         }
         Ok(out)
@@ -847,58 +500,20 @@ impl<'a> Planner<'a> {
     fn plan_call(&mut self, c: &ast::Call, scope: &mut Scope, standalone: bool) -> PResult<(Vec<Op>, Vec<String>)> {
         let name = c.qualified_name();
         let Some(proc) = self.procedures.get(&name) else {
-            return Err(PlanError {
-                kind: ErrorKind::ProcedureError,
-                code: "ProcedureNotFound",
-                message: format!("there is no procedure `{name}`"),
-                span: c.span,
-                hint: Some("CALL db.labels(), db.relationshipTypes() and db.propertyKeys() are built in".into()),
-            });
+            return Err(PlanError::unchecked("a procedure not registered", c.span));
         };
         let args = match &c.args {
             Some(args) => {
-                if args.len() < proc.required_inputs() || args.len() > proc.inputs.len() {
-                    return Err(PlanError::syntax(
-                        "InvalidNumberOfArguments",
-                        format!(
-                            "procedure `{name}` takes {} argument(s), {} given",
-                            proc.arity(),
-                            args.len()
-                        ),
-                        c.span,
-                    ));
-                }
                 let mut out = Vec::new();
-                for (a, (_, ty)) in args.iter().zip(&proc.inputs) {
-                    if contains_aggregate(a) {
-                        return Err(PlanError::syntax(
-                            "InvalidAggregation",
-                            "aggregations are not allowed in procedure arguments",
-                            a.span,
-                        ));
-                    }
-                    let e = self.compile(
+                for a in args {
+                    out.push(self.compile(
                         a,
                         scope,
                         &mut ExprCtx {
                             place: "CALL",
                             ..Default::default()
                         },
-                    )?;
-                    if let Expr::Const(v) = &e {
-                        if !ty.accepts(v)
-                            && !(matches!(ty, crate::procedure::ValueType::Float) && matches!(v, Value::Int(_)))
-                        {
-                            return Err(PlanError {
-                                kind: ErrorKind::SyntaxError,
-                                code: "InvalidArgumentType",
-                                message: format!("procedure `{name}` expects {ty}, got {}", v.type_name()),
-                                span: a.span,
-                                hint: None,
-                            });
-                        }
-                    }
-                    out.push(e);
+                    )?);
                 }
                 // The inputs left out take their defaults.
                 out.extend(
@@ -906,31 +521,16 @@ impl<'a> Planner<'a> {
                 );
                 out
             }
-            None => {
-                if !standalone {
-                    return Err(PlanError::syntax(
-                        "InvalidArgumentPassingMode",
-                        format!("procedure `{name}` needs its arguments in parentheses inside a larger query"),
-                        c.span,
-                    ));
-                }
-                proc.inputs
-                    .iter()
-                    .map(|(n, _)| Expr::Param(n.as_str().into()))
-                    .collect()
-            }
+            None => proc
+                .inputs
+                .iter()
+                .map(|(n, _)| Expr::Param(n.as_str().into()))
+                .collect(),
         };
         let mut yields = Vec::new();
         let mut columns = Vec::new();
         match &c.yield_ {
             Some(y) => {
-                if y.star && !standalone {
-                    return Err(PlanError::syntax(
-                        "UnexpectedSyntax",
-                        "YIELD * is only allowed in a standalone CALL",
-                        c.span,
-                    ));
-                }
                 let items: Vec<(String, ast::Ident)> = if y.star {
                     proc.outputs
                         .iter()
@@ -944,13 +544,9 @@ impl<'a> Planner<'a> {
                 };
                 for (field, var) in items {
                     let Some(idx) = proc.outputs.iter().position(|(n, _)| *n == field) else {
-                        return Err(PlanError::syntax(
-                            "UndefinedVariable",
-                            format!("procedure `{name}` has no output `{field}`"),
-                            var.span,
-                        ));
+                        return Err(PlanError::unchecked("a procedure output that does not exist", var.span));
                     };
-                    let slot = self.bind_new(scope, &var, VarKind::Value(Ty::Any))?;
+                    let slot = scope.bind(&var.name, VarKind::Value(Ty::Any));
                     yields.push((idx, slot));
                     columns.push(var.name.clone());
                 }
@@ -975,13 +571,6 @@ impl<'a> Planner<'a> {
                 Ok((ops, columns))
             }
             None => {
-                if !standalone && !proc.outputs.is_empty() {
-                    return Err(PlanError::syntax(
-                        "UndefinedVariable",
-                        format!("CALL `{name}` inside a query needs YIELD to name the outputs it uses"),
-                        c.span,
-                    ));
-                }
                 for (n, _) in &proc.outputs {
                     let slot = scope.bind(n, VarKind::Value(Ty::Any));
                     yields.push((yields.len(), slot));
@@ -1019,21 +608,10 @@ impl<'a> Planner<'a> {
                 ast::Literal::String(s) => Value::from(s.as_str()),
             }),
             ExprKind::Parameter(p) => Expr::Param(p.as_str().into()),
-            ExprKind::Variable(v) => {
-                if ctx.strict {
-                    return Err(PlanError::syntax(
-                        "AmbiguousAggregationExpression",
-                        format!(
-                            "`{v}` is used next to an aggregation but is not a grouping key; project it on its own as well"
-                        ),
-                        e.span,
-                    ));
-                }
-                match scope.lookup(v) {
-                    Some(s) => Expr::Slot(s),
-                    None => return Err(undefined(v, e.span, scope)),
-                }
+            ExprKind::Variable(_) if ctx.strict => {
+                return Err(PlanError::unchecked("a variable next to an aggregation", e.span))
             }
+            ExprKind::Variable(v) => Expr::Slot(slot_of(v, e.span, scope)?),
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -1049,25 +627,6 @@ impl<'a> Planner<'a> {
                 fold_constant(Expr::Map(out))
             }
             ExprKind::Property(base, key) => {
-                match types::infer(base, scope) {
-                    Ty::Path => {
-                        return Err(PlanError::syntax(
-                            "InvalidArgumentType",
-                            format!("a path has no properties (reading `.{}`)", key.name),
-                            e.span,
-                        ))
-                    }
-                    t @ (Ty::Bool | Ty::Int | Ty::Float | Ty::String | Ty::List) => {
-                        return Err(PlanError {
-                            kind: ErrorKind::TypeError,
-                            code: "InvalidArgumentType",
-                            message: format!("a {} has no properties (reading `.{}`)", t.name(), key.name),
-                            span: e.span,
-                            hint: None,
-                        })
-                    }
-                    _ => {}
-                }
                 let b = self.compile(base, scope, ctx)?;
                 Expr::Property(Box::new(b), self.key(&key.name))
             }
@@ -1095,45 +654,11 @@ impl<'a> Planner<'a> {
                 Box::new(self.compile_predicate(a, scope, ctx)?),
                 Box::new(self.compile_predicate(b, scope, ctx)?),
             ),
-            ExprKind::Binary(op, a, b) => {
-                if *op == ast::BinaryOp::In {
-                    let t = types::infer(b, scope);
-                    if !matches!(t, Ty::Any | Ty::Null | Ty::List) {
-                        return Err(PlanError::syntax(
-                            "InvalidArgumentType",
-                            format!("IN needs a list on its right, but this is always a {}", t.name()),
-                            b.span,
-                        ));
-                    }
-                }
-                if matches!(
-                    op,
-                    ast::BinaryOp::Sub
-                        | ast::BinaryOp::Mul
-                        | ast::BinaryOp::Div
-                        | ast::BinaryOp::Mod
-                        | ast::BinaryOp::Pow
-                ) {
-                    for side in [a, b] {
-                        let t = types::infer(side, scope);
-                        if !t.may_be_number() {
-                            return Err(PlanError::syntax(
-                                "InvalidArgumentType",
-                                format!(
-                                    "arithmetic needs numbers (or temporal values), but this is always a {}",
-                                    t.name()
-                                ),
-                                side.span,
-                            ));
-                        }
-                    }
-                }
-                Expr::Binary(
-                    *op,
-                    Box::new(self.compile(a, scope, ctx)?),
-                    Box::new(self.compile(b, scope, ctx)?),
-                )
-            }
+            ExprKind::Binary(op, a, b) => Expr::Binary(
+                *op,
+                Box::new(self.compile(a, scope, ctx)?),
+                Box::new(self.compile(b, scope, ctx)?),
+            ),
             ExprKind::IsNull(a, neg) => Expr::IsNull(Box::new(self.compile(a, scope, ctx)?), *neg),
             ExprKind::HasLabels(a, labels) => {
                 let target = Box::new(self.compile(a, scope, ctx)?);
@@ -1159,37 +684,20 @@ impl<'a> Planner<'a> {
                 }
             }
             ExprKind::IsType(a, t, not) => Expr::IsType(Box::new(self.compile(a, scope, ctx)?), t.clone(), *not),
-            ExprKind::IsNormalized(a, f, not) => {
-                let t = types::infer(a, scope);
-                if !matches!(t, Ty::Any | Ty::Null | Ty::String) {
-                    return Err(PlanError::syntax(
-                        "InvalidArgumentType",
-                        format!("IS NORMALIZED needs a string, but this is always a {}", t.name()),
-                        a.span,
-                    ));
-                }
-                Expr::IsNormalized(Box::new(self.compile(a, scope, ctx)?), *f, *not)
-            }
+            ExprKind::IsNormalized(a, f, not) => Expr::IsNormalized(Box::new(self.compile(a, scope, ctx)?), *f, *not),
             ExprKind::CountSubquery(q) => {
-                let p = self.plan_expression_subquery(q, scope, "COUNT", e.span)?;
+                let p = self.plan_expression_subquery(q, scope)?;
                 Expr::CountSubquery(Box::new(p))
             }
             ExprKind::CollectSubquery(q) => {
-                let p = self.plan_expression_subquery(q, scope, "COLLECT", e.span)?;
+                let p = self.plan_expression_subquery(q, scope)?;
                 Expr::CollectSubquery(Box::new(p))
             }
             ExprKind::CountStar | ExprKind::FunctionCall { .. } if is_aggregate_expr(e) => {
                 return self.compile_aggregate(e, scope, ctx);
             }
             ExprKind::CountStar => unreachable!("count(*) is an aggregate"),
-            ExprKind::FunctionCall { name, distinct, args } if is_load_csv_function(name) => {
-                if *distinct || !args.is_empty() {
-                    return Err(PlanError::syntax(
-                        "InvalidNumberOfArguments",
-                        format!("function `{}` takes no arguments", function_name(name)),
-                        e.span,
-                    ));
-                }
+            ExprKind::FunctionCall { name, .. } if is_load_csv_function(name) => {
                 let var = if function_name(name) == "linenumber" {
                     LINENUMBER_VAR
                 } else {
@@ -1201,26 +709,11 @@ impl<'a> Planner<'a> {
                     _ => Expr::Const(Value::Null),
                 }
             }
-            ExprKind::FunctionCall { name, distinct, args } => {
+            ExprKind::FunctionCall { name, args, .. } => {
                 let fname = function_name(name);
-                if *distinct {
-                    return Err(PlanError::syntax(
-                        "InvalidAggregation",
-                        format!("DISTINCT is only allowed in aggregate functions, not in `{fname}`"),
-                        e.span,
-                    ));
-                }
-                let def = self.check_function(&fname, args.len(), e.span)?;
-                if let Some(a) = args.first() {
-                    let t = types::infer(a, scope);
-                    if types::function_rejects(&fname, t) {
-                        return Err(PlanError::syntax(
-                            "InvalidArgumentType",
-                            format!("{fname}() cannot take a {}", t.name()),
-                            a.span,
-                        ));
-                    }
-                }
+                let Some(def) = crate::functions::lookup(&fname) else {
+                    return Err(PlanError::unchecked("an unknown function", e.span));
+                };
                 if fname == "exists" {
                     return self.compile_exists_function(args, scope, ctx, e.span);
                 }
@@ -1229,11 +722,7 @@ impl<'a> Planner<'a> {
                     if let ExprKind::Variable(v) = &args[1].kind {
                         if scope.lookup(v).is_none() {
                             let Some(form) = crate::functions::scalar::normal_form(v) else {
-                                return Err(PlanError::syntax(
-                                    "InvalidArgumentValue",
-                                    format!("`{v}` is not a normal form; use NFC, NFD, NFKC or NFKD"),
-                                    args[1].span,
-                                ));
+                                return Err(PlanError::unchecked("an unknown normal form", args[1].span));
                             };
                             let s = self.compile(&args[0], scope, ctx)?;
                             return Ok(Expr::Function(def, vec![s, Expr::Const(Value::from(form.name()))]));
@@ -1296,13 +785,7 @@ impl<'a> Planner<'a> {
                 let slot = inner.bind(&variable.name, VarKind::Value(elem));
                 let predicate = match predicate {
                     Some(p) => Box::new(self.compile_local(p, &inner, ctx)?),
-                    None => {
-                        return Err(PlanError::syntax(
-                            "UnexpectedSyntax",
-                            "a quantifier needs a WHERE predicate",
-                            e.span,
-                        ))
-                    }
+                    None => return Err(PlanError::unchecked("a quantifier without a predicate", e.span)),
                 };
                 Expr::Quantified {
                     quantifier: *quantifier,
@@ -1354,7 +837,6 @@ impl<'a> Planner<'a> {
                 }
             }
             ExprKind::Pattern(element) => {
-                self.check_pattern_expression_vars(element, scope)?;
                 let mut inner = scope.clone();
                 // A hidden path variable, so the pattern can also be used as a list of paths.
                 let path_name = format!(" path{}", inner.width);
@@ -1370,20 +852,11 @@ impl<'a> Planner<'a> {
                 Expr::PatternList(Box::new(plan), path_slot)
             }
             ExprKind::Exists(q) if !q.unions.is_empty() => {
-                let p = self.plan_expression_subquery(q, scope, "EXISTS", e.span)?;
+                let p = self.plan_expression_subquery(q, scope)?;
                 Expr::Exists(Box::new(p))
             }
             ExprKind::Exists(q) => {
-                check_no_shadowing(q, scope)?;
-                let saved_writes = self.writes;
                 let (p, _) = self.plan_subquery(&q.first, scope.clone())?;
-                if self.writes && !saved_writes {
-                    return Err(PlanError::syntax(
-                        "InvalidClauseComposition",
-                        "EXISTS { } cannot contain clauses that write",
-                        e.span,
-                    ));
-                }
                 Expr::Exists(Box::new(p))
             }
             ExprKind::MapProjection { variable, items } => {
@@ -1417,17 +890,6 @@ impl<'a> Planner<'a> {
                 self.label(&name.name)
             }),
             K::Dynamic { expr, any } => {
-                let t = types::infer(expr, scope);
-                if !matches!(t, Ty::Any | Ty::Null | Ty::String | Ty::List) {
-                    return Err(PlanError::syntax(
-                        "InvalidArgumentType",
-                        format!(
-                            "a dynamic label or type must be a string or a list of strings, not a {}",
-                            t.name()
-                        ),
-                        expr.span,
-                    ));
-                }
                 let e = self.compile(
                     expr,
                     scope,
@@ -1462,41 +924,13 @@ impl<'a> Planner<'a> {
 
     /// The body of `COUNT { }` / `COLLECT { }`: a read-only query correlated
     /// with the row (COLLECT's returns one column).
-    fn plan_expression_subquery(&mut self, q: &ast::Query, scope: &Scope, what: &str, span: Span) -> PResult<Pipeline> {
-        check_no_shadowing(q, scope)?;
-        let saved_writes = self.writes;
-        let (p, cols) = self.plan_nested_query(q, scope.clone(), false)?;
-        if self.writes && !saved_writes {
-            return Err(PlanError::syntax(
-                "InvalidClauseComposition",
-                format!("{what} {{ }} cannot contain clauses that write"),
-                span,
-            ));
-        }
-        if what == "COLLECT" {
-            let returns = q.first.clauses.last().is_some_and(|c| matches!(c, Clause::Return(_)));
-            if !returns || cols.len() != 1 {
-                return Err(PlanError::syntax(
-                    "InvalidClauseComposition",
-                    "COLLECT { } must end with a RETURN of exactly one column",
-                    span,
-                ));
-            }
-        }
-        Ok(p)
+    fn plan_expression_subquery(&mut self, q: &ast::Query, scope: &Scope) -> PResult<Pipeline> {
+        Ok(self.plan_nested_query(q, scope.clone(), false)?.0)
     }
 
     /// Compiles an expression in a boolean position: a pattern there asks
     /// whether it has a match.
     pub(super) fn compile_predicate(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
-        let ty = types::infer(e, scope);
-        if !ty.may_be_boolean() && !matches!(e.kind, ExprKind::Pattern(_)) {
-            return Err(PlanError::syntax(
-                "InvalidArgumentType",
-                format!("expected a boolean here, but this is always a {}", ty.name()),
-                e.span,
-            ));
-        }
         match self.compile(e, scope, ctx)? {
             Expr::PatternList(plan, _) if matches!(e.kind, ExprKind::Pattern(_)) => Ok(Expr::PatternExists(plan)),
             other => Ok(other),
@@ -1518,13 +952,6 @@ impl<'a> Planner<'a> {
     /// Compiles a sub-expression whose scope adds local variables (comprehensions):
     /// aggregates and grouping substitutions don't reach inside.
     fn compile_local(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
-        if contains_aggregate(e) {
-            return Err(PlanError::syntax(
-                "InvalidAggregation",
-                "aggregations are not allowed inside list comprehensions, quantifiers or reduce",
-                e.span,
-            ));
-        }
         let mut inner = ExprCtx {
             strict: false,
             place: ctx.place,
@@ -1535,15 +962,7 @@ impl<'a> Planner<'a> {
 
     fn compile_aggregate(&mut self, e: &ast::Expr, scope: &Scope, ctx: &mut ExprCtx) -> PResult<Expr> {
         let Some((base, calls)) = ctx.aggregates.as_mut() else {
-            return Err(PlanError::syntax(
-                "InvalidAggregation",
-                format!(
-                    "aggregations are not allowed in {}",
-                    if ctx.place.is_empty() { "this place" } else { ctx.place }
-                ),
-                e.span,
-            )
-            .with_hint("aggregate in a WITH or RETURN, then use the result"));
+            return Err(PlanError::unchecked("an aggregation where none may be", e.span));
         };
         let base = *base;
         let (name, distinct, args) = match &e.kind {
@@ -1551,31 +970,8 @@ impl<'a> Planner<'a> {
             ExprKind::FunctionCall { name, distinct, args } => (function_name(name), *distinct, args.clone()),
             _ => unreachable!("checked by is_aggregate_expr"),
         };
-        if name != "count(*)" {
-            self.check_function(&name, args.len(), e.span)?;
-        }
         let mut compiled = Vec::new();
         for a in &args {
-            let mut volatile = false;
-            walk(a, &mut |x| {
-                if let ExprKind::FunctionCall { name, .. } = &x.kind {
-                    volatile |= crate::functions::is_nondeterministic(&function_name(name));
-                }
-            });
-            if volatile {
-                return Err(PlanError::syntax(
-                    "NonConstantExpression",
-                    "an aggregation cannot take a value that changes on every call, like rand()",
-                    a.span,
-                ));
-            }
-            if contains_aggregate(a) {
-                return Err(PlanError::syntax(
-                    "NestedAggregation",
-                    "an aggregation cannot contain another aggregation",
-                    a.span,
-                ));
-            }
             let mut inner = ExprCtx {
                 place: "an aggregation",
                 ..Default::default()
@@ -1589,32 +985,6 @@ impl<'a> Planner<'a> {
         };
         calls.push(call);
         Ok(Expr::Slot(base + calls.len() - 1))
-    }
-
-    /// The built-in function `name`, checked to take `nargs` arguments.
-    fn check_function(&self, name: &str, nargs: usize, span: Span) -> PResult<&'static FunctionDef> {
-        let Some(def) = crate::functions::lookup(name) else {
-            let mut e = PlanError::syntax("UnknownFunction", format!("unknown function `{name}`"), span);
-            let best = crate::functions::FUNCTIONS
-                .iter()
-                .min_by_key(|f| crate::error::edit_distance(&f.key(), name));
-            if let Some(f) = best.filter(|f| crate::error::edit_distance(&f.key(), name) <= 2) {
-                e.hint = Some(format!("did you mean `{}`?", f.name));
-            }
-            return Err(e);
-        };
-        if !def.accepts(nargs) {
-            return Err(PlanError::syntax(
-                "InvalidNumberOfArguments",
-                format!(
-                    "function `{}` takes {} argument(s), {nargs} given",
-                    def.name,
-                    def.arity_text()
-                ),
-                span,
-            ));
-        }
-        Ok(def)
     }
 
     /// `exists(n.prop)` or `exists((a)-->(b))`.
@@ -1635,32 +1005,11 @@ impl<'a> Planner<'a> {
                 let e = self.compile(arg, scope, ctx)?;
                 Ok(Expr::IsNull(Box::new(e), true))
             }
-            _ => Err(PlanError::syntax(
-                "InvalidArgumentType",
-                "exists() takes a property (`n.prop`) or a pattern",
+            _ => Err(PlanError::unchecked(
+                "exists() of something else than a property or a pattern",
                 span,
             )),
         }
-    }
-
-    /// A pattern used as an expression may not introduce new named variables.
-    fn check_pattern_expression_vars(&self, element: &ast::PatternElement, scope: &Scope) -> PResult<()> {
-        let nodes = std::iter::once(&element.start).chain(element.chain.iter().map(|(_, n)| n));
-        for n in nodes {
-            if let Some(v) = &n.variable {
-                if scope.lookup(&v.name).is_none() {
-                    return Err(undefined(&v.name, v.span, scope));
-                }
-            }
-        }
-        for r in element.rels() {
-            if let Some(v) = &r.variable {
-                if scope.lookup(&v.name).is_none() {
-                    return Err(undefined(&v.name, v.span, scope));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Plans a nested query (a CALL subquery's body, COUNT { }, COLLECT { })
@@ -1673,60 +1022,27 @@ impl<'a> Planner<'a> {
         call: bool,
     ) -> PResult<(Pipeline, Vec<String>)> {
         let body = if call { Body::Subquery } else { Body::Expression };
-        let saved = self.nested;
-        self.nested += 1;
-        if self.nested > 64 {
-            return Err(PlanError::syntax(
-                "UnexpectedSyntax",
-                "subqueries are nested too deeply",
-                q.first.span,
-            ));
+        let (first, columns) = self.plan_single(&q.first, scope.clone(), body)?;
+        if q.unions.is_empty() {
+            return Ok((first, columns));
         }
-        let result = (|| {
-            let (first, columns) = self.plan_single(&q.first, scope.clone(), body)?;
-            if q.unions.is_empty() {
-                return Ok((first, columns));
-            }
-            let mut branches = vec![first];
-            let mut distinct = None;
-            for u in &q.unions {
-                let (p, cols) = self.plan_single(&u.query, scope.clone(), body)?;
-                if cols != columns {
-                    return Err(PlanError::syntax(
-                        "DifferentColumnsInUnion",
-                        format!(
-                            "all parts of a UNION must return the same columns: [{}] vs [{}]",
-                            columns.join(", "),
-                            cols.join(", ")
-                        ),
-                        u.span,
-                    ));
-                }
-                if distinct.is_some_and(|d| d != !u.all) {
-                    return Err(PlanError::syntax(
-                        "InvalidClauseComposition",
-                        "UNION and UNION ALL cannot be mixed in one query",
-                        u.span,
-                    ));
-                }
-                distinct = Some(!u.all);
-                branches.push(p);
-            }
-            let width = columns.len();
-            Ok((
-                Pipeline {
-                    ops: vec![Op::Union(Box::new(super::UnionPlan {
-                        branches,
-                        distinct: distinct.unwrap_or(true),
-                        width,
-                    }))],
+        let mut branches = vec![first];
+        for u in &q.unions {
+            branches.push(self.plan_single(&u.query, scope.clone(), body)?.0);
+        }
+        let width = columns.len();
+        Ok((
+            Pipeline {
+                ops: vec![Op::Union(Box::new(super::UnionPlan {
+                    branches,
+                    // One kind of UNION in a query (the binder checked).
+                    distinct: !q.unions[0].all,
                     width,
-                },
-                columns,
-            ))
-        })();
-        self.nested = saved;
-        result
+                }))],
+                width,
+            },
+            columns,
+        ))
     }
 
     /// `[OPTIONAL] CALL [(a, b) | (*)] { ... }`: the body sees the imported
@@ -1743,7 +1059,7 @@ impl<'a> Planner<'a> {
             Some(ast::ImportList::Variables(vars)) => {
                 for v in vars {
                     let Some((slot, kind)) = scope.get(&v.name) else {
-                        return Err(undefined(&v.name, v.span, scope));
+                        return Err(PlanError::unchecked("an import of an undefined variable", v.span));
                     };
                     inner.alias(&v.name, slot, kind);
                     imports.push(v.name.clone());
@@ -1784,20 +1100,12 @@ impl<'a> Planner<'a> {
             }
         }
         let (body, columns) = self.plan_nested_query(&c.body, inner, true)?;
-        let unit = !ends_returning(&c.body);
+        let unit = !crate::semantic::bind::ends_returning(&c.body);
         let mut returns = Vec::new();
         if !unit {
-            let kinds: Vec<VarKind> = columns.iter().map(|_| VarKind::Value(Ty::Any)).collect();
-            for (name, kind) in columns.iter().zip(kinds) {
-                let ident = ast::Ident::new(name.clone(), c.span);
-                returns.push(self.bind_new(scope, &ident, kind)?);
+            for name in &columns {
+                returns.push(scope.bind(name, VarKind::Value(Ty::Any)));
             }
-        } else if c.optional {
-            return Err(PlanError::syntax(
-                "InvalidClauseComposition",
-                "OPTIONAL CALL needs a subquery that returns something",
-                c.span,
-            ));
         }
         let batching = match &c.in_transactions {
             None => None,
@@ -1827,19 +1135,10 @@ impl<'a> Planner<'a> {
             Some(e) => Some(self.constant_count(e, "IN ... CONCURRENT TRANSACTIONS")?),
             None => None,
         };
-        for (e, what) in [(&rows, "the batch size"), (&concurrency, "the concurrency")] {
-            if let Some(Expr::Const(Value::Int(0))) = e {
-                return Err(PlanError::syntax(
-                    "InvalidArgumentValue",
-                    format!("{what} of IN TRANSACTIONS must be a positive integer, not 0"),
-                    t.span,
-                ));
-            }
-        }
-        let status = match &t.report_status {
-            Some(ident) => Some(self.bind_new(scope, ident, VarKind::Value(Ty::Map))?),
-            None => None,
-        };
+        let status = t
+            .report_status
+            .as_ref()
+            .map(|ident| scope.bind(&ident.name, VarKind::Value(Ty::Map)));
         Ok(super::BatchPlan {
             rows,
             concurrency,
@@ -1851,14 +1150,6 @@ impl<'a> Planner<'a> {
     /// `FOREACH (x IN list | clauses)`: updating clauses, with `x` and the
     /// variables in scope visible; nothing made inside is visible after it.
     fn plan_foreach(&mut self, f: &ast::Foreach, scope: &Scope) -> PResult<super::ForeachPlan> {
-        let t = types::infer(&f.list, scope);
-        if !matches!(t, Ty::Any | Ty::Null | Ty::List) {
-            return Err(PlanError::syntax(
-                "InvalidArgumentType",
-                format!("FOREACH needs a list, but this is always a {}", t.name()),
-                f.list.span,
-            ));
-        }
         let list = self.compile(
             &f.list,
             scope,
@@ -1905,7 +1196,7 @@ impl<'a> Planner<'a> {
                 }
                 Clause::Unwind(u) => {
                     let expr = self.compile(&u.expr, &scope, &mut ExprCtx::default())?;
-                    let slot = self.bind_new(&mut scope, &u.variable, VarKind::Value(Ty::Any))?;
+                    let slot = scope.bind(&u.variable.name, VarKind::Value(Ty::Any));
                     ops.push(Op::Unwind { expr, slot });
                 }
                 Clause::Return(r) => {
@@ -1913,13 +1204,7 @@ impl<'a> Planner<'a> {
                     ops.extend(new_ops);
                     scope = new_scope;
                 }
-                other => {
-                    return Err(PlanError::syntax(
-                        "InvalidClauseComposition",
-                        format!("{} is not allowed inside EXISTS {{ }}", other.name()),
-                        other.span(),
-                    ))
-                }
+                other => return Err(PlanError::unchecked("a clause EXISTS { } cannot hold", other.span())),
             }
         }
         Ok((
@@ -1941,57 +1226,6 @@ pub(super) enum Body {
     Subquery,
     /// The body of COUNT { } / COLLECT { }: may end with a reading clause.
     Expression,
-}
-
-/// Inside COUNT { }, COLLECT { } and EXISTS { } a variable of the outer
-/// query cannot be declared again (`WITH 1 AS p` when `p` is outside).
-fn check_no_shadowing(q: &ast::Query, scope: &Scope) -> PResult<()> {
-    let branches = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
-    for b in branches {
-        for c in &b.clauses {
-            let declared: Vec<&ast::Ident> = match c {
-                Clause::With(w) => w
-                    .projection
-                    .items
-                    .iter()
-                    .filter_map(|i| match (&i.alias, &i.expr.kind) {
-                        (Some(a), ExprKind::Variable(v)) if *v == a.name => None,
-                        (Some(a), _) => Some(a),
-                        _ => None,
-                    })
-                    .collect(),
-                Clause::Unwind(u) => vec![&u.variable],
-                Clause::LoadCsv(l) => vec![&l.variable],
-                _ => Vec::new(),
-            };
-            for v in declared {
-                if scope.lookup(&v.name).is_some() {
-                    return Err(PlanError::syntax(
-                        "VariableAlreadyBound",
-                        format!(
-                            "variable `{}` is declared outside this subquery and cannot be declared again inside it",
-                            v.name
-                        ),
-                        v.span,
-                    )
-                    .with_hint("choose another name inside the subquery"));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether every branch of `q` ends with RETURN.
-fn ends_returning(q: &ast::Query) -> bool {
-    std::iter::once(&q.first)
-        .chain(q.unions.iter().map(|u| &u.query))
-        .all(|b| matches!(b.clauses.last(), Some(Clause::Return(_))))
-}
-
-/// Whether `q` is a unit subquery (no RETURN).
-fn ends_unit(q: &ast::Query) -> bool {
-    !ends_returning(q)
 }
 
 /// A sort whose rows are cut by a later LIMIT (with only projections
@@ -2018,18 +1252,11 @@ fn top_of_sort(ops: &mut [Op]) {
     }
 }
 
-pub(super) fn undefined(name: &str, span: Span, scope: &Scope) -> PlanError {
-    let mut e = PlanError::syntax("UndefinedVariable", format!("variable `{name}` is not defined"), span);
-    let names = scope.names();
-    if let Some(best) = names.iter().min_by_key(|n| crate::error::edit_distance(n, name)) {
-        if crate::error::edit_distance(best, name) <= 2 {
-            e.hint = Some(format!("did you mean `{best}`?"));
-        }
-    }
-    if e.hint.is_none() && !names.is_empty() {
-        e.hint = Some(format!("variables in scope here: {}", names.join(", ")));
-    }
-    e
+/// The slot of a variable the binder resolved.
+pub(super) fn slot_of(name: &str, span: Span, scope: &Scope) -> PResult<usize> {
+    scope
+        .lookup(name)
+        .ok_or_else(|| PlanError::unchecked(&format!("the undefined variable `{name}`"), span))
 }
 
 /// Folds a list or map of constants into one constant.
@@ -2055,48 +1282,4 @@ fn fold_constant(e: Expr) -> Expr {
         )),
         other => other,
     }
-}
-
-/// The types a property type constraint may name: what a property can hold
-/// (`LIST<T NOT NULL>` of a simple type, unions of them), without `NOT NULL`
-/// at the top (an existence constraint says that).
-fn check_property_type(t: &ast::ValueType) -> PResult<()> {
-    use ast::ValueTypeKind as K;
-    fn simple(k: &K) -> bool {
-        matches!(
-            k,
-            K::Boolean
-                | K::String
-                | K::Integer
-                | K::Float
-                | K::Date
-                | K::LocalTime
-                | K::ZonedTime
-                | K::LocalDateTime
-                | K::ZonedDateTime
-                | K::Duration
-                | K::Point
-        )
-    }
-    fn allowed(t: &ast::ValueType, top: bool) -> bool {
-        if top && t.not_null {
-            return false;
-        }
-        match &t.kind {
-            K::List(inner) => inner.not_null && simple(&inner.kind),
-            K::Union(parts) => parts.iter().all(|p| allowed(p, true)),
-            k => simple(k),
-        }
-    }
-    if allowed(t, true) {
-        return Ok(());
-    }
-    Err(PlanError::syntax(
-        "InvalidPropertyType",
-        format!("a property type constraint cannot require `{t}`: properties do not hold it"),
-        t.span,
-    )
-    .with_hint(
-        "use BOOLEAN, STRING, INTEGER, FLOAT, a temporal type, POINT, LIST<T NOT NULL> of one of them, or a union; IS NOT NULL is a constraint of its own",
-    ))
 }

@@ -2,10 +2,9 @@
 //! ORDER BY, SKIP and LIMIT.
 
 use crate::ast::{self, ExprKind, Span};
-use crate::value::Value;
 
 use super::expr::Expr;
-use super::planner::{contains_aggregate, ExprCtx, PResult, PlanError, Planner};
+use super::planner::{contains_aggregate, ExprCtx, PResult, Planner};
 use super::scope::{Scope, VarKind};
 use super::types::Ty;
 use super::Op;
@@ -25,13 +24,6 @@ impl<'a> Planner<'a> {
         if proj.star {
             let mut names = scope.names();
             names.retain(|n| !n.starts_with(' '));
-            if is_return && names.is_empty() && proj.items.is_empty() {
-                return Err(PlanError::syntax(
-                    "NoVariablesInScope",
-                    format!("{clause} * has no variables to project"),
-                    span,
-                ));
-            }
             names.sort();
             for n in names {
                 items.push(ast::ProjectionItem {
@@ -43,16 +35,6 @@ impl<'a> Planner<'a> {
         }
         items.extend(proj.items.iter().cloned());
         let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
-        for (i, n) in names.iter().enumerate() {
-            if names[..i].contains(n) {
-                return Err(PlanError::syntax(
-                    "ColumnNameConflict",
-                    format!("the column name `{n}` is used twice in {clause}"),
-                    items[i].expr.span,
-                )
-                .with_hint("give one of them another name with AS"));
-            }
-        }
         let aggregating = items.iter().any(|i| contains_aggregate(&i.expr));
         let k = items.len();
         let mut ops = Vec::new();
@@ -183,14 +165,7 @@ impl<'a> Planner<'a> {
         if !proj.order_by.is_empty() {
             let mut keys = Vec::new();
             for s in &proj.order_by {
-                let e = self.plan_sort_key(
-                    &s.expr,
-                    &items,
-                    &subst,
-                    &sort_scope,
-                    &named,
-                    aggregating || proj.distinct,
-                )?;
+                let e = self.plan_sort_key(&s.expr, &subst, &sort_scope, aggregating || proj.distinct)?;
                 keys.push((e, s.descending));
             }
             sort = Some(keys);
@@ -235,16 +210,6 @@ impl<'a> Planner<'a> {
         if keep {
             ops.push(Op::Truncate(k));
         }
-        for it in &items {
-            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-                return Err(PlanError::syntax(
-                    "NoExpressionAlias",
-                    format!("expression `{}` in WITH needs a name", it.text),
-                    it.expr.span,
-                )
-                .with_hint(format!("write `{} AS name`", it.text)));
-            }
-        }
         if is_return {
             ops.push(Op::Produce(names.clone()));
         }
@@ -257,82 +222,14 @@ impl<'a> Planner<'a> {
     fn plan_sort_key(
         &mut self,
         e: &ast::Expr,
-        items: &[ast::ProjectionItem],
         subst: &[(ast::Expr, usize)],
         sort_scope: &Scope,
-        named: &Scope,
         restricted: bool,
     ) -> PResult<Expr> {
         if let Some((_, slot)) = subst.iter().find(|(x, _)| x == e) {
             return Ok(Expr::Slot(*slot));
         }
         if restricted && contains_aggregate(e) {
-            let mut unknown: Option<ast::Expr> = None;
-            let mut foreign_aggregate: Option<ast::Expr> = None;
-            super::planner::visit(e, &mut |x| {
-                // What the projection returns is available whatever it mentions.
-                if items.iter().any(|i| i.expr == *x) {
-                    return false;
-                }
-                if let ExprKind::Variable(v) = &x.kind {
-                    if named.lookup(v).is_none() && unknown.is_none() {
-                        unknown = Some(x.clone());
-                    }
-                }
-                if super::planner::is_aggregate_expr(x)
-                    && !items.iter().any(|i| i.expr == *x)
-                    && foreign_aggregate.is_none()
-                {
-                    foreign_aggregate = Some(x.clone());
-                }
-                true
-            });
-            // A returned expression that is more than a name or a property cannot be
-            // combined with an aggregation.
-            let mut complex_reuse = None;
-            super::planner::walk(e, &mut |x| {
-                let complex = !matches!(&x.kind, ExprKind::Variable(_) | ExprKind::Property(..))
-                    && !super::planner::is_aggregate_expr(x);
-                if complex && x != e && complex_reuse.is_none() && items.iter().any(|i| i.expr == *x) {
-                    complex_reuse = Some(x.clone());
-                }
-            });
-            if let Some(x) = complex_reuse {
-                return Err(PlanError::syntax(
-                    "AmbiguousAggregationExpression",
-                    "an expression next to an aggregation in ORDER BY may only use returned names and their properties",
-                    x.span,
-                )
-                .with_hint("return the whole expression under a name and order by that name"));
-            }
-            if let Some(u) = unknown {
-                return Err(super::planner::undefined(
-                    match &u.kind {
-                        ExprKind::Variable(v) => v,
-                        _ => "",
-                    },
-                    u.span,
-                    named,
-                ));
-            }
-            if let Some(agg) = foreign_aggregate {
-                if let Some(u) = unknown {
-                    return Err(super::planner::undefined(
-                        match &u.kind {
-                            ExprKind::Variable(v) => v,
-                            _ => "",
-                        },
-                        u.span,
-                        named,
-                    ));
-                }
-                return Err(PlanError::syntax(
-                    "InvalidAggregation",
-                    "ORDER BY can only use an aggregation that the projection returns",
-                    agg.span,
-                )
-                .with_hint("return the aggregation with a name, then order by that name"));
-            }
             // Only returned names and their properties may stand next to a returned aggregate.
             let simple: Vec<(ast::Expr, usize)> = subst
                 .iter()
@@ -365,49 +262,15 @@ impl<'a> Planner<'a> {
         )
     }
 
-    /// SKIP and LIMIT take a non-negative integer known before the query runs.
+    /// SKIP and LIMIT: a count known before the query runs (the binder checked).
     pub(super) fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> PResult<Expr> {
-        let mut uses_vars = false;
-        super::planner::walk(e, &mut |x| {
-            if matches!(x.kind, ExprKind::Variable(_) | ExprKind::Pattern(_)) {
-                uses_vars = true;
-            }
-        });
-        if uses_vars {
-            return Err(PlanError::syntax(
-                "NonConstantExpression",
-                format!("{clause} needs a value known before the query runs, not one that depends on rows"),
-                e.span,
-            ));
-        }
-        let compiled = self.compile(
+        self.compile(
             e,
             &Scope::new(),
             &mut ExprCtx {
                 place: clause,
                 ..Default::default()
             },
-        )?;
-        if let Expr::Const(v) = &compiled {
-            check_count(v, clause, e.span)?;
-        }
-        Ok(compiled)
-    }
-}
-
-/// Checks a SKIP/LIMIT value (also used at runtime for parameters).
-pub(crate) fn check_count(v: &Value, clause: &str, span: Span) -> PResult<()> {
-    match v {
-        Value::Int(i) if *i < 0 => Err(PlanError::syntax(
-            "NegativeIntegerArgument",
-            format!("{clause} cannot be negative: {i}"),
-            span,
-        )),
-        Value::Int(_) => Ok(()),
-        other => Err(PlanError::syntax(
-            "InvalidArgumentType",
-            format!("{clause} needs an integer, got {}", other.type_name()),
-            span,
-        )),
+        )
     }
 }

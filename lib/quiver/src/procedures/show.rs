@@ -9,6 +9,25 @@ use crate::procedure::Procedures;
 use crate::value::{Map, Value};
 
 /// The columns of `SHOW PROCEDURES`, and how many of them show without YIELD.
+/// The columns of SHOW INDEXES with YIELD, WHERE or a filter, and how many are shown by default.
+pub const INDEX_COLUMNS: (&[&str], usize) = (
+    &[
+        "id",
+        "name",
+        "state",
+        "populationPercent",
+        "type",
+        "entityType",
+        "labelsOrTypes",
+        "properties",
+        "indexProvider",
+        "owningConstraint",
+        "lastRead",
+        "readCount",
+    ],
+    12,
+);
+
 pub const PROCEDURE_COLUMNS: (&[&str], usize) = (
     &[
         "name",

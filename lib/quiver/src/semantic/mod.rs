@@ -1,9 +1,12 @@
-//! The semantic stage, between the parser and the planner: the scopes and
-//! static types the planner resolves variables with ([`scope`], [`types`]),
-//! and the checks that need no graph and no slots, over the whole statement
-//! (subquery bodies, FOREACH bodies and subquery expressions included): what
-//! the TCK calls compile-time errors, reported before anything is planned.
+//! The semantic stage, between the parser and the planner: the rules of
+//! path patterns and parameters that need no scope (this file), then the
+//! binder ([`bind`]), which resolves every variable with its scopes
+//! ([`scope`]) and static types ([`types`]). Together they report what the
+//! TCK calls compile-time errors, over the whole statement (subquery bodies,
+//! FOREACH bodies and subquery expressions included), before anything is
+//! planned: the planner takes only a [`bind::Bound`] statement.
 
+pub mod bind;
 pub mod scope;
 pub mod types;
 
@@ -21,30 +24,62 @@ pub fn function_name(parts: &[ast::Ident]) -> String {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SemanticError {
+    pub kind: ErrorKind,
     pub code: &'static str,
     pub message: String,
     pub span: Span,
+    pub hint: Option<String>,
 }
 
 impl SemanticError {
+    /// A syntax error (the TCK's kind for compile-time errors).
+    pub fn new(code: &'static str, message: impl Into<String>, span: Span) -> SemanticError {
+        SemanticError {
+            kind: ErrorKind::SyntaxError,
+            code,
+            message: message.into(),
+            span,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> SemanticError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn of_kind(mut self, kind: ErrorKind) -> SemanticError {
+        self.kind = kind;
+        self
+    }
+
     pub fn into_error(self, text: &str) -> Error {
-        Error::new(ErrorKind::SyntaxError, self.code, Phase::Compile, self.message.clone())
-            .at(text, self.span.start)
-            .with_source(self)
+        let mut e = Error::new(self.kind, self.code, Phase::Compile, self.message.clone()).at(text, self.span.start);
+        e.hint = self.hint.clone();
+        e.with_source(self)
     }
 }
 
 impl std::fmt::Display for SemanticError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at byte {}: {}", self.code, self.span.start, self.message)
+        write!(
+            f,
+            "{} ({}) at byte {}: {}",
+            self.kind, self.code, self.span.start, self.message
+        )
     }
 }
 
 impl std::error::Error for SemanticError {}
 
-/// Checks a statement before it is planned.
-pub fn check(statement: &ast::Statement) -> Result<(), SemanticError> {
-    crate::stack::guarded(|| check_query(&statement.query))
+/// Checks and binds a statement before it is planned (procedure outputs
+/// are variables of the query, so the registry takes part).
+pub fn check<'a>(
+    statement: &'a ast::Statement,
+    procedures: &crate::procedure::Procedures,
+) -> Result<bind::Bound<'a>, SemanticError> {
+    crate::stack::guarded(|| check_query(&statement.query))?;
+    bind::bind(&statement.query, procedures)
 }
 
 fn check_query(q: &ast::Query) -> Result<(), SemanticError> {
@@ -56,11 +91,7 @@ fn check_query(q: &ast::Query) -> Result<(), SemanticError> {
 }
 
 fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> SemanticError {
-    SemanticError {
-        code,
-        message: message.into(),
-        span,
-    }
+    SemanticError::new(code, message, span)
 }
 
 fn check_single(q: &ast::SingleQuery) -> Result<(), SemanticError> {
@@ -351,26 +382,26 @@ fn check_pattern_parameters(e: &ast::PatternElement) -> Result<(), SemanticError
     for n in nodes {
         if let Some(p) = &n.properties {
             if let ExprKind::Parameter(name) = &p.kind {
-                return Err(SemanticError {
-                    code: "InvalidParameterUse",
-                    message: format!(
+                return Err(syntax(
+                    "InvalidParameterUse",
+                    format!(
                         "a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"
                     ),
-                    span: p.span,
-                });
+                    p.span,
+                ));
             }
         }
     }
     for r in e.rels() {
         if let Some(p) = &r.properties {
             if let ExprKind::Parameter(name) = &p.kind {
-                return Err(SemanticError {
-                    code: "InvalidParameterUse",
-                    message: format!(
+                return Err(syntax(
+                    "InvalidParameterUse",
+                    format!(
                         "a parameter (${name}) cannot stand for the whole property map of a MATCH or MERGE pattern"
                     ),
-                    span: p.span,
-                });
+                    p.span,
+                ));
             }
         }
     }

@@ -602,6 +602,7 @@ impl<'g, 'p> Matcher<'g, 'p> {
     fn advance_var(&mut self, p: usize, s: usize) -> XResult<bool> {
         let step = &self.plan.parts[p].steps[s];
         let (min, max) = step.var_length.expect("a variable-length step");
+        let list_read = self.reads_rel_list(p, s);
         loop {
             let Some(Frame {
                 state: FrameState::Var(walk),
@@ -615,6 +616,14 @@ impl<'g, 'p> Matcher<'g, 'p> {
             if !walk.offered {
                 walk.offered = true;
                 if depth as u64 >= min {
+                    if !list_read {
+                        // Nothing reads the route's relationships: no list to make.
+                        if self.node_ok(&step.to, self.names[p].steps[s].1.as_deref(), at)? {
+                            self.bind(step.to.slot, Value::Node(at));
+                            return Ok(true);
+                        }
+                        continue;
+                    }
                     let mut rels: Vec<Value> = walk.rels.iter().map(|r| Value::Relationship(*r)).collect();
                     if step.reversed {
                         rels.reverse();
@@ -689,6 +698,18 @@ impl<'g, 'p> Matcher<'g, 'p> {
                 }
             }
         }
+    }
+
+    /// Whether anything reads the relationships a variable-length step binds:
+    /// its variable (named, or bound before), the part's path, or another
+    /// relationship of the match that must not repeat one of them.
+    fn reads_rel_list(&self, p: usize, s: usize) -> bool {
+        let part = &self.plan.parts[p];
+        let step = &part.steps[s];
+        !step.rel_name.is_empty()
+            || step.rel_bound
+            || part.path.is_some()
+            || (!self.plan.repeatable && self.plan.unique_rels.iter().any(|r| *r != step.rel_slot))
     }
 
     fn node_ok(&self, step: &NodeStep, labels: Option<&[LabelId]>, n: NodeId) -> XResult<bool> {

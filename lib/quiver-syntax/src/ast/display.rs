@@ -148,6 +148,12 @@ impl Display for Clause {
                 write_where(f, &w.where_)
             }
             Clause::Return(r) => write!(f, "RETURN {}", r.projection),
+            Clause::Let(l) => {
+                f.write_str("LET ")?;
+                sep(f, &l.items, ", ", |f, (v, e)| write!(f, "{} = {}", Var(&v.name), e))
+            }
+            Clause::Filter(x) => write!(f, "FILTER {}", x.predicate),
+            Clause::Finish(_) => f.write_str("FINISH"),
             Clause::Create(c) => write!(f, "CREATE {}", c.pattern),
             Clause::Merge(m) => {
                 write!(f, "MERGE {}", m.part)?;

@@ -96,6 +96,12 @@ pub enum Clause {
     Foreach(Foreach),
     /// Index and constraint definitions and the SHOW commands: a statement on its own.
     Schema(Schema),
+    /// `LET x = expr, ...`: new variables, every other one kept (`WITH *, expr AS x`).
+    Let(Let),
+    /// `FILTER [WHERE] expr`: the rows where it holds (`WITH * WHERE expr`).
+    Filter(Filter),
+    /// `FINISH`: the query's last clause, returning nothing.
+    Finish(Finish),
 }
 
 impl Clause {
@@ -115,6 +121,9 @@ impl Clause {
             Clause::CallSubquery(c) => c.span,
             Clause::Foreach(c) => c.span,
             Clause::Schema(c) => c.span,
+            Clause::Let(c) => c.span,
+            Clause::Filter(c) => c.span,
+            Clause::Finish(c) => c.span,
         }
     }
 
@@ -138,6 +147,9 @@ impl Clause {
             Clause::CallSubquery(c) if c.optional => "OPTIONAL CALL",
             Clause::CallSubquery(_) => "CALL",
             Clause::Foreach(_) => "FOREACH",
+            Clause::Let(_) => "LET",
+            Clause::Filter(_) => "FILTER",
+            Clause::Finish(_) => "FINISH",
             Clause::Schema(s) => match &s.command {
                 SchemaCommand::CreateIndex { .. } => "CREATE INDEX",
                 SchemaCommand::DropIndex { .. } => "DROP INDEX",
@@ -205,6 +217,70 @@ pub struct LoadCsv {
     /// The field terminator as written (one character); `None` for `,`.
     pub field_terminator: Option<String>,
     pub span: Span,
+}
+
+/// `LET variable = expr [, variable = expr]...`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    pub items: Vec<(Ident, Expr)>,
+    pub span: Span,
+}
+
+/// `FINISH`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finish {
+    pub span: Span,
+}
+
+/// `FILTER [WHERE] expr`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    pub predicate: Expr,
+    pub span: Span,
+}
+
+impl Let {
+    /// What LET means: `WITH *, expr AS variable, ...`.
+    pub fn as_with(&self) -> With {
+        With {
+            projection: Projection {
+                distinct: false,
+                star: true,
+                items: self
+                    .items
+                    .iter()
+                    .map(|(v, e)| ProjectionItem {
+                        expr: e.clone(),
+                        alias: Some(v.clone()),
+                        text: v.name.clone(),
+                    })
+                    .collect(),
+                order_by: Vec::new(),
+                skip: None,
+                limit: None,
+            },
+            where_: None,
+            span: self.span,
+        }
+    }
+}
+
+impl Filter {
+    /// What FILTER means: `WITH * WHERE expr`.
+    pub fn as_with(&self) -> With {
+        With {
+            projection: Projection {
+                distinct: false,
+                star: true,
+                items: Vec::new(),
+                order_by: Vec::new(),
+                skip: None,
+                limit: None,
+            },
+            where_: Some(self.predicate.clone()),
+            span: self.span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

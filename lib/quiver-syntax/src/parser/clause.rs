@@ -11,7 +11,7 @@ use crate::ast::*;
 
 const CLAUSE_KEYWORDS: &[&str] = &[
     "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "CALL",
-    "LOAD", "FOREACH",
+    "LOAD", "FOREACH", "LET", "FILTER", "FINISH",
 ];
 
 /// `[EXPLAIN | PROFILE] query [;]`
@@ -148,6 +148,13 @@ fn clause_inner<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
         "CALL" => call_clause(c, i),
         "LOAD" => load_csv_clause(c, i),
         "FOREACH" => foreach_clause(c, i),
+        "LET" => let_clause(c, i),
+        "FILTER" => filter_clause(c, i),
+        "FINISH" => {
+            let start = c.offset(i);
+            let (i, _) = c.kw(i, "FINISH")?;
+            Ok((i, Clause::Finish(Finish { span: c.span(start, i) })))
+        }
         _ => {
             for k in CLAUSE_KEYWORDS {
                 c.expect(i, k);
@@ -207,6 +214,49 @@ fn match_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
             mode,
             pattern: p,
             where_,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `LET variable = expr [, variable = expr]...`
+fn let_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (mut i, _) = c.kw(i, "LET")?;
+    let mut items = Vec::new();
+    loop {
+        let (r, variable) = c.variable(i)?;
+        let (r, _) = c.sym(r, "=")?;
+        let (r, e) = expr(c, r)?;
+        items.push((variable, e));
+        i = r;
+        match c.sym(i, ",") {
+            Ok((r, _)) => i = r,
+            Err(_) => break,
+        }
+    }
+    Ok((
+        i,
+        Clause::Let(Let {
+            items,
+            span: c.span(start, i),
+        }),
+    ))
+}
+
+/// `FILTER [WHERE] expr`
+fn filter_clause<'a>(c: &Ctx<'a>, i: &'a str) -> PResult<'a, Clause> {
+    let start = c.offset(i);
+    let (i, _) = c.kw(i, "FILTER")?;
+    let i = c.kw(i, "WHERE").map_or(i, |(r, _)| r);
+    let saved = c.patterns_allowed.replace(true);
+    let res = expr(c, i);
+    c.patterns_allowed.set(saved);
+    let (i, predicate) = res?;
+    Ok((
+        i,
+        Clause::Filter(Filter {
+            predicate,
             span: c.span(start, i),
         }),
     ))

@@ -1092,6 +1092,12 @@ mod roundtrip {
                 variable: id(&v),
                 span: sp()
             })),
+            prop::collection::vec((name(), expr()), 1..3).prop_map(|items| Clause::Let(Let {
+                items: items.into_iter().map(|(v, x)| (id(&v), x)).collect(),
+                span: sp()
+            })),
+            expr().prop_map(|predicate| Clause::Filter(Filter { predicate, span: sp() })),
+            Just(Clause::Finish(Finish { span: sp() })),
             (projection.clone(), prop::option::of(expr())).prop_map(|(projection, where_)| {
                 Clause::With(With {
                     projection,

@@ -226,6 +226,13 @@ impl<'a> Planner<'a> {
                     scope = new_scope;
                     columns = cols;
                 }
+                Clause::Let(_) | Clause::Filter(_) => {
+                    let (new_ops, new_scope) = self.plan_let_or_filter(clause, &scope)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                }
+                // Every row is made (and every write before it done), none returned.
+                Clause::Finish(_) => ops.push(Op::Filter(Expr::Const(Value::Bool(false)))),
                 Clause::Create(c) => {
                     self.writes = true;
                     let parts = self.plan_create(&c.pattern, &mut scope)?;
@@ -306,6 +313,17 @@ impl<'a> Planner<'a> {
         }
         let width = scope.width;
         Ok((Pipeline { ops, width }, columns))
+    }
+
+    /// `LET` as `WITH *, expr AS x`, `FILTER` as `WITH * WHERE expr`.
+    fn plan_let_or_filter(&mut self, clause: &Clause, scope: &Scope) -> PResult<(Vec<Op>, Scope)> {
+        let with = match clause {
+            Clause::Let(l) => l.as_with(),
+            Clause::Filter(x) => x.as_with(),
+            _ => return Err(PlanError::unchecked("a clause as LET or FILTER", clause.span())),
+        };
+        let (ops, scope, _) = self.plan_projection(&with.projection, scope, false, with.where_.as_ref(), with.span)?;
+        Ok((ops, scope))
     }
 
     fn plan_load_csv(&mut self, l: &ast::LoadCsv, scope: &mut Scope) -> PResult<LoadCsvPlan> {
@@ -1201,6 +1219,11 @@ impl<'a> Planner<'a> {
                 }
                 Clause::Return(r) => {
                     let (new_ops, new_scope, _) = self.plan_projection(&r.projection, &scope, true, None, r.span)?;
+                    ops.extend(new_ops);
+                    scope = new_scope;
+                }
+                Clause::Let(_) | Clause::Filter(_) => {
+                    let (new_ops, new_scope) = self.plan_let_or_filter(clause, &scope)?;
                     ops.extend(new_ops);
                     scope = new_scope;
                 }

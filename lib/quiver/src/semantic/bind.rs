@@ -388,10 +388,10 @@ impl Binder<'_> {
         let mut columns = Vec::new();
         let n = q.clauses.len();
         for (i, clause) in q.clauses.iter().enumerate() {
-            if i + 1 != n && matches!(clause, Clause::Return(_)) {
+            if i + 1 != n && matches!(clause, Clause::Return(_) | Clause::Finish(_)) {
                 return Err(err(
                     "InvalidClauseComposition",
-                    "RETURN can only be the last clause of a query",
+                    format!("{} can only be the last clause of a query", clause.name()),
                     clause.span(),
                 )
                 .with_hint("use WITH to pass values on to further clauses"));
@@ -446,6 +446,8 @@ impl Binder<'_> {
                     scope = s;
                     columns = cols;
                 }
+                Clause::Let(_) | Clause::Filter(_) => scope = self.let_or_filter(clause, &scope)?,
+                Clause::Finish(_) => {}
                 Clause::Create(c) => {
                     self.writes = true;
                     self.create(&c.pattern, &mut scope)?;
@@ -521,6 +523,7 @@ impl Binder<'_> {
                         | Clause::Call(_)
                         | Clause::Schema(_)
                         | Clause::Foreach(_)
+                        | Clause::Finish(_)
                 )
                 || matches!(last, Clause::CallSubquery(c) if c.in_transactions.is_some() || !ends_returning(&c.body));
             if !ok_last {
@@ -533,6 +536,37 @@ impl Binder<'_> {
             }
         }
         Ok(columns)
+    }
+
+    /// `LET` (`WITH *, expr AS x`: new variables only, no aggregation) and
+    /// `FILTER` (`WITH * WHERE expr`): the scope after them.
+    fn let_or_filter(&mut self, clause: &Clause, scope: &Scope) -> BResult<Scope> {
+        let with = match clause {
+            Clause::Let(l) => {
+                for (v, e) in &l.items {
+                    if contains_aggregate(e) {
+                        return Err(err("InvalidAggregation", "aggregations are not allowed in LET", e.span)
+                            .with_hint("aggregate in a WITH, then use the result"));
+                    }
+                    if scope.lookup(&v.name).is_some() {
+                        return Err(err(
+                            "VariableAlreadyBound",
+                            format!(
+                                "variable `{}` is already declared; LET binds new variables only",
+                                v.name
+                            ),
+                            v.span,
+                        ));
+                    }
+                }
+                l.as_with()
+            }
+            Clause::Filter(x) => x.as_with(),
+            _ => unreachable!("only LET and FILTER"),
+        };
+        Ok(self
+            .projection(&with.projection, scope, false, with.where_.as_ref(), with.span)?
+            .0)
     }
 
     fn load_csv(&mut self, l: &ast::LoadCsv, scope: &mut Scope) -> BResult<()> {
@@ -845,6 +879,7 @@ impl Binder<'_> {
                 Clause::Return(r) => {
                     scope = self.projection(&r.projection, &scope, true, None, r.span)?.0;
                 }
+                Clause::Let(_) | Clause::Filter(_) => scope = self.let_or_filter(clause, &scope)?,
                 other => {
                     return Err(err(
                         "InvalidClauseComposition",

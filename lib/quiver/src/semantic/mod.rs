@@ -163,7 +163,13 @@ fn check_clause(clause: &Clause) -> Result<(), SemanticError> {
                 check_expr(e)?;
             }
         }
-        Clause::Remove(_) | Clause::Call(_) | Clause::LoadCsv(_) | Clause::Schema(_) => {}
+        Clause::Let(l) => {
+            for (_, e) in &l.items {
+                check_expr(e)?;
+            }
+        }
+        Clause::Filter(x) => check_expr(&x.predicate)?,
+        Clause::Remove(_) | Clause::Call(_) | Clause::LoadCsv(_) | Clause::Schema(_) | Clause::Finish(_) => {}
     }
     Ok(())
 }

@@ -549,18 +549,7 @@ impl<'a> Planner<'a> {
         let mut columns = Vec::new();
         match &c.yield_ {
             Some(y) => {
-                let items: Vec<(String, ast::Ident)> = if y.star {
-                    proc.outputs
-                        .iter()
-                        .map(|(n, _)| (n.clone(), ast::Ident::new(n.clone(), c.span)))
-                        .collect()
-                } else {
-                    y.items
-                        .iter()
-                        .map(|(f, a)| (f.name.clone(), a.clone().unwrap_or_else(|| f.clone())))
-                        .collect()
-                };
-                for (field, var) in items {
+                for (field, var) in crate::semantic::bind::yield_items(c, y, proc) {
                     let Some(idx) = proc.outputs.iter().position(|(n, _)| *n == field) else {
                         return Err(PlanError::unchecked("a procedure output that does not exist", var.span));
                     };

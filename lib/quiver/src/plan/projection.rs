@@ -20,20 +20,7 @@ impl<'a> Planner<'a> {
         span: Span,
     ) -> PResult<(Vec<Op>, Scope, Vec<String>)> {
         let clause = if is_return { "RETURN" } else { "WITH" };
-        let mut items: Vec<ast::ProjectionItem> = Vec::new();
-        if proj.star {
-            let mut names = scope.names();
-            names.retain(|n| !n.starts_with(' '));
-            names.sort();
-            for n in names {
-                items.push(ast::ProjectionItem {
-                    expr: ast::Expr::new(ExprKind::Variable(n.clone()), span),
-                    alias: None,
-                    text: n,
-                });
-            }
-        }
-        items.extend(proj.items.iter().cloned());
+        let items = crate::semantic::bind::projection_items(proj, scope, span);
         let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
         let aggregating = items.iter().any(|i| contains_aggregate(&i.expr));
         let k = items.len();

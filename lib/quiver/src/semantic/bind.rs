@@ -710,18 +710,7 @@ impl Binder<'_> {
                         c.span,
                     ));
                 }
-                let items: Vec<(String, ast::Ident)> = if y.star {
-                    proc.outputs
-                        .iter()
-                        .map(|(n, _)| (n.clone(), ast::Ident::new(n.clone(), c.span)))
-                        .collect()
-                } else {
-                    y.items
-                        .iter()
-                        .map(|(f, a)| (f.name.clone(), a.clone().unwrap_or_else(|| f.clone())))
-                        .collect()
-                };
-                for (field, var) in items {
+                for (field, var) in yield_items(c, y, proc) {
                     if !proc.outputs.iter().any(|(n, _)| *n == field) {
                         return Err(err(
                             "UndefinedVariable",
@@ -953,6 +942,26 @@ impl Binder<'_> {
     }
 }
 
+/// What a procedure call's YIELD binds: `(output field, variable)`, every
+/// output under its own name for `YIELD *`.
+pub(crate) fn yield_items(
+    c: &ast::Call,
+    y: &ast::YieldClause,
+    proc: &crate::procedure::Procedure,
+) -> Vec<(String, ast::Ident)> {
+    if y.star {
+        return proc
+            .outputs
+            .iter()
+            .map(|(n, _)| (n.clone(), ast::Ident::new(n.clone(), c.span)))
+            .collect();
+    }
+    y.items
+        .iter()
+        .map(|(f, a)| (f.name.clone(), a.clone().unwrap_or_else(|| f.clone())))
+        .collect()
+}
+
 /// Binds a variable that must be new here.
 fn bind_new(scope: &mut Scope, ident: &ast::Ident, kind: VarKind) -> BResult<()> {
     if scope.lookup(&ident.name).is_some() {
@@ -1089,5 +1098,6 @@ fn check_no_shadowing(q: &ast::Query, scope: &Scope) -> BResult<()> {
 mod expr;
 mod pattern;
 mod projection;
+pub(crate) use projection::projection_items;
 #[cfg(test)]
 mod tests;

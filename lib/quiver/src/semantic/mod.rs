@@ -211,75 +211,18 @@ fn check_expr(e: &ast::Expr) -> Result<(), SemanticError> {
 
 /// Calls `f` on every sub-expression that holds a query or a pattern.
 fn visit_subqueries(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
-    crate::stack::guarded(|| {
+    bind::visit(e, &mut |x| {
         if matches!(
-            e.kind,
+            x.kind,
             ExprKind::Exists(_)
                 | ExprKind::CountSubquery(_)
                 | ExprKind::CollectSubquery(_)
                 | ExprKind::Pattern(_)
                 | ExprKind::PatternComprehension { .. }
         ) {
-            f(e);
+            f(x);
         }
-        let mut go = |x: &ast::Expr| visit_subqueries(x, f);
-        match &e.kind {
-            ExprKind::List(items) => items.iter().for_each(go),
-            ExprKind::Map(items) => items.iter().for_each(|(_, v)| go(v)),
-            ExprKind::Property(b, _) | ExprKind::Unary(_, b) | ExprKind::IsNull(b, _) => go(b),
-            ExprKind::IsType(b, ..) | ExprKind::IsNormalized(b, ..) | ExprKind::HasLabels(b, _) => go(b),
-            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
-                go(a);
-                go(b)
-            }
-            ExprKind::Slice(a, b, c) => {
-                go(a);
-                b.iter().for_each(|x| go(x));
-                c.iter().for_each(|x| go(x));
-            }
-            ExprKind::FunctionCall { args, .. } => args.iter().for_each(go),
-            ExprKind::Case { operand, whens, else_ } => {
-                operand.iter().for_each(|x| go(x));
-                for (w, t) in whens {
-                    go(w);
-                    go(t);
-                }
-                else_.iter().for_each(|x| go(x));
-            }
-            ExprKind::ListComprehension {
-                list,
-                predicate,
-                projection,
-                ..
-            } => {
-                go(list);
-                predicate.iter().for_each(|x| go(x));
-                projection.iter().for_each(|x| go(x));
-            }
-            ExprKind::Quantified { list, predicate, .. } => {
-                go(list);
-                predicate.iter().for_each(|x| go(x));
-            }
-            ExprKind::Reduce { init, list, expr, .. } => {
-                go(init);
-                go(list);
-                go(expr)
-            }
-            ExprKind::PatternComprehension {
-                predicate, projection, ..
-            } => {
-                predicate.iter().for_each(|x| go(x));
-                go(projection)
-            }
-            ExprKind::MapProjection { items, .. } => {
-                for i in items {
-                    if let ast::MapProjectionItem::Literal(_, v) = i {
-                        go(v)
-                    }
-                }
-            }
-            _ => {}
-        }
+        true
     })
 }
 

@@ -22,6 +22,24 @@ fn alias_var(a: &ast::Ident) -> ast::Expr {
     ast::Expr::new(ExprKind::Variable(a.name.clone()), a.span)
 }
 
+/// The items of a projection, `*` written out: the variables in scope (hidden ones
+/// aside) in name order, then the items written.
+pub(crate) fn projection_items(proj: &ast::Projection, scope: &Scope, span: Span) -> Vec<ast::ProjectionItem> {
+    let mut items = Vec::new();
+    if proj.star {
+        let mut names = scope.names();
+        names.retain(|n| !n.starts_with(' '));
+        names.sort();
+        items.extend(names.into_iter().map(|n| ast::ProjectionItem {
+            expr: ast::Expr::new(ExprKind::Variable(n.clone()), span),
+            alias: None,
+            text: n,
+        }));
+    }
+    items.extend(proj.items.iter().cloned());
+    items
+}
+
 impl Binder<'_> {
     /// Returns the scope after the projection and the column names.
     pub(super) fn projection(
@@ -33,27 +51,14 @@ impl Binder<'_> {
         span: Span,
     ) -> BResult<(Scope, Vec<String>)> {
         let clause = if is_return { "RETURN" } else { "WITH" };
-        let mut items: Vec<ast::ProjectionItem> = Vec::new();
-        if proj.star {
-            let mut names = scope.names();
-            names.retain(|n| !n.starts_with(' '));
-            if is_return && names.is_empty() && proj.items.is_empty() {
-                return Err(err(
-                    "NoVariablesInScope",
-                    format!("{clause} * has no variables to project"),
-                    span,
-                ));
-            }
-            names.sort();
-            for n in names {
-                items.push(ast::ProjectionItem {
-                    expr: ast::Expr::new(ExprKind::Variable(n.clone()), span),
-                    alias: None,
-                    text: n,
-                });
-            }
+        let items = projection_items(proj, scope, span);
+        if is_return && proj.star && items.is_empty() {
+            return Err(err(
+                "NoVariablesInScope",
+                format!("{clause} * has no variables to project"),
+                span,
+            ));
         }
-        items.extend(proj.items.iter().cloned());
         let names: Vec<String> = items.iter().map(|i| i.name().to_string()).collect();
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {

@@ -660,7 +660,7 @@ impl Database {
         let snapshot = self.shared.current();
         let procedures = self.shared.procedures();
         let options = lock(&self.session).plan_options;
-        let bound = crate::semantic::bind::bind(&statement, &procedures).map_err(|e| {
+        let bound = crate::semantic::check_and_bind(&statement, &procedures).map_err(|e| {
             let mut e = e.into_error(text);
             e.position = None;
             e.source_line = None;

@@ -676,3 +676,17 @@ fn newer_forms_through_the_rust_api() {
         (ErrorKind::SyntaxError, "UndefinedVariable", Phase::Compile)
     );
 }
+
+/// A parameter written as a literal goes through the same checks as a query.
+#[test]
+fn literal_parameters_are_checked_like_queries() {
+    let db = Database::in_memory();
+    assert_eq!(
+        db.eval_literal("[1, 'a']").unwrap(),
+        Value::list(vec![Value::Int(1), Value::from("a")])
+    );
+    let e = db.eval_literal("[(a)-[r]->(b) | count(r)]").unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::SyntaxError, "InvalidAggregation"), "{e}");
+    let e = db.eval_literal("nope").unwrap_err();
+    assert_eq!(e.code, "UndefinedVariable", "{e}");
+}

@@ -78,8 +78,16 @@ pub fn check<'a>(
     statement: &'a ast::Statement,
     procedures: &crate::procedure::Procedures,
 ) -> Result<bind::Bound<'a>, SemanticError> {
-    crate::stack::guarded(|| check_query(&statement.query))?;
-    bind::bind(&statement.query, procedures)
+    check_and_bind(&statement.query, procedures)
+}
+
+/// [`check`] of a query made by the caller rather than parsed as a statement.
+pub fn check_and_bind<'a>(
+    query: &'a ast::Query,
+    procedures: &crate::procedure::Procedures,
+) -> Result<bind::Bound<'a>, SemanticError> {
+    crate::stack::guarded(|| check_query(query))?;
+    bind::bind(query, procedures)
 }
 
 fn check_query(q: &ast::Query) -> Result<(), SemanticError> {

@@ -107,6 +107,8 @@ enum FrameState<'g> {
         candidates: Candidates<'g>,
         /// A single label to scan with nothing else to check.
         plain: bool,
+        /// The entry of the step's properties the index already matched.
+        covered: Option<usize>,
     },
     Expand {
         neighbours: Vec<(RelId, NodeId)>,
@@ -381,6 +383,7 @@ impl<'g, 'p> Matcher<'g, 'p> {
                 Value::Node(n) => Ok(FrameState::Start {
                     candidates: Candidates::List(vec![*n].into_iter()),
                     plain: false,
+                    covered: None,
                 }),
                 Value::Null => Ok(FrameState::Empty),
                 other => Err(ExecError::type_error(format!(
@@ -397,21 +400,34 @@ impl<'g, 'p> Matcher<'g, 'p> {
             && step.props.is_empty()
             && step.props_param.is_none()
             && step.seek.is_none();
+        let mut covered = None;
         let candidates = match (&step.seek, labels.first()) {
-            (Some(seek), _) => Candidates::List(self.seek(seek)?.into_iter()),
+            (Some(seek), _) => {
+                let (nodes, exact) = self.seek(seek)?;
+                covered = step.seek_covers.filter(|_| exact);
+                Candidates::List(nodes.into_iter())
+            }
             (None, Some(l)) => Candidates::Scan(g.nodes_with_label(*l)),
             (None, None) => Candidates::Scan(g.nodes()),
         };
-        Ok(FrameState::Start { candidates, plain })
+        Ok(FrameState::Start {
+            candidates,
+            plain,
+            covered,
+        })
     }
 
     /// The nodes an index gives for a seek (a superset of the matches: the
-    /// pattern's and WHERE's own checks still apply).
-    fn seek(&self, seek: &IndexSeek) -> XResult<Vec<NodeId>> {
+    /// pattern's and WHERE's own checks still apply), and whether they are
+    /// exactly the nodes whose key equals the sought value: an equality the
+    /// index answered, for a value the index compares as the language does
+    /// (an integer, a string or a boolean; not a float, where NaN equals
+    /// nothing, nor a list or map, where a null inside makes it unknown).
+    fn seek(&self, seek: &IndexSeek) -> XResult<(Vec<NodeId>, bool)> {
         let g = self.ev.graph;
         let catalog = g.catalog();
         let (Some(label), Some(key)) = (seek.label.resolve(catalog), seek.key.resolve(catalog)) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), false));
         };
         // Without the index (dropped since planning), the label's nodes.
         let by_label = || g.nodes_with_label(label).collect::<Vec<_>>();
@@ -419,7 +435,11 @@ impl<'g, 'p> Matcher<'g, 'p> {
         Ok(match &seek.kind {
             SeekKind::Equal(e) => {
                 let v = self.ev.eval(e, row)?;
-                g.index_seek(label, key, Seek::Equal(&v)).unwrap_or_else(by_label)
+                let exact_type = matches!(v, Value::Int(_) | Value::String(_) | Value::Bool(_));
+                match g.index_seek(label, key, Seek::Equal(&v)) {
+                    Some(nodes) => (nodes, exact_type),
+                    None => (by_label(), false),
+                }
             }
             SeekKind::In(e) => match self.ev.eval(e, row)? {
                 Value::List(items) => {
@@ -427,16 +447,16 @@ impl<'g, 'p> Matcher<'g, 'p> {
                     for v in items.iter() {
                         match g.index_seek(label, key, Seek::Equal(v)) {
                             Some(ids) => out.extend(ids),
-                            None => return Ok(by_label()),
+                            None => return Ok((by_label(), false)),
                         }
                     }
                     out.sort_unstable();
                     out.dedup();
-                    out
+                    (out, false)
                 }
                 // `IN null` matches nothing; other types fail in the WHERE check.
-                Value::Null => Vec::new(),
-                _ => by_label(),
+                Value::Null => (Vec::new(), false),
+                _ => (by_label(), false),
             },
             SeekKind::Range { lower, upper } => {
                 let lo = match lower {
@@ -452,13 +472,13 @@ impl<'g, 'p> Matcher<'g, 'p> {
                     _ => true,
                 };
                 if !comparable {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), false));
                 }
                 let seek = Seek::Range {
                     lower: lo.as_ref().map(|(v, i)| (v, *i)),
                     upper: hi.as_ref().map(|(v, i)| (v, *i)),
                 };
-                g.index_seek(label, key, seek).unwrap_or_else(by_label)
+                (g.index_seek(label, key, seek).unwrap_or_else(by_label), false)
             }
         })
     }
@@ -551,17 +571,22 @@ impl<'g, 'p> Matcher<'g, 'p> {
         let step = &self.plan.parts[p].start;
         loop {
             let Some(Frame {
-                state: FrameState::Start { candidates, plain },
+                state:
+                    FrameState::Start {
+                        candidates,
+                        plain,
+                        covered,
+                    },
                 ..
             }) = self.frames.last_mut()
             else {
                 return Ok(false);
             };
-            let plain = *plain;
+            let (plain, covered) = (*plain, *covered);
             let Some(n) = candidates.next() else {
                 return Ok(false);
             };
-            if plain || self.node_ok(step, self.names[p].start.as_deref(), n)? {
+            if plain || self.node_ok_but(step, self.names[p].start.as_deref(), n, covered)? {
                 self.bind(step.slot, Value::Node(n));
                 return Ok(true);
             }
@@ -713,6 +738,17 @@ impl<'g, 'p> Matcher<'g, 'p> {
     }
 
     fn node_ok(&self, step: &NodeStep, labels: Option<&[LabelId]>, n: NodeId) -> XResult<bool> {
+        self.node_ok_but(step, labels, n, None)
+    }
+
+    /// `node_ok`, but not checking entry `skip` of the step's properties.
+    fn node_ok_but(
+        &self,
+        step: &NodeStep,
+        labels: Option<&[LabelId]>,
+        n: NodeId,
+        skip: Option<usize>,
+    ) -> XResult<bool> {
         let g = self.ev.graph;
         if step.bound {
             if let Value::Node(b) = get(&self.row, step.slot) {
@@ -736,11 +772,14 @@ impl<'g, 'p> Matcher<'g, 'p> {
                 return Ok(false);
             }
         }
-        if step.props.is_empty() && step.props_param.is_none() {
+        if step.props.len() == usize::from(skip.is_some()) && step.props_param.is_none() {
             return Ok(true);
         }
         let catalog = g.catalog();
-        for (key, e) in &step.props {
+        for (i, (key, e)) in step.props.iter().enumerate() {
+            if skip == Some(i) {
+                continue;
+            }
             let want = self.ev.eval(e, &self.row)?;
             let have = key.resolve(catalog).and_then(|k| g.node_property(n, k));
             if !have.is_some_and(|h| equals(&h, &want) == Some(true)) {

@@ -287,6 +287,11 @@ pub struct NodeStep {
     pub props: Vec<(NameRef, Expr)>,
     /// A `$param` map of properties to match.
     pub props_param: Option<Expr>,
+    /// The entry of `props` that `seek` looks up (an equality of the
+    /// pattern's own map): when the index answers for a value whose index
+    /// equality is the language's (an integer, a string, a boolean), its
+    /// nodes need not check it again.
+    pub seek_covers: Option<usize>,
 }
 
 /// A label expression (nodes) or type expression (relationships), compiled.

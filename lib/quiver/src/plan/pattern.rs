@@ -416,6 +416,7 @@ impl<'a> Planner<'a> {
         let mut start_step = self.node_step(nodes[start], slots.nodes[start].0, bound, scope)?;
         if let Some((label, key, ast_seek)) = chosen {
             start_step.seek = Some(self.compile_seek(&label, &key, &ast_seek, scope)?);
+            start_step.seek_covers = seek::covered_property(nodes[start].properties.as_deref(), &ast_seek);
         }
         let mut steps = Vec::new();
         if has_group {
@@ -599,6 +600,7 @@ impl<'a> Planner<'a> {
             label_pred,
             props,
             props_param,
+            seek_covers: None,
         })
     }
 

@@ -126,6 +126,16 @@ fn flip(op: BinaryOp) -> BinaryOp {
     }
 }
 
+/// Which entry of an inline property map an equality seek came from (the
+/// very expression, not an equal one: `{id: 1}` and `WHERE n.id = 1` are two checks).
+pub(super) fn covered_property(props: Option<&ast::Expr>, seek: &SeekAst<'_>) -> Option<usize> {
+    let SeekAst::Equal(e) = seek else { return None };
+    match props.map(|p| &p.kind) {
+        Some(ExprKind::Map(items)) => items.iter().position(|(_, v)| std::ptr::eq(v, *e)),
+        _ => None,
+    }
+}
+
 /// The equalities of an inline property map, `(n {key: value})`.
 pub(super) fn from_properties<'e>(props: Option<&'e ast::Expr>, outer: &Scope) -> Vec<(String, SeekAst<'e>)> {
     match props.map(|p| &p.kind) {

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::catalog::{KeyId, LabelId, TypeId};
+use super::chains::Chains;
 use super::constraint::Constraint;
 use super::index::PropertyIndex;
 use super::stack::Stack;
@@ -106,8 +107,8 @@ pub struct Layer {
     pub(super) changed_rels: FxHashMap<u64, Slot<RelData>>,
     pub(super) new_rels: Vec<Option<RelData>>,
     /// The relationships made here at each node, as offsets into `new_rels`, ascending.
-    pub(super) out: FxHashMap<u64, Vec<u32>>,
-    pub(super) inc: FxHashMap<u64, Vec<u32>>,
+    pub(super) out: Chains,
+    pub(super) inc: Chains,
     /// Live nodes below with an entry here, by label.
     pub(super) changed_members: FxHashMap<LabelId, BTreeSet<u64>>,
     /// Live nodes made here, by label, ascending.
@@ -529,29 +530,12 @@ impl Layer {
         let (was, now) = (was.map(|r| (r.start, r.end)), value.as_ref().map(|r| (r.start, r.end)));
         if was != now {
             if let Some((s, e)) = was {
-                for (map, at) in [(&mut self.out, s), (&mut self.inc, e)] {
-                    if let Some(list) = map.get_mut(&at) {
-                        if let Ok(p) = list.binary_search(&off) {
-                            list.remove(p);
-                        }
-                        if list.is_empty() {
-                            map.remove(&at);
-                        }
-                    }
-                }
+                self.out.unlink(s, off);
+                self.inc.unlink(e, off);
             }
             if let Some((s, e)) = now {
-                for (map, at) in [(&mut self.out, s), (&mut self.inc, e)] {
-                    let list = map.entry(at).or_default();
-                    match list.last() {
-                        Some(last) if *last >= off => {
-                            if let Err(p) = list.binary_search(&off) {
-                                list.insert(p, off);
-                            }
-                        }
-                        _ => list.push(off),
-                    }
-                }
+                self.out.link(s, off);
+                self.inc.link(e, off);
             }
         }
         if i >= self.new_rels.len() && value.is_some() {
@@ -576,9 +560,8 @@ impl Layer {
             return;
         }
         self.count_rel(None, Some(&data));
-        for (map, at) in [(&mut self.out, data.start), (&mut self.inc, data.end)] {
-            map.entry(at).or_default().push(off);
-        }
+        self.out.link(data.start, off);
+        self.inc.link(data.end, off);
         self.new_rels.resize_with(i, || None);
         self.new_rels.push(Some(data));
     }

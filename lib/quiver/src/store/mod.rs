@@ -9,6 +9,7 @@
 
 pub mod base;
 pub mod catalog;
+mod chains;
 mod changes;
 pub mod constraint;
 mod index;

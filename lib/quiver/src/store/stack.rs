@@ -425,17 +425,21 @@ impl<'a> Stack<'a> {
         let layers = self.layers;
         for (level, l) in layers.into_iter().enumerate() {
             let Some(l) = l else { continue };
-            let map = if outgoing { &l.out } else { &l.inc };
-            let Some(list) = map.get(&id.0) else { continue };
+            let chains = if outgoing { &l.out } else { &l.inc };
+            if !chains.has(id.0) {
+                continue;
+            }
             let start = l.rel_start;
             let above = level + 1;
-            let made = list.iter().filter_map(move |off| {
-                let r = l.new_rels.get(*off as usize)?.as_ref()?;
-                let other = if outgoing { r.end } else { r.start };
-                if (skip_loops && other == id.0) || (!types.is_empty() && !types.contains(&r.rel_type)) {
+            let made = chains.iter(id.0).filter_map(move |off| {
+                // Empty: deleted since it was linked.
+                let r = l.new_rels.get(off as usize)?.as_ref()?;
+                let (this, other) = if outgoing { (r.start, r.end) } else { (r.end, r.start) };
+                if this != id.0 || (skip_loops && other == id.0) || (!types.is_empty() && !types.contains(&r.rel_type))
+                {
                     return None;
                 }
-                let rid = start + u64::from(*off);
+                let rid = start + u64::from(off);
                 if self.rel_deleted_from(rid, above) {
                     return None;
                 }

@@ -70,16 +70,17 @@ impl Values {
 }
 
 impl ColumnBuilder {
-    fn new(first: &Value) -> ColumnBuilder {
+    /// A column whose first value is `first`, with room for `room` values.
+    fn new(first: &Value, room: usize) -> ColumnBuilder {
         let values = match first {
-            Value::Int(_) => Values::Int(Vec::new()),
-            Value::Float(_) => Values::Float(Vec::new()),
-            Value::Bool(_) => Values::Bool(Vec::new()),
-            Value::String(_) => Values::Str(Vec::new()),
-            _ => Values::Any(Vec::new()),
+            Value::Int(_) => Values::Int(Vec::with_capacity(room)),
+            Value::Float(_) => Values::Float(Vec::with_capacity(room)),
+            Value::Bool(_) => Values::Bool(Vec::with_capacity(room)),
+            Value::String(_) => Values::Str(Vec::with_capacity(room)),
+            _ => Values::Any(Vec::with_capacity(room)),
         };
         ColumnBuilder {
-            idx: Vec::new(),
+            idx: Vec::with_capacity(room),
             values,
         }
     }
@@ -107,6 +108,9 @@ pub struct BaseBuilder {
     constraints: Vec<Constraint>,
     next_node: u64,
     next_rel: u64,
+    /// How many nodes and relationships are coming (`reserve`): a column the
+    /// first of them carries gets room for all of them.
+    expect: (usize, usize),
 }
 
 /// A base laid out: its metadata and its array sections, each to be placed
@@ -177,6 +181,17 @@ impl BaseBuilder {
     }
 
     /// The id counters the base records (every id it holds is below them).
+    /// Makes room for `nodes` more nodes and `rels` more relationships, so
+    /// that a large base is built without its arrays' growth doubling them.
+    pub fn reserve(&mut self, nodes: usize, rels: usize) {
+        self.node_ids.reserve_exact(nodes);
+        self.label_off.reserve_exact(nodes);
+        self.rel_types.reserve_exact(rels);
+        self.rel_start.reserve_exact(rels);
+        self.rel_end.reserve_exact(rels);
+        self.expect = (nodes, rels);
+    }
+
     pub fn counters(&mut self, next_node: u64, next_rel: u64) {
         self.next_node = self.next_node.max(next_node);
         self.next_rel = self.next_rel.max(next_rel);
@@ -232,7 +247,8 @@ impl BaseBuilder {
             if v.is_null() {
                 continue;
             }
-            let col = self.node_props.entry(k).or_insert_with(|| ColumnBuilder::new(&v));
+            let room = if i == 0 { self.expect.0 } else { 0 };
+            let col = self.node_props.entry(k).or_insert_with(|| ColumnBuilder::new(&v, room));
             if col.idx.last() == Some(&i) {
                 return Err(format!("node {id} has key {k} twice"));
             }
@@ -283,7 +299,8 @@ impl BaseBuilder {
             if v.is_null() {
                 continue;
             }
-            let col = self.rel_props.entry(k).or_insert_with(|| ColumnBuilder::new(&v));
+            let room = if i == 0 { self.expect.1 } else { 0 };
+            let col = self.rel_props.entry(k).or_insert_with(|| ColumnBuilder::new(&v, room));
             if col.idx.last() == Some(&i) {
                 return Err(format!("relationship {id} has key {k} twice"));
             }
@@ -297,6 +314,7 @@ impl BaseBuilder {
     /// Everything `view` holds, in id order (to lay it out again as one base).
     pub fn from_view(view: &dyn GraphRead) -> Result<BaseBuilder, String> {
         let mut b = BaseBuilder::new();
+        b.reserve(view.node_count(), view.relationship_count());
         for id in view.nodes() {
             let labels = view.node_labels(id).unwrap_or_default();
             let props = view.node_properties(id).into_iter().map(|(k, v)| (k, v.into_owned()));

@@ -87,7 +87,7 @@ pub(crate) struct WriteSlot {
 
 /// Past this many changed entities (and a quarter of the graph), a commit
 /// writes a new base instead of a log record and a layer of changes.
-const BULK_MIN: usize = 200_000;
+const BULK_MIN: usize = 50_000;
 /// In memory, the committed layer is folded into a new base once it holds
 /// this many entities (and a quarter of the graph).
 const COMPACT_MIN: usize = 50_000;

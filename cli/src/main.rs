@@ -295,6 +295,9 @@ pub fn install_interrupt_handler(flag: Arc<AtomicBool>, running: Arc<AtomicBool>
     });
 }
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(run());
 }

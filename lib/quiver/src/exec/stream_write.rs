@@ -182,7 +182,8 @@ pub(super) fn run(w: &mut Writer, p: &Pipeline, at: usize) -> Option<XResult<()>
         loop {
             let mut chunk = Vec::with_capacity(size.min(1 << 16));
             while chunk.len() < size && cur.next(&mut row)? {
-                chunk.push(std::mem::take(&mut row));
+                // The next row starts with room for every slot (no growing one by one).
+                chunk.push(std::mem::replace(&mut row, Vec::with_capacity(p.width)));
             }
             if chunk.is_empty() {
                 return Ok(());

@@ -18,26 +18,37 @@ const UNLINKED: u32 = u32::MAX - 1;
 pub struct Chains {
     /// Each node's first and last offset.
     ends: FxHashMap<u64, (u32, u32)>,
-    /// `next[off]`: the offset after `off` on its chain (`UNLINKED`: not on one).
-    next: Vec<u32>,
-    /// `prev[off]`: the offset before it.
-    prev: Vec<u32>,
+    /// `links[off]`: the offsets after and before `off` on its chain
+    /// (`UNLINKED` after: not on one).
+    links: Vec<Link>,
 }
+
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    next: u32,
+    prev: u32,
+}
+
+const FREE: Link = Link {
+    next: UNLINKED,
+    prev: END,
+};
 
 impl Chains {
     /// Puts offset `off` on node `at`'s chain (nothing if it is on one).
     pub fn link(&mut self, at: u64, off: u32) {
         let i = off as usize;
         debug_assert!(off < UNLINKED);
-        if i >= self.next.len() {
-            self.next.resize(i + 1, UNLINKED);
-            self.prev.resize(i + 1, END);
-        } else if self.next[i] != UNLINKED {
+        if i == self.links.len() {
+            self.links.push(FREE);
+        } else if i > self.links.len() {
+            self.links.resize(i + 1, FREE);
+        } else if self.links[i].next != UNLINKED {
             return;
         }
         let Some((first, last)) = self.ends.get_mut(&at) else {
             self.ends.insert(at, (off, off));
-            (self.next[i], self.prev[i]) = (END, END);
+            self.links[i] = Link { next: END, prev: END };
             return;
         };
         // Between `before` and `after` (END: an end of the chain).
@@ -52,42 +63,48 @@ impl Chains {
             (END, f)
         } else {
             let mut p = *first;
-            while self.next[p as usize] < off {
-                p = self.next[p as usize];
+            while self.links[p as usize].next < off {
+                p = self.links[p as usize].next;
             }
-            (p, self.next[p as usize])
+            (p, self.links[p as usize].next)
         };
-        (self.next[i], self.prev[i]) = (after, before);
+        self.links[i] = Link {
+            next: after,
+            prev: before,
+        };
         if before != END {
-            self.next[before as usize] = off;
+            self.links[before as usize].next = off;
         }
         if after != END {
-            self.prev[after as usize] = off;
+            self.links[after as usize].prev = off;
         }
     }
 
-    /// Takes offset `off` off node `at`'s chain (nothing if it is not on it).
+    /// Takes offset `off` off node `at`'s chain (nothing if it is on no chain; if it is on one, it must be `at`'s).
     pub fn unlink(&mut self, at: u64, off: u32) {
         let i = off as usize;
-        if self.next.get(i).is_none_or(|n| *n == UNLINKED) {
+        if self.links.get(i).is_none_or(|l| l.next == UNLINKED) {
             return;
         }
         let Some((first, last)) = self.ends.get_mut(&at) else {
             return;
         };
-        let (before, after) = (self.prev[i], self.next[i]);
+        let Link {
+            next: after,
+            prev: before,
+        } = self.links[i];
         match before {
             END => *first = after,
-            b => self.next[b as usize] = after,
+            b => self.links[b as usize].next = after,
         }
         match after {
             END => *last = before,
-            a => self.prev[a as usize] = before,
+            a => self.links[a as usize].prev = before,
         }
         if *first == END {
             self.ends.remove(&at);
         }
-        (self.next[i], self.prev[i]) = (UNLINKED, END);
+        self.links[i] = FREE;
     }
 
     /// Whether node `at` has a chain.
@@ -103,7 +120,7 @@ impl Chains {
                 return None;
             }
             let off = at;
-            at = self.next[off as usize];
+            at = self.links[off as usize].next;
             Some(off)
         })
     }

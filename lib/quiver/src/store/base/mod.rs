@@ -1313,6 +1313,9 @@ impl Base {
         };
         // The first entry whose key is not less than `v` (or greater, when `past`).
         let bound = |v: &Value, past: bool| {
+            if let (KeyKind::Int, Value::Int(x), true) = (ix.kind, v, ints.len() == n) {
+                return int_bound(ints, *x, past);
+            }
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
@@ -1484,3 +1487,35 @@ impl Iterator for Adjacent<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// The first position of ascending `keys` whose key is not less than `x`
+/// (greater, when `past`). Interpolation first, while the keys of the range
+/// left are spread about evenly (ids, timestamps: one or two probes), then
+/// binary search on what remains: never more probes than a few plus the
+/// binary search's.
+fn int_bound(keys: &[i64], x: i64, past: bool) -> usize {
+    let before = |k: i64| if past { k <= x } else { k < x };
+    // keys[..lo] are before x, keys[hi..] are not.
+    let (mut lo, mut hi) = (0usize, keys.len());
+    for _ in 0..4 {
+        if hi - lo < 16 {
+            break;
+        }
+        let (a, b) = (keys[lo], keys[hi - 1]);
+        if !before(a) {
+            return lo;
+        }
+        if before(b) {
+            return hi;
+        }
+        // a is before x and b is not, so a < b, and the guess lies in lo..hi.
+        let at = (i128::from(x) - i128::from(a)) * (hi - 1 - lo) as i128 / (i128::from(b) - i128::from(a));
+        let guess = (lo + at.clamp(0, (hi - 1 - lo) as i128) as usize).min(hi - 1);
+        if before(keys[guess]) {
+            lo = guess + 1;
+        } else {
+            hi = guess;
+        }
+    }
+    lo + keys[lo..hi].partition_point(|k| before(*k))
+}

@@ -232,3 +232,44 @@ fn label_checks_answer_the_same_before_and_after_the_bitmap() {
     assert!(base.label_bits.iter().all(|lb| lb.bits.get().is_some()));
     assert!(!base.has_label(n as u32 + 100, a), "no such node");
 }
+
+#[test]
+fn integer_index_bounds_match_a_binary_search() {
+    // Even, skewed, clustered and duplicated keys, against partition_point.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let shapes: Vec<Vec<i64>> = vec![
+        (0..1000).collect(),
+        (0..1000).map(|i| i * i * i).collect(),
+        (0..1000)
+            .map(|i| if i < 990 { i } else { i64::MAX - 1000 + i })
+            .collect(),
+        (0..1000).map(|i| i / 7).collect(),
+        (0..1000).map(|i| i64::MIN + i).chain([0, i64::MAX]).collect(),
+        vec![5; 100],
+        (0..40).collect(),
+        Vec::new(),
+    ];
+    for mut keys in shapes {
+        keys.sort_unstable();
+        let mut probes: Vec<i64> = vec![i64::MIN, i64::MAX, 0, -1, 1];
+        probes.extend(keys.iter().flat_map(|k| [k.saturating_sub(1), *k, k.saturating_add(1)]));
+        probes.extend((0..200).map(|_| next() as i64));
+        for p in probes {
+            for past in [false, true] {
+                let want = keys.partition_point(|k| if past { *k <= p } else { *k < p });
+                assert_eq!(
+                    super::int_bound(&keys, p, past),
+                    want,
+                    "{p} past={past} in {:?}..",
+                    keys.first()
+                );
+            }
+        }
+    }
+}

@@ -51,11 +51,17 @@ pub(super) fn get(row: &Row, slot: usize) -> &Value {
     row.get(slot).unwrap_or(&NULL)
 }
 
+#[inline]
 pub(super) fn set(row: &mut Row, slot: usize, v: Value) {
-    if row.len() <= slot {
-        row.resize(slot + 1, Value::Null);
+    match row.len() {
+        // Slots are mostly filled in order.
+        n if n == slot => row.push(v),
+        n if n < slot => {
+            row.resize(slot, Value::Null);
+            row.push(v);
+        }
+        _ => row[slot] = v,
     }
-    row[slot] = v;
 }
 
 impl<'g> Eval<'g> {

@@ -187,6 +187,64 @@ fn load_csv_merges_and_matches() {
     );
 }
 
+/// The records are read a few batches ahead of the statement: a large file
+/// gives every record in order with its line, a statement that stops early
+/// (LIMIT) or fails part way lets go of the file, and a bad record far into
+/// the file fails the statement after the rows before it, as a short one does.
+#[test]
+fn load_csv_reads_large_files_ahead_in_order() {
+    let f = Files::new();
+    let n = 20_000;
+    let mut text = String::from("i,sq\n");
+    for i in 0..n {
+        text.push_str(&format!("{i},{}\n", i * i));
+    }
+    let big = f.add("big.csv", &text);
+    let mut bad = text.clone();
+    bad.push_str("oops\n");
+    let bad = f.add("bad.csv", &bad);
+    let mut db = Database::in_memory();
+    let got = rows(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r WITH toInteger(r.i) AS i, toInteger(r.sq) AS sq, linenumber() AS l \
+             RETURN count(*) AS n, sum(i) AS s, min(l) AS first, max(l) AS last, \
+             all(ok IN collect(sq = i * i AND l = i + 2) WHERE ok) AS ordered",
+            url(&big)
+        ),
+    );
+    let want = format!("{n} | {} | 2 | {} | true", n * (n - 1) / 2, n + 1);
+    assert_eq!(got, vec![want]);
+    for _ in 0..20 {
+        let got = rows(
+            &mut db,
+            &format!("LOAD CSV FROM '{}' AS r RETURN r[0] AS i LIMIT 3", url(&big)),
+        );
+        assert_eq!(got, vec!["'i'", "'0'", "'1'"]);
+    }
+    let e = load_error(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r CREATE (:Row {{i: r.i}})",
+            url(&bad)
+        ),
+    );
+    assert!(
+        e.message
+            .contains(&format!("bad.csv:{}: this record has 1 fields", n + 2)),
+        "{e}"
+    );
+    assert_eq!(db.counts(), (0, 0), "{e}");
+    let r = run(
+        &mut db,
+        &format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r CREATE (:Row {{i: r.i}})",
+            url(&big)
+        ),
+    );
+    assert_eq!(r.stats.nodes_created, n as u64);
+}
+
 #[test]
 fn load_csv_quoted_fields_may_span_lines() {
     let f = Files::new();

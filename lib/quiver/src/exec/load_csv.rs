@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use crate::error::ErrorKind;
 use crate::import::csv::{CsvError, CsvReader, Field, Record};
@@ -21,16 +21,36 @@ use super::{ExecError, Row, XResult};
 /// How often (in records) a long load checks for Ctrl-C.
 const CHECK_EVERY: u64 = 4096;
 
-/// One file being read: its records, one at a time.
+/// Records per batch handed over by the reading thread.
+const BATCH: usize = 512;
+
+/// Batches read ahead at most (the memory a load holds beyond its rows).
+const AHEAD: usize = 4;
+
+/// A batch of records as row values with their lines, or the error that ended the file.
+type Batch = XResult<Vec<(Value, u64)>>;
+
+/// One file being read: its records, one at a time. A second thread reads
+/// and splits the file a few batches ahead of the statement, so that
+/// parsing overlaps the clauses after `LOAD CSV`; it stops when the file
+/// ends, at the first bad record (the error comes after every record
+/// before it), or when the statement lets go of the file.
 pub struct CsvRows {
+    batches: mpsc::Receiver<Batch>,
+    batch: std::vec::IntoIter<(Value, u64)>,
+    done: bool,
+    /// `file()`: the absolute path.
+    file_value: Value,
+    count: u64,
+}
+
+/// What the reading thread owns.
+struct Reader {
     reader: CsvReader<BufReader<File>>,
     rec: Record,
     header: Option<Vec<Arc<str>>>,
     /// The path as written, for messages.
     shown: String,
-    /// `file()`: the absolute path.
-    file_value: Value,
-    count: u64,
 }
 
 impl CsvRows {
@@ -61,20 +81,67 @@ impl CsvRows {
             )
         })?;
         let absolute = std::fs::canonicalize(&path).unwrap_or(path.clone());
-        let mut rows = CsvRows {
+        let mut r = Reader {
             reader: CsvReader::new(BufReader::with_capacity(1 << 16, file), p.terminator),
             rec: Record::default(),
             header: None,
             shown: path.display().to_string(),
+        };
+        if p.headers && r.read()? {
+            r.header = Some(r.rec.fields().iter().map(|f| Arc::from(f.text.as_str())).collect());
+        }
+        let (tx, rx) = mpsc::sync_channel(AHEAD);
+        std::thread::Builder::new()
+            .name("quiver-load-csv".into())
+            .spawn(move || r.run(tx))
+            .map_err(|e| {
+                ExecError::new(
+                    ErrorKind::IoError,
+                    "IoError",
+                    format!("LOAD CSV cannot start reading {}: {e}", path.display()),
+                )
+            })?;
+        Ok(CsvRows {
+            batches: rx,
+            batch: Vec::new().into_iter(),
+            done: false,
             file_value: Value::from(absolute.to_string_lossy().as_ref()),
             count: 0,
-        };
-        if p.headers && rows.read()? {
-            rows.header = Some(rows.rec.fields().iter().map(|f| Arc::from(f.text.as_str())).collect());
-        }
-        Ok(rows)
+        })
     }
 
+    pub fn path_value(&self) -> Value {
+        self.file_value.clone()
+    }
+
+    /// The next record as a row value (a list, or with headers a map) and
+    /// the line it starts on; `None` at the end of the file.
+    pub fn next_record(&mut self, ev: &Eval) -> XResult<Option<(Value, u64)>> {
+        loop {
+            if let Some(r) = self.batch.next() {
+                self.count += 1;
+                if self.count % CHECK_EVERY == 0 {
+                    ev.check_interrupt()?;
+                }
+                return Ok(Some(r));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            match self.batches.recv() {
+                Ok(Ok(b)) => self.batch = b.into_iter(),
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                // The thread is done: every batch it made has come.
+                Err(_) => self.done = true,
+            }
+        }
+    }
+}
+
+impl Reader {
     fn read(&mut self) -> XResult<bool> {
         let shown = &self.shown;
         self.reader.read_record(&mut self.rec).map_err(|e| match e {
@@ -87,19 +154,37 @@ impl CsvRows {
         })
     }
 
-    pub fn path_value(&self) -> Value {
-        self.file_value.clone()
+    /// Reads the file to its end in batches; stops early when the receiver is gone.
+    fn run(mut self, tx: mpsc::SyncSender<Batch>) {
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut failed = None;
+            while batch.len() < BATCH {
+                match self.record() {
+                    Ok(Some(r)) => batch.push(r),
+                    Ok(None) => break,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let last = failed.is_some() || batch.len() < BATCH;
+            if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                return;
+            }
+            if let Some(e) = failed {
+                let _ = tx.send(Err(e));
+            }
+            if last {
+                return;
+            }
+        }
     }
 
-    /// The next record as a row value (a list, or with headers a map) and
-    /// the line it starts on; `None` at the end of the file.
-    pub fn next_record(&mut self, ev: &Eval) -> XResult<Option<(Value, u64)>> {
+    fn record(&mut self) -> XResult<Option<(Value, u64)>> {
         if !self.read()? {
             return Ok(None);
-        }
-        self.count += 1;
-        if self.count % CHECK_EVERY == 0 {
-            ev.check_interrupt()?;
         }
         let rec = &self.rec;
         let value = match &self.header {

@@ -22,6 +22,8 @@
 //! (the transaction must not have changed it yet).
 
 use crate::plan::{CreatePart, Expr, LabelPred, MatchPlan, Op, Pipeline, QueryPlan, SeekKind};
+use std::sync::mpsc;
+
 use crate::store::GraphWrite;
 
 use super::{build, cursor, run_write_from, BoxCursor, Eval, Row, Writer, XResult};
@@ -29,6 +31,9 @@ use super::{build, cursor, run_write_from, BoxCursor, Eval, Row, Writer, XResult
 /// Rows per chunk: small enough that a chunk's rows are still in the
 /// cache when its writes run (256 loaded 1M relationships fastest here).
 const CHUNK: usize = 256;
+
+/// Chunks the reads may be ahead of the writes (waiting to be written).
+const AHEAD: usize = 2;
 
 /// Where the writes of `p` start, when the branch may be streamed.
 pub(super) fn split(plan: &QueryPlan, p: &Pipeline) -> Option<usize> {
@@ -167,10 +172,6 @@ pub(super) fn run(w: &mut Writer, p: &Pipeline, at: usize) -> Option<XResult<()>
         width: p.width,
     };
     Some((|| {
-        let ev = Eval::new(&snapshot, w.st);
-        let input: BoxCursor = Box::new(cursor::Rows::new(vec![Vec::new()]));
-        let mut cur = build(ev, &p.ops[..at], input, None)?;
-        let mut row: Row = Vec::new();
         // Batches of IN TRANSACTIONS are as large as it says.
         let size = match &tail.ops[0] {
             Op::Subquery(sq) => match &sq.batching {
@@ -179,17 +180,38 @@ pub(super) fn run(w: &mut Writer, p: &Pipeline, at: usize) -> Option<XResult<()>
             },
             _ => CHUNK,
         };
-        loop {
-            let mut chunk = Vec::with_capacity(size.min(1 << 16));
-            while chunk.len() < size && cur.next(&mut row)? {
-                // The next row starts with room for every slot (no growing one by one).
-                chunk.push(std::mem::replace(&mut row, Vec::with_capacity(p.width)));
+        let (reads, width, st, snapshot) = (&p.ops[..at], p.width, w.st, &snapshot);
+        // The reads run on a second thread against the snapshot the statement
+        // started from, a chunk or two ahead of the writes here; the chunks
+        // come in order, and the writes stopping (an error) stops the reads
+        // at their next chunk.
+        std::thread::scope(|scope| {
+            let (chunks, incoming) = mpsc::sync_channel::<XResult<Vec<Row>>>(AHEAD);
+            scope.spawn(move || {
+                let read = || -> XResult<()> {
+                    let input: BoxCursor = Box::new(cursor::Rows::new(vec![Vec::new()]));
+                    let mut cur = build(Eval::new(snapshot, st), reads, input, None)?;
+                    let mut row: Row = Vec::new();
+                    loop {
+                        let mut chunk = Vec::with_capacity(size.min(1 << 16));
+                        while chunk.len() < size && cur.next(&mut row)? {
+                            // The next row starts with room for every slot (no growing one by one).
+                            chunk.push(std::mem::replace(&mut row, Vec::with_capacity(width)));
+                        }
+                        if chunk.is_empty() || chunks.send(Ok(chunk)).is_err() {
+                            return Ok(());
+                        }
+                    }
+                };
+                if let Err(e) = read() {
+                    let _ = chunks.send(Err(e));
+                }
+            });
+            for chunk in incoming {
+                run_write_from(w, &tail, chunk?, None)?;
             }
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            run_write_from(w, &tail, chunk, None)?;
-        }
+            Ok(())
+        })
     })())
 }
 

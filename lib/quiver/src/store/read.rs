@@ -124,6 +124,12 @@ pub trait GraphRead: Send + Sync {
     /// The relationships at node `id` of one of `types` (any type when
     /// empty), by relationship id. With `Dir::Both` a self-loop comes once.
     fn neighbours<'a>(&'a self, id: NodeId, dir: Dir, types: &'a [TypeId]) -> Neighbours<'a>;
+    /// What `neighbours` gives, appended to `out`: one call per node rather
+    /// than one per relationship, for readers of the whole graph (the
+    /// algorithms' projections).
+    fn neighbours_into(&self, id: NodeId, dir: Dir, types: &[TypeId], out: &mut Vec<(RelId, NodeId)>) {
+        out.extend(self.neighbours(id, dir, types));
+    }
     /// Calls `f` with each node of `label` (ascending) and its values of
     /// `keys` (`Null` where it has none), in place, until `f` answers `false`.
     fn scan_label_values(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool);

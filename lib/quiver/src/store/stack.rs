@@ -450,6 +450,22 @@ impl<'a> Stack<'a> {
         out
     }
 
+    /// What `adjacent` gives, appended to `out`; over a base alone, straight
+    /// from its arrays.
+    pub fn adjacent_into(self, id: NodeId, dir: Dir, types: &[TypeId], out: &mut Vec<(RelId, NodeId)>) {
+        let base = self.base;
+        if dir == Dir::Both || !self.plain() {
+            out.extend(self.adjacent(id, dir, types));
+            return;
+        }
+        if let Some(i) = base.node_index(id) {
+            out.extend(
+                base.adjacent(i, dir, types)
+                    .map(|(r, o)| (base.rel_id(r), base.node_id(o))),
+            );
+        }
+    }
+
     pub fn adjacent(self, id: NodeId, dir: Dir, types: &'a [TypeId]) -> Neighbours<'a> {
         let base = self.base;
         if self.plain() {
@@ -711,6 +727,10 @@ impl GraphRead for Stack<'_> {
 
     fn neighbours<'b>(&'b self, id: NodeId, dir: Dir, types: &'b [TypeId]) -> Neighbours<'b> {
         Stack::adjacent(*self, id, dir, types)
+    }
+
+    fn neighbours_into(&self, id: NodeId, dir: Dir, types: &[TypeId], out: &mut Vec<(RelId, NodeId)>) {
+        Stack::adjacent_into(*self, id, dir, types, out)
     }
 
     fn scan_label_values(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool) {

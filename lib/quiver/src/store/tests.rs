@@ -135,9 +135,16 @@ fn check(g: &dyn GraphRead, m: &Model) {
         ] {
             let got: Vec<(u64, u64)> = g.neighbours(n, dir, &[]).map(|(r, o)| (r.0, o.0)).collect();
             assert_eq!(got, want, "{dir:?} of node {id}");
+            let mut into = vec![(RelId(0), NodeId(0))];
+            g.neighbours_into(n, dir, &[], &mut into);
+            let into: Vec<(u64, u64)> = into[1..].iter().map(|(r, o)| (r.0, o.0)).collect();
+            assert_eq!(into, want, "{dir:?} of node {id}, in bulk");
             for t in 0..2u32 {
                 let want_t: Vec<(u64, u64)> = want.iter().copied().filter(|(r, _)| m.rels[r].0 == t).collect();
                 let got_t: Vec<(u64, u64)> = g.neighbours(n, dir, &[t]).map(|(r, o)| (r.0, o.0)).collect();
+                let mut into = Vec::new();
+                g.neighbours_into(n, dir, &[t], &mut into);
+                assert_eq!(into.iter().map(|(r, o)| (r.0, o.0)).collect::<Vec<_>>(), got_t);
                 assert_eq!(got_t, want_t, "{dir:?} of node {id}, type {t}");
             }
         }

@@ -410,6 +410,9 @@ macro_rules! delegate_read {
             fn neighbours<'b>(&'b self, id: NodeId, dir: Dir, types: &'b [TypeId]) -> Neighbours<'b> {
                 self.entities().adjacent(id, dir, types)
             }
+            fn neighbours_into(&self, id: NodeId, dir: Dir, types: &[TypeId], out: &mut Vec<(RelId, NodeId)>) {
+                self.entities().adjacent_into(id, dir, types, out)
+            }
             fn scan_label_values(&self, label: LabelId, keys: &[KeyId], f: &mut dyn FnMut(NodeId, &[&Value]) -> bool) {
                 self.entities().scan_values(label, keys, f)
             }

@@ -131,6 +131,27 @@ impl<'a> GraphView<'a> {
                 .filter(move |&(_, other)| !narrowed || self.contains(other)),
         )
     }
+
+    /// What `incident` gives, appended to `out`.
+    fn incident_into(&self, id: NodeId, dir: Dir, out: &mut Vec<(RelId, NodeId)>) {
+        let types: &[TypeId] = match &self.types {
+            None => &[],
+            Some(ts) if ts.is_empty() => return,
+            Some(ts) => ts,
+        };
+        let from = out.len();
+        self.graph.neighbours_into(id, dir, types, out);
+        if self.members.is_some() {
+            let mut keep = from;
+            for i in from..out.len() {
+                if self.contains(out[i].1) {
+                    out[keep] = out[i];
+                    keep += 1;
+                }
+            }
+            out.truncate(keep);
+        }
+    }
 }
 
 /// A relationship of a [`GraphView`]: its id and its ends as stored (start, end).
@@ -269,14 +290,48 @@ impl<'b> IntoNodeIdentifiers for &'b GraphView<'_> {
 
 impl<'b> IntoEdgeReferences for &'b GraphView<'_> {
     type EdgeRef = ViewEdge;
-    type EdgeReferences = Box<dyn Iterator<Item = ViewEdge> + 'b>;
+    type EdgeReferences = ViewEdges<'b>;
     /// Each node's outgoing relationships, node by node: read from the adjacency, which is
-    /// several times faster than looking every relationship up by id.
-    fn edge_references(self) -> Self::EdgeReferences {
-        Box::new(self.node_identifiers().flat_map(move |source| {
-            self.incident(source, Dir::Outgoing)
-                .map(move |(id, target)| ViewEdge { id, source, target })
-        }))
+    /// several times faster than looking every relationship up by id, a node's at a time.
+    fn edge_references(self) -> ViewEdges<'b> {
+        ViewEdges {
+            view: self,
+            nodes: self.node_identifiers(),
+            source: NodeId(0),
+            buf: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+/// The relationships of a [`GraphView`], by start node: each node's read in one call.
+pub struct ViewEdges<'b> {
+    view: &'b GraphView<'b>,
+    nodes: Box<dyn Iterator<Item = NodeId> + 'b>,
+    source: NodeId,
+    buf: Vec<(RelId, NodeId)>,
+    at: usize,
+}
+
+impl Iterator for ViewEdges<'_> {
+    type Item = ViewEdge;
+
+    #[inline]
+    fn next(&mut self) -> Option<ViewEdge> {
+        loop {
+            if let Some(&(id, target)) = self.buf.get(self.at) {
+                self.at += 1;
+                return Some(ViewEdge {
+                    id,
+                    source: self.source,
+                    target,
+                });
+            }
+            self.source = self.nodes.next()?;
+            self.buf.clear();
+            self.at = 0;
+            self.view.incident_into(self.source, Dir::Outgoing, &mut self.buf);
+        }
     }
 }
 

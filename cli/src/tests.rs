@@ -609,3 +609,16 @@ fn session_transactions_and_dump_on_a_real_database() {
     s.line(":checkpoint");
     assert_eq!(out.take(), "checkpoint done\n");
 }
+
+#[test]
+fn the_allocator_option_set_at_start_is_the_purge_delay() {
+    // The option's index is mimalloc's enum order: its default in the mimalloc v3 that
+    // libmimalloc-sys builds (1000 ms, src/options.c)
+    // must be what the index reads before main sets it, and the next option,
+    // which libmimalloc-sys names, must read its own.
+    let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
+    assert_eq!(get(super::MI_OPTION_PURGE_DELAY), 1000);
+    assert_eq!(get(libmimalloc_sys::mi_option_use_numa_nodes), 0);
+    super::return_freed_memory_at_once();
+    assert_eq!(get(super::MI_OPTION_PURGE_DELAY), 0);
+}

@@ -28,7 +28,7 @@ const BATCH: usize = 512;
 const AHEAD: usize = 4;
 
 /// A batch of records as row values with their lines, or the error that ended the file.
-type Batch = XResult<Vec<(Value, u64)>>;
+type Batch = super::ahead::Batch<(Value, u64)>;
 
 /// One file being read: its records, one at a time. A second thread reads
 /// and splits the file a few batches ahead of the statement, so that
@@ -156,30 +156,15 @@ impl Reader {
 
     /// Reads the file to its end in batches; stops early when the receiver is gone.
     fn run(mut self, tx: mpsc::SyncSender<Batch>) {
-        loop {
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut failed = None;
+        super::ahead::send_batches(&tx, BATCH, |batch| {
             while batch.len() < BATCH {
-                match self.record() {
-                    Ok(Some(r)) => batch.push(r),
-                    Ok(None) => break,
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
+                match self.record()? {
+                    Some(r) => batch.push(r),
+                    None => return Ok(false),
                 }
             }
-            let last = failed.is_some() || batch.len() < BATCH;
-            if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
-                return;
-            }
-            if let Some(e) = failed {
-                let _ = tx.send(Err(e));
-            }
-            if last {
-                return;
-            }
-        }
+            Ok(true)
+        });
     }
 
     fn record(&mut self) -> XResult<Option<(Value, u64)>> {

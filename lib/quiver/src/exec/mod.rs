@@ -10,6 +10,7 @@
 //! changes it through `GraphWrite`; it knows nothing of how the store is laid
 //! out or persisted.
 
+mod ahead;
 mod arith;
 mod batches;
 mod best;

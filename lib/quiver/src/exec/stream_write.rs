@@ -186,26 +186,27 @@ pub(super) fn run(w: &mut Writer, p: &Pipeline, at: usize) -> Option<XResult<()>
         // come in order, and the writes stopping (an error) stops the reads
         // at their next chunk.
         std::thread::scope(|scope| {
-            let (chunks, incoming) = mpsc::sync_channel::<XResult<Vec<Row>>>(AHEAD);
+            let (chunks, incoming) = mpsc::sync_channel::<super::ahead::Batch<Row>>(AHEAD);
             scope.spawn(move || {
-                let read = || -> XResult<()> {
-                    let input: BoxCursor = Box::new(cursor::Rows::new(vec![Vec::new()]));
-                    let mut cur = build(Eval::new(snapshot, st), reads, input, None)?;
-                    let mut row: Row = Vec::new();
-                    loop {
-                        let mut chunk = Vec::with_capacity(size.min(1 << 16));
-                        while chunk.len() < size && cur.next(&mut row)? {
-                            // The next row starts with room for every slot (no growing one by one).
-                            chunk.push(std::mem::replace(&mut row, Vec::with_capacity(width)));
-                        }
-                        if chunk.is_empty() || chunks.send(Ok(chunk)).is_err() {
-                            return Ok(());
-                        }
+                let input: BoxCursor = Box::new(cursor::Rows::new(vec![Vec::new()]));
+                let mut cur = match build(Eval::new(snapshot, st), reads, input, None) {
+                    Ok(cur) => cur,
+                    Err(e) => {
+                        let _ = chunks.send(Err(e));
+                        return;
                     }
                 };
-                if let Err(e) = read() {
-                    let _ = chunks.send(Err(e));
-                }
+                let mut row: Row = Vec::new();
+                super::ahead::send_batches(&chunks, size, |chunk| {
+                    while chunk.len() < size {
+                        if !cur.next(&mut row)? {
+                            return Ok(false);
+                        }
+                        // The next row starts with room for every slot (no growing one by one).
+                        chunk.push(std::mem::replace(&mut row, Vec::with_capacity(width)));
+                    }
+                    Ok(true)
+                });
             });
             for chunk in incoming {
                 run_write_from(w, &tail, chunk?, None)?;
